@@ -1,0 +1,40 @@
+"""The contact: the activity log and the heart of the system.
+
+An appointment is a contact whose type is an attendance type; its outcome, the
+attended/complied flags derived from it and any enforcement action live on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from domain.model import Entity
+from domain.people import Crn
+
+
+class Contact(Entity):
+    id: UUID
+    crn: Crn
+    type_code: str
+    date: dt.date
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    event_id: UUID | None = None
+    requirement_id: UUID | None = None
+    licence_condition_id: UUID | None = None
+    location_code: str | None = None
+    staff_code: str | None = None
+    team_code: str | None = None
+    outcome_code: str | None = None
+    attended: bool | None = None
+    complied: bool | None = None
+    enforcement_code: str | None = None
+    enforcement_response_by: dt.date | None = None
+    notes: str = ""
+    sensitive: bool = False
+    alert: bool = False
+    rar_activity: bool = False
+    hours_credited_minutes: int | None = None
+    external_reference: str = ""
+    rescheduled_to: UUID | None = None

@@ -1,0 +1,200 @@
+"""Named, versioned mutations of intent: the only way a case record changes.
+
+The client applies a mutation optimistically to its cache and queues it; the
+central service re-runs it with authorisation, validation and the business
+rules. Both sides validate the same argument models defined here, so a
+mutation means the same thing everywhere. Every record a mutation creates has
+its UUID chosen by the client, so a replayed create yields one row.
+
+Bump a mutation's version when its arguments or meaning change; the server
+keeps accepting the versions it lists in `SUPPORTED` and answers anything else
+with "upgrade required".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from pydantic import Field
+
+from domain.model import Entity
+from domain.people import Crn
+
+NOTES_MAX = 12_000
+
+
+class MutationArgs(Entity):
+    """Base of every mutation's arguments."""
+
+
+class RecordContact(MutationArgs):
+    """Record something that happened (a call, a home visit, an email...)."""
+
+    contact_id: UUID
+    crn: Crn
+    type_code: str
+    date: dt.date
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    event_id: UUID | None = None
+    requirement_id: UUID | None = None
+    location_code: str | None = None
+    outcome_code: str | None = None
+    enforcement_code: str | None = None
+    notes: str = Field(default="", max_length=NOTES_MAX)
+    sensitive: bool = False
+    alert: bool = False
+    rar_activity: bool = False
+    hours_credited_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+
+
+RepeatFrequency = Literal["daily", "weekly", "fortnightly", "four_weekly"]
+
+
+class Repeat(Entity):
+    frequency: RepeatFrequency
+    count: int | None = Field(default=None, ge=1, le=104)
+    until: dt.date | None = None
+
+
+class ArrangeAppointment(MutationArgs):
+    """Book one appointment, or a repeating series whose ids derive from `contact_id`."""
+
+    contact_id: UUID
+    crn: Crn
+    type_code: str
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    event_id: UUID | None = None
+    requirement_id: UUID | None = None
+    licence_condition_id: UUID | None = None
+    location_code: str | None = None
+    notes: str = Field(default="", max_length=NOTES_MAX)
+    sensitive: bool = False
+    rar_activity: bool = False
+    repeat: Repeat | None = None
+
+
+class RecordOutcome(MutationArgs):
+    contact_id: UUID
+    outcome_code: str
+    enforcement_code: str | None = None
+    notes: str = Field(default="", max_length=NOTES_MAX)
+    hours_credited_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    base_version: int
+
+
+class CorrectOutcome(MutationArgs):
+    """Replace an outcome when evidence arrives; lifts the enforcement it triggered."""
+
+    contact_id: UUID
+    outcome_code: str
+    enforcement_code: str | None = None
+    reason: str = Field(min_length=1, max_length=NOTES_MAX)
+    base_version: int
+
+
+class RescheduleAppointment(MutationArgs):
+    contact_id: UUID
+    new_contact_id: UUID
+    requested_by: Literal["service", "person"]
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    location_code: str | None = None
+    base_version: int
+
+
+class AppendContactNote(MutationArgs):
+    """Notes are appended, never replaced; `sensitive` may be set, never cleared."""
+
+    contact_id: UUID
+    text: str = Field(min_length=1, max_length=NOTES_MAX)
+    sensitive: bool = False
+
+
+class UpdateContactDetails(MutationArgs):
+    """Change only the fields given (None = leave alone)."""
+
+    crn: Crn
+    phone: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    allow_sms: bool | None = None
+    base_version: int
+
+
+class UpdateAddress(MutationArgs):
+    """Change the fields given of an address; a new `address_id` creates one."""
+
+    address_id: UUID
+    crn: Crn
+    status: Literal["main", "previous", "other"] | None = None
+    no_fixed_abode: bool | None = None
+    building_name: str | None = None
+    address_number: str | None = None
+    street_name: str | None = None
+    district: str | None = None
+    town: str | None = None
+    county: str | None = None
+    postcode: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    notes: str | None = None
+    base_version: int | None = None
+
+
+class PinCase(MutationArgs):
+    """Keep a case from outside the caseload on this laptop (e.g. for a visit)."""
+
+    crn: Crn
+
+
+class UnpinCase(MutationArgs):
+    crn: Crn
+
+
+class CaseViewed(MutationArgs):
+    """An audit record of a case view, made offline or online."""
+
+    crn: Crn
+    viewed_at: dt.datetime
+
+
+MUTATIONS: dict[str, type[MutationArgs]] = {
+    "record_contact": RecordContact,
+    "arrange_appointment": ArrangeAppointment,
+    "record_outcome": RecordOutcome,
+    "correct_outcome": CorrectOutcome,
+    "reschedule_appointment": RescheduleAppointment,
+    "append_contact_note": AppendContactNote,
+    "update_contact_details": UpdateContactDetails,
+    "update_address": UpdateAddress,
+    "pin_case": PinCase,
+    "unpin_case": UnpinCase,
+    "case_viewed": CaseViewed,
+}
+
+# name -> the versions of it this build understands (the first is current).
+SUPPORTED: dict[str, tuple[int, ...]] = dict.fromkeys(MUTATIONS, (1,))
+
+_SERIES = uuid5(NAMESPACE_URL, "https://fieldcase.invalid/appointment-series")
+
+
+def occurrence_id(first_id: UUID, index: int) -> UUID:
+    """The id of the `index`-th appointment of a series (index 0 is `first_id`).
+
+    Derived, not random, so client and server create the same rows from one
+    mutation and a replay never makes a second series.
+    """
+    if index == 0:
+        return first_id
+    return uuid5(_SERIES, f"{first_id}/{index}")
+
+
+def derived_id(mutation_id: UUID, purpose: str) -> UUID:
+    """A stable id for a record a mutation creates as a side effect (e.g. an ARWS task)."""
+    return uuid5(_SERIES, f"{mutation_id}/{purpose}")

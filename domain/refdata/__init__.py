@@ -1,0 +1,1 @@
+"""Versioned reference data files (JSON), read through `domain.reference`."""

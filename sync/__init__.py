@@ -1,0 +1,1 @@
+"""The sync engine (client side) and the wire protocol shared with `central`."""

@@ -1,0 +1,159 @@
+"""The wire protocol between the desktop client and the central case service.
+
+Versioned request/response models shared by `sync` (client) and `central`
+(server). Every request carries `protocol_version`; a server that no longer
+speaks a client's version answers with the `upgrade_required` action and the
+client keeps its outbox.
+
+Invariants (DESIGN.md): push is exactly-once per (client_id, seq); pull is
+paged and resumable by an opaque cursor; cases entering scope arrive as whole
+snapshots, cases leaving scope are listed in `evicted`; per-case checksums let
+the client detect drift.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+MAX_PUSH_BATCH = 500
+MAX_PULL_LIMIT = 5_000
+
+RecordKind = Literal[
+    "person",
+    "address",
+    "event",
+    "requirement",
+    "licence_condition",
+    "contact",
+    "registration",
+]
+RECORD_KINDS: tuple[str, ...] = RecordKind.__args__  # type: ignore[attr-defined]
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class MutationEnvelope(WireModel):
+    """One queued change: `seq` is the client's own gap-free sequence number."""
+
+    seq: int = Field(ge=1)
+    id: UUID
+    name: str = Field(min_length=1, max_length=64)
+    version: int = Field(ge=1)
+    args: dict[str, Any]
+    created_at: datetime
+
+
+class PushRequest(WireModel):
+    protocol_version: int
+    client_id: UUID
+    mutations: list[MutationEnvelope] = Field(max_length=MAX_PUSH_BATCH)
+
+
+class FieldConflict(WireModel):
+    """A field changed centrally since the version the officer's edit was based on."""
+
+    kind: RecordKind
+    record_id: UUID
+    field: str
+    original: Any = None
+    yours: Any = None
+    central: Any = None
+
+
+ResultStatus = Literal["applied", "conflict", "rejected"]
+
+
+class MutationResult(WireModel):
+    seq: int
+    status: ResultStatus
+    code: str | None = None
+    message: str | None = None
+    conflicts: list[FieldConflict] = []
+
+
+ActionKind = Literal["reset", "upgrade_required", "wipe"]
+
+
+class ServerAction(WireModel):
+    """Something the client must do before anything else."""
+
+    kind: ActionKind
+    message: str
+
+
+class PushResponse(WireModel):
+    protocol_version: int
+    last_applied_seq: int
+    results: list[MutationResult]
+    action: ServerAction | None = None
+
+
+class RecordChange(WireModel):
+    """A record as the server now holds it (`deleted` = tombstone, `data` None)."""
+
+    kind: RecordKind
+    id: UUID
+    crn: str
+    version: int
+    deleted: bool = False
+    data: dict[str, Any] | None = None
+
+
+class CaseSnapshot(WireModel):
+    """Every record of one case, sent when the case enters the officer's scope."""
+
+    crn: str
+    records: list[RecordChange]
+    checksum: str
+
+
+class PullRequest(WireModel):
+    protocol_version: int
+    client_id: UUID
+    cursor: str | None = None
+    limit: int = Field(default=1000, ge=1, le=MAX_PULL_LIMIT)
+
+
+class PullResponse(WireModel):
+    protocol_version: int
+    snapshots: list[CaseSnapshot] = []
+    changes: list[RecordChange] = []
+    evicted: list[str] = []
+    checksums: dict[str, str] = {}
+    cursor: str
+    has_more: bool
+    last_applied_seq: int
+    action: ServerAction | None = None
+
+
+class CaseRequest(WireModel):
+    """Re-fetch one case whose checksum drifted."""
+
+    protocol_version: int
+    client_id: UUID
+    crn: str
+
+
+class Problem(WireModel):
+    """The body of every 4xx/5xx answer: a stable code and a message a developer can act on."""
+
+    code: str
+    message: str
+    action: ServerAction | None = None
+
+
+def case_checksum(records: Iterable[tuple[str, UUID | str, int]]) -> str:
+    """Checksum of a case as (kind, id, version) triples; both sides compute it alike."""
+    digest = hashlib.sha256()
+    for kind, record_id, version in sorted((k, str(i), v) for k, i, v in records):
+        digest.update(f"{kind}:{record_id}:{version}\n".encode())
+    return digest.hexdigest()[:32]
