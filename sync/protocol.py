@@ -117,9 +117,14 @@ class CaseSnapshot(WireModel):
 
 
 class PullRequest(WireModel):
+    """Ask for the next page. `held_cases` lists the CRNs the client holds, so the server
+    can send snapshots for cases entering scope and evict cases leaving it even when an
+    earlier answer was lost on the way."""
+
     protocol_version: int
     client_id: UUID
     cursor: str | None = None
+    held_cases: list[str] = Field(default=[], max_length=20_000)
     limit: int = Field(default=1000, ge=1, le=MAX_PULL_LIMIT)
 
 

@@ -1,0 +1,252 @@
+"""The central service's database schema (SQLAlchemy Core), the contract of `central/`.
+
+Case records are stored as versioned JSON documents in `records`, one row per
+domain record (person, address, event, requirement, licence_condition, contact,
+registration): the mutation semantics in `domain.semantics` read and write them
+in the same shape on the server and in the client's cache, and the change feed
+is simply "records whose `version` is above the cursor". `version` is a value of
+the global change sequence (`feed_counter`), taken inside the writing
+transaction under a lock (see `central/feed.py`), so on PostgreSQL commit order
+equals sequence order and a reader never skips a late commit.
+
+Queryable facts the server needs for scope, search and administration live in
+ordinary typed tables (`cases`, `allocations`, `lao_*`, `pins`, ...). Every
+schema change goes through an Alembic migration in `central/migrations/`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+UUID_LEN = 36
+
+# --- organisation -----------------------------------------------------------------
+
+providers = Table(
+    "providers",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("name", String(120), nullable=False),
+)
+
+pdus = Table(
+    "pdus",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("provider_code", ForeignKey("providers.code"), nullable=False),
+)
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("code", String(6), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("pdu_code", ForeignKey("pdus.code"), nullable=False),
+    Column("provider_code", ForeignKey("providers.code"), nullable=False),
+)
+
+offices = Table(
+    "offices",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("description", String(200), nullable=False),
+    Column("team_code", ForeignKey("teams.code"), nullable=True),
+    Column("address", String(300), nullable=False, default=""),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("code", String(7), primary_key=True),
+    Column("forename", String(80), nullable=False),
+    Column("surname", String(80), nullable=False),
+    Column("team_code", ForeignKey("teams.code"), nullable=False, index=True),
+)
+
+# --- people who sign in, their laptops and tokens ------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("staff_code", ForeignKey("staff.code"), nullable=True, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("password_changed_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    # The device id is also the sync client id: one per laptop profile.
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("username", ForeignKey("users.username"), nullable=False, index=True),
+    Column("name", String(120), nullable=False, default=""),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_by", String(64), nullable=True),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 hex; the token is never stored
+    Column("family_id", String(UUID_LEN), nullable=False, index=True),
+    Column("device_id", ForeignKey("devices.id"), nullable=False, index=True),
+    Column("username", ForeignKey("users.username"), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    # Rotation: each token is used once; a second use revokes its whole family.
+    Column("used_at", DateTime(timezone=True), nullable=True),
+)
+
+# --- the case records and their change feed -----------------------------------------
+
+feed_counter = Table(
+    "feed_counter",
+    metadata,
+    Column("id", Integer, primary_key=True),  # exactly one row, id = 1
+    Column("value", BigInteger, nullable=False),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("crn", String(7), nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("data", JSON, nullable=True),
+    Column("field_versions", JSON, nullable=False, default=dict),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(64), nullable=True),
+    Index("ix_records_crn_kind", "crn", "kind"),
+    Index("ix_records_version", "version"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("crn", String(7), primary_key=True),
+    Column("person_id", String(UUID_LEN), nullable=False, unique=True),
+    Column("staff_code", ForeignKey("staff.code"), nullable=True, index=True),
+    Column("team_code", ForeignKey("teams.code"), nullable=True),
+    # Lower-cased copies for national search; the person record is authoritative.
+    Column("surname", String(80), nullable=False, index=True),
+    Column("first_name", String(80), nullable=False),
+    Column("date_of_birth", Date, nullable=False, index=True),
+    Column("aliases", Text, nullable=False, default=""),
+)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("crn", ForeignKey("cases.crn"), nullable=False, index=True),
+    Column("staff_code", ForeignKey("staff.code"), nullable=False),
+    Column("team_code", ForeignKey("teams.code"), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=True),
+    Column("reason", String(200), nullable=False, default=""),
+)
+
+lao_messages = Table(
+    "lao_messages",
+    metadata,
+    Column("crn", ForeignKey("cases.crn"), primary_key=True),
+    Column("exclusion_message", String(500), nullable=False),
+    Column("restriction_message", String(500), nullable=False),
+)
+
+lao_exclusions = Table(
+    "lao_exclusions",
+    metadata,
+    Column("crn", ForeignKey("cases.crn"), primary_key=True),
+    Column("username", ForeignKey("users.username"), primary_key=True),
+)
+
+lao_restrictions = Table(
+    "lao_restrictions",
+    metadata,
+    Column("crn", ForeignKey("cases.crn"), primary_key=True),
+    Column("username", ForeignKey("users.username"), primary_key=True),
+)
+
+pins = Table(
+    "pins",
+    metadata,
+    Column("username", ForeignKey("users.username"), primary_key=True),
+    Column("crn", ForeignKey("cases.crn"), primary_key=True),
+    Column("pinned_at", DateTime(timezone=True), nullable=False),
+)
+
+# --- exactly-once push ------------------------------------------------------------
+
+sync_clients = Table(
+    "sync_clients",
+    metadata,
+    Column("client_id", ForeignKey("devices.id"), primary_key=True),
+    Column("username", ForeignKey("users.username"), nullable=False),
+    Column("last_applied_seq", BigInteger, nullable=False, default=0),
+    Column("last_push_at", DateTime(timezone=True), nullable=True),
+    Column("last_pull_at", DateTime(timezone=True), nullable=True),
+)
+
+applied_mutations = Table(
+    "applied_mutations",
+    metadata,
+    Column("client_id", ForeignKey("sync_clients.client_id"), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("mutation_id", String(UUID_LEN), nullable=False, unique=True),
+    Column("name", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # applied | conflict | rejected
+    Column("result", JSON, nullable=False),  # the stored MutationResult, replayed verbatim
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+# --- audit ------------------------------------------------------------------------
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("device_id", String(UUID_LEN), nullable=True),
+    Column("action", String(48), nullable=False),
+    Column("crn", String(7), nullable=True, index=True),
+    Column("record_id", String(UUID_LEN), nullable=True),
+    Column("detail", JSON, nullable=False, default=dict),
+)
