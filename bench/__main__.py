@@ -37,13 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     for area in chosen:
         module = importlib.import_module(f"bench.{area}")
         figures: Iterable[Figure] = module.run(args)
-        for figure in figures:
-            figure = {"area": area, **figure}
+        for raw in figures:
+            figure = {"area": area, **raw}
             if args.json:
                 print(json.dumps(figure), flush=True)
             else:
                 ratio = f"  (ratio {figure['ratio']:.2f})" if "ratio" in figure else ""
-                print(f"{area:8} {figure['name']:45} {figure['value']:>12.3f} {figure['unit']}{ratio}")
+                value = f"{figure['value']:>12.3f} {figure['unit']}"
+                print(f"{area:8} {figure['name']:45} {value}{ratio}")
     return 0
 
 
