@@ -1,0 +1,84 @@
+"""The state one mutation runs in, and record helpers every mutation family shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from uuid import UUID
+
+from domain.contacts import Contact
+from domain.errors import ValidationError
+from domain.model import Entity
+from domain.reference import ReferenceData, reference
+from domain.semantics.effects import Upsert
+from domain.semantics.ports import Actor, CaseReader, RecordKind, StoredRecord
+from domain.sentences import Event
+
+E = TypeVar("E", bound=Entity)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Everything a mutation may consult; `today`/`now` are the applying side's clock."""
+
+    mutation_id: UUID
+    actor: Actor
+    reader: CaseReader
+    today: dt.date
+    now: dt.datetime
+    detect_conflicts: bool
+    ref: ReferenceData = field(default_factory=reference)
+
+    def load(
+        self, kind: RecordKind, record_id: UUID, model: type[E]
+    ) -> tuple[StoredRecord, E] | None:
+        """The stored record and its entity, or None when it is missing or deleted."""
+        stored = self.reader.get(kind, record_id)
+        if stored is None:
+            return None
+        return stored, model.model_validate(dict(stored.data))
+
+    def event_of(self, crn: str, event_id: UUID | None) -> Event | None:
+        """The linked event, checked to belong to the same case."""
+        if event_id is None:
+            return None
+        found = self.load("event", event_id, Event)
+        if found is None or found[1].crn != crn:
+            raise ValidationError(
+                "The event this is linked to is not on this case.", field="event_id"
+            )
+        return found[1]
+
+    def is_licence(self, event: Event | None) -> bool:
+        """Licence cases get licence enforcement (warnings then recall)."""
+        if event is None or event.sentence is None:
+            return False
+        sentence_type = self.ref.sentence_types.get(event.sentence.type_code)
+        return sentence_type is not None and sentence_type.licence
+
+    def event_contacts(self, crn: str, event_id: UUID) -> list[Contact]:
+        return [
+            contact
+            for contact in (
+                Contact.model_validate(dict(r.data))
+                for r in self.reader.case_records(crn, "contact")
+            )
+            if contact.event_id == event_id
+        ]
+
+
+def created(kind: RecordKind, entity: Entity, crn: str) -> Upsert:
+    """An upsert creating `entity` (every field counts as changed)."""
+    data = entity.model_dump(mode="json")
+    record_id = data["id"]
+    return Upsert(kind, UUID(str(record_id)), crn, data, frozenset(data), created=True)
+
+
+def updated(stored: StoredRecord, entity: Entity) -> Upsert | None:
+    """An upsert of `entity` over `stored`, or None when nothing changed."""
+    data: dict[str, Any] = entity.model_dump(mode="json")
+    changed = frozenset(k for k, v in data.items() if stored.data.get(k) != v)
+    if not changed:
+        return None
+    return Upsert(stored.kind, stored.id, stored.crn, data, changed)
