@@ -49,6 +49,8 @@ class Outcome(_Coded):
     rescheduled: bool = False
     enforceable: bool = False
     enforcement_actions: tuple[str, ...] = ()
+    # Set only by another action (rescheduling books the new appointment too), never picked.
+    system_only: bool = False
 
 
 class EnforcementAction(_Coded):
@@ -56,6 +58,7 @@ class EnforcementAction(_Coded):
     response_days: int | None = None
     working_days: bool = False
     licence_only: bool = False
+    community_only: bool = False
     starts_breach: bool = False
 
 
@@ -96,6 +99,20 @@ class ReferenceData(_Ref):
 
     def outcome(self, code: str) -> Outcome:
         return self.outcomes[code]
+
+    def enforcement_action(self, code: str) -> EnforcementAction:
+        return self.enforcement_actions[code]
+
+    def register_type(self, code: str) -> RegisterType:
+        return self.register_types[code]
+
+    def sentence_type(self, code: str) -> SentenceType:
+        return self.sentence_types[code]
+
+    def appointment_types(self) -> list[ContactType]:
+        """Attendance types an officer may book, most used first."""
+        rows = (t for t in self.contact_types.values() if t.attendance and not t.system_generated)
+        return sorted(rows, key=lambda t: (t.usage_rank, t.description))
 
 
 _FILES: dict[str, type[_Coded]] = {

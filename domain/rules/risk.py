@@ -1,0 +1,92 @@
+"""Risk flags (registrations) ordered for display, each with words as well as a colour.
+
+Risk to staff comes first because practitioners asked to see it before anything
+else when they open a case or set off on a home visit; then the RoSH level,
+then MAPPA with its level and category, then every other flag by severity.
+Every badge carries its text and its colour: colour alone is lost on a
+monochrome printout and on colour-blind officers. A flag whose type this build
+does not know is still shown (by its code): a risk flag is never hidden.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from domain.reference import RegisterType
+from domain.registrations import Registration
+from domain.rules import _lookup
+
+_GROUP_ORDER = {"staff": 0, "rosh": 1, "mappa": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class RiskBadge:
+    registration_id: UUID
+    code: str
+    text: str
+    colour: str
+    group: str
+    severity: int
+    review_overdue: bool = False
+
+    @property
+    def label(self) -> str:
+        """Text for screen readers and printouts: the words, the colour, any overdue review."""
+        overdue = ", review overdue" if self.review_overdue else ""
+        return f"{self.text} ({self.colour}{overdue})"
+
+
+def _active(registrations: Iterable[Registration]) -> list[Registration]:
+    return [r for r in registrations if r.active]
+
+
+def highest_risk(registrations: Iterable[Registration]) -> RegisterType | None:
+    """The highest active risk of serious harm (RoSH) level, or None when none is registered."""
+    rosh = [
+        rtype
+        for r in _active(registrations)
+        if (rtype := _lookup.register_type_or_none(r.type_code)) is not None
+        and rtype.group == "rosh"
+    ]
+    return max(rosh, key=lambda t: t.severity, default=None)
+
+
+def _text(registration: Registration, rtype: RegisterType | None) -> str:
+    if rtype is None:
+        return registration.type_code
+    if rtype.group != "mappa":
+        return rtype.description
+    details = [
+        f"level {registration.level}" if registration.level else "",
+        f"category {registration.category}" if registration.category else "",
+    ]
+    detail = ", ".join(d for d in details if d)
+    return f"{rtype.description} {detail}" if detail else rtype.description
+
+
+def _badge(registration: Registration, today: dt.date | None) -> RiskBadge:
+    rtype = _lookup.register_type_or_none(registration.type_code)
+    review = registration.next_review_date
+    return RiskBadge(
+        registration_id=registration.id,
+        code=registration.type_code,
+        text=_text(registration, rtype),
+        colour=rtype.colour if rtype is not None else "white",
+        group=rtype.group if rtype is not None else "other",
+        severity=rtype.severity if rtype is not None else 0,
+        review_overdue=today is not None and review is not None and review < today,
+    )
+
+
+def risk_badges(
+    registrations: Iterable[Registration], *, today: dt.date | None = None
+) -> list[RiskBadge]:
+    """Active registrations as badges: risk to staff, RoSH, MAPPA, then others by severity.
+
+    With `today`, badges whose next review date has passed say so.
+    """
+    badges = [_badge(r, today) for r in _active(registrations)]
+    return sorted(badges, key=lambda b: (_GROUP_ORDER.get(b.group, 3), -b.severity, b.text))
