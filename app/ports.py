@@ -1,0 +1,65 @@
+"""What the app layer needs from the cache, as a narrow Protocol.
+
+The use cases speak only to this port; `app/cache_adapter.py` maps it onto
+`storage/`, and tests use an in-memory fake. Each thread gets its own
+`CaseCache` (its own SQLite connection), handed out by `AppContext.cache()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+from app.changes import ChangeSet
+from app.rows import (
+    Attention,
+    CaseDetail,
+    CaseloadRow,
+    ContactFilter,
+    ContactPage,
+    DiaryRow,
+    SearchHit,
+)
+from domain.mutations import MutationArgs
+
+
+class CaseCache(Protocol):
+    """One thread's view of the encrypted cache."""
+
+    def caseload(self) -> list[CaseloadRow]: ...
+
+    def case_detail(self, crn: str, *, today: dt.date) -> CaseDetail | None: ...
+
+    def contact_page(
+        self, crn: str, filters: ContactFilter, *, offset: int, limit: int
+    ) -> ContactPage: ...
+
+    def diary(self, start: dt.date, end: dt.date) -> list[DiaryRow]: ...
+
+    def needs_outcome(self, *, today: dt.date) -> list[DiaryRow]: ...
+
+    def search(self, text: str, *, limit: int) -> list[SearchHit]: ...
+
+    def attention(self) -> Attention: ...
+
+    def apply(self, name: str, args: MutationArgs) -> ChangeSet:
+        """Apply one mutation to the cache and queue it, in one transaction."""
+        ...
+
+    def resolve_conflict(self, conflict_id: str, name: str, args: MutationArgs) -> ChangeSet:
+        """Apply the officer's choice as a new mutation and close the conflict, atomically."""
+        ...
+
+    def retry_rejection(self, rejection_id: str) -> ChangeSet:
+        """Queue the rejected change again as a new mutation."""
+        ...
+
+    def discard_rejection(self, rejection_id: str) -> ChangeSet: ...
+
+    def close(self) -> None: ...
+
+
+class NationalSearch(Protocol):
+    """Search beyond the caseload; needs the network (the sync layer provides it)."""
+
+    def search(self, text: str, *, limit: int) -> list[SearchHit]: ...

@@ -1,0 +1,90 @@
+"""Per-profile settings: typed, versioned JSON with a migration step, never pickled.
+
+After Orange's `settings_version` + `migrate_settings`: a file written by an older
+build is migrated step by step on load; one from a newer build (or damaged) is set
+aside and defaults are used, so a bad file never stops the app from starting.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VERSION = 2
+FILE_NAME = "settings.json"
+
+
+class Settings(BaseModel):
+    """What the officer chose on this laptop; nothing secret, nothing personal."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    version: int = SETTINGS_VERSION
+    server_url: str = ""
+    username: str = ""
+    high_contrast: bool = False
+    caseload_sort_column: int = 0
+    caseload_sort_descending: bool = False
+    diary_week_view: bool = False
+    window_geometry: str = Field(default="", description="base64 of QWidget.saveGeometry()")
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 called the server address `server` and stored the sort as "col:asc"."""
+    data = dict(data)
+    if "server" in data:
+        data["server_url"] = data.pop("server")
+    sort = data.pop("caseload_sort", None)
+    if isinstance(sort, str) and ":" in sort:
+        column, direction = sort.split(":", 1)
+        data["caseload_sort_column"] = int(column) if column.isdigit() else 0
+        data["caseload_sort_descending"] = direction == "desc"
+    data["version"] = 2
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring `data` up to SETTINGS_VERSION one step at a time."""
+    version = int(data.get("version", 1))
+    if version > SETTINGS_VERSION:
+        raise ValueError(f"settings version {version} is newer than this build")
+    while version < SETTINGS_VERSION:
+        data = MIGRATIONS[version](data)
+        version = int(data["version"])
+    return data
+
+
+def load(profile: Path) -> Settings:
+    path = profile / FILE_NAME
+    if not path.exists():
+        return Settings()
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("settings file is not a JSON object")
+        return Settings.model_validate(migrate(raw))
+    except (ValueError, ValidationError, KeyError):
+        aside = path.with_suffix(".unreadable.json")
+        os.replace(path, aside)
+        log.warning("settings file unreadable; set aside as %s, using defaults", aside.name)
+        return Settings()
+
+
+def save(profile: Path, settings: Settings) -> None:
+    """Write atomically (temp file then rename) so a crash never leaves half a file."""
+    profile.mkdir(parents=True, exist_ok=True)
+    path = profile / FILE_NAME
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(settings.model_dump_json(indent=2), "utf-8")
+    os.replace(tmp, path)

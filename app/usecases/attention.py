@@ -1,0 +1,50 @@
+"""Needs your attention: conflicts to choose, rejections to retry or discard."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from app.changes import ChangeSet
+from app.context import AppContext
+from app.rows import Attention, ConflictRow
+from domain.errors import RuleViolation
+from domain.mutations import MutationArgs, UpdateAddress, UpdateContactDetails
+
+
+def load_attention(ctx: AppContext) -> Attention:
+    return ctx.cache().attention()
+
+
+def _resolution(conflict: ConflictRow, values: dict[str, Any]) -> tuple[str, MutationArgs]:
+    """The mutation that records the officer's choice, based on the central version."""
+    if conflict.kind == "person":
+        return "update_contact_details", UpdateContactDetails(
+            crn=conflict.crn, base_version=conflict.central_version, **values
+        )
+    if conflict.kind == "address":
+        return "update_address", UpdateAddress(
+            address_id=UUID(conflict.record_id),
+            crn=conflict.crn,
+            base_version=conflict.central_version,
+            **values,
+        )
+    raise RuleViolation(f"A {conflict.kind} conflict cannot be resolved here yet.")
+
+
+def resolve_conflict(ctx: AppContext, conflict: ConflictRow, choices: dict[str, str]) -> ChangeSet:
+    """`choices` maps each field to "yours", "central" or "original"."""
+    values: dict[str, Any] = {}
+    for choice in conflict.fields:
+        picked = choices.get(choice.field, "central")
+        values[choice.field] = getattr(choice, picked)
+    name, args = _resolution(conflict, values)
+    return ctx.cache().resolve_conflict(conflict.id, name, args)
+
+
+def retry_rejection(ctx: AppContext, rejection_id: str) -> ChangeSet:
+    return ctx.cache().retry_rejection(rejection_id)
+
+
+def discard_rejection(ctx: AppContext, rejection_id: str) -> ChangeSet:
+    return ctx.cache().discard_rejection(rejection_id)
