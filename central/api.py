@@ -1,0 +1,104 @@
+"""The app factory: `create_app(settings)` builds the whole HTTP service.
+
+Routers of the platform (auth, officer, search, operations) and, when present,
+the sync endpoints (`central.sync.router`) are mounted on one FastAPI app with
+Problem-shaped error answers, metrics, JSON access logs and the protocol header.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import Engine, text
+
+from central import metrics
+from central.auth import routes as auth_routes
+from central.config import Settings
+from central.db import make_engine
+from central.errors import ApiError, install_error_handlers
+from central.me import router as me_router
+from central.search import router as search_router
+from central.state import AppState, app_state
+from sync.protocol import PROTOCOL_VERSION
+
+log = logging.getLogger(__name__)
+PROTOCOL_HEADER = "X-Fieldcase-Protocol"
+SYNC_ROUTER = "central.sync.router"
+
+health_router = APIRouter(tags=["operations"])
+
+
+class Health(BaseModel):
+    status: str
+    protocol_version: int
+
+
+@health_router.get("/healthz", response_model=Health)
+def healthz(state: Annotated[AppState, Depends(app_state)]) -> Health:
+    """Ready when the database answers; a load balancer polls this."""
+    try:
+        with state.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        log.error("health check: database unreachable (%s)", type(exc).__name__)
+        raise ApiError(503, "database_unavailable", "The database is not reachable.") from exc
+    return Health(status="ok", protocol_version=PROTOCOL_VERSION)
+
+
+async def _observe(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await metrics.measure(request, call_next)
+    response.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
+    log.info(
+        "request",
+        extra={
+            "method": request.method,
+            "route": metrics.route_template(request),
+            "status": response.status_code,
+            "duration_ms": getattr(request.state, "duration_ms", None),
+        },
+    )
+    return response
+
+
+def _sync_routers() -> list[APIRouter]:
+    """B2's sync endpoints, mounted when their module exists in this build."""
+    if importlib.util.find_spec(SYNC_ROUTER) is None:
+        return []
+    router: APIRouter = importlib.import_module(SYNC_ROUTER).router
+    return [router]
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """The service for `settings` (an engine may be shared, e.g. by tests)."""
+    owned = engine is None
+    state = AppState(settings, engine if engine is not None else make_engine(settings.database_url))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            state.engine.dispose()
+
+    app = FastAPI(
+        title="Fieldcase central case service",
+        version=f"protocol {PROTOCOL_VERSION}",
+        description="Auth, officer profile, national search and offline sync for Fieldcase.",
+        lifespan=lifespan,
+    )
+    app.state.fieldcase = state
+    install_error_handlers(app)
+    app.middleware("http")(_observe)
+    for router in (health_router, metrics.router, auth_routes.router, me_router, search_router):
+        app.include_router(router)
+    for router in _sync_routers():
+        app.include_router(router)
+    return app

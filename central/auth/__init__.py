@@ -1,0 +1,1 @@
+"""Authentication: password and refresh-token grants, devices, access tokens."""

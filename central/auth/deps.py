@@ -1,0 +1,66 @@
+"""`current_principal`: the FastAPI dependency every protected route uses.
+
+It checks the bearer token, then the device and user in the database on every
+request, so that a revoked laptop is told to wipe itself at its next contact
+and a disabled account stops at once, not when its token expires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import select
+
+from central.auth import tokens
+from central.errors import ApiError, device_revoked
+from central.state import AppState, app_state
+from central.tables import devices, staff, users
+
+bearer = OAuth2PasswordBearer(tokenUrl="/oauth/token", auto_error=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, from which laptop: what scope, LAO and audit decisions need."""
+
+    username: str
+    staff_code: str | None
+    team_code: str | None
+    device_id: str
+
+
+def _unauthorised(code: str, message: str) -> ApiError:
+    return ApiError(401, code, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def current_principal(
+    state: Annotated[AppState, Depends(app_state)],
+    token: Annotated[str | None, Depends(bearer)],
+) -> Principal:
+    if not token:
+        raise _unauthorised("not_authenticated", "Send 'Authorization: Bearer <access token>'.")
+    try:
+        claims = tokens.decode_access_token(state.jwt_secret, token)
+    except tokens.TokenExpired as exc:
+        raise _unauthorised("token_expired", "Access token expired; refresh it.") from exc
+    except tokens.TokenInvalid as exc:
+        raise _unauthorised("invalid_token", "Access token is not valid; sign in.") from exc
+    query = (
+        select(users.c.active, users.c.staff_code, staff.c.team_code, devices.c.revoked_at)
+        .select_from(users.join(devices, devices.c.username == users.c.username))
+        .outerjoin(staff, staff.c.code == users.c.staff_code)
+        .where(users.c.username == claims.username, devices.c.id == claims.device_id)
+    )
+    with state.engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None or not row.active:
+        raise _unauthorised("invalid_token", "The account or device no longer exists; sign in.")
+    if row.revoked_at is not None:
+        raise device_revoked()
+    return Principal(claims.username, row.staff_code, row.team_code, claims.device_id)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,73 @@
+"""Prometheus metrics: request counts and latency by route template, mutations applied.
+
+Labels are route templates (`/v1/search`), never raw paths or query strings,
+so no CRN or name ever reaches a metric. With several worker processes set
+`PROMETHEUS_MULTIPROC_DIR` (the `serve` command does) and each answer covers
+every worker.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client import REGISTRY as DEFAULT_REGISTRY
+
+REQUESTS = Counter(
+    "fieldcase_http_requests_total", "HTTP requests answered", ["method", "route", "status"]
+)
+LATENCY = Histogram(
+    "fieldcase_http_request_duration_seconds",
+    "Time to answer an HTTP request",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+MUTATIONS = Counter(
+    "fieldcase_mutations_total", "Mutations pushed, by name and result", ["name", "status"]
+)
+
+router = APIRouter(tags=["operations"])
+
+
+def route_template(request: Request) -> str:
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "unmatched"
+
+
+async def measure(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """HTTP middleware: time the request and count it under its route template."""
+    started = time.perf_counter()
+    response = await call_next(request)
+    elapsed = time.perf_counter() - started
+    route = route_template(request)
+    REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+    LATENCY.labels(request.method, route).observe(elapsed)
+    request.state.duration_ms = round(elapsed * 1000, 2)
+    return response
+
+
+def _registry() -> CollectorRegistry:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return registry
+    return DEFAULT_REGISTRY
+
+
+@router.get("/metrics", response_class=Response, include_in_schema=False)
+def metrics() -> Response:
+    """Prometheus text exposition of this service's counters."""
+    return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
