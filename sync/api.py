@@ -1,0 +1,135 @@
+"""The case service's sync endpoints as typed calls, with auth and retries folded in.
+
+Each call: take a fresh access token, send, and on a 401 refresh once and send
+again (an expired token is never a failure of the mutation). Transient failures
+(no network, timeouts, 5xx, 429) are retried with capped exponential backoff and
+full jitter by tenacity, honouring a server's Retry-After, and the wait wakes up
+at once when the sync is cancelled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from sync.auth import Authenticator
+from sync.errors import AccessTokenExpired, TransientError
+from sync.http import HttpClient
+from sync.progress import Progress
+from sync.protocol import (
+    CaseRequest,
+    CaseSnapshot,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff for one request: attempts, first wait and cap in seconds."""
+
+    attempts: int = 6
+    initial_s: float = 0.5
+    max_s: float = 30.0
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    idle_lock_minutes: int
+    max_offline_days: int
+
+
+class Me(BaseModel):
+    """GET /v1/me: who is signed in and the organisation's policies (extra fields kept out)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    policy: Policy
+    officer: dict[str, Any] = {}
+
+
+class SyncApi:
+    def __init__(
+        self,
+        http: HttpClient,
+        auth: Authenticator,
+        progress: Progress,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.http = http
+        self.auth = auth
+        self.progress = progress
+        self.retry = retry or RetryPolicy()
+        self.requests = 0
+        self.bytes_sent = 0
+
+    def push(self, request: PushRequest) -> PushResponse:
+        return self._call("/v1/sync/push", request, PushResponse)
+
+    def pull(self, request: PullRequest) -> PullResponse:
+        return self._call("/v1/sync/pull", request, PullResponse)
+
+    def case(self, request: CaseRequest) -> CaseSnapshot:
+        return self._call("/v1/sync/case", request, CaseSnapshot)
+
+    def me(self) -> Me:
+        return self._retrying(
+            lambda: self._authorised(lambda t: self.http.get_model("/v1/me", Me, token=t))
+        )
+
+    def _call(self, path: str, body: BaseModel, answer: type[M]) -> M:
+        def send(token: str) -> M:
+            self.requests += 1
+            return self.http.post_model(path, body, answer, token=token)
+
+        return self._retrying(lambda: self._authorised(send))
+
+    def _authorised(self, send: Callable[[str], M]) -> M:
+        token = self.auth.access_token()
+        try:
+            return send(token)
+        except AccessTokenExpired:
+            log.info("access token refused; refreshing once")
+            return send(self.auth.renew(token))
+
+    def _retrying(self, attempt: Callable[[], M]) -> M:
+        jitter = wait_random_exponential(multiplier=self.retry.initial_s, max=self.retry.max_s)
+
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            hint = getattr(error, "retry_after", None)
+            chosen = float(jitter(state))
+            if isinstance(hint, float):
+                chosen = max(chosen, min(hint, self.retry.max_s))
+            log.info(
+                "transient failure (attempt %s); retrying in %.2fs", state.attempt_number, chosen
+            )
+            return chosen
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(TransientError),
+            stop=stop_after_attempt(self.retry.attempts),
+            wait=wait,
+            sleep=self.progress.wait,
+            before=lambda _state: self.progress.check(),
+            reraise=True,
+        )
+        return retrying(attempt)

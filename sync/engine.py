@@ -1,0 +1,233 @@
+"""One full sync: push the outbox, pull what changed, verify per-case checksums.
+
+Plain Python with no threads of its own; `app/sync_bridge.py` and the CLI run it.
+Order matters: pushing first means the pull already reflects our changes, so the
+rebase in the cache has less to re-apply. Each server answer is committed to the
+cache before the next request, so a crash anywhere repeats at most one request,
+which the server answers idempotently (per-client seq; cursor saved per page).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sync.api import SyncApi
+from sync.checks import check_pull, check_push, check_snapshot
+from sync.errors import (
+    ActionRequired,
+    BadAnswerError,
+    DeviceWiped,
+    ServerRefusedError,
+    UpgradeRequired,
+)
+from sync.ports import CachePort
+from sync.progress import Progress
+from sync.protocol import (
+    PROTOCOL_VERSION,
+    CaseRequest,
+    MutationEnvelope,
+    PullRequest,
+    PushRequest,
+    ServerAction,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSummary:
+    """What one sync did, and where the cache stands after it."""
+
+    pushed: int
+    applied: int
+    conflicts: int
+    rejected: int
+    pulled: int
+    snapshots: int
+    evicted: int
+    refetched: int
+    pending: int
+    cases: int
+    open_conflicts: int
+    rejections: int
+    duration_s: float
+
+
+@dataclass
+class _Tally:
+    pushed: int = 0
+    applied: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    snapshots: int = 0
+    evicted: int = 0
+    refetched: int = 0
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: CachePort,
+        api: SyncApi,
+        progress: Progress,
+        *,
+        push_batch: int = 250,
+        pull_limit: int = 1000,
+    ) -> None:
+        self.store = store
+        self.api = api
+        self.progress = progress
+        self.push_batch = push_batch
+        self.pull_limit = pull_limit
+        self._tally = _Tally()
+
+    def run(self) -> SyncSummary:
+        """Push, pull, verify; a server `reset` is honoured once per run."""
+        started = time.perf_counter()
+        self._tally = _Tally()
+        for attempt in (1, 2):
+            try:
+                self._push_pull_verify()
+                break
+            except ActionRequired as required:
+                if attempt == 2 and required.action.kind == "reset":
+                    raise BadAnswerError("The server asked to start over twice in a row.") from None
+                self._act(required.action)
+        return self._summary(time.perf_counter() - started)
+
+    def _push_pull_verify(self) -> None:
+        self.push()
+        checksums = self.pull()
+        self.verify(checksums)
+
+    def push(self) -> None:
+        """Deliver the outbox in seq order, batch by batch, each answer committed first."""
+        client_id = self.store.client_id()
+        total = self.store.pending_count()
+        self.progress.update("push", 0, total)
+        while True:
+            self.progress.check()
+            batch = list(self.store.next_outbox_batch(self.push_batch))
+            if not batch:
+                return
+            request = PushRequest(
+                protocol_version=PROTOCOL_VERSION, client_id=client_id, mutations=batch
+            )
+            response = self.api.push(request)
+            if response.action is not None:
+                raise ActionRequired(response.action)
+            check_push(response, batch)
+            self.store.record_push_results(response)
+            self._count_results(response.results)
+            self.progress.update("push", self._tally.pushed, total)
+            self._ensure_progress(batch)
+
+    def _ensure_progress(self, batch: Sequence[MutationEnvelope]) -> None:
+        following = self.store.next_outbox_batch(1)
+        if following and following[0].seq == batch[0].seq:
+            raise BadAnswerError(
+                "The server did not accept any of the waiting changes; they are kept "
+                "and Fieldcase will try again later."
+            )
+
+    def _count_results(self, results: Sequence[object]) -> None:
+        for result in results:
+            status = getattr(result, "status", "")
+            self._tally.pushed += 1
+            if status == "applied":
+                self._tally.applied += 1
+            elif status == "conflict":
+                self._tally.conflicts += 1
+            else:
+                self._tally.rejected += 1
+
+    def pull(self) -> dict[str, str]:
+        """Fetch pages until the server has no more; returns the checksums it sent."""
+        checksums: dict[str, str] = {}
+        pages = 0
+        while True:
+            self.progress.check()
+            state = self.store.pull_state()
+            request = PullRequest(
+                protocol_version=PROTOCOL_VERSION,
+                client_id=state.client_id,
+                cursor=state.cursor,
+                held_cases=state.held_cases,
+                limit=self.pull_limit,
+            )
+            response = self.api.pull(request)
+            if response.action is not None:
+                raise ActionRequired(response.action)
+            check_pull(response)
+            self.store.apply_pull_page(response)
+            pages += 1
+            self._tally.pulled += len(response.changes) + sum(
+                len(s.records) for s in response.snapshots
+            )
+            self._tally.snapshots += len(response.snapshots)
+            self._tally.evicted += len(response.evicted)
+            checksums.update(response.checksums)
+            self.progress.update("pull", pages, None)
+            if not response.has_more:
+                return checksums
+
+    def verify(self, checksums: dict[str, str]) -> None:
+        """Re-fetch, one by one, cases whose local checksum differs from the server's."""
+        if not checksums:
+            return
+        local = self.store.case_checksums()
+        drifted = sorted(crn for crn, value in checksums.items() if local.get(crn) != value)
+        client_id = self.store.client_id()
+        for index, crn in enumerate(drifted):
+            self.progress.check()
+            self.progress.update("verify", index, len(drifted))
+            request = CaseRequest(protocol_version=PROTOCOL_VERSION, client_id=client_id, crn=crn)
+            try:
+                snapshot = self.api.case(request)
+            except ServerRefusedError as refused:
+                if refused.status in (403, 404):
+                    self.store.evict([crn])
+                    self._tally.evicted += 1
+                    continue
+                raise
+            check_snapshot(snapshot)
+            if snapshot.crn != crn:
+                raise BadAnswerError("The server sent a different case than the one asked for.")
+            self.store.replace_case(snapshot)
+            self._tally.refetched += 1
+        if drifted:
+            log.info("re-fetched %s drifted case(s)", len(drifted))
+
+    def _act(self, action: ServerAction) -> None:
+        if action.kind == "upgrade_required":
+            raise UpgradeRequired(action.message)
+        if action.kind == "wipe":
+            log.info("device revoked: wiping the local cache")
+            self.store.wipe()
+            self.api.auth.forget()
+            raise DeviceWiped(action.message)
+        log.info("server asked for a reset: re-downloading, outbox kept")
+        self.store.reset_for_redownload()
+
+    def _summary(self, duration: float) -> SyncSummary:
+        counts = self.store.counts()
+        t = self._tally
+        return SyncSummary(
+            pushed=t.pushed,
+            applied=t.applied,
+            conflicts=t.conflicts,
+            rejected=t.rejected,
+            pulled=t.pulled,
+            snapshots=t.snapshots,
+            evicted=t.evicted,
+            refetched=t.refetched,
+            pending=self.store.pending_count(),
+            cases=counts.cases,
+            open_conflicts=counts.conflicts,
+            rejections=counts.rejections,
+            duration_s=duration,
+        )

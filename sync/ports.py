@@ -1,0 +1,74 @@
+"""What the sync engine needs from the local cache, as a narrow Protocol.
+
+The engine never sees SQL: `sync/cache.py` adapts storage/ onto this port, and
+tests may use any other implementation. Every write method is one transaction
+in the real cache, so a crash between two calls loses nothing that was
+committed and repeats nothing the server would apply twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+from uuid import UUID
+
+from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
+
+
+@dataclass(frozen=True, slots=True)
+class PullState:
+    client_id: UUID
+    cursor: str | None
+    held_cases: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CacheCounts:
+    """What the status bar shows: cases held, open conflicts, unseen rejections."""
+
+    cases: int
+    conflicts: int
+    rejections: int
+
+
+class CachePort(Protocol):
+    def client_id(self) -> UUID:
+        """This laptop's sync client id (also its device id at sign-in)."""
+        ...
+
+    def next_outbox_batch(self, limit: int) -> Sequence[MutationEnvelope]:
+        """The oldest undelivered mutations in seq order (at most `limit`)."""
+        ...
+
+    def record_push_results(self, response: PushResponse) -> None:
+        """Store applied/conflict/rejected results; those seqs count as delivered."""
+        ...
+
+    def pull_state(self) -> PullState: ...
+
+    def apply_pull_page(self, response: PullResponse) -> None:
+        """Snapshots, changes, tombstones, evictions and the cursor, in one transaction,
+        with pending local mutations re-applied on top (rebase)."""
+        ...
+
+    def replace_case(self, snapshot: CaseSnapshot) -> None: ...
+
+    def case_checksums(self) -> Mapping[str, str]: ...
+
+    def evict(self, crns: Sequence[str]) -> None: ...
+
+    def pending_count(self) -> int: ...
+
+    def oldest_pending_age(self) -> timedelta | None: ...
+
+    def counts(self) -> CacheCounts: ...
+
+    def wipe(self) -> None:
+        """Destroy the cache, its WAL/SHM files and its key (a revoked device)."""
+        ...
+
+    def reset_for_redownload(self) -> None:
+        """Forget cached cases and the cursor, keep the outbox (server `reset`)."""
+        ...
