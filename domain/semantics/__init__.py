@@ -7,6 +7,7 @@ Use `apply_mutation`; read through a `CaseReader`; write the returned `Effects`.
 
 from __future__ import annotations
 
+from domain.semantics.apply import apply_mutation
 from domain.semantics.effects import WHOLE_RECORD, AuditEntry, Conflict, Effects, Upsert
 from domain.semantics.errors import (
     MutationNotSupported,
@@ -28,4 +29,5 @@ __all__ = [
     "UnknownMutation",
     "UnsupportedMutationVersion",
     "Upsert",
+    "apply_mutation",
 ]

@@ -1,0 +1,146 @@
+"""Setting an outcome on a contact, and what follows from it on the event.
+
+Shared by record_contact, record_outcome and correct_outcome so that an outcome means the
+same wherever it is recorded: flags derived from it, the enforcement it allows, the
+respond-by date, the "review enforcement status" task above the failure limit and the
+breach flag an enforcement action raises (or, once corrected, lifts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from domain.contacts import Contact
+from domain.errors import ValidationError
+from domain.mutations import derived_id
+from domain.reference import Outcome
+from domain.rules.compliance import enforcement_review_due, failure_to_comply_count
+from domain.rules.enforcement import afta_evidence_due, response_due
+from domain.rules.outcomes import allowed_enforcement_actions, allowed_outcomes, outcome_flags
+from domain.semantics.context import Context, created, updated
+from domain.semantics.effects import Upsert
+from domain.sentences import Event
+
+ARWS = "ARWS"
+
+
+def with_outcome(
+    ctx: Context,
+    contact: Contact,
+    outcome_code: str,
+    enforcement_code: str | None,
+    event: Event | None,
+) -> Contact:
+    """`contact` with the outcome, its flags, the enforcement and its respond-by date."""
+    outcome = allowed_outcome(contact, outcome_code, ctx.today)
+    if enforcement_code is not None:
+        allowed = allowed_enforcement_actions(outcome_code, licence=ctx.is_licence(event))
+        if enforcement_code not in {a.code for a in allowed}:
+            raise ValidationError(
+                f"'{enforcement_code}' is not an enforcement action that can follow "
+                f"'{outcome.description}'.",
+                field="enforcement_code",
+            )
+    attended, complied = outcome_flags(outcome_code)
+    respond_by = _respond_by(enforcement_code, outcome.holding, contact.date, ctx.today)
+    return contact.model_copy(
+        update={
+            "outcome_code": outcome_code,
+            "attended": attended,
+            "complied": complied,
+            "enforcement_code": enforcement_code,
+            "enforcement_response_by": respond_by,
+        }
+    )
+
+
+def allowed_outcome(contact: Contact, code: str, today: dt.date) -> Outcome:
+    """The outcome, if an officer may record it on this contact today."""
+    allowed = {o.code: o for o in allowed_outcomes(contact.type_code)}
+    if not allowed:
+        raise ValidationError(
+            "This type of contact does not take an outcome.", field="outcome_code"
+        )
+    outcome = allowed.get(code)
+    if outcome is None:
+        raise ValidationError(
+            f"'{code}' is not an outcome for this type of contact.", field="outcome_code"
+        )
+    if contact.date > today and not outcome.acceptable_absence:
+        raise ValidationError(
+            "An appointment in the future can only have an acceptable absence recorded in advance.",
+            field="outcome_code",
+        )
+    return outcome
+
+
+def _respond_by(
+    enforcement_code: str | None, holding: bool, day: dt.date, today: dt.date
+) -> dt.date | None:
+    """The enforcement's deadline from today; for AFTA, when the evidence is due."""
+    if enforcement_code is not None:
+        return response_due(enforcement_code, today)
+    if holding:
+        return afta_evidence_due(day)
+    return None
+
+
+def event_effects(
+    ctx: Context, before: Contact | None, after: Contact, event: Event | None
+) -> list[Upsert]:
+    """The breach flag and the review task that follow `before` becoming `after`."""
+    if event is None:
+        return []
+    others = [c for c in ctx.event_contacts(after.crn, event.id) if c.id != after.id]
+    new_event = _breach_flag(ctx, event, before, after, others)
+    upserts: list[Upsert] = []
+    if new_event != event:
+        stored = ctx.reader.get("event", event.id)
+        assert stored is not None  # event_of found it in this same mutation
+        change = updated(stored, new_event)
+        upserts += [change] if change is not None else []
+    old_rows = others if before is None else [*others, before]
+    due_before = enforcement_review_due(event, old_rows, today=ctx.today)
+    if enforcement_review_due(new_event, [*others, after], today=ctx.today) and not due_before:
+        upserts.append(_review_task(ctx, new_event, [*others, after], after))
+    return upserts
+
+
+def _starts_breach(ctx: Context, contact: Contact | None) -> bool:
+    if contact is None or contact.enforcement_code is None:
+        return False
+    action = ctx.ref.enforcement_actions.get(contact.enforcement_code)
+    return action is not None and action.starts_breach
+
+
+def _breach_flag(
+    ctx: Context, event: Event, before: Contact | None, after: Contact, others: list[Contact]
+) -> Event:
+    """Raise the breach flag on a breach action; lift it when a correction removes the only one."""
+    if _starts_breach(ctx, after) and not event.breach_in_progress:
+        return event.model_copy(update={"breach_in_progress": True})
+    lifted = _starts_breach(ctx, before) and not _starts_breach(ctx, after)
+    if lifted and event.breach_in_progress and not any(_starts_breach(ctx, c) for c in others):
+        return event.model_copy(update={"breach_in_progress": False})
+    return event
+
+
+def _review_task(ctx: Context, event: Event, rows: list[Contact], cause: Contact) -> Upsert:
+    """The system's "Review Enforcement Status" contact; its id derives from the mutation,
+    so a replay on either side never makes a second one."""
+    count = failure_to_comply_count(event, rows)
+    task = Contact(
+        id=derived_id(ctx.mutation_id, "arws"),
+        crn=cause.crn,
+        type_code=ARWS,
+        date=ctx.today,
+        event_id=event.id,
+        staff_code=ctx.actor.staff_code,
+        team_code=ctx.actor.team_code,
+        alert=True,
+        notes=(
+            f"{count} failures to comply on event {event.number}, above the limit for this "
+            "order: review the enforcement status."
+        ),
+    )
+    return created("contact", task, task.crn)
