@@ -86,7 +86,9 @@ def validate_phone(value: str, *, field: str = "phone") -> str:
             "A phone number can only hold digits, spaces, brackets, dashes and a leading +.",
             field=field,
         )
-    uk_ok = not plus and digits.startswith("0") and len(digits) in (10, 11)
+    # Mobiles (07...) have 11 digits; a few landlines have 10.
+    uk_lengths = (11,) if digits.startswith("07") else (10, 11)
+    uk_ok = not plus and digits.startswith("0") and len(digits) in uk_lengths
     intl_ok = plus and 8 <= len(digits) <= 15
     if not (uk_ok or intl_ok):
         raise ValidationError(
