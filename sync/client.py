@@ -1,0 +1,66 @@
+"""The sync pieces wired together for one profile: what the bridge and the CLI hold.
+
+One `SyncClient` per signed-in profile: its HTTP session, its authenticator
+(device id = the cache's client id) and a fresh engine for each run, so that a
+run's progress/cancel object is never shared with the next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sync.api import Me, RetryPolicy, SyncApi
+from sync.auth import Authenticator
+from sync.engine import SyncEngine, SyncSummary
+from sync.http import HttpClient, HttpSettings
+from sync.ports import CachePort
+from sync.progress import Progress
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    http: HttpSettings = field(default_factory=HttpSettings)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    push_batch: int = 250
+    pull_limit: int = 1000
+
+
+class SyncClient:
+    def __init__(
+        self,
+        store: CachePort,
+        server_url: str,
+        username: str,
+        settings: SyncSettings | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings or SyncSettings()
+        self.http = HttpClient(server_url, self.settings.http)
+        self.auth = Authenticator(self.http, username, store.client_id())
+
+    def sign_in(self, password: str, device_name: str) -> None:
+        self.auth.sign_in(password, device_name)
+
+    def api(self, progress: Progress) -> SyncApi:
+        return SyncApi(self.http, self.auth, progress, self.settings.retry)
+
+    def sync(self, progress: Progress | None = None) -> SyncSummary:
+        """One full sync (push, pull, verify)."""
+        progress = progress or Progress()
+        engine = SyncEngine(
+            self.store,
+            self.api(progress),
+            progress,
+            push_batch=self.settings.push_batch,
+            pull_limit=self.settings.pull_limit,
+        )
+        return engine.run()
+
+    def me(self) -> Me:
+        return self.api(Progress()).me()
+
+    def reachable(self) -> bool:
+        return self.http.probe()
+
+    def close(self) -> None:
+        self.http.close()

@@ -1,0 +1,226 @@
+"""The engine's promises, against a fake central over loopback HTTP and an in-memory cache."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from sync.client import SyncClient
+from sync.errors import (
+    BadAnswerError,
+    DeviceWiped,
+    ServerRefusedError,
+    SyncCancelled,
+    UpgradeRequired,
+)
+from sync.progress import Progress
+from tests.sync.fake_central import Central
+from tests.sync.memory_store import MemoryStore
+
+
+def server_view(central: Central, crns: set[str]) -> dict[str, dict[uuid.UUID, int]]:
+    return {crn: {i: r.version for i, r in central.records[crn].items()} for crn in crns}
+
+
+def local_view(store: MemoryStore) -> dict[str, dict[uuid.UUID, int]]:
+    return {crn: {i: r.version for i, r in recs.items()} for crn, recs in store.cases.items()}
+
+
+def test_first_sync_downloads_the_caseload(client: SyncClient, store: MemoryStore, central):
+    summary = client.sync()
+    assert summary.cases == 3
+    assert summary.snapshots == 3
+    assert local_view(store) == server_view(central, central.scope["officer1"])
+
+
+def test_offline_work_is_delivered_once_in_order(client, store: MemoryStore, central):
+    client.sync()
+    crn = sorted(store.cases)[0]
+    ids = [uuid.uuid4() for _ in range(120)]
+    for record_id in ids:
+        store.queue("add_record", {"crn": crn, "record_id": str(record_id)})
+    summary = client.sync()
+    assert summary.pushed == 120
+    assert summary.pending == 0
+    seqs = [seq for cid, seq, _ in central.applied if cid == store.client_id()]
+    assert seqs == list(range(1, 121))
+    assert set(ids) <= set(store.cases[crn])  # pulled back
+
+
+def test_a_rejection_never_blocks_the_rest(client, store: MemoryStore, central):
+    client.sync()
+    crn = sorted(store.cases)[0]
+    store.queue("no_such_mutation", {"crn": crn, "record_id": str(uuid.uuid4())})
+    good = uuid.uuid4()
+    store.queue("add_record", {"crn": crn, "record_id": str(good)})
+    summary = client.sync()
+    assert (summary.rejected, summary.applied, summary.pending) == (1, 1, 0)
+    assert good in central.records[crn]
+    assert store.counts().rejections == 1
+
+
+def test_conflicting_edit_is_kept_as_a_conflict(client, store: MemoryStore, central):
+    client.sync()
+    crn = sorted(store.cases)[0]
+    record_id = next(iter(store.cases[crn]))
+    base = store.cases[crn][record_id].version
+    central.put(crn, record_id, {"phone": "central"})
+    store.queue(
+        "set_field",
+        {
+            "crn": crn,
+            "record_id": str(record_id),
+            "field": "phone",
+            "value": "mine",
+            "base_version": base,
+        },
+    )
+    summary = client.sync()
+    assert summary.conflicts == 1
+    assert store.counts().conflicts == 1
+    assert store.cases[crn][record_id].data["phone"] == "central"
+
+
+def test_lost_answer_after_commit_is_not_applied_twice(client, store: MemoryStore, central):
+    client.sync()
+    crn = sorted(store.cases)[0]
+    store.queue("add_record", {"crn": crn, "record_id": str(uuid.uuid4())})
+    lost = {"left": 2}
+
+    def lose(path: str, body: bytes):
+        if path == "/v1/sync/push" and lost["left"]:
+            lost["left"] -= 1
+            central.handle(path, body, next(iter(central.access)))  # committed...
+            return 503, {"code": "unavailable", "message": "busy"}, {}  # ...answer lost
+        return None
+
+    central.access = dict(list(central.access.items())[-1:])
+    central.hook = lose
+    summary = client.sync()
+    assert summary.applied == 1
+    assert [s for c, s, _ in central.applied if c == store.client_id()] == [1]
+
+
+def test_reallocation_evicts_the_case(client, store: MemoryStore, central):
+    client.sync()
+    gone = sorted(store.cases)[0]
+    central.scope["officer1"].discard(gone)
+    summary = client.sync()
+    assert summary.evicted == 1
+    assert gone not in store.cases
+
+
+def test_drifted_case_is_refetched(client, store: MemoryStore, central):
+    client.sync()
+    crn = sorted(store.cases)[0]
+    store.cases[crn].pop(next(iter(store.cases[crn])))  # local damage
+    summary = client.sync()
+    assert summary.refetched == 1
+    assert local_view(store) == server_view(central, central.scope["officer1"])
+
+
+def test_interrupted_first_sync_resumes_from_the_saved_page(client, store: MemoryStore, central):
+    for i in range(40):
+        central.scope["officer1"].add(f"Y{200000 + i}")
+        central.put(f"Y{200000 + i}", uuid.uuid4(), {"n": i})
+    client.settings = type(client.settings)(
+        http=client.settings.http, retry=client.settings.retry, pull_limit=10
+    )
+    sent: list[str] = []
+    cursors: list[str | None] = []
+    real_pull = central.pull
+
+    def pull(user, request):
+        cursors.append(request.cursor)
+        if len(cursors) == 3 and interrupt["on"]:
+            return 400, {"code": "bad", "message": "interrupted"}, {}
+        answer = real_pull(user, request)
+        sent.extend(s["crn"] for s in answer[1]["snapshots"])
+        return answer
+
+    interrupt = {"on": True}
+    central.pull = pull
+    with pytest.raises(ServerRefusedError):
+        client.sync()
+    saved = store.cursor
+    assert store.pages_applied == 2
+    interrupt["on"] = False
+    cursors.clear()
+    client.sync()
+    assert cursors[0] == saved  # resumed where the last committed page ended
+    assert len(sent) - len(set(sent)) <= 10  # at most one page downloaded twice
+    assert local_view(store) == server_view(central, central.scope["officer1"])
+
+
+def test_reset_redownloads_and_keeps_the_outbox(client, store: MemoryStore, central):
+    client.sync()
+    crn = sorted(store.cases)[0]
+    store.queue("add_record", {"crn": crn, "record_id": str(uuid.uuid4())})
+    once = {"done": False}
+
+    def reset(path: str, body: bytes):
+        if path == "/v1/sync/push" and not once["done"]:
+            once["done"] = True
+            return (
+                409,
+                {
+                    "code": "reset",
+                    "message": "start over",
+                    "action": {"kind": "reset", "message": "start over"},
+                },
+                {},
+            )
+        return None
+
+    central.hook = reset
+    summary = client.sync()
+    assert store.resets == 1
+    assert summary.applied == 1
+    assert local_view(store) == server_view(central, central.scope["officer1"])
+
+
+def test_upgrade_required_keeps_the_outbox(client, store: MemoryStore, central):
+    store.queue("add_record", {"crn": "X100000", "record_id": str(uuid.uuid4())})
+    central.hook = lambda p, b: (
+        426,
+        {
+            "code": "upgrade",
+            "message": "old",
+            "action": {"kind": "upgrade_required", "message": "Please update Fieldcase."},
+        },
+        {},
+    )
+    with pytest.raises(UpgradeRequired, match="update Fieldcase"):
+        client.sync()
+    assert store.pending_count() == 1
+
+
+def test_revoked_device_wipes_cache_and_tokens(client, store: MemoryStore, central):
+    client.sync()
+    central.revoked.add(str(store.client_id()))
+    with pytest.raises(DeviceWiped):
+        client.sync()
+    assert store.wiped
+    assert store.cases == {}
+    assert not client.auth.signed_in()
+
+
+def test_no_progress_is_refused_not_looped(client, store: MemoryStore, central):
+    store.queue("add_record", {"crn": "X100000", "record_id": str(uuid.uuid4())})
+    central.hook = lambda p, b: (
+        (200, {"protocol_version": 1, "last_applied_seq": 0, "results": []}, {})
+        if p.endswith("push")
+        else None
+    )
+    with pytest.raises(BadAnswerError):
+        client.sync()
+    assert store.pending_count() == 1
+
+
+def test_cancel_stops_between_steps(client, store: MemoryStore):
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(SyncCancelled):
+        client.sync(progress)
+    assert store.cases == {}
