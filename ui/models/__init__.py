@@ -1,0 +1,1 @@
+"""Item models over the app layer's frozen rows (CONVENTIONS §6)."""

@@ -1,0 +1,139 @@
+"""A table model over a list of frozen rows, revealed in batches, sorted in Python.
+
+After Vorta's table models and the PySide6 `fetchmore` example: the model holds
+the rows it was given, shows them `BATCH` at a time as the view scrolls, and sorts
+with Python's own sort on a per-column key (much faster than a proxy asking
+`data()` for every comparison). Filtering stays with QSortFilterProxyModel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from ui.models import roles
+
+R = TypeVar("R")
+Index = QModelIndex | QPersistentModelIndex
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    title: str
+    text: Callable[[R], str]
+    sort_key: Callable[[R], Any] | None = None
+    colours: Callable[[R], tuple[QColor, QColor] | None] | None = None
+    tooltip: Callable[[R], str] | None = None
+
+
+class RowTableModel(QAbstractTableModel, Generic[R]):
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        *,
+        key: Callable[[R], str],
+        filter_text: Callable[[R], str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.columns = tuple(columns)
+        self._key = key
+        self._filter_text = filter_text
+        self._rows: list[R] = []
+        self._shown = 0
+
+    # -- loading ------------------------------------------------------------
+    def set_rows(self, rows: Sequence[R]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._shown = min(BATCH, len(self._rows))
+        self.endResetModel()
+
+    def rows(self) -> list[R]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> R:
+        return self._rows[row]
+
+    def filter_text_at(self, row: int) -> str:
+        return self._filter_text(self._rows[row]) if self._filter_text else ""
+
+    def row_of_key(self, key: str) -> int | None:
+        for number in range(self._shown):
+            if self._key(self._rows[number]) == key:
+                return number
+        return None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._shown < len(self._rows)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        more = min(BATCH, len(self._rows) - self._shown)
+        if more <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
+        self._shown += more
+        self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        """Reveal every row (a filter must see them all)."""
+        while self.canFetchMore():
+            self.fetchMore()
+
+    # -- Qt's model interface -----------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation is Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self._shown:
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row)
+        if column.colours is not None and role in (
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ForegroundRole,
+        ):
+            pair = column.colours(row)
+            if pair is None:
+                return None
+            return pair[0] if role == Qt.ItemDataRole.BackgroundRole else pair[1]
+        return self._custom(row, role)
+
+    def _custom(self, row: R, role: int) -> Any:
+        if role == roles.FILTER:
+            return self._filter_text(row) if self._filter_text else ""
+        if role == roles.KEY:
+            return self._key(row)
+        if role == roles.ROW:
+            return row
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        spec = self.columns[column]
+        key = spec.sort_key or (lambda r: spec.text(r).casefold())
+        self.layoutAboutToBeChanged.emit()
+        self._rows.sort(key=key, reverse=order is Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
