@@ -139,7 +139,8 @@ def reschedule_appointment(args: RescheduleAppointment, ctx: Context) -> Effects
 def _reschedule_conflicts(
     args: RescheduleAppointment, ctx: Context, code: str
 ) -> tuple[Conflict, ...]:
-    """An outcome recorded, or a move made, centrally since the officer's base version.
+    """An outcome recorded, or a move made, centrally since the officer's base version
+    (a reschedule by someone else shows as `rescheduled_to`, even for the same reason).
 
     A reschedule is all or nothing: any conflict holds back the whole of it.
     """
@@ -147,6 +148,7 @@ def _reschedule_conflicts(
     assert stored is not None
     changes: dict[str, object] = {
         "outcome_code": code,
+        "rescheduled_to": args.new_contact_id,
         "date": args.date,
         "start_time": args.start_time,
         "end_time": args.end_time,

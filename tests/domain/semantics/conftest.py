@@ -30,19 +30,19 @@ class Case:
 
     def appointment(self, day: dt.date, *, hour: int = 10, **extra: object) -> Contact:
         """An office appointment already in the store."""
-        contact = Contact(
-            id=uuid.uuid4(),
-            crn=CRN,
-            type_code="COAP",
-            date=day,
-            start_time=dt.time(hour, 0),
-            end_time=dt.time(hour, 30),
-            event_id=self.event.id,
-            location_code="N07OFF1",
-            staff_code=OFFICER.staff_code,
-            team_code=OFFICER.team_code,
-            **extra,  # type: ignore[arg-type]
-        )
+        fields: dict[str, object] = {
+            "id": uuid.uuid4(),
+            "crn": CRN,
+            "type_code": "COAP",
+            "date": day,
+            "start_time": dt.time(hour, 0),
+            "end_time": dt.time(hour, 30),
+            "event_id": self.event.id,
+            "location_code": "N07OFF1",
+            "staff_code": OFFICER.staff_code,
+            "team_code": OFFICER.team_code,
+        }
+        contact = Contact.model_validate({**fields, **extra})
         self.store.put("contact", contact)
         return contact
 
