@@ -100,7 +100,9 @@ def test_the_domain_appointment_types_have_their_national_flags() -> None:
     ref = reference()
     for code in ("COAP", "COPT", "COAI", "COVC", "COOO", "CODC", "COHV", "CHVS", "C084"):
         ctype = ref.contact_type(code)
-        assert ctype.attendance and ctype.national_standards and ctype.outcome_required, code
+        assert ctype.attendance, code
+        assert ctype.national_standards, code
+        assert ctype.outcome_required, code
         assert not ctype.person_level, code
     assert ref.contact_type("COAP").location == "required"
     assert ref.contact_type("CHVS").location == "not_applicable"
