@@ -6,6 +6,8 @@ proxy only filters; setting a filter first reveals every row of the source.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from ui.models import roles
@@ -13,7 +15,7 @@ from ui.models.table import RowTableModel
 
 
 class RowFilterProxy(QSortFilterProxyModel):
-    def __init__(self, source: RowTableModel[object]) -> None:
+    def __init__(self, source: RowTableModel[Any]) -> None:
         super().__init__()
         self._source = source
         self._words: tuple[str, ...] = ()

@@ -1,0 +1,183 @@
+"""Needs your attention: conflicts (choose per field), rejections (copy, retry, discard), errors.
+
+Nothing is resolved silently: every conflict needs the officer's explicit choice,
+and a rejected change is only discarded after a second, confirming click.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.rows import Attention, ConflictRow, RejectionRow
+from app.tasks import TaskRunner
+from app.usecases.attention import (
+    discard_rejection,
+    load_attention,
+    resolve_conflict,
+    retry_rejection,
+)
+from ui import format as fmt
+from ui.widgets import named
+
+CHOICES = ("yours", "central", "original")
+HEADINGS = {"yours": "Yours", "central": "Central now", "original": "Before either change"}
+
+
+def _shown(value: Any) -> str:
+    return "(empty)" if value in (None, "") else str(value)
+
+
+class ConflictBox(QGroupBox):
+    def __init__(self, conflict: ConflictRow) -> None:
+        super().__init__(f"Conflict: {conflict.what}")
+        self.conflict = conflict
+        self.groups: dict[str, QButtonGroup] = {}
+        grid = QGridLayout(self)
+        grid.addWidget(
+            QLabel("Someone else changed this while you were offline. Choose:"), 0, 0, 1, 4
+        )
+        for column, choice in enumerate(CHOICES, start=1):
+            heading = QLabel(HEADINGS[choice])
+            heading.setStyleSheet("font-weight:bold;")
+            grid.addWidget(heading, 1, column)
+        for row, field in enumerate(conflict.fields, start=2):
+            label = field.field.replace("_", " ").capitalize()
+            grid.addWidget(QLabel(label), row, 0)
+            group = QButtonGroup(self)
+            for column, choice in enumerate(CHOICES, start=1):
+                button = named(
+                    QRadioButton(_shown(getattr(field, choice))),
+                    f"{label}: {HEADINGS[choice]}",
+                )
+                button.setProperty("choice", choice)
+                group.addButton(button)
+                grid.addWidget(button, row, column)
+                button.setChecked(choice == "yours")
+            self.groups[field.field] = group
+        self.apply = named(QPushButton("Use the values I chose"), "Resolve conflict")
+        grid.addWidget(self.apply, len(conflict.fields) + 2, 0, 1, 4)
+
+    def choices(self) -> dict[str, str]:
+        picked = {}
+        for field, group in self.groups.items():
+            button = group.checkedButton()
+            picked[field] = str(button.property("choice")) if button else "central"
+        return picked
+
+
+class RejectionBox(QGroupBox):
+    def __init__(self, rejection: RejectionRow) -> None:
+        super().__init__(f"Not accepted: {rejection.what}")
+        self.rejection = rejection
+        layout = QVBoxLayout(self)
+        reason = named(QLabel(f"Why: {rejection.reason}"), "Reason")
+        reason.setWordWrap(True)
+        layout.addWidget(reason)
+        layout.addWidget(QLabel(f"Sent {fmt.when(rejection.created_at)}. What you wrote:"))
+        self.text = named(QPlainTextEdit(rejection.officer_text), "What you wrote")
+        self.text.setReadOnly(True)
+        self.text.setMaximumHeight(90)
+        layout.addWidget(self.text)
+        buttons = QHBoxLayout()
+        self.copy = named(QPushButton("Copy text"), "Copy what you wrote")
+        self.retry = named(QPushButton("Try again"), "Try sending again")
+        self.discard = named(QPushButton("Discard…"), "Discard this change")
+        self.copy.clicked.connect(self.copy_text)
+        for button in (self.copy, self.retry, self.discard):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    def copy_text(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        clipboard.setText(self.rejection.officer_text)
+
+    def ask_to_confirm(self) -> bool:
+        """First click arms the button, the second discards."""
+        if self.discard.property("armed"):
+            return True
+        self.discard.setProperty("armed", True)
+        self.discard.setText("Click again to discard for good")
+        return False
+
+
+class AttentionView(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.runner: TaskRunner | None = None
+        self.summary = named(QLabel(""), "Attention summary")
+        self.body = QWidget()
+        self.items = QVBoxLayout(self.body)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.body)
+        layout = QVBoxLayout(self)
+        title = QLabel("Needs your attention")
+        title.setStyleSheet("font-size:16pt; font-weight:bold;")
+        layout.addWidget(title)
+        layout.addWidget(self.summary)
+        layout.addWidget(scroll, 1)
+        self.conflicts: list[ConflictBox] = []
+        self.rejections: list[RejectionBox] = []
+
+    def reload(self) -> None:
+        if self.runner is not None:
+            self.runner.query(load_attention, self.show_attention, key="attention")
+
+    def show_attention(self, attention: Attention) -> None:
+        while self.items.count():
+            item = self.items.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.conflicts, self.rejections = [], []
+        for conflict in attention.conflicts:
+            box = ConflictBox(conflict)
+            box.apply.clicked.connect(partial(self._resolve, box))
+            self.conflicts.append(box)
+            self.items.addWidget(box)
+        for rejection in attention.rejections:
+            rbox = RejectionBox(rejection)
+            rbox.retry.clicked.connect(partial(self._run, retry_rejection, rejection.id))
+            rbox.discard.clicked.connect(partial(self._discard, rbox))
+            self.rejections.append(rbox)
+            self.items.addWidget(rbox)
+        for message in attention.sync_errors:
+            error = named(QLabel(f"Sync problem: {message}"), "Sync problem")
+            error.setWordWrap(True)
+            self.items.addWidget(error)
+        self.items.addStretch(1)
+        self.summary.setText(
+            f"{fmt.count(attention.count, 'item')} to look at."
+            if attention.count
+            else "Nothing needs your attention. Everything you did has been accepted."
+        )
+
+    def _resolve(self, box: ConflictBox) -> None:
+        box.apply.setEnabled(False)
+        self._run(partial(resolve_conflict, conflict=box.conflict, choices=box.choices()))
+
+    def _discard(self, box: RejectionBox) -> None:
+        if box.ask_to_confirm():
+            self._run(discard_rejection, box.rejection.id)
+
+    def _run(self, use: Any, *args: str) -> None:
+        if self.runner is not None:
+            call = partial(use, rejection_id=args[0]) if args else use
+            self.runner.op(call, lambda _: self.reload())

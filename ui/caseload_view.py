@@ -1,0 +1,111 @@
+"""My caseload: filter by typing, sort by any column, open with Enter or a double-click."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.rows import CaseloadRow
+from ui.models import roles
+from ui.models.caseload import COMPLIANCE, NAME, RISK, CaseloadModel
+from ui.models.proxy import RowFilterProxy
+from ui.widgets import named
+
+
+class CaseTable(QTableView):
+    """A table whose Enter key opens the current row (as a double-click does)."""
+
+    row_activated = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.horizontalHeader().setHighlightSections(False)
+        self.activated.connect(self._on_activated)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        key = index.siblingAtColumn(0).data(roles.KEY)
+        if key:
+            self.row_activated.emit(str(key))
+
+
+class CaseloadView(QWidget):
+    case_opened = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = CaseloadModel()
+        self.proxy = RowFilterProxy(self.model)
+        self.filter = named(
+            QLineEdit(), "Filter caseload", "Type any part of a name, CRN, tier, risk or sentence"
+        )
+        self.filter.setPlaceholderText("Filter by name, CRN, tier, risk or sentence…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.on_filter_changed)
+        self.filter.returnPressed.connect(self._open_first)
+        self.summary = named(QLabel(""), "Caseload summary")
+        self.table = named(CaseTable(), "Caseload table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.table.row_activated.connect(self.case_opened)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in ((NAME, 190), (1, 80), (2, 50), (RISK, 150), (4, 200), (5, 150)):
+            self.table.setColumnWidth(column, width)
+        self.table.setColumnWidth(6, 190)
+        self.table.setColumnWidth(COMPLIANCE, 260)
+        layout = QVBoxLayout(self)
+        title = QLabel("My caseload")
+        title.setStyleSheet("font-size:16pt; font-weight:bold;")
+        layout.addWidget(title)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self.setTabOrder(self.filter, self.table)
+
+    def set_rows(self, rows: Sequence[CaseloadRow]) -> None:
+        self.model.set_rows(rows)
+        self.table.sortByColumn(
+            self.table.horizontalHeader().sortIndicatorSection(),
+            self.table.horizontalHeader().sortIndicatorOrder(),
+        )
+        if self.filter.text():
+            self.proxy.set_filter_words(self.filter.text())
+        self._update_summary()
+
+    def on_filter_changed(self, text: str) -> None:
+        self.proxy.set_filter_words(text)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        total = len(self.model.rows())
+        if self.filter.text().strip():
+            self.summary.setText(f"Showing {self.proxy.rowCount()} of {total} cases")
+        else:
+            self.summary.setText(f"{total} cases")
+
+    def _open_first(self) -> None:
+        if self.proxy.rowCount():
+            self.case_opened.emit(str(self.proxy.index(0, 0).data(roles.KEY)))
+
+    def focus_filter(self) -> None:
+        self.filter.setFocus()
+        self.filter.selectAll()

@@ -1,0 +1,102 @@
+"""The contact log of one case: filters, full-text search, pages of 50."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.rows import ContactFilter, ContactPage
+from app.tasks import TaskRunner
+from app.usecases.case import PAGE_SIZE, contact_log
+from domain.reference import reference
+from ui.caseload_view import CaseTable
+from ui.models.contacts import ContactModel
+from ui.widgets import named
+
+TYPING_PAUSE_MS = 250
+
+
+class ContactLogPanel(QWidget):
+    def __init__(self, runner: TaskRunner, crn: str) -> None:
+        super().__init__()
+        self.runner = runner
+        self.crn = crn
+        self.page = 0
+        self.total = 0
+        self.model = ContactModel()
+        self.search = named(QLineEdit(), "Search contact notes")
+        self.search.setPlaceholderText("Search notes and types…")
+        self.search.setClearButtonEnabled(True)
+        self.types = named(QComboBox(), "Contact type filter")
+        self.types.addItem("All types", None)
+        for item in sorted(reference().contact_types.values(), key=lambda t: t.usage_rank):
+            self.types.addItem(f"{item.description} ({item.code})", item.code)
+        self.sensitive = named(QCheckBox("Sensitive only"), "Sensitive contacts only")
+        self.table = named(CaseTable(), "Contact log table")
+        self.table.setModel(self.model)
+        self.table.setColumnWidth(0, 100)
+        self.table.setColumnWidth(2, 220)
+        self.table.setColumnWidth(3, 200)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.previous = named(QPushButton("Previous page"), "Previous page")
+        self.next = named(QPushButton("Next page"), "Next page")
+        self.where = named(QLabel(""), "Contact log page")
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(TYPING_PAUSE_MS)
+        self._debounce.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._debounce.start)
+        self.types.currentIndexChanged.connect(self.reload)
+        self.sensitive.toggled.connect(self.reload)
+        self.previous.clicked.connect(lambda: self.load_page(self.page - 1))
+        self.next.clicked.connect(lambda: self.load_page(self.page + 1))
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.types, 1)
+        filters.addWidget(self.sensitive)
+        paging = QHBoxLayout()
+        paging.addWidget(self.previous)
+        paging.addWidget(self.where, 1)
+        paging.addWidget(self.next)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(paging)
+
+    def filters(self) -> ContactFilter:
+        return ContactFilter(
+            text=self.search.text().strip(),
+            type_code=self.types.currentData(),
+            sensitive_only=self.sensitive.isChecked(),
+        )
+
+    def reload(self) -> None:
+        self.load_page(0)
+
+    def load_page(self, page: int) -> None:
+        use = partial(contact_log, crn=self.crn, filters=self.filters(), page=max(0, page))
+        self.runner.query(use, self.show_page, key=f"contacts:{id(self)}")
+
+    def show_page(self, page: ContactPage) -> None:
+        self.model.set_rows(page.rows)
+        self.page = page.offset // PAGE_SIZE
+        self.total = page.total
+        first = page.offset + 1 if page.rows else 0
+        last = page.offset + len(page.rows)
+        self.where.setText(f"Contacts {first}–{last} of {page.total}")
+        self.previous.setEnabled(page.offset > 0)
+        self.next.setEnabled(last < page.total)

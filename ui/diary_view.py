@@ -1,0 +1,123 @@
+"""My appointments by day or week, and the ones that still need an outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from functools import partial
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.rows import DiaryRow
+from app.tasks import TaskRunner
+from app.usecases.caseload import load_diary, load_needs_outcome, week_of
+from ui import format as fmt
+from ui.caseload_view import CaseTable
+from ui.models.diary import DiaryModel
+from ui.widgets import named
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-size:16pt; font-weight:bold;")
+    return label
+
+
+class DiaryView(QWidget):
+    case_opened = Signal(str)
+
+    def __init__(self, today: Callable[[], dt.date]) -> None:
+        super().__init__()
+        self.runner: TaskRunner | None = None
+        self._today = today
+        self.day = today()
+        self.week = False
+        self.model = DiaryModel()
+        self.table = named(CaseTable(), "Diary table")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.row_activated.connect(self._open)
+        self.when = named(QLabel(""), "Diary period")
+        self.when.setStyleSheet("font-size:12pt; font-weight:bold;")
+        self.previous = named(QPushButton("◀ Previous"), "Previous day or week")
+        self.today_button = named(QPushButton("Today"), "Go to today")
+        self.next = named(QPushButton("Next ▶"), "Next day or week")
+        self.toggle = named(QPushButton("Show week"), "Switch between day and week")
+        self.previous.clicked.connect(lambda: self.step(-1))
+        self.next.clicked.connect(lambda: self.step(1))
+        self.today_button.clicked.connect(self.go_today)
+        self.toggle.clicked.connect(self.toggle_week)
+        bar = QHBoxLayout()
+        for widget in (self.previous, self.today_button, self.next):
+            bar.addWidget(widget)
+        bar.addWidget(self.when, 1)
+        bar.addWidget(self.toggle)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("Diary"))
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+    def _open(self, contact_id: str) -> None:
+        row = self.model.row_of_key(contact_id)
+        if row is not None:
+            self.case_opened.emit(self.model.row_at(row).crn)
+
+    def step(self, steps: int) -> None:
+        self.day += dt.timedelta(days=7 * steps if self.week else steps)
+        self.reload()
+
+    def go_today(self) -> None:
+        self.day = self._today()
+        self.reload()
+
+    def toggle_week(self) -> None:
+        self.week = not self.week
+        self.toggle.setText("Show day" if self.week else "Show week")
+        self.reload()
+
+    def reload(self) -> None:
+        if self.week:
+            start, end = week_of(self.day)
+            self.when.setText(f"Week of {fmt.short_day(start)} – {fmt.short_day(end)}")
+        else:
+            self.when.setText(f"{self.day:%A} {fmt.day(self.day)}")
+        if self.runner is not None:
+            use = partial(load_diary, day=self.day, week=self.week)
+            self.runner.query(use, self.model.set_rows, key="diary")
+
+
+class NeedsOutcomeView(QWidget):
+    case_opened = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runner: TaskRunner | None = None
+        self.model = DiaryModel()
+        self.summary = named(QLabel(""), "Needs an outcome summary")
+        self.table = named(CaseTable(), "Needs an outcome table")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.row_activated.connect(self._open)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("Needs an outcome"))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+
+    def _open(self, contact_id: str) -> None:
+        row = self.model.row_of_key(contact_id)
+        if row is not None:
+            self.case_opened.emit(self.model.row_at(row).crn)
+
+    def reload(self) -> None:
+        if self.runner is not None:
+            self.runner.query(load_needs_outcome, self.show_rows, key="needs-outcome")
+
+    def show_rows(self, rows: Sequence[DiaryRow]) -> None:
+        self.model.set_rows(rows)
+        if rows:
+            self.summary.setText(
+                f"{fmt.count(len(rows), 'past appointment')} without an outcome, oldest first"
+            )
+        else:
+            self.summary.setText("Every past appointment has an outcome.")

@@ -1,0 +1,115 @@
+"""The sync status bar: online or not, last sync, changes waiting, items needing attention.
+
+It shows a frozen status snapshot from the sync bridge (`status_changed`); the
+wording is a pure function so it can be tested without a widget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
+
+from ui import format as fmt
+from ui.widgets import named
+
+REFRESH_MS = 30_000
+
+
+@dataclass(frozen=True, slots=True)
+class StatusWords:
+    connection: str
+    last_sync: str
+    waiting: str
+    attention: str
+    attention_count: int
+    syncing: bool
+
+
+def _get(status: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        if hasattr(status, name):
+            return getattr(status, name)
+    return default
+
+
+def describe(status: Any, now: dt.datetime) -> StatusWords:
+    """Plain words for a sync status snapshot."""
+    state = str(_get(status, "state", default="idle"))
+    state = getattr(state, "value", state)
+    pending = int(_get(status, "pending", "pending_count", default=0) or 0)
+    conflicts = int(_get(status, "conflicts", default=0) or 0)
+    rejections = int(_get(status, "rejections", "rejected", default=0) or 0)
+    last = _get(status, "last_success", "last_successful_sync")
+    error = _get(status, "last_error", default=None)
+    offline = state in {"offline", "error"}
+    if state == "syncing":
+        connection = "Online – syncing…"
+    elif offline:
+        connection = f"Offline since {fmt.when(last)}" if last else "Offline"
+        if error:
+            connection += f" – {error}"
+    elif state == "signed_out":
+        connection = "Signed out of the server – sign in to sync"
+    else:
+        connection = "Online"
+    attention_count = conflicts + rejections
+    return StatusWords(
+        connection=connection,
+        last_sync=f"Last synced {fmt.ago(last, now)}" if last else "Not synced yet",
+        waiting=(
+            f"{fmt.count(pending, 'change')} waiting to send" if pending else "Everything sent"
+        ),
+        attention=(
+            f"{fmt.count(attention_count, 'item')} need{'s' if attention_count == 1 else ''} "
+            "your attention"
+            if attention_count
+            else "Nothing needs your attention"
+        ),
+        attention_count=attention_count,
+        syncing=state == "syncing",
+    )
+
+
+class SyncStatusBar(QStatusBar):
+    sync_requested = Signal()
+    attention_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._status: Any = None
+        self.connection = named(QLabel("Starting…"), "Connection")
+        self.last_sync = named(QLabel(""), "Last sync")
+        self.waiting = named(QLabel(""), "Changes waiting")
+        self.attention = named(QPushButton("Nothing needs your attention"), "Needs your attention")
+        self.attention.setFlat(True)
+        self.attention.clicked.connect(self.attention_requested)
+        self.sync_now = named(QPushButton("Sync now"), "Sync now")
+        self.sync_now.clicked.connect(self.sync_requested)
+        for widget in (self.connection, self.last_sync, self.waiting):
+            self.addWidget(widget)
+        self.addPermanentWidget(self.attention)
+        self.addPermanentWidget(self.sync_now)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._refresh)
+        self._timer.start(REFRESH_MS)
+
+    def show_status(self, status: Any) -> None:
+        self._status = status
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self._status is None:
+            return
+        words = describe(self._status, dt.datetime.now(dt.UTC))
+        self.connection.setText(words.connection)
+        self.last_sync.setText(words.last_sync)
+        self.waiting.setText(words.waiting)
+        self.attention.setText(words.attention)
+        weight = "bold" if words.attention_count else "normal"
+        self.attention.setStyleSheet(f"font-weight:{weight};")
+        self.sync_now.setEnabled(not words.syncing)
+        self.sync_now.setText("Syncing…" if words.syncing else "Sync now")
