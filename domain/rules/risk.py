@@ -54,17 +54,22 @@ def highest_risk(registrations: Iterable[Registration]) -> RegisterType | None:
     return max(rosh, key=lambda t: t.severity, default=None)
 
 
+def _number(code: str) -> str:
+    """The national system codes MAPPA levels and categories M1-M4; officers say "level 2"."""
+    return code[1:] if len(code) == 2 and code[0] in "Mm" and code[1].isdigit() else code
+
+
 def _text(registration: Registration, rtype: RegisterType | None) -> str:
     if rtype is None:
         return registration.type_code
     if rtype.group != "mappa":
         return rtype.description
-    details = [
-        f"level {registration.level}" if registration.level else "",
-        f"category {registration.category}" if registration.category else "",
-    ]
-    detail = ", ".join(d for d in details if d)
-    return f"{rtype.description} {detail}" if detail else rtype.description
+    details = []
+    if registration.level:
+        details.append(f"level {_number(registration.level)}")
+    if registration.category:
+        details.append(f"category {_number(registration.category)}")
+    return " ".join([rtype.description, ", ".join(details)]).strip()
 
 
 def _badge(registration: Registration, today: dt.date | None) -> RiskBadge:

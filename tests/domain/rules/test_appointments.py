@@ -67,6 +67,11 @@ def test_location_is_not_needed_where_the_type_has_none() -> None:
     assert check_appointment(draft(type_code="COPT", location_code=None), [], today=TODAY).ok
 
 
+def test_person_level_types_need_no_event() -> None:
+    check = check_appointment(draft(type_code="CRSAPT", event_id=None), [], today=TODAY)
+    assert check.ok
+
+
 def test_past_appointment_with_an_outcome_is_fine() -> None:
     assert check_appointment(draft(date=D(2026, 11, 20), outcome_code="UAAB"), [], today=TODAY).ok
 

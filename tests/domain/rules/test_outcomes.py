@@ -63,6 +63,7 @@ def test_failed_to_attend_awaiting_evidence_offers_only_holding_actions() -> Non
         ("AFTC", (True, False), True),
         ("ATSH", (True, False), True),
         ("ATSS", (True, None), False),
+        ("ATFI", (True, False), True),
         ("UAAB", (False, False), True),
         ("AFTA", (False, None), False),
         ("AAME", (False, None), False),

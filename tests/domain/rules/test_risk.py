@@ -55,6 +55,11 @@ def test_unknown_flags_are_still_shown() -> None:
     assert badges[1].colour == "white"
 
 
+def test_mappa_levels_coded_as_in_the_national_system() -> None:
+    badge = risk_badges([registration("MAPP", level="M3", category="M2")])[0]
+    assert badge.text == "MAPPA level 3, category 2"
+
+
 def test_mappa_without_details() -> None:
     assert risk_badges([registration("MAPP")])[0].text == "MAPPA"
     assert risk_badges([registration("MAPP", level="3")])[0].text == "MAPPA level 3"
