@@ -59,7 +59,6 @@ class HttpClient:
         self.settings = settings or HttpSettings()
         self.session = requests.Session()
         self.session.verify = self.settings.ca_bundle or True
-        self.session.max_redirects = 0
         self.session.headers.update(
             {
                 PROTOCOL_HEADER: str(PROTOCOL_VERSION),

@@ -56,6 +56,7 @@ class Central:
     expires_in: int = 900
     lock: threading.RLock = field(default_factory=threading.RLock)
     hook: Hook | None = None
+    protocol_headers: list[str | None] = field(default_factory=list)
 
     def put(self, crn: str, record_id: uuid.UUID, data: dict[str, Any]) -> RecordChange:
         """A central edit (or creation) of one record: bumps its version, logs it."""
@@ -233,16 +234,21 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         auth = self.headers.get("Authorization", "")
         bearer = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        self.central.protocol_headers.append(self.headers.get("X-Fieldcase-Protocol"))
         hooked = self.central.hook(self.path, body) if self.central.hook else None
-        status, payload, headers = hooked or self.central.handle(self.path, body, bearer)
+        status, payload, shared = hooked or self.central.handle(self.path, body, bearer)
+        headers = dict(shared)
         raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", headers.pop("Content-Type", "application/json"))
+        truncate = headers.pop("X-Test-Truncate", None) is not None
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
-        self.wfile.write(raw)
+        self.wfile.write(raw[: len(raw) // 2] if truncate else raw)
+        if truncate:
+            self.close_connection = True
 
     do_GET = do_POST = _serve
 
