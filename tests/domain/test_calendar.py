@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.calendar import (
     add_working_days,
@@ -121,3 +123,16 @@ def test_the_skipped_hour_does_not_exist() -> None:
     assert not time_exists(D(2026, 3, 29), dt.time(1, 30))
     assert time_exists(D(2026, 3, 29), dt.time(2, 30))
     assert time_exists(D(2026, 10, 25), dt.time(1, 30))  # happens twice, but exists
+
+
+@given(
+    start=st.dates(min_value=D(2020, 1, 1), max_value=D(2035, 12, 31)),
+    n=st.integers(min_value=1, max_value=40),
+)
+def test_add_working_days_lands_on_a_working_day_n_working_days_on(start: dt.date, n: int) -> None:
+    due = add_working_days(start, n)
+    assert due > start
+    assert is_working_day(due)
+    assert working_days_between(start, due) == n
+    back = add_working_days(due, -n)
+    assert back == start if is_working_day(start) else back < start

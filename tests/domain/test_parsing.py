@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.errors import ValidationError
 from domain.parsing import parse_date, parse_time
@@ -81,3 +83,17 @@ def test_parse_date_refuses_impossible_dates(text: str) -> None:
 def test_parse_date_rejects_nonsense_with_examples(text: str) -> None:
     with pytest.raises(ValidationError, match="1/1/26"):
         parse_date(text, today=TODAY)
+
+
+@given(st.times().map(lambda t: t.replace(second=0, microsecond=0)))
+def test_every_time_round_trips_through_the_ways_officers_type_it(time: dt.time) -> None:
+    twelve = time.hour % 12 or 12
+    suffix = "am" if time.hour < 12 else "pm"
+    for text in (f"{time:%H:%M}", f"{time:%H%M}", f"{time:%H.%M}", f"{twelve}.{time:%M}{suffix}"):
+        assert parse_time(text) == time, text
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31)))
+def test_every_date_round_trips_day_first(day: dt.date) -> None:
+    for text in (f"{day.day}/{day.month}/{day:%y}", f"{day:%d/%m/%Y}", f"{day.day} {day:%b %Y}"):
+        assert parse_date(text, today=TODAY) == day, text
