@@ -15,6 +15,7 @@ from domain.semantics.errors import (
     UnsupportedMutationVersion,
 )
 from domain.semantics.ports import Actor, CaseReader, RecordKind, StoredRecord
+from domain.semantics.targets import mutation_crns
 
 __all__ = [
     "WHOLE_RECORD",
@@ -30,4 +31,5 @@ __all__ = [
     "UnsupportedMutationVersion",
     "Upsert",
     "apply_mutation",
+    "mutation_crns",
 ]

@@ -39,7 +39,7 @@ def arrange_appointment(args: ArrangeAppointment, ctx: Context) -> Effects:
     upserts: list[Upsert] = []
     warnings: list[str] = []
     for contact_id, day in zip(ids, dates, strict=True):
-        if ctx.reader.get("contact", contact_id) is not None:
+        if ctx.exists("contact", contact_id, args.crn):
             continue  # this occurrence was already booked: a replay
         contact = _occurrence(args, ctx, contact_id, day)
         said = check(contact, diary, ctx.today, series=len(dates) > 1)

@@ -22,7 +22,7 @@ from domain.validation import validate_time_range
 
 
 def record_contact(args: RecordContact, ctx: Context) -> Effects:
-    if ctx.reader.get("contact", args.contact_id) is not None:
+    if ctx.exists("contact", args.contact_id, args.crn):
         return Effects()  # already recorded: a replay
     ctype = contact_type(ctx, args.type_code)
     event = linked_event(ctx, args.crn, args.event_id, args.requirement_id)

@@ -39,6 +39,19 @@ class Context:
             return None
         return stored, model.model_validate(dict(stored.data))
 
+    def exists(self, kind: RecordKind, record_id: UUID, crn: str) -> bool:
+        """Whether a create is a replay: the id is taken already, by a record of this case.
+
+        The id being taken by another case's record is never a replay but a forged or
+        broken id, refused so that it cannot overwrite someone else's record.
+        """
+        stored = self.reader.get(kind, record_id)
+        if stored is None:
+            return False
+        if stored.crn != crn:
+            raise ValidationError("This id is already used by another record.", field="id")
+        return True
+
     def event_of(self, crn: str, event_id: UUID | None) -> Event | None:
         """The linked event, checked to belong to the same case."""
         if event_id is None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from domain.contacts import Contact
 from domain.errors import RuleViolation, ValidationError
 from domain.semantics import WHOLE_RECORD
 from tests.domain.semantics.conftest import CRN, Case
@@ -212,3 +213,12 @@ def test_notes_over_the_total_limit_are_refused(case: Case) -> None:
         case.store.apply(
             "append_contact_note", {"contact_id": str(appointment.id), "text": "y" * 100}
         )
+
+
+def test_an_id_taken_by_another_case_is_refused(case: Case) -> None:
+    other = Contact.model_validate(
+        {"id": uuid.uuid4(), "crn": "Y123456", "type_code": "CTOA", "date": TODAY}
+    )
+    case.store.put("contact", other)
+    with pytest.raises(ValidationError, match="already used"):
+        case.store.apply("record_contact", _contact(case, contact_id=str(other.id)))
