@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
+from dateutil.relativedelta import relativedelta
+
 from domain.reference import RegisterType
 from domain.registrations import Registration
 from domain.rules import _lookup
@@ -41,6 +43,25 @@ class RiskBadge:
 
 def _active(registrations: Iterable[Registration]) -> list[Registration]:
     return [r for r in registrations if r.active]
+
+
+def review_due_date(registration: Registration) -> dt.date | None:
+    """When the registration is next due for review.
+
+    The date set on the registration wins; otherwise the register type's review
+    period counted from the last review (or from registration). Month arithmetic
+    keeps the day where it can: 31 August + 6 months is 28 (or 29) February.
+    """
+    if not registration.active:
+        return None
+    if registration.next_review_date is not None:
+        return registration.next_review_date
+    rtype = _lookup.register_type_or_none(registration.type_code)
+    if rtype is None or rtype.review_period_months is None:
+        return None
+    since = registration.last_reviewed_on or registration.registered_on
+    due: dt.date = since + relativedelta(months=rtype.review_period_months)
+    return due
 
 
 def highest_risk(registrations: Iterable[Registration]) -> RegisterType | None:
@@ -74,7 +95,7 @@ def _text(registration: Registration, rtype: RegisterType | None) -> str:
 
 def _badge(registration: Registration, today: dt.date | None) -> RiskBadge:
     rtype = _lookup.register_type_or_none(registration.type_code)
-    review = registration.next_review_date
+    review = review_due_date(registration)
     return RiskBadge(
         registration_id=registration.id,
         code=registration.type_code,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from domain.rules.risk import highest_risk, risk_badges
+import pytest
+
+from domain.registrations import RegistrationReview
+from domain.rules.risk import highest_risk, review_due_date, risk_badges
 from tests.domain.builders import registration
 
 
@@ -74,3 +77,42 @@ def test_overdue_reviews_are_marked_when_today_is_given() -> None:
     assert [b.review_overdue for b in badges] == [True, False]
     assert badges[0].label == "High RoSH (red, review overdue)"
     assert not any(b.review_overdue for b in risk_badges(regs))
+
+
+@pytest.mark.parametrize(
+    ("type_code", "registered_on", "due"),
+    [
+        ("RHRH", dt.date(2026, 1, 10), dt.date(2026, 7, 10)),  # RoSH: six-monthly
+        ("RCPR", dt.date(2026, 1, 10), dt.date(2026, 4, 10)),  # child protection: three-monthly
+        ("RMRH", dt.date(2025, 8, 31), dt.date(2026, 2, 28)),  # no 31 February
+        ("RMRH", dt.date(2027, 8, 31), dt.date(2028, 2, 29)),  # leap year
+        ("MAPP", dt.date(2028, 2, 29), dt.date(2029, 2, 28)),  # yearly from a leap day
+        ("NEWX", dt.date(2026, 1, 10), None),  # unknown type: no period known
+    ],
+)
+def test_review_due_date_from_the_register_types_period(
+    type_code: str, registered_on: dt.date, due: dt.date | None
+) -> None:
+    assert review_due_date(registration(type_code, registered_on=registered_on)) == due
+
+
+def test_review_due_date_counts_from_the_last_review() -> None:
+    reviews = (
+        RegistrationReview(reviewed_on=dt.date(2026, 2, 1)),
+        RegistrationReview(reviewed_on=dt.date(2026, 5, 1)),
+    )
+    reg = registration("RHRH", registered_on=dt.date(2025, 11, 1), reviews=reviews)
+    assert review_due_date(reg) == dt.date(2026, 11, 1)
+
+
+def test_a_set_review_date_wins_and_deregistered_flags_need_none() -> None:
+    set_date = registration("RHRH", next_review_date=dt.date(2026, 3, 3))
+    assert review_due_date(set_date) == dt.date(2026, 3, 3)
+    gone = registration("RHRH", deregistered_on=dt.date(2026, 1, 1))
+    assert review_due_date(gone) is None
+
+
+def test_overdue_review_computed_from_the_period() -> None:
+    reg = registration("RHRH", registered_on=dt.date(2026, 1, 10))
+    assert risk_badges([reg], today=dt.date(2026, 7, 11))[0].review_overdue
+    assert not risk_badges([reg], today=dt.date(2026, 7, 10))[0].review_overdue
