@@ -82,6 +82,8 @@ class CaseloadView(QWidget):
         self.setTabOrder(self.filter, self.table)
 
     def set_rows(self, rows: Sequence[CaseloadRow]) -> None:
+        """Replace the rows, keeping the sort, the filter and the selected case."""
+        selected = self.selected_crn()
         self.model.set_rows(rows)
         self.table.sortByColumn(
             self.table.horizontalHeader().sortIndicatorSection(),
@@ -89,7 +91,22 @@ class CaseloadView(QWidget):
         )
         if self.filter.text():
             self.proxy.set_filter_words(self.filter.text())
+        if selected is not None:
+            self.select_crn(selected)
         self._update_summary()
+
+    def selected_crn(self) -> str | None:
+        index = self.table.currentIndex()
+        return str(index.siblingAtColumn(0).data(roles.KEY)) if index.isValid() else None
+
+    def select_crn(self, crn: str) -> None:
+        row = self.model.row_of_key(crn)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
 
     def on_filter_changed(self, text: str) -> None:
         self.proxy.set_filter_words(text)

@@ -27,5 +27,13 @@ def open_case(ctx: AppContext, crn: str) -> CaseDetail:
     return detail
 
 
+def read_case(ctx: AppContext, crn: str) -> CaseDetail:
+    """Re-read an open case after a change (no second audit record)."""
+    detail = ctx.cache().case_detail(crn, today=ctx.today())
+    if detail is None:
+        raise CaseNotHere(f"Case {crn} is no longer on this laptop.")
+    return detail
+
+
 def contact_log(ctx: AppContext, crn: str, filters: ContactFilter, *, page: int = 0) -> ContactPage:
     return ctx.cache().contact_page(crn, filters, offset=page * PAGE_SIZE, limit=PAGE_SIZE)

@@ -1,0 +1,235 @@
+"""Wiring: the session's states to screens, the officer's requests to use cases.
+
+The shell owns the `TaskRunner` of the signed-in session (made when the session is
+ready, shut down, with every queued write finished, when it locks or signs out), the
+idle-lock watcher and the sync bridge. Widgets never see the session or the cache.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+from app import settings as settings_store
+from app.changes import ATTENTION, ChangeHub, ChangeSet
+from app.idle import IdleWatcher
+from app.rows import CaseDetail, CaseloadRow
+from app.session import ChangesWaiting, Session, SessionState
+from app.settings import Settings
+from app.tasks import TaskRunner
+from app.usecases.case import open_case, read_case
+from app.usecases.caseload import load_caseload
+from domain.errors import FieldcaseError
+from ui.case_view import CaseView
+from ui.main_window import ATTENTION as ATTENTION_PAGE
+from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow
+from ui.theme import apply_high_contrast
+
+log = logging.getLogger(__name__)
+
+SyncFactory = Callable[[Session, ChangeHub], Any]
+
+
+class Shell(QObject):
+    def __init__(
+        self,
+        session: Session,
+        window: MainWindow,
+        *,
+        profile: Path | None = None,
+        settings: Settings | None = None,
+        sync_factory: SyncFactory | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.window = window
+        self.profile = profile
+        self.settings = settings or Settings()
+        self.hub = ChangeHub()
+        self.runner: TaskRunner | None = None
+        self.sync: Any = None
+        self._sync_factory = sync_factory
+        self.idle = IdleWatcher(session.policy.idle_lock_minutes)
+        self._connect()
+
+    def _connect(self) -> None:
+        session, window = self.session, self.window
+        session.state_changed.connect(self.on_session_state)
+        session.first_sync_progressed.connect(window.sign_in.show_progress)
+        session.sign_in_failed.connect(self.on_sign_in_failed)
+        session.unlock_failed.connect(window.unlock.show_error)
+        window.sign_in.sign_in_requested.connect(session.sign_in)
+        window.sign_in.cancel_requested.connect(session.cancel_first_sync)
+        window.unlock.unlock_requested.connect(session.unlock)
+        window.unlock.sign_in_instead.connect(window.show_sign_in)
+        window.open_requested.connect(self.open_case)
+        window.lock_requested.connect(self.lock)
+        window.sign_out_requested.connect(self.sign_out)
+        window.high_contrast_toggled.connect(self.on_high_contrast)
+        window.section_shown.connect(self.on_section_shown)
+        window.status.sync_requested.connect(self.sync_now)
+        self.idle.idle_timed_out.connect(self.lock)
+        self.hub.changes_applied.connect(self.on_changes)
+
+    def start(self) -> None:
+        """Show the first screen for the session's state (sign in or unlock)."""
+        if self.settings.high_contrast:
+            self.window.contrast_action.setChecked(True)
+        self.window.sign_in.server.setText(
+            self.window.sign_in.server.text() or self.settings.server_url
+        )
+        self.window.sign_in.username.setText(
+            self.window.sign_in.username.text() or self.settings.username
+        )
+        self.on_session_state(self.session.state)
+        self.window.show()
+
+    # -- session states -------------------------------------------------------
+    def on_session_state(self, state: SessionState) -> None:
+        if state is SessionState.SIGNED_OUT:
+            self.window.show_sign_in()
+        elif state is SessionState.LOCKED:
+            self.window.show_unlock(self.session.backend.remembered_user())
+        elif state is SessionState.READY:
+            self._on_ready()
+
+    def on_sign_in_failed(self, error: FieldcaseError) -> None:
+        if self.session.state is SessionState.READY:
+            self.window.show_error(error)  # the first sync stopped; work with what arrived
+        else:
+            self.window.sign_in.show_error(error)
+
+    def _on_ready(self) -> None:
+        context = self.session.context
+        assert context is not None
+        self.runner = TaskRunner(context, self.hub)
+        self.runner.error_raised.connect(self.window.show_error)
+        for view in (
+            self.window.diary,
+            self.window.needs_outcome,
+            self.window.search,
+            self.window.attention,
+        ):
+            view.runner = self.runner
+        self.window.sign_in.set_busy(False)
+        self.window.show_workspace()
+        self.reload_caseload()
+        self.window.attention.reload()
+        self.idle.set_minutes(self.session.policy.idle_lock_minutes)
+        self.idle.start()
+        self._remember_sign_in()
+        if self._sync_factory is not None and self.sync is None:
+            self.sync = self._sync_factory(self.session, self.hub)
+            self.sync.status_changed.connect(self.window.status.show_status)
+            self.sync.start()
+
+    def _remember_sign_in(self) -> None:
+        server = self.window.sign_in.server.text().strip()
+        username = self.window.sign_in.username.text().strip()
+        if self.profile is None or not username:
+            return
+        self.settings = self.settings.model_copy(
+            update={"server_url": server, "username": username}
+        )
+        settings_store.save(self.profile, self.settings)
+
+    def _stop_work(self) -> None:
+        """Finish queued writes, stop syncing and forget every row on screen."""
+        self.idle.stop()
+        if self.sync is not None:
+            self.sync.stop()
+            self.sync = None
+        if self.runner is not None:
+            self.runner.shutdown()
+            self.runner = None
+        self.window.close_case()
+        self.window.caseload.set_rows([])
+        for model in (
+            self.window.diary.model,
+            self.window.needs_outcome.model,
+            self.window.search.model,
+        ):
+            model.set_rows([])
+
+    def lock(self) -> None:
+        if self.session.state is not SessionState.READY:
+            return
+        log.info("locking")
+        self._stop_work()
+        self.session.lock()
+
+    def sign_out(self) -> None:
+        try:
+            self.session.sign_out()
+        except ChangesWaiting as waiting:
+            if not self.window.confirm_sign_out(waiting):
+                return
+            self._stop_work()
+            self.session.sign_out(confirmed=True)
+            return
+        self._stop_work()
+
+    # -- requests -------------------------------------------------------------
+    def reload_caseload(self) -> None:
+        if self.runner is not None:
+            self.runner.query(load_caseload, self._show_caseload, key="caseload")
+
+    def _show_caseload(self, rows: list[CaseloadRow]) -> None:
+        self.window.caseload.set_rows(rows)
+
+    def open_case(self, crn: str) -> None:
+        if self.runner is not None:
+            self.runner.op(partial(open_case, crn=crn), self._show_case)
+
+    def _show_case(self, detail: CaseDetail) -> None:
+        current = self.window.case_view
+        if current is not None and current.crn == detail.crn:
+            current.show_detail(detail)
+            return
+        assert self.runner is not None
+        view = CaseView(self.runner, detail)
+        view.refresh_requested.connect(self._refresh_case)
+        self.window.show_case(view)
+
+    def _refresh_case(self, crn: str) -> None:
+        if self.runner is not None:
+            self.runner.query(partial(read_case, crn=crn), self._show_case, key="case")
+
+    def sync_now(self) -> None:
+        if self.sync is not None:
+            self.sync.sync_now()
+
+    def on_section_shown(self, index: int) -> None:
+        if index == DIARY:
+            self.window.diary.reload()
+        elif index == NEEDS_OUTCOME:
+            self.window.needs_outcome.reload()
+        elif index == ATTENTION_PAGE:
+            self.window.attention.reload()
+
+    def on_changes(self, changes: ChangeSet) -> None:
+        """Refresh only what the change touched (CONVENTIONS §7)."""
+        if changes.touches_caseload():
+            self.reload_caseload()
+        if self.window.case_view is not None:
+            self.window.case_view.on_changes(changes)
+        if changes.touches_kind(ATTENTION):
+            self.window.attention.reload()
+
+    def on_high_contrast(self, enabled: bool) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_high_contrast(app, enabled)
+        if self.profile is not None and enabled != self.settings.high_contrast:
+            self.settings = self.settings.model_copy(update={"high_contrast": enabled})
+            settings_store.save(self.profile, self.settings)
+
+    def shutdown(self) -> None:
+        self._stop_work()
+        self.session.shutdown()
