@@ -62,6 +62,7 @@ def _sets_outcome(before: Contact, args: RecordOutcome) -> bool:
     if before.outcome_code is None:
         return True
     if before.outcome_code != args.outcome_code:
+        _not_rescheduled(before)
         raise RuleViolation(
             f"This appointment already has an outcome ({before.outcome_code}). "
             "Correct the outcome instead."
@@ -83,6 +84,7 @@ def correct_outcome(args: CorrectOutcome, ctx: Context) -> Effects:
     stored, before = found
     if before.outcome_code is None:
         raise RuleViolation("This appointment has no outcome yet: record one instead.")
+    _not_rescheduled(before)
     changes = {"outcome_code": args.outcome_code, "enforcement_code": args.enforcement_code}
     merge = merge_fields(ctx, stored, Contact, changes, args.base_version)
     if merge.conflicts:
@@ -106,3 +108,12 @@ def correct_outcome(args: CorrectOutcome, ctx: Context) -> Effects:
 def _described(ctx: Context, code: str) -> str:
     outcome = ctx.ref.outcomes.get(code)
     return f"{code} ({outcome.plain_words})" if outcome is not None else code
+
+
+def _not_rescheduled(contact: Contact) -> None:
+    """A rescheduled appointment's outcome belongs to the new one; changing it here would
+    leave the new appointment orphaned."""
+    if contact.rescheduled_to is not None:
+        raise RuleViolation(
+            "This appointment was rescheduled: record the outcome on the new appointment."
+        )

@@ -7,6 +7,8 @@ audited, when it syncs, with the time the officer viewed it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from domain.mutations import CaseViewed, PinCase, UnpinCase
 from domain.semantics.context import Context
 from domain.semantics.effects import AuditEntry, Effects
@@ -21,4 +23,8 @@ def unpin_case(args: UnpinCase, ctx: Context) -> Effects:
 
 
 def case_viewed(args: CaseViewed, ctx: Context) -> Effects:
-    return Effects(audit=(AuditEntry("case_viewed", args.crn, at=args.viewed_at),))
+    """Audited at the time of the view; a time without a zone is taken as UTC."""
+    viewed = args.viewed_at
+    if viewed.tzinfo is None:
+        viewed = viewed.replace(tzinfo=dt.UTC)
+    return Effects(audit=(AuditEntry("case_viewed", args.crn, at=viewed),))

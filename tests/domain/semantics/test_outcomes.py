@@ -284,3 +284,21 @@ def test_correcting_a_deleted_appointment_is_a_conflict(case: Case) -> None:
     case.store.delete("contact", appointment.id)
     [conflict] = case.store.apply("correct_outcome", args).conflicts
     assert conflict.field == WHOLE_RECORD
+
+
+def test_a_rescheduled_appointment_takes_no_other_outcome(case: Case) -> None:
+    appointment = case.appointment(MONDAY)
+    moved = {
+        "contact_id": str(appointment.id),
+        "new_contact_id": str(uuid.uuid4()),
+        "requested_by": "person",
+        "date": "2026-11-24",
+        "start_time": "10:00",
+        "end_time": "10:30",
+        "base_version": case.store.records[("contact", appointment.id)].version,
+    }
+    case.store.apply("reschedule_appointment", moved)
+    with pytest.raises(RuleViolation, match="new appointment"):
+        case.store.apply("record_outcome", _outcome(case.store, appointment, "UAAB"))
+    with pytest.raises(RuleViolation, match="new appointment"):
+        case.store.apply("correct_outcome", _correct(case.store, appointment, "UAAB"))

@@ -23,3 +23,8 @@ def test_an_offline_view_is_audited_at_the_time_it_happened(case: Case) -> None:
     effects = case.store.apply("case_viewed", {"crn": CRN, "viewed_at": viewed.isoformat()})
     assert (effects.upserts, effects.pins) == ((), ())
     assert [(a.action, a.crn, a.at) for a in effects.audit] == [("case_viewed", CRN, viewed)]
+
+
+def test_a_view_time_without_a_zone_is_utc(case: Case) -> None:
+    effects = case.store.apply("case_viewed", {"crn": CRN, "viewed_at": "2026-11-14T09:30:00"})
+    assert effects.audit[0].at == dt.datetime(2026, 11, 14, 9, 30, tzinfo=dt.UTC)
