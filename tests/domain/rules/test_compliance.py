@@ -111,6 +111,17 @@ def test_an_outcome_corrected_after_evidence_lifts_the_review() -> None:
     assert failure_to_comply_count(event(), corrected) == 2
 
 
+def test_afta_waits_for_evidence_then_counts_only_if_judged_unacceptable() -> None:
+    earlier = [contact(D(2026, 6, 2), "UAAB"), contact(D(2026, 7, 2), "UAAB")]
+    afta = contact(D(2026, 8, 3), "AFTA")
+    assert failure_to_comply_count(event(), [*earlier, afta]) == 2  # not yet a failure
+    assert not enforcement_review_due(event(), [*earlier, afta], today=TODAY)
+    unacceptable = afta.model_copy(update={"outcome_code": "UAAB"})
+    assert enforcement_review_due(event(), [*earlier, unacceptable], today=TODAY)
+    accepted = afta.model_copy(update={"outcome_code": "AAME"})
+    assert not enforcement_review_due(event(), [*earlier, accepted], today=TODAY)
+
+
 def test_leap_day_window() -> None:
     # 29 February 2028 is within "the last 12 months" on 28 February 2029, not on 1 March.
     contacts = [contact(d, "UAAB") for d in (D(2028, 2, 29), D(2028, 6, 1), D(2028, 9, 1))]
