@@ -7,13 +7,14 @@ and a test can call it directly; every case change is audited.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
 from central.audit import AdminActor, record_audit
 from central.auth.passwords import hash_password
-from central.tables import allocations, cases, refresh_tokens, staff, users
+from central.tables import allocations, cases, records, refresh_tokens, staff, users
+from central.versions import reserve_versions
 
 
 class AdminError(Exception):
@@ -76,13 +77,21 @@ def list_users(conn: Connection) -> list[UserRow]:
 
 
 def allocate(
-    conn: Connection, crn: str, staff_code: str, *, today: date, by: str, reason: str = ""
+    conn: Connection,
+    crn: str,
+    staff_code: str,
+    *,
+    now: datetime,
+    by: str,
+    reason: str = "",
 ) -> None:
     """Make `staff_code` the case's offender manager, closing the current allocation.
 
     The `cases` row drives scope, so the case leaves the old officer's laptop and
-    reaches the new one's at their next pull (B2's sync reads `cases.staff_code`).
+    reaches the new one's at their next pull; the person record gets a new version
+    so laptops that keep the case see the new offender manager.
     """
+    today = now.date()
     team = conn.execute(select(staff.c.team_code).where(staff.c.code == staff_code)).scalar()
     if team is None:
         raise AdminError(f"no staff member {staff_code}")
@@ -101,6 +110,48 @@ def allocate(
     conn.execute(
         update(cases).where(cases.c.crn == crn).values(staff_code=staff_code, team_code=team)
     )
+    _reallocate_person(conn, crn, staff_code, team, now)
     record_audit(
         conn, AdminActor(by), "allocate", crn, detail={"staff_code": staff_code, "team": team}
+    )
+
+
+def _reallocate_person(
+    conn: Connection, crn: str, staff_code: str, team: str, now: datetime
+) -> None:
+    """Move the offender manager on the person record too, as a new feed version."""
+    row = conn.execute(
+        select(records.c.id, records.c.data, records.c.field_versions).where(
+            records.c.crn == crn, records.c.kind == "person", records.c.deleted.is_(False)
+        )
+    ).first()
+    if row is None or row.data is None:
+        return
+    data, today = dict(row.data), now.date()
+    history = [
+        {**a, "end_date": a.get("end_date") or today.isoformat()}
+        for a in data.get("allocations", [])
+    ]
+    history.append(
+        {
+            "staff_code": staff_code,
+            "team_code": team,
+            "start_date": today.isoformat(),
+            "end_date": None,
+            "reason": "Reallocation",
+        }
+    )
+    data.update(staff_code=staff_code, team_code=team, allocations=history)
+    version = reserve_versions(conn, 1)
+    changed = dict.fromkeys(("staff_code", "team_code", "allocations"), version)
+    conn.execute(
+        update(records)
+        .where(records.c.id == row.id)
+        .values(
+            data=data,
+            version=version,
+            field_versions={**(row.field_versions or {}), **changed},
+            updated_at=now,
+            updated_by="admin",
+        )
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -102,3 +103,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     for router in _sync_routers():
         app.include_router(router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn workers: settings come from `FIELDCASE_CENTRAL_*` variables."""
+    from central import logs
+
+    logs.configure(os.environ.get("FIELDCASE_CENTRAL_LOG_LEVEL", "INFO"))
+    return create_app(Settings())

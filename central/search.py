@@ -52,7 +52,8 @@ def _name_matches(word: str) -> ColumnElement[bool]:
     return or_(
         cases.c.surname.like(prefix, escape="\\"),
         cases.c.first_name.like(prefix, escape="\\"),
-        cases.c.aliases.like("%" + _escape(word) + "%", escape="\\"),
+        cases.c.aliases.like(prefix, escape="\\"),
+        cases.c.aliases.like("% " + prefix, escape="\\"),
     )
 
 

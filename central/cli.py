@@ -1,0 +1,146 @@
+"""`fieldcase-central`: run, migrate and administer the central case service.
+
+Each subcommand has `--help`. Database URLs default to
+`$FIELDCASE_CENTRAL_DATABASE_URL`, else a SQLite file in the current folder.
+Output is for people, except `seed`, whose last line is a JSON object (its key
+`officers` lists the usernames it created) for scripts and tests to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from central.config import DEFAULT_DATABASE_URL, env
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=env("database_url", DEFAULT_DATABASE_URL),
+        help="SQLAlchemy URL: sqlite:///path.db or postgresql://user@host/db "
+        "(default: $FIELDCASE_CENTRAL_DATABASE_URL or %(default)s)",
+    )
+
+
+def _password(args: argparse.Namespace) -> str:
+    """The --password value, else one line from stdin (so it stays out of `ps`)."""
+    if args.password:
+        value: str = args.password
+        return value
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from central.commands import serve
+
+    p = sub.add_parser("serve", help="migrate the database, then serve the HTTP API")
+    _db(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (%(default)s)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (%(default)s)")
+    p.add_argument("--jwt-secret-file", help="file holding the token signing secret")
+    p.add_argument("--log-level", default="INFO", help="logging level (%(default)s)")
+    p.set_defaults(handler=serve)
+
+
+def _data_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from central import commands
+
+    p = sub.add_parser("migrate", help="bring the database schema up to date")
+    _db(p)
+    p.set_defaults(handler=commands.migrate)
+
+    p = sub.add_parser("seed", help="fill an empty database with synthetic demo data")
+    _db(p)
+    p.add_argument("--officers", type=int, default=5, help="officers to create (%(default)s)")
+    p.add_argument("--cases-per-officer", type=int, default=30, help="(%(default)s)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (%(default)s)")
+    p.add_argument("--password", required=True, help="password of every seeded officer")
+    p.set_defaults(handler=commands.seed)
+
+    p = sub.add_parser("allocate", help="make an officer the offender manager of a case")
+    _db(p)
+    p.add_argument("--crn", required=True)
+    p.add_argument("--staff", required=True, help="7-character staff code")
+    p.add_argument("--reason", default="", help="reason recorded with the allocation")
+    p.set_defaults(handler=commands.allocate)
+
+    p = sub.add_parser("audit", help="who looked at or changed a case")
+    _db(p)
+    p.add_argument("crn")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(handler=commands.audit)
+
+
+def _user_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from central import commands
+
+    users = sub.add_parser("users", help="list, add or reset the password of users")
+    actions = users.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("list", help="list users")
+    _db(p)
+    p.set_defaults(handler=commands.users_list)
+    for name, handler, text in (
+        ("add", commands.users_add, "add a user"),
+        ("reset-password", commands.users_reset, "set a new password, sign out every device"),
+    ):
+        p = actions.add_parser(name, help=text)
+        _db(p)
+        p.add_argument("username")
+        p.add_argument("--password", help="the new password (default: read from stdin)")
+        if name == "add":
+            p.add_argument("--staff-code", help="the officer's 7-character staff code")
+            p.add_argument("--admin", action="store_true", help="an administrator")
+        p.set_defaults(handler=handler)
+
+    devices = sub.add_parser("devices", help="list or revoke registered laptops")
+    actions = devices.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("list", help="list devices")
+    _db(p)
+    p.add_argument("--username", help="only this user's devices")
+    p.set_defaults(handler=commands.devices_list)
+    p = actions.add_parser("revoke", help="revoke a device: it wipes itself at next contact")
+    _db(p)
+    p.add_argument("device_id")
+    p.add_argument("--by", default=getpass.getuser(), help="administrator (%(default)s)")
+    p.set_defaults(handler=commands.devices_revoke)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="fieldcase-central", description="The Fieldcase central case service."
+    )
+    sub = root.add_subparsers(dest="command", required=True)
+    _serve_parser(sub)
+    _data_parsers(sub)
+    _user_parsers(sub)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def read_password(args: argparse.Namespace) -> str:
+    return _password(args)
+
+
+def print_json(value: object) -> None:
+    print(json.dumps(value), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
