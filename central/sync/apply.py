@@ -1,0 +1,166 @@
+"""Running one mutation for an officer: scope checks, the shared semantics, the writes.
+
+The rules themselves live in `domain.semantics` (the same code the laptop runs); this
+module only decides whether the officer may touch the case at all, and writes the
+returned effects: records with new feed versions, pins, and the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, select
+
+from central.audit import record_audit
+from central.auth.deps import Principal
+from central.sync.feed import write_records
+from central.sync.reader import SqlCaseReader
+from central.sync.scope import OUT_OF_SCOPE, ScopeCache, crn_visible
+from central.tables import pins
+from domain.calendar import LONDON
+from domain.errors import FieldcaseError, RuleViolation, ValidationError
+from domain.semantics import Actor, Effects, apply_mutation
+from sync.protocol import FieldConflict, MutationEnvelope, MutationResult
+
+# Mutations that write no records: they need no feed lock, only a scope decision.
+NO_RECORDS = frozenset({"pin_case", "unpin_case", "case_viewed"})
+# Mutations about a case the officer may not hold yet (a pin brings it into scope).
+_VISIBLE_ENOUGH = frozenset({"pin_case", "case_viewed"})
+
+
+class OutOfScope(FieldcaseError):
+    """The case is not the officer's to change; worded to reveal nothing about it."""
+
+    title = "Not in your caseload"
+    code = "out_of_scope"
+
+    def __init__(self) -> None:
+        super().__init__(OUT_OF_SCOPE)
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """The server's own time for a mutation; the client's clock never decides anything."""
+
+    now: dt.datetime
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(LONDON).date()
+
+
+def _target_crn(args: dict[str, Any]) -> str | None:
+    crn = args.get("crn")
+    return crn if isinstance(crn, str) else None
+
+
+def check_target(conn: Connection, principal: Principal, env: MutationEnvelope) -> ScopeCache:
+    """Refuse before reading anything when the mutation names a case out of reach."""
+    scope = ScopeCache(conn, principal)
+    crn = _target_crn(env.args)
+    if crn is None or env.name == "unpin_case":
+        return scope
+    allowed = (
+        crn_visible(conn, principal.username, crn)
+        if env.name in _VISIBLE_ENOUGH
+        else scope.allows(crn)
+    )
+    if not allowed:
+        raise OutOfScope()
+    return scope
+
+
+def compute(conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock) -> Effects:
+    """The effects of `env` for `principal`, or a typed error saying why it is refused."""
+    scope = check_target(conn, principal, env)
+    effects = apply_mutation(
+        env.name,
+        env.version,
+        env.args,
+        mutation_id=env.id,
+        actor=Actor(principal.username, principal.staff_code, principal.team_code),
+        reader=SqlCaseReader(conn, scope.allows),
+        today=clock.today,
+        now=clock.now,
+        detect_conflicts=True,
+    )
+    if any(not scope.allows(upsert.crn) for upsert in effects.upserts):
+        raise OutOfScope()
+    return effects
+
+
+def write_effects(
+    conn: Connection,
+    principal: Principal,
+    env: MutationEnvelope,
+    effects: Effects,
+    now: dt.datetime,
+) -> None:
+    """Records, pins and audit of one applied mutation, in the caller's transaction."""
+    write_records(conn, effects.upserts, actor=principal.username, now=now)
+    for crn in effects.pins:
+        _pin(conn, principal.username, crn, now)
+    for crn in effects.unpins:
+        conn.execute(
+            delete(pins).where(and_(pins.c.username == principal.username, pins.c.crn == crn))
+        )
+    for entry in effects.audit:
+        ids = [str(i) for i in entry.record_ids]
+        record_audit(
+            conn,
+            principal,
+            entry.action,
+            entry.crn,
+            record_id=ids[0] if len(ids) == 1 else None,
+            detail={"mutation_id": str(env.id), "seq": env.seq, "record_ids": ids},
+            at=entry.at or now,
+        )
+
+
+def _pin(conn: Connection, username: str, crn: str, now: dt.datetime) -> None:
+    exists = conn.execute(
+        select(pins.c.crn).where(pins.c.username == username, pins.c.crn == crn)
+    ).first()
+    if exists is None:
+        conn.execute(pins.insert().values(username=username, crn=crn, pinned_at=now))
+
+
+def result_of(seq: int, effects: Effects) -> MutationResult:
+    """Applied, or a conflict listing every field held back with both values."""
+    if not effects.conflicts:
+        return MutationResult(seq=seq, status="applied")
+    conflicts = [
+        FieldConflict(
+            kind=c.kind,
+            record_id=c.record_id,
+            field=c.field,
+            original=c.original,
+            yours=c.yours,
+            central=c.central,
+        )
+        for c in effects.conflicts
+    ]
+    fields = ", ".join(sorted({c.field for c in effects.conflicts}))
+    message = (
+        f"Someone else changed {fields} since you last synced; your other changes were "
+        "saved. Choose which value to keep."
+    )
+    return MutationResult(
+        seq=seq, status="conflict", code="field_conflict", message=message, conflicts=conflicts
+    )
+
+
+def rejected(seq: int, exc: FieldcaseError) -> MutationResult:
+    """A stored refusal with the plain message the officer will read."""
+    return MutationResult(seq=seq, status="rejected", code=error_code(exc), message=exc.message)
+
+
+def error_code(exc: FieldcaseError) -> str:
+    if isinstance(exc, ValidationError):
+        return "validation_error"
+    if isinstance(exc, RuleViolation):
+        return "rule_violation"
+    code = getattr(exc, "code", None)
+    return code if isinstance(code, str) else "rejected"

@@ -1,0 +1,106 @@
+"""Per-laptop push state: `last_applied_seq` and the stored result of every mutation.
+
+A sync client is a registered device; its row is created on first contact. The stored
+results are what makes push exactly-once: a seq already applied is answered from here,
+never applied again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Collection
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.exc import IntegrityError
+
+from central.db import transaction
+from central.tables import applied_mutations, sync_clients
+from sync.protocol import MutationEnvelope, MutationResult
+
+log = logging.getLogger(__name__)
+_CLASHING_ID = uuid5(NAMESPACE_URL, "https://fieldcase.invalid/clashing-mutation-id")
+
+
+def ensure_client(engine: Engine, client_id: str, username: str) -> int:
+    """The client's last applied seq, registering the client on first contact."""
+    with engine.connect() as conn:
+        found = last_applied(conn, client_id)
+    if found is not None:
+        return found
+    try:
+        with transaction(engine) as conn:
+            conn.execute(
+                sync_clients.insert().values(
+                    client_id=client_id, username=username, last_applied_seq=0
+                )
+            )
+    except IntegrityError:  # a concurrent first request registered it
+        log.debug("sync client %s registered concurrently", client_id)
+    return 0
+
+
+def last_applied(conn: Connection, client_id: str) -> int | None:
+    query = select(sync_clients.c.last_applied_seq).where(sync_clients.c.client_id == client_id)
+    value = conn.execute(query).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+def lock_client(conn: Connection, client_id: str) -> int:
+    """Lock the client's row for this transaction (two pushes of one laptop serialise)."""
+    query = (
+        select(sync_clients.c.last_applied_seq)
+        .where(sync_clients.c.client_id == client_id)
+        .with_for_update()
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def stored_results(
+    conn: Connection, client_id: str, seqs: Collection[int]
+) -> dict[int, MutationResult]:
+    """The results kept for already-applied seqs, replayed verbatim."""
+    if not seqs:
+        return {}
+    query = select(applied_mutations.c.seq, applied_mutations.c.result).where(
+        applied_mutations.c.client_id == client_id, applied_mutations.c.seq.in_(sorted(seqs))
+    )
+    return {int(seq): MutationResult.model_validate(result) for seq, result in conn.execute(query)}
+
+
+def mutation_id_taken(conn: Connection, mutation_id: UUID) -> bool:
+    query = select(applied_mutations.c.seq).where(
+        applied_mutations.c.mutation_id == str(mutation_id)
+    )
+    return conn.execute(query).first() is not None
+
+
+def store_result(
+    conn: Connection,
+    client_id: str,
+    env: MutationEnvelope,
+    result: MutationResult,
+    now: dt.datetime,
+    *,
+    clashing_id: bool = False,
+) -> None:
+    """Keep the result and move `last_applied_seq`, in the mutation's own transaction."""
+    mutation_id = uuid5(_CLASHING_ID, f"{client_id}/{env.seq}") if clashing_id else env.id
+    conn.execute(
+        applied_mutations.insert().values(
+            client_id=client_id,
+            seq=env.seq,
+            mutation_id=str(mutation_id),
+            name=env.name[:64],
+            version=min(env.version, 2**31 - 1),
+            status=result.status,
+            result=result.model_dump(mode="json"),
+            applied_at=now,
+        )
+    )
+    conn.execute(
+        update(sync_clients)
+        .where(sync_clients.c.client_id == client_id)
+        .values(last_applied_seq=env.seq, last_push_at=now)
+    )

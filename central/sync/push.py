@@ -1,0 +1,141 @@
+"""`push`: apply a batch of one laptop's mutations exactly once, in seq order.
+
+Each mutation runs in its OWN transaction together with its effects, its stored
+result and the client's `last_applied_seq`, so whatever is lost, retried, duplicated
+or crashed, a seq is applied once: a seq at or below `last_applied_seq` is answered
+from the stored result; a seq beyond `last_applied_seq + 1` is a gap and it and
+everything after it in the batch are refused (no result) so the client resends in
+order. A permanent failure is stored as `rejected` and the queue moves on.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine
+
+from central.auth.deps import Principal
+from central.db import transaction, utcnow
+from central.sync import clients
+from central.sync.apply import NO_RECORDS, Clock, compute, rejected, result_of, write_effects
+from central.sync.feed import lock_feed
+from domain.errors import FieldcaseError
+from domain.semantics import UnsupportedMutationVersion
+from sync.protocol import (
+    PROTOCOL_VERSION,
+    MutationEnvelope,
+    MutationResult,
+    PushRequest,
+    PushResponse,
+    ServerAction,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Stop(Exception):
+    """The batch stops here without a result for this seq (gap, or a newer mutation)."""
+
+
+@dataclass
+class BatchOutcome:
+    last_applied_seq: int
+    results: dict[int, MutationResult] = field(default_factory=dict)
+    action: ServerAction | None = None
+
+    def response(self) -> PushResponse:
+        return PushResponse(
+            protocol_version=PROTOCOL_VERSION,
+            last_applied_seq=self.last_applied_seq,
+            results=[self.results[seq] for seq in sorted(self.results)],
+            action=self.action,
+        )
+
+
+def _in_order(mutations: list[MutationEnvelope]) -> list[MutationEnvelope]:
+    """Seq order, each seq once (a duplicate within a batch is the same queued change)."""
+    unique: dict[int, MutationEnvelope] = {}
+    for env in mutations:
+        unique.setdefault(env.seq, env)
+    return [unique[seq] for seq in sorted(unique)]
+
+
+def push(engine: Engine, principal: Principal, request: PushRequest) -> PushResponse:
+    """Apply what can be applied of `request`; the caller checked protocol and client id."""
+    client_id = str(request.client_id)
+    last = clients.ensure_client(engine, client_id, principal.username)
+    batch = _in_order(list(request.mutations))
+    with engine.connect() as conn:
+        known = clients.stored_results(conn, client_id, [m.seq for m in batch if m.seq <= last])
+    outcome = BatchOutcome(last)
+    for env in batch:
+        if env.seq <= outcome.last_applied_seq and env.seq in known:
+            outcome.results[env.seq] = known[env.seq]
+            continue
+        try:
+            result = apply_one(engine, principal, client_id, env)
+        except Stop:
+            break
+        except UnsupportedMutationVersion as exc:
+            outcome.action = ServerAction(kind="upgrade_required", message=exc.message)
+            break
+        outcome.results[env.seq] = result
+        outcome.last_applied_seq = max(outcome.last_applied_seq, env.seq)
+    applied = sum(1 for r in outcome.results.values() if r.status == "applied")
+    log.info(
+        "push client=%s received=%d answered=%d applied=%d last_applied_seq=%d",
+        client_id,
+        len(batch),
+        len(outcome.results),
+        applied,
+        outcome.last_applied_seq,
+    )
+    return outcome.response()
+
+
+def apply_one(
+    engine: Engine, principal: Principal, client_id: str, env: MutationEnvelope
+) -> MutationResult:
+    """One mutation in its own transaction: effects + stored result + last_applied_seq."""
+    with transaction(engine) as conn:
+        current = clients.lock_client(conn, client_id)
+        if env.seq <= current:  # applied meanwhile by a concurrent push of this laptop
+            stored = clients.stored_results(conn, client_id, [env.seq]).get(env.seq)
+            return stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
+        if env.seq > current + 1:
+            raise Stop
+        if env.name not in NO_RECORDS:
+            lock_feed(conn)
+        clock = Clock(utcnow())
+        if clients.mutation_id_taken(conn, env.id):
+            result = MutationResult(
+                seq=env.seq,
+                status="rejected",
+                code="duplicate_mutation_id",
+                message="This change has the id of another change already received.",
+            )
+            clients.store_result(conn, client_id, env, result, clock.now, clashing_id=True)
+            return result
+        result = _run(conn, principal, env, clock)
+        clients.store_result(conn, client_id, env, result, clock.now)
+        return result
+
+
+def _run(
+    conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock
+) -> MutationResult:
+    """Compute and write the effects inside a savepoint; a refusal leaves nothing behind."""
+    try:
+        with conn.begin_nested():
+            effects = compute(conn, principal, env, clock)
+            write_effects(conn, principal, env, effects, clock.now)
+    except UnsupportedMutationVersion as exc:
+        if exc.too_old:
+            raise
+        log.info("holding %s v%d: newer than this server", env.name[:64], env.version)
+        raise Stop from exc
+    except FieldcaseError as exc:
+        log.info("rejected seq=%d name=%s (%s)", env.seq, env.name[:64], type(exc).__name__)
+        return rejected(env.seq, exc)
+    return result_of(env.seq, effects)
