@@ -9,6 +9,11 @@ its UUID chosen by the client, so a replayed create yields one row.
 Bump a mutation's version when its arguments or meaning change; the server
 keeps accepting the versions it lists in `SUPPORTED` and answers anything else
 with "upgrade required".
+
+`base_version` is the version of the record in the officer's copy when they began
+the edit. The server merges field by field against it: a field changed centrally
+after that version, to a different value, comes back as a conflict and is not
+applied. What each mutation does is in `domain.semantics`.
 """
 
 from __future__ import annotations
@@ -79,6 +84,8 @@ class ArrangeAppointment(MutationArgs):
 
 
 class RecordOutcome(MutationArgs):
+    """What happened at an appointment; `notes` are appended to the contact's notes."""
+
     contact_id: UUID
     outcome_code: str
     enforcement_code: str | None = None
@@ -98,6 +105,9 @@ class CorrectOutcome(MutationArgs):
 
 
 class RescheduleAppointment(MutationArgs):
+    """Move an appointment: the old one is outcomed RSSR/RSOF and `new_contact_id` is booked
+    with the old one's links at the new time (`location_code` None keeps the old place)."""
+
     contact_id: UUID
     new_contact_id: UUID
     requested_by: Literal["service", "person"]
@@ -117,7 +127,7 @@ class AppendContactNote(MutationArgs):
 
 
 class UpdateContactDetails(MutationArgs):
-    """Change only the fields given (None = leave alone)."""
+    """Change only the fields given (None = leave alone, "" = clear)."""
 
     crn: Crn
     phone: str | None = None
@@ -128,7 +138,11 @@ class UpdateContactDetails(MutationArgs):
 
 
 class UpdateAddress(MutationArgs):
-    """Change the fields given of an address; a new `address_id` creates one."""
+    """Change the fields given of an address; a new `address_id` creates one.
+
+    `base_version` is None for an address the officer created offline and has not yet
+    had back from the server (there is no central version to conflict with).
+    """
 
     address_id: UUID
     crn: Crn
@@ -154,11 +168,13 @@ class PinCase(MutationArgs):
 
 
 class UnpinCase(MutationArgs):
+    """Let a pinned case leave the laptop again (unless it is in the caseload)."""
+
     crn: Crn
 
 
 class CaseViewed(MutationArgs):
-    """An audit record of a case view, made offline or online."""
+    """An audit record of a case view, made offline or online (zone-less times are UTC)."""
 
     crn: Crn
     viewed_at: dt.datetime
