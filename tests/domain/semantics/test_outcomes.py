@@ -302,3 +302,28 @@ def test_a_rescheduled_appointment_takes_no_other_outcome(case: Case) -> None:
         case.store.apply("record_outcome", _outcome(case.store, appointment, "UAAB"))
     with pytest.raises(RuleViolation, match="new appointment"):
         case.store.apply("correct_outcome", _correct(case.store, appointment, "UAAB"))
+
+
+def test_unpaid_work_hours_are_credited_with_the_outcome(case: Case) -> None:
+    session = case.appointment(MONDAY, type_code="CUPA", location_code=None)
+    args = _outcome(case.store, session, "ATTC", hours_credited_minutes=420)
+    effects = case.store.apply("record_outcome", args)
+    assert effects.upserts[0].changed_fields >= {"outcome_code", "hours_credited_minutes"}
+    assert case.store.contact(session.id).hours_credited_minutes == 420
+
+
+def test_hours_changed_centrally_conflict_but_the_outcome_applies(case: Case) -> None:
+    session = case.appointment(MONDAY, type_code="CUPA", location_code=None)
+    mine = _outcome(case.store, session, "ATTC", hours_credited_minutes=420)
+    case.store.apply(
+        "record_outcome", _outcome(case.store, session, "ATTC", hours_credited_minutes=360)
+    )
+    case.store.apply(
+        "correct_outcome", _correct(case.store, session, "ATSS", reason="Van broke down.")
+    )
+    effects = case.store.apply("record_outcome", mine)
+    assert {(c.field, c.yours, c.central) for c in effects.conflicts} == {
+        ("outcome_code", "ATTC", "ATSS"),
+        ("hours_credited_minutes", 420, 360),
+    }
+    assert case.store.contact(session.id).outcome_code == "ATSS"
