@@ -66,8 +66,10 @@ class Scheduler:
         probe: Probe,
         listener: SchedulerListener,
         timing: Timing | None = None,
+        progress_factory: Callable[[], Progress] = Progress,
     ) -> None:
         self.run_sync = run_sync
+        self.progress_factory = progress_factory
         self.probe = probe
         self.listener = listener
         self.timing = timing or Timing()
@@ -133,7 +135,7 @@ class Scheduler:
                 else:
                     probe_now = False
                     self._due = None
-                    self._progress = Progress()
+                    self._progress = self.progress_factory()
             if probe_now:
                 self._probe()
             else:
