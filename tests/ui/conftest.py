@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+
+from app.session import Session, SessionState
+from tests.app.fakes import FakeBackend
+from ui.main_window import MainWindow
+from ui.shell import Shell
+
+
+class Harness:
+    def __init__(self, qtbot, backend: FakeBackend, tmp_path) -> None:
+        self.qtbot = qtbot
+        self.backend = backend
+        self.session = Session(backend)
+        self.window = MainWindow()
+        qtbot.addWidget(self.window)
+        self.shell = Shell(self.session, self.window, profile=tmp_path)
+        self.shell.start()
+
+    def wait_ready(self) -> None:
+        self.qtbot.waitUntil(lambda: self.session.state is SessionState.READY)
+        self.qtbot.waitUntil(lambda: len(self.window.caseload.model.rows()) > 0)
+
+    def unlock(self, password: str = "correct horse") -> None:
+        unlock = self.window.unlock
+        self.qtbot.keyClicks(unlock.password, password)
+        self.qtbot.keyClick(unlock.password, "\r")
+
+    def ready(self) -> Harness:
+        self.unlock()
+        self.wait_ready()
+        return self
+
+
+@pytest.fixture
+def harness(qtbot, tmp_path):
+    made = []
+
+    def make(backend: FakeBackend | None = None) -> Harness:
+        h = Harness(qtbot, backend or FakeBackend(cached=True, synced=True), tmp_path)
+        made.append(h)
+        return h
+
+    yield make
+    for h in made:
+        h.shell.shutdown()

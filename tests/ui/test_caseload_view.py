@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.app.fakes import caseload_rows
+from ui.caseload_view import CaseloadView
+from ui.models import roles
+
+
+def test_typing_filters_the_caseload(qtbot, harness):
+    h = harness().ready()
+    view = h.window.caseload
+    qtbot.keyClicks(view.filter, "patel")
+    shown = [view.proxy.index(r, 0).data() for r in range(view.proxy.rowCount())]
+    assert shown
+    assert all("Patel" in name for name in shown)
+    assert view.summary.text() == f"Showing {len(shown)} of 30 cases"
+    view.filter.clear()
+    assert view.summary.text() == "30 cases"
+
+
+def test_enter_in_the_filter_opens_the_first_match(qtbot, harness):
+    h = harness().ready()
+    view = h.window.caseload
+    qtbot.keyClicks(view.filter, "X100007")
+    qtbot.keyClick(view.filter, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: h.window.case_view is not None)
+    assert h.window.case_view.crn == "X100007"
+
+
+def test_reload_keeps_the_selected_case(qtbot):
+    view = CaseloadView()
+    qtbot.addWidget(view)
+    rows = caseload_rows(40)
+    view.set_rows(rows)
+    view.select_crn("X100021")
+    view.set_rows(list(reversed(rows)))
+    assert view.selected_crn() == "X100021"
+
+
+def test_type_ahead_jumps_to_a_name(qtbot):
+    view = CaseloadView()
+    qtbot.addWidget(view)
+    view.set_rows(caseload_rows(40))
+    view.show()
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.proxy.index(0, 0))
+    qtbot.keyClicks(view.table, "Mia")
+    assert view.table.currentIndex().data().startswith("Mia")
+    assert view.table.currentIndex().data(roles.KEY)
