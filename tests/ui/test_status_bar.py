@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from ui.status_bar import SyncStatusBar, describe
+
+NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Status:
+    state: str = "idle"
+    pending: int = 0
+    last_success: dt.datetime | None = None
+    conflicts: int = 0
+    rejections: int = 0
+    last_error: str | None = None
+
+
+@pytest.mark.parametrize(
+    ("status", "connection", "last", "waiting", "attention"),
+    [
+        (
+            Status(last_success=NOW - dt.timedelta(minutes=2)),
+            "Online",
+            "Last synced 2 minutes ago",
+            "Everything sent",
+            "Nothing needs your attention",
+        ),
+        (
+            Status(
+                "offline",
+                pending=3,
+                last_success=dt.datetime(2026, 11, 19, 16, 5, tzinfo=dt.UTC),
+                conflicts=1,
+            ),
+            "Offline since Thu 19 Nov 16:05",
+            "Last synced 19 hours ago",
+            "3 changes waiting to send",
+            "1 item needs your attention",
+        ),
+        (
+            Status("syncing", pending=1, rejections=2),
+            "Online – syncing…",
+            "Not synced yet",
+            "1 change waiting to send",
+            "2 items need your attention",
+        ),
+        (
+            Status("error", last_error="The server did not answer."),
+            "Offline – The server did not answer.",
+            "Not synced yet",
+            "Everything sent",
+            "Nothing needs your attention",
+        ),
+    ],
+)
+def test_status_in_plain_words(status, connection, last, waiting, attention):
+    words = describe(status, NOW)
+    assert (words.connection, words.last_sync, words.waiting, words.attention) == (
+        connection,
+        last,
+        waiting,
+        attention,
+    )
+
+
+def test_status_bar_shows_the_snapshot_and_disables_sync_while_syncing(qtbot):
+    bar = SyncStatusBar()
+    qtbot.addWidget(bar)
+    bar.show_status(Status("syncing", pending=4))
+    assert bar.waiting.text() == "4 changes waiting to send"
+    assert not bar.sync_now.isEnabled()
+    bar.show_status(Status("idle"))
+    assert bar.sync_now.isEnabled()
+    with qtbot.waitSignal(bar.sync_requested):
+        bar.sync_now.click()
+    with qtbot.waitSignal(bar.attention_requested):
+        bar.attention.click()
