@@ -75,6 +75,12 @@ def _check_password(
     if not row.active:
         return oauth_error("invalid_grant", "This account is disabled; contact an administrator.")
     throttle.clear_failures(conn, username)
+    if passwords.needs_rehash(row.password_hash):
+        conn.execute(
+            update(users)
+            .where(users.c.username == username)
+            .values(password_hash=passwords.hash_password(password))
+        )
     return None
 
 

@@ -1,0 +1,82 @@
+"""The app factory over real HTTP: health, metrics, protocol header, Problem errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from central.api import create_app
+from central.config import CLIENT_ID
+from tests.central.conftest import LiveServer, make_settings
+
+OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+
+
+def test_healthz_reports_protocol_and_echoes_header(server: LiveServer) -> None:
+    with server.client() as http:
+        answer = http.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok", "protocol_version": 1}
+    assert answer.headers["X-Fieldcase-Protocol"] == "1"
+
+
+def test_metrics_count_requests_by_route_template_without_query_text(server: LiveServer) -> None:
+    token = server.token(server.seed.officers[0])  # type: ignore[union-attr]
+    server.get("/v1/search", token, q="Zebediah")
+    with server.client() as http:
+        text = http.get("/metrics").text
+    assert 'route="/v1/search"' in text
+    assert "fieldcase_http_request_duration_seconds" in text
+    assert "Zebediah" not in text
+
+
+def test_unknown_path_is_a_problem(server: LiveServer) -> None:
+    with server.client() as http:
+        answer = http.get("/v1/nothing-here")
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "not_found"
+    assert answer.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("content", "headers"),
+    [
+        (b"\xff\xfe not a form", {"Content-Type": "application/x-www-form-urlencoded"}),
+        (b"{not json", {"Content-Type": "application/json"}),
+        (b"grant_type=password&client_id=" + CLIENT_ID.encode(), {}),
+        pytest.param(
+            b"--x\r\nbroken multipart",
+            {"Content-Type": "multipart/form-data; boundary=x"},
+            marks=pytest.mark.allow_warnings,  # python-multipart warns about the bad header
+        ),
+    ],
+)
+def test_malformed_token_requests_get_4xx_problems(
+    server: LiveServer, content: bytes, headers: dict[str, str]
+) -> None:
+    with server.client() as http:
+        answer = http.post("/oauth/token", content=content, headers=headers)
+    assert 400 <= answer.status_code < 500, answer.text
+    body = answer.json()
+    assert body["code"]
+    assert body["message"]
+
+
+def test_wrong_types_in_query_are_422_problems(server: LiveServer) -> None:
+    token = server.token(server.seed.officers[0])  # type: ignore[union-attr]
+    answer = server.get("/v1/search", token, q="smith", limit="many")
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "invalid_request"
+    assert "limit" in answer.json()["message"]
+
+
+def test_committed_openapi_document_is_current(tmp_path: Path) -> None:
+    """Regenerate with: python -m central.openapi > docs/openapi.json"""
+    app = create_app(make_settings(f"sqlite:///{tmp_path}/x.db"))
+    current = json.loads(json.dumps(app.openapi()))
+    assert OPENAPI.exists(), "docs/openapi.json is missing: python -m central.openapi"
+    assert json.loads(OPENAPI.read_text("utf-8")) == current, (
+        "docs/openapi.json is stale: regenerate it with python -m central.openapi"
+    )
