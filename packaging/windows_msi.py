@@ -41,14 +41,45 @@ LAUNCHERS = {
         'from app.sync_cli import main; sys.exit(main())" %*\r\n'
     ),
 }
-# Run after wixl, which cannot express them: RemoveExistingProducts right after
-# InstallValidate (wixl puts it after InstallFiles, where Windows refuses it), and SERVERURL
-# passed from the client to the elevated server side of a per-machine install.
-FIXUPS = (
-    "UPDATE InstallExecuteSequence SET Sequence = 1401 WHERE Action = 'RemoveExistingProducts'",
-    "UPDATE Property SET Value = 'SERVERURL;WIX_DOWNGRADE_DETECTED;WIX_UPGRADE_DETECTED' "
-    "WHERE Property = 'SecureCustomProperties'",
+# Custom action type 34 (run a command line in a directory) + 1024 (deferred) + 2048 (as
+# SYSTEM, not the user), + 64 to ignore a failure. The installed pythonw.exe writes or removes
+# the machine configuration (app/machine_config.py). cmd.exe hands it NUL standard streams:
+# started straight from msiexec, Python dies in init_sys_streams on the invalid handles it
+# inherits under Wine. An invalid SERVERURL fails the install (and rolls it back) rather than
+# leaving a broken app; a full uninstall removes the file, an upgrade keeps it.
+_CA_RUN = (
+    '"[System64Folder]cmd.exe" /d /c ""[INSTALLDIR]pythonw.exe" -B -m app.machine_config {args}'
+    ' <NUL >NUL 2>NUL"'
 )
+CUSTOM_ACTIONS = (
+    # (action, type, command, condition, sequence: after InstallFiles / before RemoveFiles)
+    ("WriteMachineConfig", 3106, _CA_RUN.format(args='write "[SERVERURL]"'),
+     'SERVERURL AND NOT REMOVE~="ALL"', 4010),
+    ("RemoveMachineConfig", 3170, _CA_RUN.format(args="remove"),
+     'REMOVE~="ALL" AND NOT UPGRADINGPRODUCTCODE', 3450),
+)  # fmt: skip
+
+
+def fixup_queries() -> list[str]:
+    """SQL run with msibuild after wixl, for what wixl cannot express."""
+    queries = [
+        # RemoveExistingProducts right after InstallValidate: wixl puts it after
+        # InstallFiles, a place Windows Installer refuses.
+        "UPDATE InstallExecuteSequence SET Sequence = 1401 WHERE Action = 'RemoveExistingProducts'",
+        # SERVERURL must reach the elevated server side of a per-machine install.
+        "UPDATE Property SET Value = 'SERVERURL;WIX_DOWNGRADE_DETECTED;WIX_UPGRADE_DETECTED' "
+        "WHERE Property = 'SecureCustomProperties'",
+    ]
+    for action, kind, command, condition, sequence in CUSTOM_ACTIONS:
+        queries.append(
+            "INSERT INTO CustomAction (Action, Type, Source, Target) "  # noqa: S608 - constants
+            f"VALUES ('{action}', {kind}, 'INSTALLDIR', '{command}')"
+        )
+        queries.append(
+            "INSERT INTO InstallExecuteSequence (Action, Condition, Sequence) "  # noqa: S608
+            f"VALUES ('{action}', '{condition}', {sequence})"
+        )
+    return queries
 
 
 def msi_version(version: str) -> str:
@@ -148,7 +179,7 @@ def compile_msi(tree: Path, work: Path, msi: Path, version: str) -> Path:
         cwd=work,
     )
     msibuild = require_tool("msibuild", "msitools")
-    for query in FIXUPS:
+    for query in fixup_queries():
         run(msibuild, msi, "-q", query)
     return msi
 
