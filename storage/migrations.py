@@ -1,0 +1,117 @@
+"""The cache schema, only ever changed through sqlite-utils `Migrations`.
+
+Each step is applied once, in order, inside a transaction with the record of it
+having run, so an interrupted upgrade leaves the previous version intact. Never edit a
+released step: add a new one (tests upgrade from every earlier version).
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from storage.schema import RECORD_KINDS, SEARCHED, fts_sql, record_table_sql
+
+migrations = Migrations("fieldcase_cache")
+
+
+def _run(db: sqlite_utils.Database, statements: list[str]) -> None:
+    for statement in statements:
+        db.conn.execute(statement)
+
+
+@migrations()
+def m001_records(db: sqlite_utils.Database) -> None:
+    """One table per synced kind, the held cases, and shadow copies for rebase."""
+    for kind in RECORD_KINDS:
+        _run(db, record_table_sql(kind))
+    _run(
+        db,
+        [
+            "CREATE TABLE held_case (crn TEXT PRIMARY KEY, pinned INTEGER NOT NULL DEFAULT 0,"
+            " received_at TEXT NOT NULL)",
+            # The server's copy of a record a pending local mutation overwrote;
+            # data NULL = the record does not exist on the server (created here).
+            "CREATE TABLE shadow (kind TEXT NOT NULL, id TEXT NOT NULL, crn TEXT NOT NULL,"
+            " version INTEGER NOT NULL, data TEXT, PRIMARY KEY (kind, id))",
+            "CREATE INDEX shadow_crn ON shadow (crn)",
+        ],
+    )
+
+
+@migrations()
+def m002_outbox(db: sqlite_utils.Database) -> None:
+    """The outbox, sync state, and conflicts/rejections kept as rows."""
+    _run(
+        db,
+        [
+            """CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY,
+  mutation_id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  args TEXT NOT NULL,
+  crns TEXT NOT NULL DEFAULT '[]',
+  base_versions TEXT NOT NULL DEFAULT '{}',
+  actor TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL DEFAULT 'queued'
+    CHECK (state IN ('queued', 'sending', 'applied', 'conflict', 'rejected')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  created_at TEXT NOT NULL
+)""",
+            "CREATE INDEX outbox_state ON outbox (state, seq)",
+            """CREATE TABLE sync_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  client_id TEXT NOT NULL,
+  cursor TEXT,
+  last_seq INTEGER NOT NULL DEFAULT 0,
+  last_acked_seq INTEGER NOT NULL DEFAULT 0,
+  pulled_applied_seq INTEGER NOT NULL DEFAULT 0,
+  last_success TEXT,
+  last_error TEXT
+)""",
+            """CREATE TABLE conflict (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, mutation_id TEXT NOT NULL, crn TEXT NOT NULL,
+  name TEXT NOT NULL, args TEXT NOT NULL, fields TEXT NOT NULL, created_at TEXT NOT NULL,
+  resolved_at TEXT
+)""",
+            """CREATE TABLE rejection (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, mutation_id TEXT NOT NULL, crn TEXT NOT NULL,
+  name TEXT NOT NULL, args TEXT NOT NULL, code TEXT, message TEXT NOT NULL,
+  created_at TEXT NOT NULL, dismissed_at TEXT
+)""",
+        ],
+    )
+
+
+@migrations()
+def m003_search(db: sqlite_utils.Database) -> None:
+    """Full-text indexes over names, aliases, CRN (person) and contact text."""
+    for kind in SEARCHED:
+        _run(db, fts_sql(kind))
+
+
+@migrations()
+def m004_local(db: sqlite_utils.Database) -> None:
+    """Reference data, office locations, the offline case-view audit queue, settings."""
+    _run(
+        db,
+        [
+            "CREATE TABLE reference_data (name TEXT PRIMARY KEY, version TEXT NOT NULL,"
+            " data TEXT NOT NULL)",
+            "CREATE TABLE office_location (code TEXT PRIMARY KEY, description TEXT NOT NULL,"
+            " data TEXT NOT NULL DEFAULT '{}')",
+            "CREATE TABLE audit_queue (id INTEGER PRIMARY KEY, mutation_id TEXT,"
+            " crn TEXT NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL,"
+            " record_ids TEXT NOT NULL DEFAULT '[]')",
+            "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ],
+    )
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the schema up to date; returns how many steps ran."""
+    pending = len(migrations.pending(db))
+    migrations.apply(db)
+    return pending

@@ -1,0 +1,134 @@
+"""The outbox: named mutations waiting to be pushed, in the client's own gap-free order.
+
+Rows are appended only by write.py (inside the transaction that changed the cache)
+and change state only from push results, so what the server sees always matches what
+the officer saw saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storage import state
+from storage.db import CacheDb
+
+PENDING_STATES = ("queued", "sending")
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    seq: int
+    mutation_id: uuid.UUID
+    name: str
+    version: int
+    args: dict[str, Any]
+    crns: tuple[str, ...]
+    actor: dict[str, Any]
+    state: str
+    attempts: int
+    last_error: str | None
+    created_at: dt.datetime
+
+
+def _row(row: dict[str, Any]) -> OutboxRow:
+    return OutboxRow(
+        seq=row["seq"],
+        mutation_id=uuid.UUID(row["mutation_id"]),
+        name=row["name"],
+        version=row["version"],
+        args=json.loads(row["args"]),
+        crns=tuple(json.loads(row["crns"])),
+        actor=json.loads(row["actor"]),
+        state=row["state"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        created_at=dt.datetime.fromisoformat(row["created_at"]),
+    )
+
+
+def append(
+    cdb: CacheDb,
+    *,
+    mutation_id: uuid.UUID,
+    name: str,
+    version: int,
+    args: dict[str, Any],
+    crns: Iterable[str],
+    base_versions: dict[str, int],
+    actor: dict[str, Any],
+    created_at: dt.datetime,
+) -> int:
+    """Queue one mutation with the next per-client seq; the caller holds the transaction."""
+    seq = state.next_seq(cdb)
+    cdb.execute(
+        "INSERT INTO outbox (seq, mutation_id, name, version, args, crns, base_versions,"
+        " actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            seq,
+            str(mutation_id),
+            name,
+            version,
+            json.dumps(args, separators=(",", ":")),
+            json.dumps(sorted(set(crns))),
+            json.dumps(base_versions, sort_keys=True),
+            json.dumps(actor, sort_keys=True),
+            created_at.isoformat(),
+        ),
+    )
+    return seq
+
+
+def pending(cdb: CacheDb, limit: int = 1_000_000) -> list[OutboxRow]:
+    """Undelivered mutations, oldest first."""
+    rows = cdb.query(
+        "SELECT * FROM outbox WHERE state IN ('queued', 'sending') ORDER BY seq LIMIT ?",
+        (limit,),
+    )
+    return [_row(r) for r in rows]
+
+
+def by_seq(cdb: CacheDb, seq: int) -> OutboxRow | None:
+    rows = cdb.query("SELECT * FROM outbox WHERE seq = ?", (seq,))
+    return _row(rows[0]) if rows else None
+
+
+def for_cases(cdb: CacheDb, crns: Iterable[str], *, after_seq: int) -> list[OutboxRow]:
+    """Mutations still to be reflected in pulled state for these cases, in seq order:
+    undelivered ones, and applied ones newer than what the pull already includes."""
+    wanted = sorted(set(crns))
+    if not wanted:
+        return []
+    rows = cdb.query(
+        "SELECT * FROM outbox WHERE (state IN ('queued', 'sending')"  # noqa: S608
+        " OR (state = 'applied' AND seq > ?)) AND EXISTS (SELECT 1 FROM json_each(outbox.crns)"
+        f" WHERE value IN ({', '.join('?' * len(wanted))})) ORDER BY seq",
+        (after_seq, *wanted),
+    )
+    return [_row(r) for r in rows]
+
+
+def set_state(
+    cdb: CacheDb, seqs: Sequence[int], new_state: str, *, error: str | None = None
+) -> None:
+    for seq in seqs:
+        cdb.execute(
+            "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? WHERE seq = ?",
+            (new_state, error, seq),
+        )
+
+
+def pending_count(cdb: CacheDb) -> int:
+    count: int = cdb.one("SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')")
+    return count
+
+
+def oldest_pending_at(cdb: CacheDb) -> dt.datetime | None:
+    created = cdb.one(
+        "SELECT created_at FROM outbox WHERE state IN ('queued', 'sending') ORDER BY seq LIMIT 1"
+    )
+    return dt.datetime.fromisoformat(created) if created else None

@@ -1,0 +1,53 @@
+"""Rebase: pending local mutations re-applied on top of the server's latest state.
+
+Used after a pulled page (cases whose server state moved) and after push results that
+refused a change (its optimistic effect must go). Re-running the shared semantics,
+rather than replaying row diffs, keeps derived effects (enforcement, counts) right.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from domain.errors import FieldcaseError
+from domain.semantics import Actor, apply_mutation
+from storage import outbox, records
+from storage.db import CacheDb
+from storage.effects import restore_server_copies, write_effects
+
+log = logging.getLogger(__name__)
+
+
+def _held(cdb: CacheDb, crns: Iterable[str]) -> list[str]:
+    return [c for c in sorted(set(crns)) if cdb.one("SELECT 1 FROM held_case WHERE crn = ?", (c,))]
+
+
+def rebase(cdb: CacheDb, crns: Iterable[str], *, after_seq: int) -> None:
+    """Restore server copies of these cases, then re-run their still-pending mutations.
+
+    A mutation that no longer applies locally (its record is gone, say) stays queued: the
+    server decides, and its answer becomes a visible rejection.
+    """
+    held = _held(cdb, crns)
+    for crn in held:
+        restore_server_copies(cdb, crn)
+    reader = records.CacheReader(cdb)
+    for row in outbox.for_cases(cdb, held, after_seq=after_seq):
+        try:
+            with cdb.atomic():  # a savepoint: one failed re-run undoes only itself
+                effects = apply_mutation(
+                    row.name,
+                    row.version,
+                    row.args,
+                    mutation_id=row.mutation_id,
+                    actor=Actor(**row.actor),
+                    reader=reader,
+                    today=row.created_at.date(),
+                    now=row.created_at,
+                    detect_conflicts=False,
+                )
+                effects = type(effects)(upserts=tuple(u for u in effects.upserts if u.crn in held))
+                write_effects(cdb, effects, mutation_id=None)
+        except FieldcaseError:
+            log.info("rebase: seq %d no longer applies locally; left for the server", row.seq)

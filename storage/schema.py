@@ -1,0 +1,106 @@
+"""The record tables' shape: which JSON fields get a typed (generated) column and index.
+
+Each synced kind is stored as its full JSON (`data`, the domain entity's
+`model_dump(mode="json")`) plus generated columns for what queries filter and sort on.
+Generated columns are computed by SQLite from `data`, so they can never disagree with it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+RECORD_KINDS: Final = (
+    "person",
+    "address",
+    "event",
+    "requirement",
+    "licence_condition",
+    "contact",
+    "registration",
+)
+
+# kind -> ((column, json path, SQL type), ...)
+GENERATED: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
+    "person": (
+        ("surname", "$.surname", "TEXT"),
+        ("first_name", "$.first_name", "TEXT"),
+        ("date_of_birth", "$.date_of_birth", "TEXT"),
+        ("tier", "$.tier", "TEXT"),
+        ("staff_code", "$.staff_code", "TEXT"),
+    ),
+    "address": (("status", "$.status", "TEXT"),),
+    "event": (("number", "$.number", "INTEGER"), ("active", "$.active", "INTEGER")),
+    "requirement": (
+        ("event_id", "$.event_id", "TEXT"),
+        ("category_code", "$.category_code", "TEXT"),
+    ),
+    "licence_condition": (("event_id", "$.event_id", "TEXT"),),
+    "contact": (
+        ("date", "$.date", "TEXT"),
+        ("start_time", "$.start_time", "TEXT"),
+        ("type_code", "$.type_code", "TEXT"),
+        ("outcome_code", "$.outcome_code", "TEXT"),
+        ("event_id", "$.event_id", "TEXT"),
+        ("requirement_id", "$.requirement_id", "TEXT"),
+        ("staff_code", "$.staff_code", "TEXT"),
+        ("sensitive", "$.sensitive", "INTEGER"),
+    ),
+    "registration": (
+        ("type_code", "$.type_code", "TEXT"),
+        ("deregistered_on", "$.deregistered_on", "TEXT"),
+    ),
+}
+
+INDEXES: Final[dict[str, tuple[str, ...]]] = {
+    "person": ("crn", "surname, first_name"),
+    "address": ("crn",),
+    "event": ("crn",),
+    "requirement": ("crn",),
+    "licence_condition": ("crn",),
+    "contact": ("crn, date, start_time", "staff_code, date", "requirement_id"),
+    "registration": ("crn",),
+}
+
+# Kinds with a full-text index over their `search_text` column.
+SEARCHED: Final = ("person", "contact")
+
+
+def record_table_sql(kind: str) -> list[str]:
+    """CREATE statements for one kind: table, generated columns, indexes, FTS."""
+    generated = "".join(
+        f",\n  {col} {typ} GENERATED ALWAYS AS (json_extract(data, '{path}')) VIRTUAL"
+        for col, path, typ in GENERATED[kind]
+    )
+    statements = [
+        f"""CREATE TABLE {kind} (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  crn TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  pending INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL,
+  search_text TEXT NOT NULL DEFAULT ''{generated}
+)"""
+    ]
+    for number, columns in enumerate(INDEXES[kind]):
+        statements.append(f"CREATE INDEX {kind}_i{number} ON {kind} ({columns})")
+    return statements
+
+
+def fts_sql(kind: str) -> list[str]:
+    """An external-content FTS5 index kept in step by triggers, inside the writer's
+    transaction: a row and its search entry commit or vanish together."""
+    fts = f"{kind}_fts"
+    insert = f"INSERT INTO {fts}(rowid, search_text) VALUES (new.seq, new.search_text);"  # noqa: S608
+    delete = (
+        f"INSERT INTO {fts}({fts}, rowid, search_text)"  # noqa: S608
+        " VALUES ('delete', old.seq, old.search_text);"
+    )
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{kind}', "
+        "content_rowid='seq', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+        f"CREATE TRIGGER {kind}_fts_ai AFTER INSERT ON {kind} BEGIN {insert} END",
+        f"CREATE TRIGGER {kind}_fts_ad AFTER DELETE ON {kind} BEGIN {delete} END",
+        f"CREATE TRIGGER {kind}_fts_au AFTER UPDATE OF search_text ON {kind} "
+        f"WHEN old.search_text IS NOT new.search_text BEGIN {delete} {insert} END",
+    ]
