@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
@@ -70,15 +71,18 @@ class Context:
         sentence_type = self.ref.sentence_types.get(event.sentence.type_code)
         return sentence_type is not None and sentence_type.licence
 
-    def event_contacts(self, crn: str, event_id: UUID) -> list[Contact]:
-        return [
-            contact
-            for contact in (
-                Contact.model_validate(dict(r.data))
-                for r in self.reader.case_records(crn, "contact")
-            )
-            if contact.event_id == event_id
-        ]
+    def event_contacts(
+        self, crn: str, event_id: UUID, keep: Callable[[Mapping[str, Any]], bool]
+    ) -> list[Contact]:
+        """The event's contacts whose stored JSON passes `keep`.
+
+        Filtering on the JSON first spares validating thousands of contacts of a long case
+        when only a few (its failures, say) can matter.
+        """
+        wanted = str(event_id)
+        rows = self.reader.case_records(crn, "contact")
+        mine = [r for r in rows if r.data.get("event_id") == wanted and keep(r.data)]
+        return [Contact.model_validate(dict(r.data)) for r in mine]
 
 
 def created(kind: RecordKind, entity: Entity, crn: str) -> Upsert:

@@ -9,6 +9,8 @@ breach flag an enforcement action raises (or, once corrected, lifts).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from domain.contacts import Contact
 from domain.errors import ValidationError
@@ -16,7 +18,12 @@ from domain.mutations import derived_id
 from domain.reference import Outcome
 from domain.rules.compliance import enforcement_review_due, failure_to_comply_count
 from domain.rules.enforcement import afta_evidence_due, response_due
-from domain.rules.outcomes import allowed_enforcement_actions, allowed_outcomes, outcome_flags
+from domain.rules.outcomes import (
+    allowed_enforcement_actions,
+    allowed_outcomes,
+    is_failure,
+    outcome_flags,
+)
 from domain.semantics.context import Context, created, updated
 from domain.semantics.effects import Upsert
 from domain.sentences import Event
@@ -88,10 +95,15 @@ def _respond_by(
 def event_effects(
     ctx: Context, before: Contact | None, after: Contact, event: Event | None
 ) -> list[Upsert]:
-    """The breach flag and the review task that follow `before` becoming `after`."""
+    """The breach flag and the review task that follow `before` becoming `after`.
+
+    The event's other contacts are read only when they can matter (a failure that may
+    cross the limit, a breach that may be lifted): most outcomes are compliant, and a
+    long-running case has thousands of contacts.
+    """
     if event is None:
         return []
-    others = [c for c in ctx.event_contacts(after.crn, event.id) if c.id != after.id]
+    others = _Others(ctx, after)
     new_event = _breach_flag(ctx, event, before, after, others)
     upserts: list[Upsert] = []
     if new_event != event:
@@ -99,11 +111,41 @@ def event_effects(
         assert stored is not None  # event_of found it in this same mutation
         change = updated(stored, new_event)
         upserts += [change] if change is not None else []
-    old_rows = others if before is None else [*others, before]
-    due_before = enforcement_review_due(event, old_rows, today=ctx.today)
-    if enforcement_review_due(new_event, [*others, after], today=ctx.today) and not due_before:
-        upserts.append(_review_task(ctx, new_event, [*others, after], after))
+    if after.outcome_code is None or not is_failure(after.outcome_code):
+        return upserts  # only a failure can take the count above the limit
+    rows = others.rows()
+    due_before = enforcement_review_due(
+        event, rows if before is None else [*rows, before], today=ctx.today
+    )
+    if enforcement_review_due(new_event, [*rows, after], today=ctx.today) and not due_before:
+        upserts.append(_review_task(ctx, new_event, [*rows, after], after))
     return upserts
+
+
+class _Others:
+    """The event's other contacts that can matter, read once and only if asked for."""
+
+    def __init__(self, ctx: Context, contact: Contact) -> None:
+        self._ctx, self._contact = ctx, contact
+        self._rows: list[Contact] | None = None
+
+    def rows(self) -> list[Contact]:
+        if self._rows is None:
+            contact = self._contact
+            assert contact.event_id is not None
+            found = self._ctx.event_contacts(contact.crn, contact.event_id, self._matters)
+            self._rows = [c for c in found if c.id != contact.id]
+        return self._rows
+
+    def _matters(self, data: Mapping[str, Any]) -> bool:
+        """Only failures count towards the limit and only breach actions keep a breach open;
+        compliant and pending contacts change neither, so they are not read."""
+        outcome = self._ctx.ref.outcomes.get(str(data.get("outcome_code")))
+        failed = data.get("complied") is False or (
+            outcome is not None and outcome.complied is False
+        )
+        action = self._ctx.ref.enforcement_actions.get(str(data.get("enforcement_code")))
+        return failed or (action is not None and action.starts_breach)
 
 
 def _starts_breach(ctx: Context, contact: Contact | None) -> bool:
@@ -114,13 +156,17 @@ def _starts_breach(ctx: Context, contact: Contact | None) -> bool:
 
 
 def _breach_flag(
-    ctx: Context, event: Event, before: Contact | None, after: Contact, others: list[Contact]
+    ctx: Context, event: Event, before: Contact | None, after: Contact, others: _Others
 ) -> Event:
     """Raise the breach flag on a breach action; lift it when a correction removes the only one."""
     if _starts_breach(ctx, after) and not event.breach_in_progress:
         return event.model_copy(update={"breach_in_progress": True})
     lifted = _starts_breach(ctx, before) and not _starts_breach(ctx, after)
-    if lifted and event.breach_in_progress and not any(_starts_breach(ctx, c) for c in others):
+    if (
+        lifted
+        and event.breach_in_progress
+        and not any(_starts_breach(ctx, c) for c in others.rows())
+    ):
         return event.model_copy(update={"breach_in_progress": False})
     return event
 
