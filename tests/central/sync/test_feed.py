@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+
 from sqlalchemy import Connection, text
 
 from central.db import is_sqlite, transaction, utcnow
