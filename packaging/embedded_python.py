@@ -81,18 +81,21 @@ def verify_signatures(folder: Path) -> None:
     """Each shipped executable must verify and be signed by the Python Software Foundation."""
     tool = require_tool("osslsigncode", "osslsigncode")
     for name in SIGNED_FILES:
-        result = run(
-            tool,
-            "verify",
-            "-ignore-crl",  # no network for revocation lists; the timestamp fixes the time
-            "-CAfile",
-            SIGNING_ROOT,
-            "-TSA-CAfile",
-            SIGNING_ROOT,
-            "-in",
-            folder / name,
-            capture=True,
-        )
+        try:
+            result = run(
+                tool,
+                "verify",
+                "-ignore-crl",  # no network for revocation lists; the timestamp fixes the time
+                "-CAfile",
+                SIGNING_ROOT,
+                "-TSA-CAfile",
+                SIGNING_ROOT,
+                "-in",
+                folder / name,
+                capture=True,
+            )
+        except BuildError as error:
+            raise BuildError(f"{name}: Authenticode signature did not verify\n{error}") from error
         output = result.stdout + result.stderr
         signer = re.search(r"Signer #0:\s*\n\s*Subject: (.*)", output)
         if "Signature verification: ok" not in output or signer is None:

@@ -41,6 +41,7 @@ def check_encrypted_cache() -> None:
         for attempt_key, expect in ((key, None), (key, 1), ("00" * 32, "fail")):
             conn = sqlcipher3.connect(str(path))
             try:
+                conn.execute("PRAGMA cipher_log_level = NONE")  # the wrong key is expected
                 conn.execute(f"PRAGMA key = \"x'{attempt_key}'\"")
                 db = sqlite_utils.Database(conn)
                 if expect is None:
