@@ -52,12 +52,17 @@ def test_the_pragmas_that_keep_data_safe(cdb: CacheDb) -> None:
     assert cdb.one("PRAGMA secure_delete") == 1
 
 
-def test_atomic_rolls_back_everything_on_error(cdb: CacheDb) -> None:
-    with pytest.raises(RuntimeError), cdb.atomic():
+def _write_then_fail(cdb: CacheDb) -> None:
+    with cdb.atomic():
         cdb.execute("INSERT INTO setting (key, value) VALUES ('a', '1')")
         with cdb.atomic():
             cdb.execute("INSERT INTO setting (key, value) VALUES ('b', '2')")
         raise RuntimeError("boom")
+
+
+def test_atomic_rolls_back_everything_on_error(cdb: CacheDb) -> None:
+    with pytest.raises(RuntimeError):
+        _write_then_fail(cdb)
     assert cdb.one("SELECT count(*) FROM setting") == 0
 
 
