@@ -133,6 +133,9 @@ class AttentionView(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.summary)
         layout.addWidget(scroll, 1)
+        self.body.setStyleSheet(
+            "QGroupBox { font-weight:bold; } QGroupBox * { font-weight:normal; }"
+        )
         self.conflicts: list[ConflictBox] = []
         self.rejections: list[RejectionBox] = []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.changes import ChangeSet
 from app.rows import CaseDetail
@@ -32,7 +32,10 @@ class CaseView(QWidget):
         self._fill(detail)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.back)
+        top = QHBoxLayout()
+        top.addWidget(self.back)
+        top.addStretch(1)
+        layout.addLayout(top)
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
 

@@ -70,7 +70,7 @@ class CaseloadView(QWidget):
         header.setStretchLastSection(True)
         for column, width in ((NAME, 190), (1, 80), (2, 50), (RISK, 150), (4, 200), (5, 150)):
             self.table.setColumnWidth(column, width)
-        self.table.setColumnWidth(6, 190)
+        self.table.setColumnWidth(6, 230)
         self.table.setColumnWidth(COMPLIANCE, 260)
         layout = QVBoxLayout(self)
         title = QLabel("My caseload")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -87,8 +87,11 @@ class MainWindow(QMainWindow):
 
     def _build_workspace(self) -> QWidget:
         for number, title in enumerate(SECTIONS, start=1):
-            self.nav.addItem(f"{title}\tCtrl+{number}")
-        self.nav.setFixedWidth(230)
+            self.nav.addItem(f"{title}   Ctrl+{number}")
+            item = self.nav.item(number - 1)
+            item.setToolTip(f"{title} (Ctrl+{number})")
+        self.nav.setFixedWidth(290)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setStyleSheet("QListWidget { font-size:11pt; } QListWidget::item { padding:8px; }")
         self.nav.currentRowChanged.connect(self.show_section)
         for page in (self.caseload, self.diary, self.needs_outcome, self.search, self.attention):

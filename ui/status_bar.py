@@ -44,6 +44,8 @@ def describe(status: Any, now: dt.datetime) -> StatusWords:
     conflicts = int(_get(status, "conflicts", default=0) or 0)
     rejections = int(_get(status, "rejections", "rejected", default=0) or 0)
     last = _get(status, "last_success", "last_successful_sync")
+    if isinstance(last, dt.datetime) and last.tzinfo is not None:
+        last = last.astimezone()  # the officer's clock, not UTC
     error = _get(status, "last_error", default=None)
     offline = state in {"offline", "error"}
     if state == "syncing":

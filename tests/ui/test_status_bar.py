@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -58,7 +59,9 @@ class Status:
         ),
     ],
 )
-def test_status_in_plain_words(status, connection, last, waiting, attention):
+def test_status_in_plain_words(status, connection, last, waiting, attention, monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
     words = describe(status, NOW)
     assert (words.connection, words.last_sync, words.waiting, words.attention) == (
         connection,
