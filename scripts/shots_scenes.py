@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from app.session import Session, SessionState
 from screenshots import wait_until
+
+from app.session import Session, SessionState
 from tests.app.fakes import FakeBackend, FakeCache, caseload_rows, sample_attention
 from ui.main_window import ATTENTION, DIARY, NEEDS_OUTCOME, SEARCH, MainWindow
 from ui.shell import Shell
