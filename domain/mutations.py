@@ -19,15 +19,32 @@ applied. What each mutation does is in `domain.semantics`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from domain.model import Entity
 from domain.people import Crn
 
 NOTES_MAX = 12_000
+
+# Dates a case record can carry. Bounded so that date arithmetic (a repeating series,
+# working-day deadlines) on a mistyped year fails as a plain error, never overflows.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+CaseDate = Annotated[dt.date, Field(ge=EARLIEST, le=LATEST)]
+
+
+def _wall_clock(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise PydanticCustomError("wall_time", "a time of day without a time zone")
+    return value
+
+
+# Appointment times are Europe/London wall-clock times (see domain.calendar), never zoned.
+WallTime = Annotated[dt.time, AfterValidator(_wall_clock)]
 
 
 class MutationArgs(Entity):
@@ -40,9 +57,9 @@ class RecordContact(MutationArgs):
     contact_id: UUID
     crn: Crn
     type_code: str
-    date: dt.date
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    date: CaseDate
+    start_time: WallTime | None = None
+    end_time: WallTime | None = None
     event_id: UUID | None = None
     requirement_id: UUID | None = None
     location_code: str | None = None
@@ -61,7 +78,7 @@ RepeatFrequency = Literal["daily", "weekly", "fortnightly", "four_weekly"]
 class Repeat(Entity):
     frequency: RepeatFrequency
     count: int | None = Field(default=None, ge=1, le=104)
-    until: dt.date | None = None
+    until: CaseDate | None = None
 
 
 class ArrangeAppointment(MutationArgs):
@@ -70,9 +87,9 @@ class ArrangeAppointment(MutationArgs):
     contact_id: UUID
     crn: Crn
     type_code: str
-    date: dt.date
-    start_time: dt.time
-    end_time: dt.time
+    date: CaseDate
+    start_time: WallTime
+    end_time: WallTime
     event_id: UUID | None = None
     requirement_id: UUID | None = None
     licence_condition_id: UUID | None = None
@@ -111,9 +128,9 @@ class RescheduleAppointment(MutationArgs):
     contact_id: UUID
     new_contact_id: UUID
     requested_by: Literal["service", "person"]
-    date: dt.date
-    start_time: dt.time
-    end_time: dt.time
+    date: CaseDate
+    start_time: WallTime
+    end_time: WallTime
     location_code: str | None = None
     base_version: int
 
@@ -155,8 +172,8 @@ class UpdateAddress(MutationArgs):
     town: str | None = None
     county: str | None = None
     postcode: str | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: CaseDate | None = None
+    end_date: CaseDate | None = None
     notes: str | None = None
     base_version: int | None = None
 
