@@ -30,6 +30,7 @@ _PLAIN: dict[str, str] = {
     "date_type": "{label} is not a date (use YYYY-MM-DD).",
     "time_parsing": "{label} is not a time (use HH:MM).",
     "time_type": "{label} is not a time (use HH:MM).",
+    "wall_time": "{label} must be a time of day like 14:30, without a time zone.",
     "literal_error": "{label} must be one of {expected}.",
     "greater_than_equal": "{label} must be at least {ge}.",
     "less_than_equal": "{label} must be at most {le}.",

@@ -49,6 +49,11 @@ class Case:
 
 @pytest.fixture
 def case() -> Case:
+    return make_case()
+
+
+def make_case() -> Case:
+    """A fresh store holding one case (and an event of another case, for cross-case checks)."""
     store = MemoryStore()
     person = Person(
         id=uuid.uuid4(),

@@ -68,7 +68,10 @@ def test_bad_arguments_are_plain_validation_errors(
     ("args", "field", "words"),
     [
         ({"date": "31/12/2026"}, "date", "is not a date"),
+        ({"date": "9999-12-31"}, "date", "at most 2100-12-31"),
+        ({"date": "0001-01-01"}, "date", "at least 1900-01-01"),
         ({"start_time": "25:00"}, "start_time", "is not a time"),
+        ({"start_time": "10:00+01:00"}, "start_time", "without a time zone"),
         ({"notes": "x" * 12_001}, "notes", "up to 12,000 characters"),
         ({"contact_id": "not-a-uuid"}, "contact_id", "not a valid id"),
         ({"hours_credited_minutes": -5}, "hours_credited_minutes", "at least 0"),
