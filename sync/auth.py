@@ -60,10 +60,11 @@ class Tokens:
 
 
 class TokenStore:
-    """One JSON secret per (server, username) in the OS credential store."""
+    """One JSON secret per (server, username, device) in the OS credential store; the
+    device (= profile's client id) is part of the key so two profiles never share tokens."""
 
-    def __init__(self, server: str, username: str) -> None:
-        self.key = f"{server.rstrip('/')} {username}"
+    def __init__(self, server: str, username: str, device_id: UUID) -> None:
+        self.key = f"{server.rstrip('/')} {username} {device_id}"
 
     def load(self) -> Tokens | None:
         try:
@@ -112,7 +113,7 @@ class Authenticator:
         self.username = username
         self.device_id = device_id
         self.clock = clock
-        self.store = TokenStore(http.base_url, username)
+        self.store = TokenStore(http.base_url, username, device_id)
         self._lock = threading.Lock()
 
     def signed_in(self) -> bool:
