@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy
 import uvicorn
 
 from central.api import create_app
@@ -37,10 +40,69 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
     return replace(base, **overrides)
 
 
+SEED_ARGS: dict[str, Any] = {
+    "officers": 3,
+    "cases_per_officer": 4,
+    "seed": 11,
+    "password": PASSWORD,
+}
+
+
+@pytest.fixture(scope="session")
+def seed_templates() -> dict[str, tuple[str, SeedResult]]:
+    """Seeded template databases, made once per backend and copied for each test."""
+    return {}
+
+
+def _clone_sqlite(
+    url: str, templates: dict[str, tuple[str, SeedResult]], folder: Path
+) -> SeedResult:
+    if "sqlite" not in templates:
+        path = folder / "template.db"
+        result = seed_database(f"sqlite:///{path}", **SEED_ARGS)
+        templates["sqlite"] = (str(path), result)
+    path, result = templates["sqlite"]
+    shutil.copyfile(path, url.removeprefix("sqlite:///"))
+    return result
+
+
+def _clone_postgres(
+    url: str, admin_url: str, templates: dict[str, tuple[str, SeedResult]]
+) -> SeedResult:
+    base = admin_url.rsplit("/", 1)[0]
+    if "postgres" not in templates:
+        name = f"tmpl_{uuid.uuid4().hex[:12]}"
+        _admin(admin_url, f'CREATE DATABASE "{name}"')
+        templates["postgres"] = (name, seed_database(f"{base}/{name}", **SEED_ARGS))
+    template, result = templates["postgres"]
+    target = url.rsplit("/", 1)[1]
+    _admin(
+        admin_url, f'DROP DATABASE "{target}"', f'CREATE DATABASE "{target}" TEMPLATE "{template}"'
+    )
+    return result
+
+
+def _admin(admin_url: str, *statements: str) -> None:
+    engine = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for statement in statements:
+            conn.execute(sqlalchemy.text(statement))
+    engine.dispose()
+
+
 @pytest.fixture
-def seeded(database_url: str) -> SeedResult:
-    """A fresh database with 3 officers x 4 cases (two of them Limited Access)."""
-    return seed_database(database_url, officers=3, cases_per_officer=4, seed=11, password=PASSWORD)
+def seeded(
+    database_url: str,
+    request: pytest.FixtureRequest,
+    seed_templates: dict[str, tuple[str, SeedResult]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> SeedResult:
+    """A fresh database holding 3 officers x 4 cases (two of them Limited Access):
+    a copy of a template seeded once per session (same data as seeding again)."""
+    if database_url.startswith("sqlite"):
+        return _clone_sqlite(database_url, seed_templates, tmp_path_factory.getbasetemp())
+    admin_url: str = request.getfixturevalue("postgres_admin_url")
+    return _clone_postgres(database_url, admin_url, seed_templates)
 
 
 @dataclass
@@ -107,6 +169,19 @@ def run_server(settings: Settings, seed: SeedResult | None = None) -> Iterator[L
 
 @pytest.fixture
 def server(database_url: str, seeded: SeedResult) -> Iterator[LiveServer]:
-    """The service over real HTTP on a freshly seeded database."""
+    """The service over real HTTP on a freshly seeded database (SQLite, then PostgreSQL)."""
     with run_server(make_settings(database_url), seeded) as live:
+        yield live
+
+
+@pytest.fixture
+def sqlite_server(
+    tmp_path: Path,
+    seed_templates: dict[str, tuple[str, SeedResult]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveServer]:
+    """The service on SQLite only: for input handling that never reaches the database."""
+    url = f"sqlite:///{tmp_path}/central.db"
+    result = _clone_sqlite(url, seed_templates, tmp_path_factory.getbasetemp())
+    with run_server(make_settings(url), result) as live:
         yield live

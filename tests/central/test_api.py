@@ -22,18 +22,20 @@ def test_healthz_reports_protocol_and_echoes_header(server: LiveServer) -> None:
     assert answer.headers["X-Fieldcase-Protocol"] == "1"
 
 
-def test_metrics_count_requests_by_route_template_without_query_text(server: LiveServer) -> None:
-    token = server.token(server.seed.officers[0])  # type: ignore[union-attr]
-    server.get("/v1/search", token, q="Zebediah")
-    with server.client() as http:
+def test_metrics_count_requests_by_route_template_without_query_text(
+    sqlite_server: LiveServer,
+) -> None:
+    token = sqlite_server.token(sqlite_server.seed.officers[0])  # type: ignore[union-attr]
+    sqlite_server.get("/v1/search", token, q="Zebediah")
+    with sqlite_server.client() as http:
         text = http.get("/metrics").text
     assert 'route="/v1/search"' in text
     assert "fieldcase_http_request_duration_seconds" in text
     assert "Zebediah" not in text
 
 
-def test_unknown_path_is_a_problem(server: LiveServer) -> None:
-    with server.client() as http:
+def test_unknown_path_is_a_problem(sqlite_server: LiveServer) -> None:
+    with sqlite_server.client() as http:
         answer = http.get("/v1/nothing-here")
     assert answer.status_code == 404
     assert answer.json()["code"] == "not_found"
@@ -54,9 +56,9 @@ def test_unknown_path_is_a_problem(server: LiveServer) -> None:
     ],
 )
 def test_malformed_token_requests_get_4xx_problems(
-    server: LiveServer, content: bytes, headers: dict[str, str]
+    sqlite_server: LiveServer, content: bytes, headers: dict[str, str]
 ) -> None:
-    with server.client() as http:
+    with sqlite_server.client() as http:
         answer = http.post("/oauth/token", content=content, headers=headers)
     assert 400 <= answer.status_code < 500, answer.text
     body = answer.json()
@@ -64,9 +66,9 @@ def test_malformed_token_requests_get_4xx_problems(
     assert body["message"]
 
 
-def test_wrong_types_in_query_are_422_problems(server: LiveServer) -> None:
-    token = server.token(server.seed.officers[0])  # type: ignore[union-attr]
-    answer = server.get("/v1/search", token, q="smith", limit="many")
+def test_wrong_types_in_query_are_422_problems(sqlite_server: LiveServer) -> None:
+    token = sqlite_server.token(sqlite_server.seed.officers[0])  # type: ignore[union-attr]
+    answer = sqlite_server.get("/v1/search", token, q="smith", limit="many")
     assert answer.status_code == 422
     assert answer.json()["code"] == "invalid_request"
     assert "limit" in answer.json()["message"]
