@@ -22,6 +22,7 @@ from central.tables import pins
 from domain.calendar import LONDON
 from domain.errors import FieldcaseError, RuleViolation, ValidationError
 from domain.semantics import Actor, Effects, apply_mutation
+from domain.semantics.args import mutation_model, validate_model
 from sync.protocol import FieldConflict, MutationEnvelope, MutationResult
 
 # Mutations that write no records: they need no feed lock, only a scope decision.
@@ -73,7 +74,12 @@ def check_target(conn: Connection, principal: Principal, env: MutationEnvelope) 
 
 
 def compute(conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock) -> Effects:
-    """The effects of `env` for `principal`, or a typed error saying why it is refused."""
+    """The effects of `env` for `principal`, or a typed error saying why it is refused.
+
+    The arguments are checked first, so a malformed CRN is reported as malformed
+    rather than as out of reach.
+    """
+    validate_model(mutation_model(env.name, env.version), env.args)
     scope = check_target(conn, principal, env)
     effects = apply_mutation(
         env.name,

@@ -1,0 +1,226 @@
+"""The sync endpoints over real HTTP on loopback: answers, bad input, Limited Access."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from central.tables import applied_mutations, cases, records
+from sync.protocol import PROTOCOL_VERSION, CaseSnapshot, PullResponse, PushResponse
+from tests.central.sync.conftest import Officer, World, contact_args
+from tests.central.sync.http_server import bearer, running_server
+
+
+@pytest.fixture
+def base_url(world: World) -> Iterator[str]:
+    with running_server(world.url) as url:
+        yield url
+
+
+class Laptop:
+    """An officer's laptop talking HTTP: what the desktop client sends, by hand."""
+
+    def __init__(self, base_url: str, officer: Officer) -> None:
+        self.officer = officer
+        self.client_id = officer.principal.device_id
+        headers = bearer(officer.principal.username, self.client_id)
+        self.http = httpx.Client(base_url=base_url, headers=headers, timeout=30)
+
+    def post(self, path: str, body: Any) -> httpx.Response:
+        if isinstance(body, (bytes, str)):
+            return self.http.post(path, content=body, headers={"Content-Type": "application/json"})
+        return self.http.post(path, json=body)
+
+    def push(self, *mutations: dict[str, Any]) -> httpx.Response:
+        body = {
+            "protocol_version": PROTOCOL_VERSION,
+            "client_id": self.client_id,
+            "mutations": list(mutations),
+        }
+        return self.post("/v1/sync/push", body)
+
+    def mutation(self, seq: int, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "seq": seq,
+            "id": str(uuid.uuid4()),
+            "name": name,
+            "version": 1,
+            "args": args,
+            "created_at": "2026-11-20T10:00:00Z",
+        }
+
+    def pull(self, **extra: Any) -> httpx.Response:
+        body = {"protocol_version": PROTOCOL_VERSION, "client_id": self.client_id, **extra}
+        return self.post("/v1/sync/pull", body)
+
+    def case(self, crn: str) -> httpx.Response:
+        body = {"protocol_version": PROTOCOL_VERSION, "client_id": self.client_id, "crn": crn}
+        return self.post("/v1/sync/case", body)
+
+
+def _problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["code"]
+    assert body["message"]
+    return body
+
+
+def _contacts(world: World) -> int:
+    with world.engine.connect() as conn:
+        return len(list(conn.execute(select(records.c.id).where(records.c.kind == "contact"))))
+
+
+def test_push_and_pull_round_trip(world: World, base_url: str) -> None:
+    name = world.seed.officers[0]
+    laptop = Laptop(base_url, world.officer(name))
+    crn = world.plain_case(name)
+
+    pushed = PushResponse.model_validate_json(
+        laptop.push(laptop.mutation(1, "record_contact", contact_args(crn))).content
+    )
+    first = PullResponse.model_validate_json(laptop.pull(limit=50).content)
+
+    assert (pushed.last_applied_seq, pushed.results[0].status) == (1, "applied")
+    assert first.last_applied_seq == 1
+    assert first.snapshots
+    assert laptop.http.get("/openapi.json").json()["paths"]["/v1/sync/pull"]
+
+
+def test_bad_input_is_a_4xx_with_an_actionable_message(world: World, base_url: str) -> None:
+    name = world.seed.officers[0]
+    laptop = Laptop(base_url, world.officer(name))
+    crn = world.plain_case(name)
+    before = _contacts(world)
+
+    malformed = _problem(laptop.post("/v1/sync/push", b'{"protocol_version": 1, "mut'), 422)
+    wrong_type = laptop.push({**laptop.mutation(1, "record_contact", {}), "seq": "first"})
+    not_a_uuid = laptop.post(
+        "/v1/sync/push",
+        {"protocol_version": PROTOCOL_VERSION, "client_id": "laptop", "mutations": []},
+    )
+
+    assert "Invalid request" in malformed["message"]
+    assert "seq" in _problem(wrong_type, 422)["message"]
+    assert "client_id" in _problem(not_a_uuid, 422)["message"]
+    assert _contacts(world) == before
+
+
+def test_bad_mutations_are_rejected_plainly_and_nothing_half_applied(
+    world: World, base_url: str
+) -> None:
+    name = world.seed.officers[0]
+    laptop = Laptop(base_url, world.officer(name))
+    crn = world.plain_case(name)
+    before = _contacts(world)
+
+    response = laptop.push(
+        laptop.mutation(1, "fly_to_the_moon", {"crn": crn}),
+        laptop.mutation(2, "record_contact", contact_args(crn, notes="n" * 20_000)),
+        laptop.mutation(3, "record_contact", contact_args(crn, type_code="XXXX")),
+        laptop.mutation(4, "record_contact", contact_args("NOTACRN")),
+        laptop.mutation(5, "record_contact", {**contact_args(crn), "date": 17}),
+    )
+
+    assert response.status_code == 200, response.text
+    results = PushResponse.model_validate_json(response.content).results
+    assert [r.status for r in results] == ["rejected"] * 5
+    assert results[0].code == "unknown_mutation"
+    assert "12,000 characters" in (results[1].message or "")
+    assert "CRN" in (results[3].message or "")
+    assert all(r.message for r in results)
+    assert _contacts(world) == before
+
+
+def test_protocol_client_and_cursor_are_checked(world: World, base_url: str) -> None:
+    me = world.officer(world.seed.officers[0])
+    laptop = Laptop(base_url, me)
+
+    old = laptop.post("/v1/sync/pull", {"protocol_version": 0, "client_id": laptop.client_id})
+    someone_else = laptop.post(
+        "/v1/sync/push",
+        {"protocol_version": PROTOCOL_VERSION, "client_id": str(uuid.uuid4()), "mutations": []},
+    )
+    bad_cursor = laptop.pull(cursor="not-a-cursor")
+    anonymous = httpx.post(base_url + "/v1/sync/pull", json={})
+
+    assert _problem(old, 400)["action"]["kind"] == "upgrade_required"
+    assert _problem(someone_else, 403)["code"] == "wrong_client"
+    assert _problem(bad_cursor, 400)["action"]["kind"] == "reset"
+    _problem(anonymous, 401)
+
+
+def _surname(world: World, crn: str) -> str:
+    with world.engine.connect() as conn:
+        return str(conn.execute(select(cases.c.surname).where(cases.c.crn == crn)).scalar_one())
+
+
+@pytest.mark.parametrize("kind", ["exclusions", "restrictions"])
+def test_limited_access_case_is_unreachable_by_every_endpoint(
+    world: World, base_url: str, kind: str
+) -> None:
+    lists: dict[str, list[str]] = getattr(world.seed, kind)
+    crn, named = next(iter(lists.items()))
+    outsider = (
+        named[0] if kind == "exclusions" else next(o for o in world.seed.officers if o not in named)
+    )
+    world.reallocate(crn, outsider)  # even as the case's own officer
+    laptop = Laptop(base_url, world.officer(outsider))
+
+    pages = [PullResponse.model_validate_json(laptop.pull().content)]
+    while pages[-1].has_more:
+        pages.append(PullResponse.model_validate_json(laptop.pull(cursor=pages[-1].cursor).content))
+    held = PullResponse.model_validate_json(laptop.pull(held_cases=[crn]).content)
+    refetch = laptop.case(crn)
+    pushed = PushResponse.model_validate_json(
+        laptop.push(
+            laptop.mutation(1, "record_contact", contact_args(crn)),
+            laptop.mutation(2, "pin_case", {"crn": crn}),
+        ).content
+    )
+    found = laptop.http.get("/v1/search", params={"q": _surname(world, crn)})
+
+    assert all(s.crn != crn for p in pages for s in p.snapshots)
+    assert all(c.crn != crn for p in pages for c in p.changes)
+    assert crn not in pages[-1].checksums
+    assert held.evicted == [crn]
+    assert _problem(refetch, 404)["code"] == "not_in_scope"
+    assert [r.code for r in pushed.results] == ["out_of_scope", "out_of_scope"]
+    assert found.status_code == 200
+    assert crn not in {r["crn"] for r in found.json()["results"]}
+    for text in (refetch.text, pushed.model_dump_json()):
+        assert _surname(world, crn) not in text.lower()
+
+
+def test_case_refetch_answers_a_snapshot_and_audits_it(world: World, base_url: str) -> None:
+    name = world.seed.officers[0]
+    laptop = Laptop(base_url, world.officer(name))
+    crn = world.plain_case(name)
+
+    snapshot = CaseSnapshot.model_validate_json(laptop.case(crn).content)
+
+    assert snapshot.crn == crn
+    assert snapshot.records
+    from central.audit import case_audit
+
+    with world.engine.connect() as conn:
+        trail = case_audit(conn, crn)
+    assert ("case_downloaded", name) in {(e.action, e.username) for e in trail}
+
+
+def test_stored_results_survive_across_requests(world: World, base_url: str) -> None:
+    name = world.seed.officers[0]
+    laptop = Laptop(base_url, world.officer(name))
+    crn = world.plain_case(name)
+    mutation = laptop.mutation(1, "record_contact", contact_args(crn))
+
+    first, again = laptop.push(mutation), laptop.push(mutation)
+
+    assert first.json() == again.json()
+    with world.engine.connect() as conn:
+        assert len(list(conn.execute(select(applied_mutations.c.seq)))) == 1
