@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from central.audit import case_audit
 from central.tables import applied_mutations, cases, records
 from sync.protocol import PROTOCOL_VERSION, CaseSnapshot, PullResponse, PushResponse
 from tests.central.sync.conftest import Officer, World, contact_args
@@ -95,7 +96,6 @@ def test_push_and_pull_round_trip(world: World, base_url: str) -> None:
 def test_bad_input_is_a_4xx_with_an_actionable_message(world: World, base_url: str) -> None:
     name = world.seed.officers[0]
     laptop = Laptop(base_url, world.officer(name))
-    crn = world.plain_case(name)
     before = _contacts(world)
 
     malformed = _problem(laptop.post("/v1/sync/push", b'{"protocol_version": 1, "mut'), 422)
@@ -206,8 +206,6 @@ def test_case_refetch_answers_a_snapshot_and_audits_it(world: World, base_url: s
 
     assert snapshot.crn == crn
     assert snapshot.records
-    from central.audit import case_audit
-
     with world.engine.connect() as conn:
         trail = case_audit(conn, crn)
     assert ("case_downloaded", name) in {(e.action, e.username) for e in trail}
