@@ -49,7 +49,9 @@ def record_outcome(args: RecordOutcome, ctx: Context) -> Effects:
     change = updated(stored, after)
     if change is None:
         return Effects(conflicts=merge.conflicts)
-    upserts = [change, *event_effects(ctx, before, after, event)]
+    upserts = [change]
+    if change.changed_fields & _OUTCOME_FIELDS:
+        upserts += event_effects(ctx, before, after, event)
     return Effects(upserts=tuple(upserts), conflicts=merge.conflicts)
 
 
