@@ -23,6 +23,7 @@ class Officer:
     username: str
     name: str = ""
     staff_code: str = ""
+    team_code: str = ""
 
 
 class AppContext:

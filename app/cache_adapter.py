@@ -1,0 +1,184 @@
+"""The `CaseCache` port over the encrypted cache in `storage/`.
+
+One instance per thread (its own SQLCipher connection). Storage's rows are mapped
+onto the screen rows of `app.rows`; requirement progress and the Risk tab's
+review dates come from the shared domain rules over the case's records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from app.changes import ATTENTION, CASELOAD, OUTBOX, ChangeSet
+from app.rows import (
+    Attention,
+    CaseDetail,
+    CaseloadRow,
+    ConflictRow,
+    ContactFilter,
+    ContactPage,
+    DiaryRow,
+    FieldChoice,
+    RejectionRow,
+    SearchHit,
+)
+from app.rows_mapping import (
+    caseload_row,
+    contact_row,
+    detail_from_overview,
+    diary_row,
+    mutation_words,
+)
+from domain.mutations import MutationArgs
+from domain.semantics import Actor
+from storage import records
+from storage.db import CacheDb
+from storage.queries import caseload as caseload_q
+from storage.queries import contacts as contacts_q
+from storage.queries import problems
+from storage.queries import search as search_q
+from storage.queries.case import case_overview
+from storage.queries.rows import ConflictItem
+from storage.write import apply_local_mutation
+
+PAGE = 2_000
+
+
+class StorageCache:
+    def __init__(self, cdb: CacheDb, actor: Actor, clock: Callable[[], dt.datetime]) -> None:
+        self.cdb = cdb
+        self.actor = actor
+        self._clock = clock
+
+    def _now(self) -> dt.datetime:
+        return self._clock()
+
+    def _today(self) -> dt.date:
+        return self._clock().astimezone().date()
+
+    # -- reads ----------------------------------------------------------------
+    def caseload(self) -> list[CaseloadRow]:
+        rows: list[CaseloadRow] = []
+        today, now = self._today(), self._now()
+        while True:
+            query = caseload_q.CaseloadQuery(offset=len(rows), limit=PAGE)
+            page = caseload_q.caseload(self.cdb, query, today=today, now=now)
+            rows.extend(caseload_row(item) for item in page.rows)
+            if not page.rows or len(rows) >= page.total:
+                return rows
+
+    def case_detail(self, crn: str, *, today: dt.date) -> CaseDetail | None:
+        overview = case_overview(self.cdb, crn, today=today)
+        if overview is None:
+            return None
+        data = {
+            kind: [json.loads(r["data"]) for r in records.case_rows(self.cdb, crn, kind)]
+            for kind in ("requirement", "registration", "contact")
+        }
+        return detail_from_overview(overview, data, today=today)
+
+    def contact_page(
+        self, crn: str, filters: ContactFilter, *, offset: int, limit: int
+    ) -> ContactPage:
+        query = contacts_q.ContactQuery(
+            type_code=filters.type_code,
+            appointments_only=filters.appointments_only,
+            sensitive_only=filters.sensitive_only,
+            text=filters.text,
+        )
+        page = contacts_q.contact_page(self.cdb, crn, query, offset=offset, limit=limit)
+        return ContactPage(tuple(contact_row(c) for c in page.rows), page.offset, page.total)
+
+    def diary(self, start: dt.date, end: dt.date) -> list[DiaryRow]:
+        staff = self.actor.staff_code
+        return [diary_row(d) for d in contacts_q.diary(self.cdb, start, end, staff_code=staff)]
+
+    def needs_outcome(self, *, today: dt.date) -> list[DiaryRow]:
+        return [diary_row(d) for d in contacts_q.needs_outcome(self.cdb, now=self._now())]
+
+    def search(self, text: str, *, limit: int) -> list[SearchHit]:
+        return [
+            SearchHit(r.crn, r.name, r.date_of_birth, r.detail, True)
+            for r in search_q.search(self.cdb, text, limit=limit)
+        ]
+
+    def attention(self) -> Attention:
+        conflicts = tuple(self._conflict(c) for c in problems.open_conflicts(self.cdb))
+        rejections = tuple(
+            RejectionRow(
+                id=r.id,
+                crn=r.crn,
+                what=f"{mutation_words(r.name)} ({r.crn})",
+                reason=r.message,
+                officer_text=_officer_text(r.args),
+                created_at=r.created_at,
+            )
+            for r in problems.open_rejections(self.cdb)
+        )
+        return Attention(conflicts, rejections)
+
+    def _conflict(self, item: ConflictItem) -> ConflictRow:
+        first = item.fields[0] if item.fields else {}
+        kind = str(first.get("kind", ""))
+        record_id = str(first.get("record_id", ""))
+        held = records.get_row(self.cdb, kind, record_id) if kind and record_id else None
+        return ConflictRow(
+            id=item.id,
+            crn=item.crn,
+            what=f"{mutation_words(item.name)} ({item.crn})",
+            kind=kind,
+            record_id=record_id,
+            central_version=int(held["version"]) if held else 0,
+            fields=tuple(
+                FieldChoice(f["field"], f.get("original"), f.get("yours"), f.get("central"))
+                for f in item.fields
+            ),
+            created_at=item.created_at,
+        )
+
+    # -- writes (run on the app's single writer thread) -------------------------
+    def _apply(self, name: str, args: MutationArgs | dict[str, Any]) -> ChangeSet:
+        change = apply_local_mutation(
+            self.cdb, name, args, actor=self.actor, today=self._today(), now=self._now()
+        )
+        return ChangeSet.of(change.cases, change.kinds | {OUTBOX})
+
+    def apply(self, name: str, args: MutationArgs) -> ChangeSet:
+        if name == "pin_case":
+            return self._apply(name, args).merge(ChangeSet.of(kinds=[CASELOAD]))
+        return self._apply(name, args)
+
+    def resolve_conflict(self, conflict_id: str, name: str, args: MutationArgs) -> ChangeSet:
+        with self.cdb.atomic():
+            changes = self._apply(name, args)
+            problems.close_conflict(self.cdb, conflict_id, at=self._now())
+        return changes.merge(ChangeSet.of(kinds=[ATTENTION]))
+
+    def retry_rejection(self, rejection_id: str) -> ChangeSet:
+        found = [r for r in problems.open_rejections(self.cdb) if r.id == rejection_id]
+        if not found:
+            return ChangeSet.of(kinds=[ATTENTION])
+        with self.cdb.atomic():
+            changes = self._apply(found[0].name, found[0].args)
+            problems.dismiss_rejection(self.cdb, rejection_id, at=self._now())
+        return changes.merge(ChangeSet.of(kinds=[ATTENTION]))
+
+    def discard_rejection(self, rejection_id: str) -> ChangeSet:
+        with self.cdb.atomic():
+            problems.dismiss_rejection(self.cdb, rejection_id, at=self._now())
+        return ChangeSet.of(kinds=[ATTENTION, OUTBOX])
+
+    def close(self) -> None:
+        self.cdb.close()
+
+
+def _officer_text(args: dict[str, Any]) -> str:
+    """What the officer typed, so it can be copied even though the change was refused."""
+    for key in ("notes", "text", "reason"):
+        value = args.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return json.dumps(args, indent=1, sort_keys=True, default=str)
