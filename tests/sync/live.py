@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("FIELDCASE_CENTRAL_ARGON2_PROFILE", "CHEAPEST")
@@ -19,7 +20,12 @@ os.environ.setdefault("FIELDCASE_CENTRAL_ARGON2_PROFILE", "CHEAPEST")
 import sqlalchemy
 
 from central.seed import SeedResult, seed_database
+from domain.semantics import Actor
+from storage.crypto import FAST_TEST_PARAMS
+from storage.write import apply_local_mutation
+from sync.cache import EncryptedCache
 from sync.client import SyncClient
+from sync.ports import CachePort
 from tests.central.conftest import LiveServer, make_settings, run_server
 from tests.sync.conftest import FAST
 from tests.sync.memory_store import MemoryStore
@@ -35,7 +41,7 @@ class Live:
     engine: sqlalchemy.Engine
     clients: list[SyncClient] = field(default_factory=list)
 
-    def laptop(self, username: str, store: MemoryStore | None = None) -> SyncClient:
+    def laptop(self, username: str, store: CachePort | None = None) -> SyncClient:
         client = SyncClient(store or MemoryStore(), self.server.url, username, FAST)
         client.sign_in(PASSWORD, "test laptop")
         self.clients.append(client)
@@ -86,3 +92,17 @@ def record_contact_args(crn: str, notes: str = "Phoned to confirm appointment") 
 
 def records_of(store: MemoryStore, crn: str, kind: str) -> list[Any]:
     return [r for r in store.cases.get(crn, {}).values() if r.kind == kind]
+
+
+def encrypted_cache(folder: Path, username: str) -> EncryptedCache:
+    """A real encrypted cache for `username` in `folder` (cheap Argon2 for tests)."""
+    return EncryptedCache.open(folder, username, PASSWORD, kdf=FAST_TEST_PARAMS)
+
+
+def queue_local(cache: EncryptedCache, live: Live, username: str, name: str, args: Any) -> int:
+    """What a use case does: apply to the cache and append to the outbox, one transaction."""
+    actor = Actor(username=username, staff_code=live.staff_code(username), team_code=None)
+    change = apply_local_mutation(
+        cache.db(), name, args, actor=actor, today=dt.date.today(), now=now()
+    )
+    return change.seq

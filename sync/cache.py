@@ -1,0 +1,170 @@
+"""The encrypted cache (storage/) behind the engine's port (sync.ports.CachePort).
+
+Each thread that calls the adapter gets its own SQLCipher connection (a
+connection belongs to the thread that opened it; WAL lets them coexist), and
+every write is one of storage's own transactions, so the engine's guarantees
+(an answer committed before it counts, the cursor saved with its page) are
+storage's transactions. What changed is reported to `on_change`, so the app can
+refresh just those views (CONVENTIONS.md §7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
+from pathlib import Path
+from uuid import UUID
+
+from storage import checksum, outbox, pulled, state
+from storage.crypto import KdfParams
+from storage.db import CacheDb
+from storage.profile import Profile
+from storage.pulled import Applied
+from sync.ports import CacheCounts, PullState
+from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
+
+log = logging.getLogger(__name__)
+
+OnChange = Callable[[Applied], None]
+
+
+class EncryptedCache:
+    """CachePort over one profile's encrypted cache, given its unwrapped key."""
+
+    def __init__(self, profile: Profile, key: bytes, on_change: OnChange | None = None) -> None:
+        self.profile = profile
+        self._key = key
+        self.on_change = on_change
+        self._lock = threading.Lock()
+        self._connections: dict[int, CacheDb] = {}
+        self._writer: CacheDb | None = None
+
+    @classmethod
+    def open(
+        cls,
+        folder: Path,
+        name: str,
+        password: str,
+        *,
+        kdf: KdfParams | None = None,
+        on_change: OnChange | None = None,
+    ) -> EncryptedCache:
+        """Unlock (or create, on first sign-in) the profile's cache and take its writer lock."""
+        profile = Profile(folder, name, kdf=kdf)
+        key = (
+            profile.keys.unlock(password)
+            if profile.keys.exists()
+            else profile.keys.create(password)
+        )
+        cache = cls(profile, key, on_change)
+        cache._writer = profile.open_writer(key)
+        cache._connections[threading.get_ident()] = cache._writer
+        return cache
+
+    def db(self) -> CacheDb:
+        """This thread's connection (opened on first use)."""
+        ident = threading.get_ident()
+        with self._lock:
+            found = self._connections.get(ident)
+            if found is None:
+                found = self.profile.connect(self._key)
+                self._connections[ident] = found
+            return found
+
+    def close(self) -> None:
+        """Close every connection this adapter opened; then release the profile lock.
+
+        sqlite connections may only be closed by their own thread; the others are
+        dropped and closed by the garbage collector.
+        """
+        with self._lock:
+            mine = self._connections.pop(threading.get_ident(), None)
+            self._connections.clear()
+        if mine is not None:
+            mine.close()
+        if self._writer is not None:
+            self._writer = None
+            self.profile.close()
+
+    def _changed(self, applied: Applied) -> None:
+        if self.on_change is not None:
+            self.on_change(applied)
+
+    def client_id(self) -> UUID:
+        return state.read(self.db()).client_id
+
+    def next_outbox_batch(self, limit: int) -> Sequence[MutationEnvelope]:
+        return [
+            MutationEnvelope(
+                seq=row.seq,
+                id=row.mutation_id,
+                name=row.name,
+                version=row.version,
+                args=row.args,
+                created_at=row.created_at,
+            )
+            for row in outbox.pending(self.db(), limit)
+        ]
+
+    def record_push_results(self, response: PushResponse) -> None:
+        applied = pulled.record_push_results(
+            self.db(), response.results, last_applied_seq=response.last_applied_seq
+        )
+        self._changed(applied)
+
+    def pull_state(self) -> PullState:
+        cdb = self.db()
+        current = state.read(cdb)
+        held = [r["crn"] for r in cdb.query("SELECT crn FROM held_case ORDER BY crn")]
+        return PullState(current.client_id, current.cursor, held)
+
+    def apply_pull_page(self, response: PullResponse) -> None:
+        applied = pulled.apply_pull_page(
+            self.db(),
+            snapshots=response.snapshots,
+            changes=response.changes,
+            evicted=response.evicted,
+            cursor=response.cursor,
+            last_applied_seq=response.last_applied_seq,
+        )
+        self._changed(applied)
+
+    def replace_case(self, snapshot: CaseSnapshot) -> None:
+        self._changed(pulled.replace_case(self.db(), snapshot))
+
+    def case_checksums(self) -> Mapping[str, str]:
+        return checksum.case_checksums(self.db())
+
+    def evict(self, crns: Sequence[str]) -> None:
+        self._changed(pulled.evict(self.db(), crns))
+
+    def pending_count(self) -> int:
+        return outbox.pending_count(self.db())
+
+    def oldest_pending_age(self) -> timedelta | None:
+        oldest = outbox.oldest_pending_at(self.db())
+        if oldest is None:
+            return None
+        if oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=dt.UTC)
+        return dt.datetime.now(dt.UTC) - oldest
+
+    def counts(self) -> CacheCounts:
+        cdb = self.db()
+        return CacheCounts(
+            cases=int(cdb.one("SELECT count(*) FROM held_case")),
+            conflicts=int(cdb.one("SELECT count(*) FROM conflict WHERE resolved_at IS NULL")),
+            rejections=int(cdb.one("SELECT count(*) FROM rejection WHERE dismissed_at IS NULL")),
+        )
+
+    def wipe(self) -> None:
+        """Revoked device: close connections, then destroy key, cache, WAL and SHM."""
+        log.info("wiping the profile's cache")
+        self.close()
+        self.profile.wipe()
+
+    def reset_for_redownload(self) -> None:
+        pulled.reset_for_redownload(self.db())
