@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 from uuid import UUID
@@ -19,11 +20,19 @@ from storage.db import CacheDb
 from storage.schema import RECORD_KINDS
 
 
+def _variants(name: str) -> list[str]:
+    """O'Brien-Smith is also found as "obrien" and "obriensmith"."""
+    if not re.search(r"['’\-\s]", name):
+        return [name]
+    return [name, re.sub(r"['’]", "", name), re.sub(r"['’\-\s]", "", name)]
+
+
 def _person_text(data: Mapping[str, Any]) -> str:
     names = [data.get(k) or "" for k in ("first_name", "middle_names", "surname")]
     names += [data.get(k) or "" for k in ("preferred_name", "previous_surname")]
     for alias in data.get("aliases") or ():
         names += [alias.get("first_name", ""), alias.get("surname", "")]
+    names = [v for n in names if n for v in _variants(n)]
     names += [data.get("crn") or "", data.get("pnc") or ""]
     return " ".join(n for n in names if n)
 

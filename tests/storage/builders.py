@@ -60,7 +60,12 @@ def change(kind: str, entity: Entity, version: int, *, deleted: bool = False) ->
 
 
 def make_case(
-    crn: str = "X320741", *, surname: str = "Example", first: str = "Testy", contacts: int = 3
+    crn: str = "X320741",
+    *,
+    surname: str = "Example",
+    first: str = "Testy",
+    contacts: int = 3,
+    alias: tuple[str, str] | None = ("Tess", "Sample"),
 ) -> CaseData:
     person = Person(
         id=uuid.uuid4(),
@@ -72,7 +77,7 @@ def make_case(
         tier="B2",
         staff_code=OFFICER.staff_code,
         team_code=OFFICER.team_code,
-        aliases=(Alias(first_name="Tess", surname="Sample"),),
+        aliases=(Alias(first_name=alias[0], surname=alias[1]),) if alias else (),
     )
     event = Event(
         id=uuid.uuid4(),

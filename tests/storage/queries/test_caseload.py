@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from domain.contacts import Contact
+from storage.db import CacheDb
+from storage.pulled import apply_pull_page
+from storage.queries.caseload import CaseloadQuery, caseload
+from storage.write import apply_local_mutation
+from tests.storage.builders import NOW, OFFICER, TODAY, make_case
+
+LOCAL_NOW = dt.datetime(2026, 11, 20, 10, 0)
+
+
+def _seed(cdb: CacheDb) -> None:
+    first = make_case("X320741", surname="Adams", first="Ann")
+    first.contacts.append(
+        Contact(
+            id=uuid.uuid4(),
+            crn="X320741",
+            type_code="COAP",
+            date=TODAY + dt.timedelta(days=3),
+            start_time=dt.time(14, 0),
+            end_time=dt.time(14, 30),
+            event_id=first.event.id,
+        )
+    )
+    second = make_case("Y123456", surname="Brown", first="Bob", contacts=0)
+    second.registrations.clear()
+    apply_pull_page(
+        cdb, snapshots=[first.snapshot(), second.snapshot()], cursor="c", last_applied_seq=0
+    )
+
+
+def test_rows_carry_what_the_officer_scans_for(cdb: CacheDb) -> None:
+    _seed(cdb)
+    page = caseload(cdb, CaseloadQuery(), today=TODAY, now=LOCAL_NOW)
+    assert page.total == 2
+    adams, brown = page.rows
+    assert (adams.name, adams.crn, adams.tier) == ("Ann Adams", "X320741", "B2")
+    assert adams.risk is not None
+    assert adams.risk.colour == "red"
+    assert adams.risk.text
+    assert adams.next_appointment == dt.datetime(2026, 11, 23, 14, 0)
+    assert adams.last_contact == TODAY - dt.timedelta(days=7)
+    assert adams.sentence
+    assert adams.compliance
+    assert brown.risk is None
+    assert brown.next_appointment is None
+    assert brown.last_contact is None
+
+
+def test_sorted_filtered_and_paged(cdb: CacheDb) -> None:
+    _seed(cdb)
+    by_next = caseload(cdb, CaseloadQuery(sort="next_appointment"), today=TODAY, now=LOCAL_NOW)
+    assert [r.crn for r in by_next.rows] == ["X320741", "Y123456"]
+    filtered = caseload(cdb, CaseloadQuery(text="brown"), today=TODAY, now=LOCAL_NOW)
+    assert [r.crn for r in filtered.rows] == ["Y123456"]
+    second_page = caseload(cdb, CaseloadQuery(offset=1, limit=1), today=TODAY, now=LOCAL_NOW)
+    assert [r.crn for r in second_page.rows] == ["Y123456"]
+    assert second_page.total == 2
+
+
+def test_a_case_with_unsent_changes_is_marked(cdb: CacheDb) -> None:
+    _seed(cdb)
+    args = {"crn": "Y123456", "phone": "01632960999", "base_version": 1}
+    apply_local_mutation(cdb, "update_contact_details", args, actor=OFFICER, today=TODAY, now=NOW)
+    rows = caseload(cdb, CaseloadQuery(), today=TODAY, now=LOCAL_NOW).rows
+    assert [r.waiting_to_send for r in rows] == [False, True]
