@@ -1,0 +1,323 @@
+"""`python -m bench central`: the central service's sync figures.
+
+- push throughput (mutations/s) on SQLite and PostgreSQL, in-process (the service's
+  own work: scope, semantics, feed lock, stored result, audit);
+- the first pull of one officer's 100-case caseload over real HTTP (seconds, MB on
+  the wire), against reading the same rows raw from the database (the baseline);
+- 200 officers syncing at once against a multi-process server on PostgreSQL
+  (p50/p99 request latency, errors).
+
+The throwaway PostgreSQL cluster runs with fsync off (tests/support/postgres.py), so
+its figures measure the service, not the disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from sqlalchemy import select, text
+
+from central.auth.deps import Principal
+from central.auth.devices import register_device
+from central.db import make_engine, transaction, utcnow
+from central.seed import SeedResult, seed_database
+from central.sync.push import push
+from central.tables import records, staff
+from sync.protocol import PROTOCOL_VERSION, MutationEnvelope, PushRequest
+from tests.central.sync.http_server import SECRET, bearer, free_port, running_server
+from tests.support import postgres
+
+Figure = dict[str, Any]
+PASSWORD = "Bench-Synthetic-2026"  # noqa: S105 - synthetic demo officers only
+BATCH = 100
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+def _contact(crn: str) -> dict[str, Any]:
+    return {"contact_id": str(uuid.uuid4()), "crn": crn, "type_code": "CTOA", "date": _today()}
+
+
+def _seed(url: str, officers: int, cases: int) -> SeedResult:
+    return seed_database(url, officers=officers, cases_per_officer=cases, seed=7, password=PASSWORD)
+
+
+def _principal(url: str, seeded: SeedResult, username: str) -> Principal:
+    engine = make_engine(url)
+    try:
+        with transaction(engine) as conn:
+            code = seeded.staff_codes[username]
+            team = conn.execute(select(staff.c.team_code).where(staff.c.code == code)).scalar()
+            device = str(uuid.uuid4())
+            register_device(conn, device, username, "bench laptop", utcnow())
+    finally:
+        engine.dispose()
+    return Principal(username, code, team, device)
+
+
+def _envelope(seq: int, crn: str) -> MutationEnvelope:
+    return MutationEnvelope(
+        seq=seq,
+        id=uuid.uuid4(),
+        name="record_contact",
+        version=1,
+        args=_contact(crn),
+        created_at=utcnow(),
+    )
+
+
+def push_throughput(url: str, backend: str, count: int) -> Figure:
+    """record_contact mutations through `push`, in batches as the client sends them."""
+    seeded = _seed(url, 2, 5)
+    name = seeded.officers[0]
+    who = _principal(url, seeded, name)
+    crns = seeded.caseloads[name]
+    envelopes = [_envelope(n + 1, crns[n % len(crns)]) for n in range(count)]
+    engine = make_engine(url)
+    try:
+        started = time.perf_counter()
+        for start in range(0, count, BATCH):
+            request = PushRequest(
+                protocol_version=PROTOCOL_VERSION,
+                client_id=uuid.UUID(who.device_id),
+                mutations=envelopes[start : start + BATCH],
+            )
+            response = push(engine, who, request)
+            assert response.last_applied_seq == min(start + BATCH, count)
+        seconds = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    return {
+        "name": f"push_throughput_{backend}",
+        "value": round(count / seconds, 1),
+        "unit": "mutations/s",
+        "mutations": count,
+    }
+
+
+def _full_pull(client: httpx.Client, device: str, limit: int) -> tuple[int, int, int]:
+    """Pull until done like a fresh laptop; return (bytes, records, pages)."""
+    cursor, held = None, set[str]()
+    size = count = pages = 0
+    while True:
+        body = {
+            "protocol_version": PROTOCOL_VERSION,
+            "client_id": device,
+            "cursor": cursor,
+            "held_cases": sorted(held),
+            "limit": limit,
+        }
+        response = client.post("/v1/sync/pull", json=body)
+        response.raise_for_status()
+        page = response.json()
+        size += len(response.content)
+        pages += 1
+        for snapshot in page["snapshots"]:
+            held.add(snapshot["crn"])
+            count += len(snapshot["records"])
+        held -= set(page["evicted"])
+        count += len(page["changes"])
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return size, count, pages
+
+
+def _raw_read(url: str, crns: list[str]) -> float:
+    """Baseline: the same records read straight from the database, no service."""
+    engine = make_engine(url)
+    try:
+        started = time.perf_counter()
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(records.c.id, records.c.kind, records.c.version, records.c.data).where(
+                    records.c.crn.in_(crns)
+                )
+            ).all()
+        assert rows
+        return time.perf_counter() - started
+    finally:
+        engine.dispose()
+
+
+def pull_caseload(url: str, backend: str, cases: int) -> Iterator[Figure]:
+    seeded = _seed(url, 1, cases)
+    name = seeded.officers[0]
+    who = _principal(url, seeded, name)
+    with (
+        running_server(url) as base,
+        httpx.Client(base_url=base, headers=bearer(name, who.device_id), timeout=120) as client,
+    ):
+        started = time.perf_counter()
+        size, count, pages = _full_pull(client, who.device_id, 1000)
+        seconds = time.perf_counter() - started
+    baseline = _raw_read(url, seeded.caseloads[name])
+    yield {
+        "name": f"pull_caseload_{cases}_cases_{backend}",
+        "value": round(seconds, 3),
+        "unit": "s",
+        "baseline": round(baseline, 3),
+        "ratio": round(seconds / baseline, 2),
+        "records": count,
+        "pages": pages,
+    }
+    yield {
+        "name": f"pull_caseload_{cases}_cases_{backend}_wire",
+        "value": round(size / 1e6, 3),
+        "unit": "MB",
+        "records": count,
+    }
+
+
+@contextmanager
+def _server_processes(url: str, workers: int) -> Iterator[str]:
+    """`fieldcase-central serve --workers N` as a subprocess, polled until ready."""
+    port = free_port()
+    env = {**os.environ, "FIELDCASE_CENTRAL_JWT_SECRET": SECRET}
+    command = [
+        sys.executable, "-m", "central.cli", "serve", "--database-url", url,
+        "--port", str(port), "--workers", str(workers), "--log-level", "WARNING",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
+    tick = threading.Event()
+    for _ in range(1200):
+        if process.poll() is not None:
+            raise RuntimeError("the server exited during start-up")
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        tick.wait(0.05)
+    raise RuntimeError("the server did not become ready")
+
+
+def _officer_session(
+    base: str, name: str, device: str, crns: list[str], record: Callable[[float, bool], None]
+) -> None:
+    """One officer's sync: push a few changes, then pull everything."""
+    with httpx.Client(base_url=base, headers=bearer(name, device), timeout=120) as client:
+
+        def timed(path: str, body: dict[str, Any]) -> dict[str, Any] | None:
+            started = time.perf_counter()
+            try:
+                response = client.post(path, json=body)
+                ok = response.status_code == 200
+            except httpx.HTTPError:
+                ok, response = False, None
+            record(time.perf_counter() - started, ok)
+            return response.json() if ok and response is not None else None
+
+        mutations = [
+            _envelope(n + 1, crns[n % len(crns)]).model_dump(mode="json") for n in range(5)
+        ]
+        timed(
+            "/v1/sync/push",
+            {"protocol_version": PROTOCOL_VERSION, "client_id": device, "mutations": mutations},
+        )
+        cursor, held = None, set[str]()
+        for _ in range(100):
+            body = {"protocol_version": PROTOCOL_VERSION, "client_id": device,
+                    "cursor": cursor, "held_cases": sorted(held), "limit": 1000}  # fmt: skip
+            page = timed("/v1/sync/pull", body)
+            if page is None:
+                return
+            held |= {s["crn"] for s in page["snapshots"]}
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                return
+
+
+def concurrent_officers(url: str, officers: int, cases: int, workers: int) -> Iterator[Figure]:
+    seeded = _seed(url, officers, cases)
+    devices = _register_all(url, seeded.officers)
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def record(seconds: float, ok: bool) -> None:
+        with lock:
+            latencies.append(seconds)
+            if not ok:
+                errors[0] += 1
+
+    with _server_processes(url, workers) as base, ThreadPoolExecutor(officers) as pool:
+        started = time.perf_counter()
+        jobs = [
+            pool.submit(_officer_session, base, n, devices[n], seeded.caseloads[n], record)
+            for n in seeded.officers
+        ]
+        for job in jobs:
+            job.result()
+        wall = time.perf_counter() - started
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    common = {"officers": officers, "server_processes": workers, "requests": len(ordered)}
+    prefix = f"concurrent_{officers}_officers_postgres"
+    yield {"name": f"{prefix}_p50", "value": round(statistics.median(ordered) * 1000, 1),
+           "unit": "ms", **common}  # fmt: skip
+    yield {"name": f"{prefix}_p99", "value": round(p99 * 1000, 1), "unit": "ms", **common}
+    yield {"name": f"{prefix}_errors", "value": errors[0], "unit": "requests", **common}
+    yield {"name": f"{prefix}_wall", "value": round(wall, 2), "unit": "s", **common}
+
+
+def _register_all(url: str, usernames: list[str]) -> dict[str, str]:
+    engine = make_engine(url)
+    devices = {name: str(uuid.uuid4()) for name in usernames}
+    try:
+        with transaction(engine) as conn:
+            for name, device in devices.items():
+                register_device(conn, device, name, "bench laptop", utcnow())
+    finally:
+        engine.dispose()
+    return devices
+
+
+def _fresh_database(admin_url: str) -> str:
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    engine = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def run(args: argparse.Namespace) -> Iterator[Figure]:
+    quick = bool(getattr(args, "quick", False))
+    pushes, cases = (200, 20) if quick else (1000, 100)
+    officers, per_officer = (20, 3) if quick else (200, 10)
+    with tempfile.TemporaryDirectory(prefix="fieldcase-bench-") as folder:
+        yield push_throughput(f"sqlite:///{folder}/push.db", "sqlite", pushes)
+        yield from pull_caseload(f"sqlite:///{folder}/pull.db", "sqlite", cases)
+    if postgres.find_bin() is None:
+        yield {"name": "postgres_skipped", "value": 0, "unit": "", "note": "no PostgreSQL"}
+        return
+    with postgres.cluster() as admin:
+        yield push_throughput(_fresh_database(admin), "postgres", pushes)
+        yield from pull_caseload(_fresh_database(admin), "postgres", cases)
+        yield from concurrent_officers(_fresh_database(admin), officers, per_officer, 3)
