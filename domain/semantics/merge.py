@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from pydantic_core import to_jsonable_python
+
 from domain.model import Entity
 from domain.semantics.args import validate_model
 from domain.semantics.context import Context
@@ -60,5 +62,8 @@ def _changed_since(ctx: Context, stored: StoredRecord, name: str, base: int | No
 
 
 def record_gone(kind: RecordKind, record_id: UUID, yours: Any) -> Conflict:
-    """An edit of a record that no longer exists (deleted, or never reached this store)."""
-    return Conflict(kind, record_id, WHOLE_RECORD, None, yours, None)
+    """An edit of a record that no longer exists (deleted, or never reached this store).
+
+    `yours` is kept in its JSON form, as every conflict value is, so stores can keep it.
+    """
+    return Conflict(kind, record_id, WHOLE_RECORD, None, to_jsonable_python(yours), None)

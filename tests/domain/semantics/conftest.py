@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ import pytest
 
 from domain.contacts import Contact
 from domain.people import Address, Person
+from domain.semantics import Effects
 from domain.sentences import Event, LicenceCondition, Requirement, Sentence
 from tests.domain.semantics.memory_store import OFFICER, MemoryStore
 
@@ -45,6 +47,14 @@ class Case:
         contact = Contact.model_validate({**fields, **extra})
         self.store.put("contact", contact)
         return contact
+
+
+def assert_json_safe(effects: Effects) -> None:
+    """Stores keep effects as JSON: every record and conflict value must dump as it is."""
+    for upsert in effects.upserts:
+        json.dumps(upsert.data)
+    for conflict in effects.conflicts:
+        json.dumps([conflict.original, conflict.yours, conflict.central])
 
 
 @pytest.fixture

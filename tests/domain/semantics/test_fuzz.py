@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from domain.errors import FieldcaseError
 from domain.semantics import Effects
-from tests.domain.semantics.conftest import make_case
+from tests.domain.semantics.conftest import assert_json_safe, make_case
 from tests.domain.semantics.test_agreement import EXAMPLES
 
 _JSON_LEAF = st.one_of(
@@ -71,7 +71,10 @@ def _hostile(name: str, data: st.DataObject) -> None:
         effects: Effects | FieldcaseError = case.store.apply(name, args)
     except FieldcaseError as expected:
         effects = expected
-    assert isinstance(effects, Effects) or effects.message
+    if isinstance(effects, Effects):
+        assert_json_safe(effects)
+    else:
+        assert effects.message
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

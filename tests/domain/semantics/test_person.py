@@ -11,7 +11,7 @@ import pytest
 from domain.errors import ValidationError
 from domain.people import Address, Person
 from domain.semantics import WHOLE_RECORD
-from tests.domain.semantics.conftest import CRN, OTHER_CRN, Case
+from tests.domain.semantics.conftest import CRN, OTHER_CRN, Case, assert_json_safe
 from tests.domain.semantics.memory_store import TODAY
 
 
@@ -146,12 +146,14 @@ def test_address_conflicts_are_per_field(case: Case) -> None:
 
 
 def test_editing_a_deleted_address_is_a_conflict(case: Case) -> None:
-    args = _address_args(case, case.address.id, town="Leeds")
+    args = _address_args(case, case.address.id, town="Leeds", start_date="2026-11-01")
     case.store.delete("address", case.address.id)
     effects = case.store.apply("update_address", args)
     [conflict] = effects.conflicts
     assert (conflict.record_id, conflict.field) == (case.address.id, WHOLE_RECORD)
+    assert conflict.yours == {"town": "Leeds", "start_date": "2026-11-01"}
     assert effects.upserts == ()
+    assert_json_safe(effects)
 
 
 @pytest.mark.parametrize(
