@@ -173,16 +173,18 @@ def _breach_flag(
 
 def _review_task(ctx: Context, event: Event, rows: list[Contact], cause: Contact) -> Upsert:
     """The system's "Review Enforcement Status" contact; its id derives from the mutation,
-    so a replay on either side never makes a second one."""
+    so a replay on either side never makes a second one. It is the offender manager's task,
+    whoever recorded the failure (a duty officer, say)."""
     count = failure_to_comply_count(event, rows)
+    staff_code, team_code = _offender_manager(ctx, cause.crn)
     task = Contact(
         id=derived_id(ctx.mutation_id, "arws"),
         crn=cause.crn,
         type_code=ARWS,
         date=ctx.today,
         event_id=event.id,
-        staff_code=ctx.actor.staff_code,
-        team_code=ctx.actor.team_code,
+        staff_code=staff_code,
+        team_code=team_code,
         alert=True,
         notes=(
             f"{count} failures to comply on event {event.number}, above the limit for this "
@@ -190,3 +192,12 @@ def _review_task(ctx: Context, event: Event, rows: list[Contact], cause: Contact
         ),
     )
     return created("contact", task, task.crn)
+
+
+def _offender_manager(ctx: Context, crn: str) -> tuple[str | None, str | None]:
+    """The case's offender manager (staff, team), or the acting officer when unallocated."""
+    for stored in ctx.reader.case_records(crn, "person"):
+        staff, team = stored.data.get("staff_code"), stored.data.get("team_code")
+        if isinstance(staff, str):
+            return staff, team if isinstance(team, str) else None
+    return ctx.actor.staff_code, ctx.actor.team_code

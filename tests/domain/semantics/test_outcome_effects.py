@@ -159,3 +159,20 @@ def test_a_person_level_contact_touches_no_event(case: Case) -> None:
         },
     )
     assert [u.kind for u in effects.upserts] == ["contact"]
+
+
+def test_the_review_task_goes_to_the_offender_manager(case: Case) -> None:
+    manager = case.person.model_copy(update={"staff_code": "N07C555", "team_code": "N07T09"})
+    case.store.put("person", manager)
+    appointments = [case.appointment(day) for day in DAYS]
+    for appointment in appointments:
+        _fail(case, appointment)
+    [task] = _tasks(case)
+    assert (task.staff_code, task.team_code) == ("N07C555", "N07T09")
+
+
+def test_an_unallocated_case_gives_the_task_to_the_officer(case: Case) -> None:
+    for appointment in [case.appointment(day) for day in DAYS]:
+        _fail(case, appointment)
+    [task] = _tasks(case)
+    assert task.staff_code == OFFICER.staff_code
