@@ -118,15 +118,16 @@ def make_contacts(
     day = max(since, ctx.today - timedelta(days=HISTORY_DAYS)) + timedelta(days=rng.randint(0, 6))
     contacts, failures = [], 0
     outcomes, weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
+    if day.weekday() >= 5:  # appointments keep to working days
+        day += timedelta(days=7 - day.weekday())
     while day < ctx.today - timedelta(days=3):
-        if day.weekday() < 5:
-            outcome = rng.choices(outcomes, weights=weights)[0]
-            contacts.append(_appointment(ctx, day, links, outcome))
-            failures += outcome in ENFORCEMENT
-            if failures == 2 and outcome in ENFORCEMENT:
-                contacts.append(_review_task(ctx, day + timedelta(days=1), event_id))
-            if ctx.chance(0.6):
-                contacts.append(_communication(ctx, day + timedelta(days=rng.randint(1, 5))))
+        outcome = rng.choices(outcomes, weights=weights)[0]
+        contacts.append(_appointment(ctx, day, links, outcome))
+        failures += outcome in ENFORCEMENT
+        if failures == 2 and outcome in ENFORCEMENT:
+            contacts.append(_review_task(ctx, day + timedelta(days=1), event_id))
+        if ctx.chance(0.6):
+            contacts.append(_communication(ctx, day + timedelta(days=rng.randint(1, 5))))
         day += timedelta(days=every)
     if ctx.chance(0.25):  # seen recently, outcome not yet recorded
         contacts.append(_appointment(ctx, ctx.today - timedelta(days=1), links, None))

@@ -175,13 +175,19 @@ def server(database_url: str, seeded: SeedResult) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def sqlite_server(
+def sqlite_seeded(
     tmp_path: Path,
     seed_templates: dict[str, tuple[str, SeedResult]],
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[LiveServer]:
-    """The service on SQLite only: for input handling that never reaches the database."""
+) -> tuple[str, SeedResult]:
+    """A freshly seeded SQLite database only: (url, what was seeded)."""
     url = f"sqlite:///{tmp_path}/central.db"
-    result = _clone_sqlite(url, seed_templates, tmp_path_factory.getbasetemp())
+    return url, _clone_sqlite(url, seed_templates, tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture
+def sqlite_server(sqlite_seeded: tuple[str, SeedResult]) -> Iterator[LiveServer]:
+    """The service on SQLite only: for input handling that never reaches the database."""
+    url, result = sqlite_seeded
     with run_server(make_settings(url), result) as live:
         yield live
