@@ -25,8 +25,6 @@ from domain.semantics import Actor, Effects, apply_mutation
 from domain.semantics.args import mutation_model, validate_model
 from sync.protocol import FieldConflict, MutationEnvelope, MutationResult
 
-# Mutations that write no records: they need no feed lock, only a scope decision.
-NO_RECORDS = frozenset({"pin_case", "unpin_case", "case_viewed"})
 # Mutations about a case the officer may not hold yet (a pin brings it into scope).
 _VISIBLE_ENOUGH = frozenset({"pin_case", "case_viewed"})
 
@@ -73,7 +71,9 @@ def check_target(conn: Connection, principal: Principal, env: MutationEnvelope) 
     return scope
 
 
-def compute(conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock) -> Effects:
+def compute(
+    conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock
+) -> tuple[Effects, SqlCaseReader]:
     """The effects of `env` for `principal`, or a typed error saying why it is refused.
 
     The arguments are checked first, so a malformed CRN is reported as malformed
@@ -81,20 +81,21 @@ def compute(conn: Connection, principal: Principal, env: MutationEnvelope, clock
     """
     validate_model(mutation_model(env.name, env.version), env.args)
     scope = check_target(conn, principal, env)
+    reader = SqlCaseReader(conn, scope.allows)
     effects = apply_mutation(
         env.name,
         env.version,
         env.args,
         mutation_id=env.id,
         actor=Actor(principal.username, principal.staff_code, principal.team_code),
-        reader=SqlCaseReader(conn, scope.allows),
+        reader=reader,
         today=clock.today,
         now=clock.now,
         detect_conflicts=True,
     )
     if any(not scope.allows(upsert.crn) for upsert in effects.upserts):
         raise OutOfScope()
-    return effects
+    return effects, reader
 
 
 def write_effects(

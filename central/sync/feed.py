@@ -1,19 +1,21 @@
 """The change feed: every record write takes a value of the global sequence `feed_counter`.
 
-Choice: writers serialise on the counter row. A mutation's transaction first locks the
-row (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already holds the
-single write lock), then reads, decides and writes, and takes its versions from the same
-row (`central.versions.reserve_versions`) before it commits. So a writer can only obtain
-version V after the writer of V-1 has committed or rolled back: commit order equals
-version order, and a reader that saw the counter at H sees every row with version <= H.
-Pull reads the counter first and never serves past it, so it cannot skip a late commit
-(the "visibility watermark" is the committed counter itself).
+Choice: writers serialise on the counter row. A mutation is first decided without any
+lock (scope, rules, reads), then its transaction locks the row (`SELECT ... FOR UPDATE`
+on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already holds the single write lock), checks
+that the records it read are unchanged (deciding again if not), and takes its versions
+from the same row (`central.versions.reserve_versions`) before it commits. So a writer
+can only obtain version V after the writer of V-1 has committed or rolled back: commit
+order equals version order, and a reader that saw the counter at H sees every row with
+version <= H. Pull reads the counter first and never serves past it, so it cannot skip
+a late commit (the committed counter is the visibility watermark).
 
-Cost: record-writing mutations run one at a time across the whole service (each holds
-the lock for one short transaction, a few milliseconds on PostgreSQL), which bounds
-throughput at roughly 1 / (transaction time) — hundreds of mutations a second, ample
-for a national probation workforce whose officers push a few changes an hour. Reads are
-never blocked. Mutations that write no records (pins, case views) skip the lock.
+Cost: the write step of record-changing mutations runs one at a time across the whole
+service (lock, re-check, a few inserts, commit: a few milliseconds on PostgreSQL), which
+bounds throughput at roughly 1 / (that time) however many server processes run —
+hundreds of mutations a second, ample for a national probation workforce whose officers
+push a few changes an hour. Reads are never blocked. Mutations that write no records
+(pins, case views) never take the lock.
 """
 
 from __future__ import annotations

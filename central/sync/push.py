@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine
 from central.auth.deps import Principal
 from central.db import transaction, utcnow
 from central.sync import clients
-from central.sync.apply import NO_RECORDS, Clock, compute, rejected, result_of, write_effects
+from central.sync.apply import Clock, compute, rejected, result_of, write_effects
 from central.sync.feed import lock_feed
 from domain.errors import FieldcaseError
 from domain.semantics import UnsupportedMutationVersion
@@ -105,8 +105,6 @@ def apply_one(
             return stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
         if env.seq > current + 1:
             raise Stop
-        if env.name not in NO_RECORDS:
-            lock_feed(conn)
         clock = Clock(utcnow())
         if clients.mutation_id_taken(conn, env.id):
             result = MutationResult(
@@ -125,10 +123,20 @@ def apply_one(
 def _run(
     conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock
 ) -> MutationResult:
-    """Compute and write the effects inside a savepoint; a refusal leaves nothing behind."""
+    """Compute, then lock the feed and write, inside a savepoint (a refusal leaves nothing).
+
+    The rules run before the feed lock is taken, so concurrent pushes only queue for
+    the short write; under the lock the records read are checked unchanged, and the
+    mutation is decided again in the rare case they were not.
+    """
     try:
         with conn.begin_nested():
-            effects = compute(conn, principal, env, clock)
+            effects, reads = compute(conn, principal, env, clock)
+            if effects.upserts:
+                lock_feed(conn)
+                if not reads.unchanged():  # someone wrote what we read: decide again
+                    log.info("seq=%d recomputed under the feed lock", env.seq)
+                    effects, _ = compute(conn, principal, env, clock)
             write_effects(conn, principal, env, effects, clock.now)
     except UnsupportedMutationVersion as exc:
         if exc.too_old:

@@ -40,20 +40,27 @@ def _stored(row: Any) -> StoredRecord:
 
 
 class SqlCaseReader:
-    """Reads live records inside the caller's transaction, limited by `allows(crn)`."""
+    """Reads live records inside the caller's transaction, limited by `allows(crn)`.
+
+    It remembers what it returned (ids and versions), so the writer can compute a
+    mutation before taking the feed lock and then check, under the lock, that
+    nothing it read has changed since (`unchanged`).
+    """
 
     def __init__(self, conn: Connection, allows: Callable[[str], bool]) -> None:
         self._conn = conn
         self._allows = allows
+        self._got: dict[tuple[str, str], int | None] = {}
+        self._listed: dict[tuple[str, str], frozenset[tuple[str, int]]] = {}
 
     def get(self, kind: RecordKind, record_id: UUID) -> StoredRecord | None:
         query = select(*_COLUMNS).where(
             records.c.id == str(record_id), records.c.kind == kind, records.c.deleted.is_(False)
         )
         row = self._conn.execute(query).first()
-        if row is None or not self._allows(row.crn):
-            return None
-        return _stored(row)
+        found = None if row is None or not self._allows(row.crn) else _stored(row)
+        self._got[(kind, str(record_id))] = None if found is None else found.version
+        return found
 
     def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
         if not self._allows(crn):
@@ -63,7 +70,33 @@ class SqlCaseReader:
             .where(records.c.crn == crn, records.c.kind == kind, records.c.deleted.is_(False))
             .order_by(records.c.id)
         )
-        return [_stored(row) for row in self._conn.execute(query)]
+        found = [_stored(row) for row in self._conn.execute(query)]
+        self._listed[(crn, kind)] = frozenset((str(r.id), r.version) for r in found)
+        return found
+
+    def unchanged(self) -> bool:
+        """True when every record read is still at the version read (call under the lock)."""
+        if self._got:
+            ids = [record_id for _kind, record_id in self._got]
+            query = select(records.c.kind, records.c.id, records.c.crn, records.c.version).where(
+                records.c.id.in_(ids), records.c.deleted.is_(False)
+            )
+            now: dict[tuple[str, str], int | None] = dict.fromkeys(self._got)
+            for row in self._conn.execute(query):
+                if (row.kind, row.id) in now and self._allows(row.crn):
+                    now[(row.kind, row.id)] = int(row.version)
+            if now != self._got:
+                return False
+        for (crn, kind), seen in self._listed.items():
+            query = select(records.c.id, records.c.version).where(
+                records.c.crn == crn, records.c.kind == kind, records.c.deleted.is_(False)
+            )
+            current = frozenset(
+                (str(row.id), int(row.version)) for row in self._conn.execute(query)
+            )
+            if current != seen:
+                return False
+        return True
 
     def diary(self, staff_code: str, start: dt.date, end: dt.date) -> list[Contact]:
         """The officer's appointments in the window, from the cases allocated to them.
