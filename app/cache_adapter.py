@@ -48,10 +48,18 @@ PAGE = 2_000
 
 
 class StorageCache:
-    def __init__(self, cdb: CacheDb, actor: Actor, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        cdb: CacheDb,
+        actor: Actor,
+        clock: Callable[[], dt.datetime],
+        *,
+        owns_connection: bool = True,
+    ) -> None:
         self.cdb = cdb
         self.actor = actor
         self._clock = clock
+        self._owns = owns_connection
 
     def _now(self) -> dt.datetime:
         return self._clock()
@@ -172,7 +180,9 @@ class StorageCache:
         return ChangeSet.of(kinds=[ATTENTION, OUTBOX])
 
     def close(self) -> None:
-        self.cdb.close()
+        """Close the connection if it is ours (a shared one is closed by its owner)."""
+        if self._owns:
+            self.cdb.close()
 
 
 def _officer_text(args: dict[str, Any]) -> str:

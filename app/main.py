@@ -1,10 +1,22 @@
-"""The entry point of the desktop app (`fieldcase`, `python -m app`)."""
+"""The entry point of the desktop app (`fieldcase`, `python -m app`): the composition root.
+
+It sets up logging and the crash hook, decides the profile and backend
+(`app.launch`), then hands over to the user interface. The UI package is looked
+up by name here, and only here, so that the layer rule (ui -> app, never back)
+holds for every other module; the entry point is the one place that knows both.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import logging
 import sys
 from importlib.metadata import PackageNotFoundError, version
+
+log = logging.getLogger(__name__)
+
+UI_ENTRY = "ui.run"
 
 
 def app_version() -> str:
@@ -23,12 +35,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Open the main window. The full sign-in and caseload flow arrives with issue 6."""
-    parse_args(argv)
-    from PySide6.QtWidgets import QApplication, QLabel
+    """Open the main window: sign in, unlock, or (with --demo) straight to the caseload."""
+    args = parse_args(argv)
+    from app.crash import CrashReporter
+    from app.launch import prepare
+    from app.logging_setup import setup_logging
+
+    log_file = setup_logging()
+    log.info("Fieldcase %s starting (demo=%s)", app_version(), args.demo)
+    from PySide6.QtWidgets import QApplication
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QLabel("Fieldcase")
-    window.setWindowTitle("Fieldcase")
-    window.show()
-    return int(qt_app.exec())
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("Fieldcase")
+    crash = CrashReporter(app_version())
+    crash.install()
+    launch = prepare(profile=args.profile, demo=args.demo)
+    run = importlib.import_module(UI_ENTRY).run
+    code: int = run(qt_app, launch, crash, log_file)
+    return code

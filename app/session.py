@@ -86,6 +86,10 @@ class SessionBackend(Protocol):
 
     def open_context(self, officer: Officer) -> AppContext: ...
 
+    def lock(self) -> None:
+        """Close the cache and drop the key from memory; the password opens it again."""
+        ...
+
     def sign_out(self) -> None:
         """Forget the tokens; the encrypted cache and its outbox stay."""
         ...
@@ -191,6 +195,7 @@ class Session(QObject):
         if self.state is not SessionState.READY:
             return
         self._drop_context()
+        self.backend.lock()
         self._enter(SessionState.LOCKED)
 
     def sign_out(self, *, confirmed: bool = False) -> None:

@@ -35,6 +35,12 @@ class Settings(BaseModel):
     caseload_sort_descending: bool = False
     diary_week_view: bool = False
     window_geometry: str = Field(default="", description="base64 of QWidget.saveGeometry()")
+    # Who signed in last and the server's policy, kept for offline unlock (not secret).
+    officer_name: str = ""
+    staff_code: str = ""
+    team_code: str = ""
+    idle_lock_minutes: int = 15
+    max_offline_days: int = 7
 
 
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:

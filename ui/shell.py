@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from app import settings as settings_store
-from app.changes import ATTENTION, ChangeHub, ChangeSet
+from app.changes import ATTENTION, OUTBOX, ChangeHub, ChangeSet
 from app.idle import IdleWatcher
 from app.rows import CaseDetail, CaseloadRow
 from app.session import ChangesWaiting, Session, SessionState
@@ -221,6 +221,8 @@ class Shell(QObject):
             self.window.case_view.on_changes(changes)
         if changes.touches_kind(ATTENTION):
             self.window.attention.reload()
+        if changes.touches_kind(OUTBOX) and self.sync is not None:
+            self.sync.local_change()  # a sync follows shortly (debounced)
 
     def on_high_contrast(self, enabled: bool) -> None:
         app = QApplication.instance()

@@ -276,6 +276,7 @@ class FakeBackend:
     pages_done: int = 0
     page_gate: threading.Event | None = None
     signed_out: bool = False
+    locked: bool = False
 
     def has_cache(self) -> bool:
         return self.cached
@@ -320,6 +321,9 @@ class FakeBackend:
 
     def open_context(self, officer: Officer) -> AppContext:
         return AppContext(lambda: self.cache, officer)
+
+    def lock(self) -> None:
+        self.locked = True
 
     def sign_out(self) -> None:
         self.signed_out = True

@@ -1,0 +1,174 @@
+"""The live session backend: keys and cache from `storage/`, sign-in and sync from `sync/`.
+
+Implements `app.session.SessionBackend`. The cache key is unwrapped with the
+password (offline); tokens live only in the credential store (sync.auth); the
+server's policy and the officer's codes are remembered in the profile's settings
+so an offline unlock can enforce them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app import settings as settings_store
+from app.cache_adapter import StorageCache
+from app.context import AppContext, Officer
+from app.session import Policy
+from app.settings import Settings
+from domain.semantics import Actor
+from storage import state
+from storage.crypto import KdfParams
+from storage.keys import KeyStore
+from storage.profile import CACHE_FILE
+from sync.cache import EncryptedCache
+from sync.client import SyncClient
+from sync.errors import SyncCancelled
+from sync.progress import Progress, ProgressReport
+
+log = logging.getLogger(__name__)
+
+DEVICE_NAME = "Fieldcase desktop"
+
+
+class LiveBackend:
+    def __init__(self, folder: Path, settings: Settings, *, kdf: KdfParams | None = None) -> None:
+        self.folder = folder
+        self.settings = settings
+        self.kdf = kdf
+        self.cache: EncryptedCache | None = None
+        self.client: SyncClient | None = None
+        self._lock = threading.Lock()
+
+    def _name(self, username: str) -> str:
+        """One credential-store entry per (officer, profile folder)."""
+        return f"{username}@{self.folder.resolve()}"
+
+    def has_cache(self) -> bool:
+        user = self.settings.username
+        return (
+            bool(user)
+            and (self.folder / CACHE_FILE).exists()
+            and KeyStore(self._name(user)).exists()
+        )
+
+    def remembered_user(self) -> str:
+        return self.settings.username
+
+    def _open(self, server_url: str, username: str, password: str) -> SyncClient:
+        with self._lock:
+            if self.cache is None:
+                self.cache = EncryptedCache.open(
+                    self.folder, self._name(username), password, kdf=self.kdf
+                )
+            if self.client is None:
+                self.client = SyncClient(self.cache, server_url, username)
+            return self.client
+
+    def sign_in(self, server_url: str, username: str, password: str) -> tuple[Officer, Policy]:
+        """Online: unlock or create the cache, get tokens, read the officer and policy."""
+        client = self._open(server_url, username, password)
+        client.sign_in(password, DEVICE_NAME)
+        me = client.me()
+        officer = _officer(username, me.officer)
+        policy = Policy(me.policy.idle_lock_minutes, me.policy.max_offline_days)
+        self.settings = self.settings.model_copy(
+            update={
+                "server_url": server_url,
+                "username": username,
+                "officer_name": officer.name,
+                "staff_code": officer.staff_code,
+                "team_code": officer.team_code,
+                "idle_lock_minutes": policy.idle_lock_minutes,
+                "max_offline_days": policy.max_offline_days,
+            }
+        )
+        settings_store.save(self.folder, self.settings)
+        return officer, policy
+
+    def unlock(self, username: str, password: str) -> tuple[Officer, Policy]:
+        """Offline: the password unwraps the cache key; no network needed."""
+        self._open(self.settings.server_url, username, password)
+        s = self.settings
+        officer = Officer(username, s.officer_name, s.staff_code, s.team_code)
+        return officer, Policy(s.idle_lock_minutes, s.max_offline_days)
+
+    def _state(self) -> state.SyncState:
+        assert self.cache is not None
+        return state.read(self.cache.db())
+
+    def first_sync_done(self) -> bool:
+        return self._state().last_success is not None
+
+    def first_sync(
+        self, on_progress: Callable[[int, int], None], cancelled: threading.Event
+    ) -> None:
+        assert self.client is not None
+
+        def listen(report: ProgressReport) -> None:
+            if cancelled.is_set():
+                progress.cancel()
+            on_progress(report.done, report.total or max(report.done, 1))
+
+        progress = Progress(listen)
+        try:
+            summary = self.client.sync(progress)
+        except SyncCancelled:
+            log.info("first sync cancelled; resumes with the next sync")
+            return
+        log.info("first sync: %d cases in %.1f s", summary.cases, summary.duration_s)
+
+    def last_successful_sync(self) -> dt.datetime | None:
+        return self._state().last_success
+
+    def pending_count(self) -> int:
+        assert self.cache is not None
+        return self.cache.pending_count()
+
+    def open_context(self, officer: Officer) -> AppContext:
+        cache = self.cache
+        assert cache is not None
+        actor = Actor(officer.username, officer.staff_code or None, officer.team_code or None)
+
+        def open_cache() -> StorageCache:
+            return StorageCache(cache.db(), actor, _now, owns_connection=False)
+
+        return AppContext(open_cache, officer)
+
+    def close(self) -> None:
+        with self._lock:
+            if self.client is not None:
+                self.client.close()
+                self.client = None
+            if self.cache is not None:
+                self.cache.close()
+                self.cache = None
+
+    def lock(self) -> None:
+        self.close()
+
+    def sign_out(self) -> None:
+        if self.client is not None:
+            self.client.auth.forget()
+        self.close()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _officer(username: str, raw: dict[str, Any]) -> Officer:
+    name = str(
+        raw.get("name")
+        or " ".join(str(raw.get(k, "")) for k in ("forename", "surname") if raw.get(k))
+    )
+    return Officer(
+        username,
+        name,
+        str(raw.get("staff_code") or raw.get("code") or ""),
+        str(raw.get("team_code") or ""),
+    )

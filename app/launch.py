@@ -1,0 +1,70 @@
+"""What a start of the app needs, decided before any window exists.
+
+The profile folder, its settings, the server address (settings, else the machine
+configuration IT set up), and the live backend; for `--demo`, a local service with
+synthetic people, a throwaway profile and the credentials to sign in without typing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from app import settings as settings_store
+from app.backend import LiveBackend
+from app.machine_config import MachineConfigError, read_machine_config
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Launch:
+    profile: Path
+    settings: Settings
+    backend: LiveBackend
+    demo: bool = False
+    auto_sign_in: tuple[str, str, str] | None = None  # server, username, password
+
+
+def default_profile() -> Path:
+    return Path(platformdirs.user_data_dir("Fieldcase", "Fieldcase")) / "profile"
+
+
+def _server_from_machine() -> str:
+    try:
+        return read_machine_config().server_url or ""
+    except MachineConfigError:
+        log.warning("machine configuration unreadable; the officer types the server address")
+        return ""
+
+
+def prepare(*, profile: str | None, demo: bool) -> Launch:
+    if demo:
+        return prepare_demo()
+    folder = Path(profile) if profile else default_profile()
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = settings_store.load(folder)
+    if not settings.server_url:
+        settings = settings.model_copy(update={"server_url": _server_from_machine()})
+    return Launch(folder, settings, LiveBackend(folder, settings))
+
+
+def prepare_demo() -> Launch:
+    from app import demo
+
+    server = demo.start_demo_server()
+    demo.use_demo_keyring()
+    folder = demo.throwaway_profile()
+    username = server.officers[0]
+    settings = Settings(server_url=server.url, username=username)
+    return Launch(
+        folder,
+        settings,
+        LiveBackend(folder, settings),
+        demo=True,
+        auto_sign_in=(server.url, username, demo.DEMO_PASSWORD),
+    )
