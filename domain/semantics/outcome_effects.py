@@ -14,9 +14,8 @@ from typing import Any
 
 from domain.contacts import Contact
 from domain.errors import ValidationError
-from domain.mutations import derived_id
 from domain.reference import Outcome
-from domain.rules.compliance import enforcement_review_due, failure_to_comply_count
+from domain.rules.compliance import enforcement_review_due
 from domain.rules.enforcement import afta_evidence_due, response_due
 from domain.rules.outcomes import (
     allowed_enforcement_actions,
@@ -24,11 +23,10 @@ from domain.rules.outcomes import (
     is_failure,
     outcome_flags,
 )
-from domain.semantics.context import Context, created, updated
+from domain.semantics import reviews
+from domain.semantics.context import Context, updated
 from domain.semantics.effects import Upsert
 from domain.sentences import Event
-
-ARWS = "ARWS"
 
 
 def with_outcome(
@@ -111,15 +109,21 @@ def event_effects(
         assert stored is not None  # event_of found it in this same mutation
         change = updated(stored, new_event)
         upserts += [change] if change is not None else []
-    if after.outcome_code is None or not is_failure(after.outcome_code):
+    if not _failed(after):
+        if before is not None and _failed(before):  # a failure corrected away
+            upserts += reviews.no_longer_due(ctx, new_event, before, after, others.rows())
         return upserts  # only a failure can take the count above the limit
     rows = others.rows()
     due_before = enforcement_review_due(
         event, rows if before is None else [*rows, before], today=ctx.today
     )
     if enforcement_review_due(new_event, [*rows, after], today=ctx.today) and not due_before:
-        upserts.append(_review_task(ctx, new_event, [*rows, after], after))
+        upserts.append(reviews.review_task(ctx, new_event, [*rows, after], after))
     return upserts
+
+
+def _failed(contact: Contact) -> bool:
+    return contact.outcome_code is not None and is_failure(contact.outcome_code)
 
 
 class _Others:
@@ -169,35 +173,3 @@ def _breach_flag(
     ):
         return event.model_copy(update={"breach_in_progress": False})
     return event
-
-
-def _review_task(ctx: Context, event: Event, rows: list[Contact], cause: Contact) -> Upsert:
-    """The system's "Review Enforcement Status" contact; its id derives from the mutation,
-    so a replay on either side never makes a second one. It is the offender manager's task,
-    whoever recorded the failure (a duty officer, say)."""
-    count = failure_to_comply_count(event, rows)
-    staff_code, team_code = _offender_manager(ctx, cause.crn)
-    task = Contact(
-        id=derived_id(ctx.mutation_id, "arws"),
-        crn=cause.crn,
-        type_code=ARWS,
-        date=ctx.today,
-        event_id=event.id,
-        staff_code=staff_code,
-        team_code=team_code,
-        alert=True,
-        notes=(
-            f"{count} failures to comply on event {event.number}, above the limit for this "
-            "order: review the enforcement status."
-        ),
-    )
-    return created("contact", task, task.crn)
-
-
-def _offender_manager(ctx: Context, crn: str) -> tuple[str | None, str | None]:
-    """The case's offender manager (staff, team), or the acting officer when unallocated."""
-    for stored in ctx.reader.case_records(crn, "person"):
-        staff, team = stored.data.get("staff_code"), stored.data.get("team_code")
-        if isinstance(staff, str):
-            return staff, team if isinstance(team, str) else None
-    return ctx.actor.staff_code, ctx.actor.team_code
