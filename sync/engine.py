@@ -122,6 +122,9 @@ class SyncEngine:
                 raise ActionRequired(response.action)
             check_push(response, batch)
             self.store.record_push_results(response)
+            log.info(
+                "pushed seq %s-%s: %s results", batch[0].seq, batch[-1].seq, len(response.results)
+            )
             self._count_results(response.results)
             self.progress.update("push", self._tally.pushed, total)
             self._ensure_progress(batch)
