@@ -90,6 +90,8 @@ def m003_search(db: sqlite_utils.Database) -> None:
     """Full-text indexes over names, aliases, CRN (person) and contact text."""
     for kind in SEARCHED:
         _run(db, fts_sql(kind))
+        # Rows cached before this step get indexed too.
+        db.conn.execute(f"INSERT INTO {kind}_fts({kind}_fts) VALUES ('rebuild')")  # noqa: S608
 
 
 @migrations()
