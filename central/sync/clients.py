@@ -92,7 +92,7 @@ def store_result(
             client_id=client_id,
             seq=env.seq,
             mutation_id=str(mutation_id),
-            name=env.name[:64],
+            name=env.name.replace("\x00", "")[:64],  # PostgreSQL text holds no NUL
             version=min(env.version, 2**31 - 1),
             status=result.status,
             result=result.model_dump(mode="json"),

@@ -8,6 +8,7 @@ officer may not reach reads the same whether the case exists or not.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Annotated
 
@@ -36,6 +37,7 @@ from sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
+CRN = re.compile(r"[A-Z][0-9]{6}")
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 State = Annotated[AppState, Depends(app_state)]
 _ERRORS: dict[int | str, dict[str, object]] = {code: {} for code in (400, 401, 403, 404, 503)}
@@ -139,6 +141,9 @@ def case_endpoint(body: CaseRequest, principal: CurrentPrincipal, state: State) 
     """Re-fetch one in-scope case whose checksum drifted on the laptop."""
     check_protocol(body.protocol_version)
     check_client(principal, body.client_id)
+    if not CRN.fullmatch(body.crn):
+        message = "crn must be one letter followed by six digits, for example X320741."
+        raise ApiError(422, "invalid_request", message)
     try:
         snapshot = serve_case(state.engine, principal, body.crn)
         if snapshot is not None:

@@ -125,11 +125,12 @@ def test_bad_mutations_are_rejected_plainly_and_nothing_half_applied(
         laptop.mutation(3, "record_contact", contact_args(crn, type_code="XXXX")),
         laptop.mutation(4, "record_contact", contact_args("NOTACRN")),
         laptop.mutation(5, "record_contact", {**contact_args(crn), "date": 17}),
+        laptop.mutation(6, "nul\x00name", {"notes": "nul\x00note"}),
     )
 
     assert response.status_code == 200, response.text
     results = PushResponse.model_validate_json(response.content).results
-    assert [r.status for r in results] == ["rejected"] * 5
+    assert [r.status for r in results] == ["rejected"] * 6
     assert results[0].code == "unknown_mutation"
     assert "12,000 characters" in (results[1].message or "")
     assert "CRN" in (results[3].message or "")
@@ -152,6 +153,7 @@ def test_protocol_client_and_cursor_are_checked(world: World, base_url: str) -> 
     assert _problem(old, 400)["action"]["kind"] == "upgrade_required"
     assert _problem(someone_else, 403)["code"] == "wrong_client"
     assert _problem(bad_cursor, 400)["action"]["kind"] == "reset"
+    assert "crn" in _problem(laptop.case("X\x00' OR 1=1"), 422)["message"]
     _problem(anonymous, 401)
 
 
