@@ -1,82 +1,101 @@
-"""The scenes scripts/screenshots.py photographs, each a real screen in a real state."""
+"""The scenes scripts/screenshots.py photographs, each a real screen in a real state.
+
+The main screens come from the real demo (a local central service seeded with
+synthetic people, a real sign-in and first sync). "Needs your attention" also
+comes from an in-memory case list with a conflict and a rejection, because a
+fresh demo has none.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from screenshots import wait_until
 
+from app.launch import prepare_demo
 from app.session import Session, SessionState
-from tests.app.fakes import FakeBackend, FakeCache, caseload_rows, sample_attention
+from tests.app.fakes import FakeBackend, FakeCache, sample_attention
 from ui.main_window import ATTENTION, DIARY, NEEDS_OUTCOME, SEARCH, MainWindow
+from ui.run import make_sync
 from ui.shell import Shell
 from ui.theme import apply_high_contrast
 
 
-class _Status:
-    state = "offline"
-    pending = 3
-    last_success = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2, minutes=5)
-    conflicts = 1
-    rejections = 1
-    last_error = None
+class Camera:
+    def __init__(self, app: Any, out: Path, suffix: str) -> None:
+        self.app, self.out, self.suffix = app, out, suffix
+        self.saved: list[Path] = []
 
-
-def run_scenes(app: Any, out: Path, suffix: str, *, high_contrast: bool) -> list[Path]:
-    apply_high_contrast(app, high_contrast)
-    saved: list[Path] = []
-
-    def shoot(window: MainWindow, name: str) -> None:
-        app.processEvents()
-        path = out / f"{name}{suffix}.png"
+    def shoot(self, window: MainWindow, name: str) -> None:
+        self.app.processEvents()
+        path = self.out / f"{name}{self.suffix}.png"
         window.grab().save(str(path))
-        saved.append(path)
+        self.saved.append(path)
 
-    backend = FakeBackend(
-        cache=FakeCache(rows=caseload_rows(240), attention_items=sample_attention())
-    )
-    session = Session(backend)
+
+def demo_scenes(app: Any, camera: Camera) -> None:
+    launch = prepare_demo()
+    session = Session(launch.backend)
     window = MainWindow(demo=True)
-    shell = Shell(session, window)
+    window.resize(1440, 900)
+    shell = Shell(session, window, settings=launch.settings, sync_factory=make_sync(launch))
     shell.start()
-    window.sign_in.server.setText("https://cases.example.invalid")
-    window.sign_in.username.setText("officer1")
-    shoot(window, "01-sign-in")
-    backend.cached, backend.synced = True, True
-    session.state = SessionState.LOCKED
-    shell.on_session_state(SessionState.LOCKED)
-    shoot(window, "02-unlock")
-    session.unlock("correct horse")
+    assert launch.auto_sign_in is not None
+    server, username, password = launch.auto_sign_in
+    window.sign_in.server.setText(server)
+    window.sign_in.username.setText(username)
+    camera.shoot(window, "01-sign-in")
+    session.sign_in(server, username, password)
+    wait_until(app, lambda: session.state is SessionState.READY, 60)
     wait_until(app, lambda: window.caseload.model.rowCount() > 0)
-    window.status.show_status(_Status())
-    shoot(window, "03-caseload")
-    window.open_requested.emit("X100001")
+    wait_until(app, lambda: shell.sync is not None and shell.sync.status.state == "idle", 30)
+    camera.shoot(window, "03-caseload")
+    window.open_requested.emit(window.caseload.model.row_at(0).crn)
     wait_until(app, lambda: window.case_view is not None)
-    shoot(window, "04-case-overview")
+    camera.shoot(window, "04-case-overview")
     view = window.case_view
     assert view is not None
     view.tabs.setCurrentIndex(1)
     wait_until(app, lambda: view.contacts.model.rowCount() > 0)
-    shoot(window, "05-case-contact-log")
-    view.tabs.setCurrentIndex(3)
-    shoot(window, "06-case-risk")
-    for index, name in (
-        (DIARY, "07-diary"),
-        (NEEDS_OUTCOME, "08-needs-outcome"),
-        (ATTENTION, "10-needs-attention"),
-    ):
-        window.show_section(index)
-        target = {DIARY: window.diary.model, NEEDS_OUTCOME: window.needs_outcome.model}.get(index)
-        if target is not None:
-            wait_until(app, lambda t=target: t.rowCount() > 0)
-        else:
-            wait_until(app, lambda: len(window.attention.conflicts) > 0)
-        shoot(window, name)
+    camera.shoot(window, "05-case-contact-log")
+    for tab, name in ((2, "06-case-sentence"), (3, "07-case-risk"), (4, "08-case-personal")):
+        view.tabs.setCurrentIndex(tab)
+        camera.shoot(window, name)
+    window.show_section(DIARY)
+    window.diary.toggle_week()
+    wait_until(app, lambda: window.diary.model.rowCount() > 0)
+    camera.shoot(window, "09-diary-week")
+    window.show_section(NEEDS_OUTCOME)
+    camera.shoot(window, "10-needs-outcome")
     window.show_section(SEARCH)
-    window.search.box.setText("hughes")
+    window.search.box.setText(window.caseload.model.row_at(3).name.split()[-1])
     wait_until(app, lambda: window.search.model.rowCount() > 0)
-    shoot(window, "09-search")
+    camera.shoot(window, "11-search")
+    shell.lock()
+    camera.shoot(window, "02-unlock")
     shell.shutdown()
-    return saved
+    launch.backend.close()
+
+
+def attention_scene(app: Any, camera: Camera) -> None:
+    backend = FakeBackend(cached=True, cache=FakeCache(attention_items=sample_attention()))
+    session = Session(backend)
+    window = MainWindow(demo=True)
+    window.resize(1440, 900)
+    shell = Shell(session, window)
+    shell.start()
+    session.unlock("correct horse")
+    wait_until(app, lambda: session.state is SessionState.READY)
+    window.show_section(ATTENTION)
+    wait_until(app, lambda: len(window.attention.conflicts) > 0)
+    camera.shoot(window, "12-needs-attention")
+    shell.shutdown()
+
+
+def run_scenes(app: Any, out: Path, suffix: str, *, high_contrast: bool) -> list[Path]:
+    apply_high_contrast(app, high_contrast)
+    camera = Camera(app, out, suffix)
+    demo_scenes(app, camera)
+    attention_scene(app, camera)
+    return camera.saved

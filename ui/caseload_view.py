@@ -68,9 +68,9 @@ class CaseloadView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((NAME, 190), (1, 80), (2, 50), (RISK, 150), (4, 200), (5, 150)):
+        for column, width in ((NAME, 170), (1, 75), (2, 45), (RISK, 150), (4, 190), (5, 140)):
             self.table.setColumnWidth(column, width)
-        self.table.setColumnWidth(6, 230)
+        self.table.setColumnWidth(6, 200)
         self.table.setColumnWidth(COMPLIANCE, 260)
         layout = QVBoxLayout(self)
         title = QLabel("My caseload")

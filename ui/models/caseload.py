@@ -25,7 +25,7 @@ def _risk_key(row: CaseloadRow) -> tuple[int, str]:
 
 def _last_contact(row: CaseloadRow) -> str:
     text = fmt.day(row.last_contact)
-    return f"{text} (waiting to send)" if row.waiting_to_send else text
+    return f"{text} · waiting to send" if row.waiting_to_send else text
 
 
 COLUMNS: tuple[Column[CaseloadRow], ...] = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from app.rows import ContactRow
 from ui import format as fmt
 from ui.models.table import Column, RowTableModel
@@ -23,11 +25,17 @@ def _notes(row: ContactRow) -> str:
     return first if len(first) <= 120 else first[:119] + "…"
 
 
+def _outcome(row: ContactRow) -> str:
+    if row.outcome_text or not row.is_appointment:
+        return row.outcome_text
+    return "Needs an outcome" if row.date <= dt.date.today() else "Booked"
+
+
 COLUMNS: tuple[Column[ContactRow], ...] = (
     Column("Date", lambda r: fmt.day(r.date), lambda r: (r.date, r.start_time or 0)),
     Column("Time", lambda r: fmt.clock(r.start_time)),
     Column("Type", lambda r: r.type_text, tooltip=lambda r: f"{r.type_text} ({r.type_code})"),
-    Column("Outcome", lambda r: r.outcome_text or ("Needs an outcome" if r.is_appointment else "")),
+    Column("Outcome", _outcome),
     Column("Marked", _marks),
     Column("Notes", _notes, tooltip=lambda r: r.notes[:2000]),
 )
