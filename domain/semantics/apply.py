@@ -51,15 +51,17 @@ def apply_mutation(
     today: dt.date,
     now: dt.datetime,
     detect_conflicts: bool,
+    made_on: dt.date | None = None,
 ) -> Effects:
     """The effects of one mutation; nothing is written here.
 
     Raises UnknownMutation / UnsupportedMutationVersion when this build cannot run it,
-    and ValidationError / RuleViolation when the change is refused for good.
+    and ValidationError / RuleViolation when the change is refused for good. The server
+    passes `made_on` (the day the officer queued it) so offline work is judged as of then.
     """
     model = mutation_model(name, version)
     parsed = validate_model(model, args)
-    ctx = Context(mutation_id, actor, reader, today, now, detect_conflicts)
+    ctx = Context(mutation_id, actor, reader, today, now, detect_conflicts, made_on)
     effects = HANDLERS[name](parsed, ctx)
     log.debug(
         "mutation %s %s: %d upserts, %d conflicts",

@@ -42,7 +42,7 @@ def arrange_appointment(args: ArrangeAppointment, ctx: Context) -> Effects:
         if ctx.exists("contact", contact_id, args.crn):
             continue  # this occurrence was already booked: a replay
         contact = _occurrence(args, ctx, contact_id, day)
-        said = check(contact, diary, ctx.today, series=len(dates) > 1)
+        said = check(contact, diary, ctx, series=len(dates) > 1)
         warnings += said
         upserts.append(created("contact", contact, args.crn))
     return Effects(upserts=tuple(upserts), warnings=tuple(warnings))
@@ -75,10 +75,12 @@ def _diary(ctx: Context, start: dt.date, end: dt.date, exclude: set[UUID]) -> li
     return [c for c in ctx.reader.diary(ctx.actor.staff_code, start, end) if c.id not in exclude]
 
 
-def check(contact: Contact, diary: list[Contact], today: dt.date, *, series: bool) -> list[str]:
+def check(contact: Contact, diary: list[Contact], ctx: Context, *, series: bool) -> list[str]:
     """Run the appointment check: the first error rejects, warnings are returned.
 
     In a series each message is prefixed with its date so the officer knows which one.
+    Judged as of the day the officer booked it; one that has aged into the past while
+    queued is booked with a warning, and then needs an outcome like any other.
     """
     assert contact.start_time is not None
     assert contact.end_time is not None
@@ -93,12 +95,15 @@ def check(contact: Contact, diary: list[Contact], today: dt.date, *, series: boo
         licence_condition_id=contact.licence_condition_id,
         outcome_code=contact.outcome_code,
     )
-    result = check_appointment(draft, diary, today=today)
+    result = check_appointment(draft, diary, today=ctx.judged_on)
     prefix = f"{contact.date:%d/%m/%Y}: " if series else ""
     if result.errors:
         first = result.errors[0]
         raise ValidationError(prefix + first.message, field=first.field)
-    return [prefix + warning for warning in result.warnings]
+    warnings = list(result.warnings)
+    if contact.date < ctx.today and contact.outcome_code is None:
+        warnings.append("This appointment is now in the past: record its outcome.")
+    return [prefix + warning for warning in warnings]
 
 
 def reschedule_appointment(args: RescheduleAppointment, ctx: Context) -> Effects:
@@ -130,7 +135,7 @@ def reschedule_appointment(args: RescheduleAppointment, ctx: Context) -> Effects
     )
     new = _moved_copy(args, old)
     diary = _diary(ctx, args.date, args.date, {old.id, new.id})
-    warnings = check(new, diary, ctx.today, series=False)
+    warnings = check(new, diary, ctx, series=False)
     change = updated(stored, moved)
     upserts = ([change] if change is not None else []) + [created("contact", new, new.crn)]
     return Effects(upserts=tuple(upserts), warnings=tuple(warnings))

@@ -85,7 +85,9 @@ def _checks(args: RecordContact, ctype: ContactType, ctx: Context) -> tuple[str,
     diary = (
         ctx.reader.diary(ctx.actor.staff_code, args.date, args.date) if ctx.actor.staff_code else []
     )
-    check = check_appointment(draft, [c for c in diary if c.id != args.contact_id], today=ctx.today)
+    check = check_appointment(
+        draft, [c for c in diary if c.id != args.contact_id], today=ctx.judged_on
+    )
     if check.errors:
         raise check.errors[0]
     return check.warnings

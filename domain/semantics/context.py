@@ -21,7 +21,13 @@ E = TypeVar("E", bound=Entity)
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Everything a mutation may consult; `today`/`now` are the applying side's clock."""
+    """Everything a mutation may consult; `today`/`now` are the applying side's clock.
+
+    `made_on` is the day the officer made the change (their laptop's day, reported with the
+    mutation). Checks of what the officer could see at the time ("an appointment in the
+    past needs an outcome") are judged on it, so work queued offline for days is not
+    refused for having aged; it is never later than `today`, and it decides no deadline.
+    """
 
     mutation_id: UUID
     actor: Actor
@@ -29,7 +35,13 @@ class Context:
     today: dt.date
     now: dt.datetime
     detect_conflicts: bool
+    made_on: dt.date | None = None
     ref: ReferenceData = field(default_factory=reference)
+
+    @property
+    def judged_on(self) -> dt.date:
+        """The day validation is judged on: when the change was made, at the latest today."""
+        return self.today if self.made_on is None else min(self.made_on, self.today)
 
     def load(
         self, kind: RecordKind, record_id: UUID, model: type[E]

@@ -37,7 +37,7 @@ def with_outcome(
     event: Event | None,
 ) -> Contact:
     """`contact` with the outcome, its flags, the enforcement and its respond-by date."""
-    outcome = allowed_outcome(contact, outcome_code, ctx.today)
+    outcome = allowed_outcome(contact, outcome_code, ctx.judged_on)
     if enforcement_code is not None:
         allowed = allowed_enforcement_actions(outcome_code, licence=ctx.is_licence(event))
         if enforcement_code not in {a.code for a in allowed}:

@@ -134,3 +134,52 @@ def test_the_applying_sides_clock_decides(case: Case) -> None:
     args["contact_id"] = str(uuid.uuid4())
     with pytest.raises(ValidationError, match="in the past"):
         case.store.apply("arrange_appointment", args, today=dt.date(2026, 11, 20))
+
+
+def _tomorrow(case: Case) -> dict[str, object]:
+    return {
+        "contact_id": str(uuid.uuid4()),
+        "crn": CRN,
+        "type_code": "COAP",
+        "date": "2026-11-19",
+        "start_time": "10:00",
+        "end_time": "10:30",
+        "event_id": str(case.event.id),
+        "location_code": "N07OFF1",
+    }
+
+
+def test_work_queued_offline_is_judged_on_the_day_it_was_made(case: Case) -> None:
+    """Booked for tomorrow on the laptop, synced three days later: booked, with a nudge."""
+    effects = apply_mutation(
+        "arrange_appointment",
+        1,
+        _tomorrow(case),
+        mutation_id=uuid.uuid4(),
+        actor=OFFICER,
+        reader=case.store,
+        today=dt.date(2026, 11, 21),
+        now=NOW,
+        detect_conflicts=True,
+        made_on=TODAY,
+    )
+    assert len(effects.upserts) == 1
+    assert "This appointment is now in the past: record its outcome." in effects.warnings
+
+
+def test_a_made_on_day_after_today_counts_as_today(case: Case) -> None:
+    """A laptop clock running ahead cannot record what today's server would refuse."""
+    args = {**_tomorrow(case), "date": "2026-11-25", "outcome_code": "ATTC"}
+    with pytest.raises(ValidationError, match="in the future"):
+        apply_mutation(
+            "record_contact",
+            1,
+            args,
+            mutation_id=uuid.uuid4(),
+            actor=OFFICER,
+            reader=case.store,
+            today=TODAY,
+            now=NOW,
+            detect_conflicts=True,
+            made_on=dt.date(2026, 12, 1),
+        )
