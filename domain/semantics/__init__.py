@@ -21,6 +21,9 @@ The contract, for both stores:
   `field_versions` to the record's new version.
 - Every change comes with one `AuditEntry` per case; scope changes and views carry their own.
 - `mutation_crns` names the cases a mutation touches before it runs, for scope checks.
+- The server passes `made_on` (the day the officer queued the change, from the envelope):
+  "is it in the past?" checks are judged as of then, so days offline do not turn good
+  work into rejections; deadlines and counts always use the server's `today`.
 """
 
 from __future__ import annotations
