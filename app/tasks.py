@@ -92,12 +92,18 @@ class Dispatcher(QObject):
             self.busy_changed.emit(False)
         if outcome.key is not None and self._latest.get(outcome.key) != outcome.ticket:
             return  # a newer call with the same key superseded this one
+        if not self.deliverable():
+            return
         if outcome.error is not None:
             self._fail(outcome)
             return
         self.delivered(outcome.value)
         if outcome.on_done is not None:
             outcome.on_done(outcome.value)
+
+    def deliverable(self) -> bool:
+        """Hook for subclasses: False drops results (e.g. after shutdown)."""
+        return True
 
     def delivered(self, value: Any) -> None:
         """Hook for subclasses, run on the GUI thread before `on_done`."""
@@ -124,6 +130,7 @@ class TaskRunner(Dispatcher):
         self.hub = hub
         self._reads = ThreadPoolExecutor(readers, thread_name_prefix="fieldcase-read")
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="fieldcase-write")
+        self.closed = False
 
     def query(
         self,
@@ -133,7 +140,14 @@ class TaskRunner(Dispatcher):
         on_error: Callable[[FieldcaseError], None] | None = None,
         key: str | None = None,
     ) -> Future[None]:
-        """Run a read. With `key`, only the newest call's result is delivered."""
+        """Run a read. With `key`, only the newest call's result is delivered.
+
+        After `shutdown` (locked, signed out) a read is not run: there is nothing to show.
+        """
+        if self.closed:
+            done: Future[None] = Future()
+            done.set_result(None)
+            return done
         return self.submit(self._reads, partial(use, self.ctx), on_done, on_error, key)
 
     def op(
@@ -144,7 +158,12 @@ class TaskRunner(Dispatcher):
         on_error: Callable[[FieldcaseError], None] | None = None,
     ) -> Future[None]:
         """Run a write on the serialised writer; a returned ChangeSet is published."""
+        if self.closed:
+            raise RuntimeError("a write was requested after the cache was closed")
         return self.submit(self._writer, partial(use, self.ctx), on_done, on_error)
+
+    def deliverable(self) -> bool:
+        return not self.closed
 
     def delivered(self, value: Any) -> None:
         changes = getattr(value, "changes", value)
@@ -152,7 +171,12 @@ class TaskRunner(Dispatcher):
             self.hub.publish(changes)
 
     def shutdown(self) -> None:
-        """Finish queued work (writes are never dropped), then close every connection."""
+        """Finish queued work (writes are never dropped), then close every connection.
+
+        Results still on their way to the GUI thread are dropped: the screens that
+        asked for them are being cleared.
+        """
+        self.closed = True
         self._reads.shutdown(wait=True, cancel_futures=True)
         self._writer.shutdown(wait=True)
         self.ctx.close()

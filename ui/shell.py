@@ -145,9 +145,16 @@ class Shell(QObject):
         if self.sync is not None:
             self.sync.stop()
             self.sync = None
-        if self.runner is not None:
-            self.runner.shutdown()
-            self.runner = None
+        runner, self.runner = self.runner, None
+        for view in (
+            self.window.diary,
+            self.window.needs_outcome,
+            self.window.search,
+            self.window.attention,
+        ):
+            view.runner = None
+        if runner is not None:
+            runner.shutdown()
         self.window.close_case()
         self.window.caseload.set_rows([])
         for model in (

@@ -48,7 +48,9 @@ def describe(status: Any, now: dt.datetime) -> StatusWords:
         last = last.astimezone()  # the officer's clock, not UTC
     error = _get(status, "last_error", default=None)
     offline = state in {"offline", "error"}
-    if state == "syncing":
+    if state == "syncing" and error:
+        connection = "Offline – trying to reconnect…"
+    elif state == "syncing":
         connection = "Online – syncing…"
     elif offline:
         connection = f"Offline since {fmt.when(last)}" if last else "Offline"

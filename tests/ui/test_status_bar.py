@@ -51,6 +51,13 @@ class Status:
             "2 items need your attention",
         ),
         (
+            Status("syncing", last_error="No connection."),
+            "Offline – trying to reconnect…",
+            "Not synced yet",
+            "Everything sent",
+            "Nothing needs your attention",
+        ),
+        (
             Status("error", last_error="The server did not answer."),
             "Offline – The server did not answer.",
             "Not synced yet",
