@@ -36,6 +36,7 @@ def test_transaction_commits_or_rolls_back(database_url: str) -> None:
     engine = make_engine(database_url)
     with transaction(engine) as conn:
         conn.execute(text("CREATE TABLE t (x INTEGER)"))
+
     def failing_write() -> None:
         with transaction(engine) as conn:
             conn.execute(text("INSERT INTO t VALUES (1)"))
