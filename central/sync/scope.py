@@ -8,9 +8,9 @@ query never fetches a case the officer must not see.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import ColumnElement, Connection, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, String, and_, bindparam, or_, select
 
 from central.lao import visible_to
 from central.tables import cases, pins
@@ -34,22 +34,33 @@ OUT_OF_SCOPE = (
 )
 
 
-def in_scope(officer: Officer) -> ColumnElement[bool]:
-    """A condition on `cases` true for the officer's in-scope cases."""
-    pinned = cases.c.crn.in_(select(pins.c.crn).where(pins.c.username == officer.username))
-    owned = cases.c.staff_code == officer.staff_code if officer.staff_code is not None else None
-    held = pinned if owned is None else or_(owned, pinned)
-    return and_(held, visible_to(officer.username))
+def _in_scope() -> ColumnElement[bool]:
+    """A condition on `cases`, with `username` and `staff_code` bound at execution.
+
+    Built once, so every request reuses the statement and SQLAlchemy's compiled form;
+    a null staff code matches no allocation, only pins.
+    """
+    username = cast(str, bindparam("username", type_=String))
+    staff_code = bindparam("staff_code", type_=String)
+    pinned = cases.c.crn.in_(select(pins.c.crn).where(pins.c.username == username))
+    return and_(or_(cases.c.staff_code == staff_code, pinned), visible_to(username))
+
+
+_SCOPE = select(cases.c.crn).where(_in_scope())
+_ONE = _SCOPE.where(cases.c.crn == bindparam("crn", type_=String))
+
+
+def _params(officer: Officer) -> dict[str, str | None]:
+    return {"username": officer.username, "staff_code": officer.staff_code}
 
 
 def scope_crns(conn: Connection, officer: Officer) -> set[str]:
     """Every CRN in the officer's scope (one query)."""
-    return set(conn.execute(select(cases.c.crn).where(in_scope(officer))).scalars())
+    return set(conn.execute(_SCOPE, _params(officer)).scalars())
 
 
 def crn_in_scope(conn: Connection, officer: Officer, crn: str) -> bool:
-    query = select(cases.c.crn).where(cases.c.crn == crn, in_scope(officer))
-    return conn.execute(query).first() is not None
+    return conn.execute(_ONE, {**_params(officer), "crn": crn}).first() is not None
 
 
 def crn_visible(conn: Connection, username: str, crn: str) -> bool:
