@@ -16,7 +16,7 @@ from app.changes import ATTENTION, CASELOAD, OUTBOX, ChangeSet
 from app.rows import (
     Attention,
     CaseDetail,
-    CaseloadRow,
+    CaseloadPage,
     ConflictRow,
     ContactFilter,
     ContactPage,
@@ -44,8 +44,6 @@ from storage.queries.case import case_overview
 from storage.queries.rows import ConflictItem
 from storage.write import apply_local_mutation
 
-PAGE = 2_000
-
 
 class StorageCache:
     def __init__(
@@ -68,15 +66,10 @@ class StorageCache:
         return self._clock().astimezone().date()
 
     # -- reads ----------------------------------------------------------------
-    def caseload(self) -> list[CaseloadRow]:
-        rows: list[CaseloadRow] = []
-        today, now = self._today(), self._now()
-        while True:
-            query = caseload_q.CaseloadQuery(offset=len(rows), limit=PAGE)
-            page = caseload_q.caseload(self.cdb, query, today=today, now=now)
-            rows.extend(caseload_row(item) for item in page.rows)
-            if not page.rows or len(rows) >= page.total:
-                return rows
+    def caseload_page(self, *, offset: int, limit: int) -> CaseloadPage:
+        query = caseload_q.CaseloadQuery(offset=offset, limit=limit)
+        page = caseload_q.caseload(self.cdb, query, today=self._today(), now=self._now())
+        return CaseloadPage(tuple(caseload_row(i) for i in page.rows), offset, page.total)
 
     def case_detail(self, crn: str, *, today: dt.date) -> CaseDetail | None:
         overview = case_overview(self.cdb, crn, today=today)

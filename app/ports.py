@@ -14,7 +14,7 @@ from app.changes import ChangeSet
 from app.rows import (
     Attention,
     CaseDetail,
-    CaseloadRow,
+    CaseloadPage,
     ContactFilter,
     ContactPage,
     DiaryRow,
@@ -26,7 +26,9 @@ from domain.mutations import MutationArgs
 class CaseCache(Protocol):
     """One thread's view of the encrypted cache."""
 
-    def caseload(self) -> list[CaseloadRow]: ...
+    def caseload_page(self, *, offset: int, limit: int) -> CaseloadPage:
+        """One page of the caseload in name order; `total` counts every case."""
+        ...
 
     def case_detail(self, crn: str, *, today: dt.date) -> CaseDetail | None: ...
 

@@ -44,6 +44,17 @@ class CaseloadRow:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseloadPage:
+    rows: tuple[CaseloadRow, ...]
+    offset: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.offset + len(self.rows) >= self.total or not self.rows
+
+
+@dataclass(frozen=True, slots=True)
 class ContactRow:
     id: str
     crn: str

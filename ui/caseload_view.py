@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rows import CaseloadRow
+from app.rows import CaseloadPage, CaseloadRow
 from ui.models import roles
 from ui.models.caseload import COMPLIANCE, NAME, RISK, CaseloadModel
 from ui.models.proxy import RowFilterProxy
@@ -51,6 +51,7 @@ class CaseloadView(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.model = CaseloadModel()
+        self._incoming: list[CaseloadRow] = []
         self.proxy = RowFilterProxy(self.model)
         self.filter = named(
             QLineEdit(), "Filter caseload", "Type any part of a name, CRN, tier, risk or sentence"
@@ -80,6 +81,21 @@ class CaseloadView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         self.setTabOrder(self.filter, self.table)
+
+    def show_page(self, page: CaseloadPage) -> None:
+        """A page from a (re)load: the first replaces, later ones are appended."""
+        if page.offset == 0:
+            self._incoming = list(page.rows)
+        else:
+            self._incoming.extend(page.rows)
+        if page.offset == 0 and not page.complete and not self.model.rows():
+            self.set_rows(self._incoming)  # first start: usable before the rest arrives
+        if page.complete:
+            self.set_rows(self._incoming)
+            self._incoming = []
+        else:
+            total = len(self.model.rows())
+            self.summary.setText(f"{total} cases shown, loading the rest of {page.total}…")
 
     def set_rows(self, rows: Sequence[CaseloadRow]) -> None:
         """Replace the rows, keeping the sort, the filter and the selected case."""

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import QApplication
 from app import settings as settings_store
 from app.changes import ATTENTION, OUTBOX, ChangeHub, ChangeSet
 from app.idle import IdleWatcher
-from app.rows import CaseDetail, CaseloadRow
+from app.rows import CaseDetail, CaseloadPage
 from app.session import ChangesWaiting, Session, SessionState
 from app.settings import Settings
 from app.tasks import TaskRunner
 from app.usecases.case import open_case, read_case
-from app.usecases.caseload import load_caseload
+from app.usecases.caseload import load_caseload_page
 from domain.errors import FieldcaseError
 from ui.case_view import CaseView
 from ui.main_window import ATTENTION as ATTENTION_PAGE
@@ -183,12 +183,16 @@ class Shell(QObject):
         self._stop_work()
 
     # -- requests -------------------------------------------------------------
-    def reload_caseload(self) -> None:
+    def reload_caseload(self, offset: int = 0) -> None:
+        """First page at once (a usable window), then the rest page by page."""
         if self.runner is not None:
-            self.runner.query(load_caseload, self._show_caseload, key="caseload")
+            use = partial(load_caseload_page, offset=offset)
+            self.runner.query(use, self._show_caseload, key="caseload")
 
-    def _show_caseload(self, rows: list[CaseloadRow]) -> None:
-        self.window.caseload.set_rows(rows)
+    def _show_caseload(self, page: CaseloadPage) -> None:
+        self.window.caseload.show_page(page)
+        if not page.complete:
+            self.reload_caseload(page.offset + len(page.rows))
 
     def open_case(self, crn: str) -> None:
         if self.runner is not None:

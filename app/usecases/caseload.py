@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from app.context import AppContext
-from app.rows import CaseloadRow, DiaryRow
+from app.rows import CaseloadPage, DiaryRow
+
+FIRST_PAGE = 200
+PAGE = 2_000
 
 
-def load_caseload(ctx: AppContext) -> list[CaseloadRow]:
-    """Every case on this laptop, name order; the view reveals them in batches."""
-    return ctx.cache().caseload()
+def load_caseload_page(ctx: AppContext, offset: int = 0) -> CaseloadPage:
+    """A small first page so the window is usable at once, then larger ones."""
+    limit = FIRST_PAGE if offset == 0 else PAGE
+    return ctx.cache().caseload_page(offset=offset, limit=limit)
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:

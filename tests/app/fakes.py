@@ -16,6 +16,7 @@ from app.context import AppContext, Officer
 from app.rows import (
     Attention,
     CaseDetail,
+    CaseloadPage,
     CaseloadRow,
     ConflictRow,
     ContactFilter,
@@ -137,8 +138,9 @@ class FakeCache:
     closed: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def caseload(self) -> list[CaseloadRow]:
-        return list(self.rows)
+    def caseload_page(self, *, offset: int, limit: int) -> CaseloadPage:
+        ordered = sorted(self.rows, key=lambda r: (r.name.split()[-1], r.name))
+        return CaseloadPage(tuple(ordered[offset : offset + limit]), offset, len(ordered))
 
     def _row(self, crn: str) -> CaseloadRow | None:
         return next((r for r in self.rows if r.crn == crn), None)

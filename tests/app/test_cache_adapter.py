@@ -36,7 +36,7 @@ def cache(tmp_path):
 
 
 def test_caseload_rows_carry_risk_words_and_colour(cache):
-    rows = {r.crn: r for r in cache.caseload()}
+    rows = {r.crn: r for r in cache.caseload_page(offset=0, limit=100).rows}
     assert set(rows) == {"X100001", "X100002"}
     amelia = rows["X100001"]
     assert amelia.name == "Amelia Hughes"
@@ -78,7 +78,7 @@ def test_a_local_change_is_marked_waiting_and_reported_as_a_change_set(cache):
     )
     assert changes.touches_case("X100002")
     assert changes.touches_kind("outbox")
-    rows = {r.crn: r for r in cache.caseload()}
+    rows = {r.crn: r for r in cache.caseload_page(offset=0, limit=100).rows}
     assert rows["X100002"].waiting_to_send
     page = cache.contact_page("X100002", ContactFilter(), offset=0, limit=50)
     assert any(r.waiting_to_send and "Phoned" in r.notes for r in page.rows)

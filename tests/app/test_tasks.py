@@ -25,7 +25,7 @@ def test_query_runs_off_the_gui_thread_and_answers_on_it(qtbot, runner):
 
     def use(ctx):
         seen["worker"] = threading.current_thread()
-        return len(ctx.cache().caseload())
+        return ctx.cache().caseload_page(offset=0, limit=1000).total
 
     def done(value):
         seen["value"] = value

@@ -48,3 +48,13 @@ def test_type_ahead_jumps_to_a_name(qtbot):
     qtbot.keyClicks(view.table, "Mia")
     assert view.table.currentIndex().data().startswith("Mia")
     assert view.table.currentIndex().data(roles.KEY)
+
+
+def test_a_large_caseload_is_usable_after_its_first_page(qtbot, harness):
+    from tests.app.fakes import FakeBackend, FakeCache
+
+    h = harness(FakeBackend(cached=True, synced=True, cache=FakeCache(rows=caseload_rows(2500))))
+    h.unlock()
+    qtbot.waitUntil(lambda: h.window.caseload.model.rowCount() > 0)
+    qtbot.waitUntil(lambda: h.window.caseload.summary.text() == "2500 cases")
+    assert len(h.window.caseload.model.rows()) == 2500
