@@ -128,11 +128,17 @@ def wine(tmp_path_factory: pytest.TempPathFactory) -> Wine:
     return rig
 
 
-@dataclass(frozen=True)
+@dataclass
 class Installation:
     wine: Wine
-    msi: Path
+    msi: Path  # the package installed now (an upgrade test replaces it)
     folder: Path  # the install folder, seen from Linux
+
+    def msiexec(self, action: str, msi: Path, *properties: str) -> int:
+        """msiexec's exit code, as Windows reports it (Wine on Linux keeps the low byte)."""
+        windows_path = "Z:" + str(msi).replace("/", "\\")
+        result = self.wine.run("msiexec", action, windows_path, "/qn", *properties)
+        return result.returncode
 
     def python(self, code: str) -> subprocess.CompletedProcess[str]:
         return self.wine.run(INSTALL_DIR + r"\python.exe", "-B", "-c", code)
@@ -141,10 +147,9 @@ class Installation:
 @pytest.fixture(scope="session")
 def installed(built_msi: BuiltMsi, wine: Wine) -> Iterator[Installation]:
     """The MSI installed silently with SERVERURL, as IT deploys it."""
-    windows_msi = "Z:" + str(built_msi.msi).replace("/", "\\")
-    result = wine.run("msiexec", "/i", windows_msi, "/qn", f"SERVERURL={SERVER_URL}/")
-    assert result.returncode == 0, result.stderr[-3000:]
-    folder = wine.host_path(INSTALL_DIR)
-    (folder / "lib" / "sitecustomize.py").write_text(WINE_SITECUSTOMIZE, encoding="utf-8")
-    yield Installation(wine=wine, msi=built_msi.msi, folder=folder)
-    (folder / "lib" / "sitecustomize.py").unlink(missing_ok=True)
+    installation = Installation(wine=wine, msi=built_msi.msi, folder=wine.host_path(INSTALL_DIR))
+    assert installation.msiexec("/i", built_msi.msi, f"SERVERURL={SERVER_URL}/") == 0
+    sitecustomize = installation.folder / "lib" / "sitecustomize.py"
+    sitecustomize.write_text(WINE_SITECUSTOMIZE, encoding="utf-8")
+    yield installation
+    sitecustomize.unlink(missing_ok=True)

@@ -7,12 +7,23 @@ Qt does not load under Wine 8, so the GUI is checked on a real Windows runner
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
+import renumber_msi
 
-from tests.packaging.conftest import INSTALL_DIR, ROOT, SERVER_URL, Installation
+from tests.packaging.conftest import (
+    INSTALL_DIR,
+    ROOT,
+    SERVER_URL,
+    WINE_SITECUSTOMIZE,
+    Installation,
+    msi_table,
+)
 
 pytestmark = pytest.mark.packaging
+NEXT_VERSION = "99.0.0"  # Wine 8 took 200.0.0 for older than 0.1.1: keep it small
 
 
 def test_silent_install_writes_the_server_address_for_the_app(installed: Installation) -> None:
@@ -63,6 +74,35 @@ def test_console_launcher_reports_the_version(installed: Installation) -> None:
     assert result.stdout.strip().startswith("Fieldcase ")
 
 
+def product_codes(installed: Installation) -> set[str]:
+    """The product codes Windows lists under Add/Remove Programs."""
+    listing = installed.wine.run(
+        "reg", "query", r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall"
+    ).stdout
+    return set(re.findall(r"\{[0-9A-F-]{36}\}", listing.upper()))
+
+
+def product_code(msi: Path) -> str:
+    return next(r["Value"] for r in msi_table(msi, "Property") if r["Property"] == "ProductCode")
+
+
+@pytest.mark.slow
+def test_next_release_replaces_this_one(installed: Installation, tmp_path: Path) -> None:
+    newer = renumber_msi.renumber(installed.msi, tmp_path / "next.msi", NEXT_VERSION)
+    older = installed.msi
+    (installed.folder / "lib" / "sitecustomize.py").unlink()  # not the package's file
+    assert installed.msiexec("/i", newer) == 0  # no SERVERURL: the address set before stays
+    installed.msi = newer
+    (installed.folder / "lib" / "sitecustomize.py").write_text(WINE_SITECUSTOMIZE, "utf-8")
+    codes = product_codes(installed)
+    assert product_code(newer) in codes
+    assert product_code(older) not in codes
+    assert installed.python("import app.main").returncode == 0
+    # Refused by the launch condition: ERROR_INSTALL_FAILURE (1603; Wine keeps the low byte).
+    assert installed.msiexec("/i", older) in (1603, 1603 & 0xFF)
+    assert product_codes(installed) == codes
+
+
 def test_uninstall_removes_every_installed_file(installed: Installation) -> None:
     # Last in this module: it takes the installation away from the tests above.
     (installed.folder / "lib" / "sitecustomize.py").unlink()
@@ -75,9 +115,7 @@ def test_uninstall_removes_every_installed_file(installed: Installation) -> None
     user_data = local_app_data / "Fieldcase" / "cache.db"
     user_data.parent.mkdir(exist_ok=True)
     user_data.write_bytes(b"encrypted cache")
-    windows_msi = "Z:" + str(installed.msi).replace("/", "\\")
-    result = installed.wine.run("msiexec", "/x", windows_msi, "/qn")
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert installed.msiexec("/x", installed.msi) == 0
     leftovers = (
         sorted(str(p) for p in installed.folder.rglob("*")) if installed.folder.exists() else []
     )
