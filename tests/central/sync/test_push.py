@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 from sqlalchemy import func, select
@@ -254,3 +255,26 @@ def test_push_request_for_another_client_is_direct_call_safe(world: World) -> No
         mutations=[],
     )
     assert push(world.engine, officer.principal, request).last_applied_seq == 0
+
+
+def test_the_same_batch_pushed_twice_at_once_applies_once(world: World) -> None:
+    """A retry racing the original request: the client row lock serialises them."""
+    officer = world.officer(world.seed.officers[0])
+    crn = world.plain_case(officer.principal.username)
+    batch = [officer.envelope("record_contact", contact_args(crn)) for _ in range(5)]
+    before = _count(world, crn)
+    start = threading.Barrier(2)
+    answers: list[list[str]] = []
+
+    def send() -> None:
+        start.wait()
+        answers.append([r.status for r in officer.send(*batch).results])
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert answers == [["applied"] * 5, ["applied"] * 5]
+    assert _count(world, crn) == before + 5

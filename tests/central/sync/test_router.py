@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from central.audit import case_audit
+from central.auth.devices import revoke_device
+from central.db import transaction, utcnow
 from central.tables import applied_mutations, cases, records
 from sync.protocol import PROTOCOL_VERSION, CaseSnapshot, PullResponse, PushResponse
 from tests.central.sync.conftest import Officer, World, contact_args
@@ -224,3 +226,14 @@ def test_stored_results_survive_across_requests(world: World, base_url: str) -> 
     assert first.json() == again.json()
     with world.engine.connect() as conn:
         assert len(list(conn.execute(select(applied_mutations.c.seq)))) == 1
+
+
+def test_a_revoked_laptop_is_told_to_wipe(world: World, base_url: str) -> None:
+    officer = world.officer(world.seed.officers[0])
+    laptop = Laptop(base_url, officer)
+    with transaction(world.engine) as conn:
+        revoke_device(conn, officer.principal.device_id, "admin", utcnow())
+
+    answer = laptop.pull()
+
+    assert _problem(answer, 403)["action"]["kind"] == "wipe"
