@@ -13,7 +13,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from buildlib import PACKAGING, ROOT, BuildError, python_tool, run
+from buildlib import PACKAGING, ROOT, BuildError, python_tool, run, sha256_file
 
 LOCK = PACKAGING / "windows-requirements.txt"
 LOCK_COMMAND = "python packaging/build.py lock"
@@ -54,10 +54,36 @@ def locked() -> dict[str, str]:
     return {normalise(name): version for name, version in pins}
 
 
+def locked_hashes() -> dict[str, set[str]]:
+    """{normalised name: the sha256 values the lock allows for it}."""
+    hashes: dict[str, set[str]] = {}
+    for block in re.split(r"\n(?=[A-Za-z0-9])", LOCK.read_text("utf-8")):
+        pin = re.match(r"([A-Za-z0-9][\w.-]*)==", block)
+        if pin:
+            hashes[normalise(pin.group(1))] = set(re.findall(r"sha256:([0-9a-f]{64})", block))
+    return hashes
+
+
+def cached(folder: Path) -> list[Path] | None:
+    """The locked wheels when the cache already holds every one, each matching its hash."""
+    try:
+        wheels = select(folder, locked())
+    except BuildError:
+        return None
+    allowed = locked_hashes()
+    for wheel in wheels:
+        if sha256_file(wheel) not in allowed[normalise(wheel.name.split("-")[0])]:
+            return None
+    return wheels
+
+
 def download(cache: Path) -> list[Path]:
-    """Every locked wheel for win_amd64/CPython 3.13, hash-checked by pip, cached."""
+    """Every locked wheel for win_amd64/CPython 3.13, hash-checked, from the cache if there."""
     folder = cache / "wheels-win_amd64-cp313"
     folder.mkdir(parents=True, exist_ok=True)
+    ready = cached(folder)
+    if ready is not None:
+        return ready  # no network needed: rebuilds work offline
     run(
         *python_tool("pip"),
         "download",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -60,3 +61,17 @@ def test_built_tree_has_the_windows_only_dependency(built_msi: BuiltMsi) -> None
     assert (lib / "win32ctypes" / "pywin32" / "win32cred.py").exists()
     assert not list(lib.rglob("*.so"))
     assert not list(lib.glob("*.data"))
+
+
+def test_cache_is_used_only_when_every_hash_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wheel = tmp_path / "six-1.17.0-py2.py3-none-any.whl"
+    wheel.write_bytes(b"wheel bytes")
+    lock = tmp_path / "lock.txt"
+    digest = hashlib.sha256(b"wheel bytes").hexdigest()
+    lock.write_text(f"six==1.17.0 \\\n    --hash=sha256:{digest}\n", encoding="utf-8")
+    monkeypatch.setattr(windows_wheels, "LOCK", lock)
+    assert windows_wheels.cached(tmp_path) == [wheel]
+    wheel.write_bytes(b"tampered")
+    assert windows_wheels.cached(tmp_path) is None  # pip downloads it again, hash-checked
