@@ -156,3 +156,39 @@ def test_concurrent_detail_edits_merge_field_by_field(
             assert final[field] == value
     for field in set(central) - set(mine):
         assert final[field] == middle[field]
+
+
+ADDRESS = st.fixed_dictionaries(
+    {},
+    optional={
+        "town": st.sampled_from(["Leeds", "York", ""]),
+        "postcode": st.sampled_from(["LS1 4AP", "YO1 7HH", "ZZ1 1ZZ"]),
+        "notes": st.sampled_from(["Ring twice.", "Dog in garden.", ""]),
+        "no_fixed_abode": st.booleans(),
+    },
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(central=ADDRESS, mine=ADDRESS)
+def test_concurrent_address_edits_merge_field_by_field(
+    central: dict[str, Any], mine: dict[str, Any]
+) -> None:
+    case = make_case()
+    store, key = case.store, ("address", case.address.id)
+    base = store.records[key].version
+    ids = {"address_id": str(case.address.id), "crn": CRN, "base_version": base}
+    before = dict(store.records[key].data)
+    store.apply("update_address", {**ids, **central})
+    middle = dict(store.records[key].data)
+    effects = store.apply("update_address", {**ids, **mine})
+    final = store.records[key].data
+    conflicts = {c.field: c for c in effects.conflicts}
+    for field, value in mine.items():
+        if middle[field] != before[field] and middle[field] != value:
+            assert conflicts[field].central == middle[field]
+            assert final[field] == middle[field]
+        else:
+            assert field not in conflicts
+            assert final[field] == value
+    assert set(conflicts) <= set(mine)
