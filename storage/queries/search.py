@@ -12,18 +12,26 @@ from typing import Any
 from storage.db import CacheDb
 from storage.queries import common
 from storage.queries.rows import SearchResult
-from storage.search import match_expression
+from storage.search import match_expression, terms
 
+# No ORDER BY rank: scoring every match of "X00" or "sm" over 10,000 people costs
+# more than the budget; candidates are taken in index order and ordered in Python.
 _PEOPLE = """
-SELECT p.crn, p.first_name, p.surname, p.date_of_birth FROM person_fts f
-JOIN person p ON p.seq = f.rowid
-WHERE person_fts MATCH ? ORDER BY f.rank LIMIT ?"""
+SELECT p.crn, p.first_name, p.surname, p.date_of_birth, p.search_text FROM person p
+WHERE p.seq IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ? LIMIT ?)"""
 
 # The newest matching contacts; bounded so a common word costs the same as a rare one.
 _CONTACTS = """
 SELECT c.crn, c.date, c.type_code, p.first_name, p.surname, p.date_of_birth
 FROM (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ? ORDER BY rowid DESC LIMIT ?) m
 JOIN contact c ON c.seq = m.rowid LEFT JOIN person p ON p.crn = c.crn"""
+
+
+def _closeness(row: dict[str, Any], words: list[str]) -> tuple[int, str, str]:
+    """Whole-word matches before prefix-only ones, then by name."""
+    tokens = set(terms(row["search_text"]))
+    partial = sum(1 for w in words if w not in tokens)
+    return partial, (row["surname"] or "").casefold(), (row["first_name"] or "").casefold()
 
 
 def _name(row: dict[str, Any]) -> str:
@@ -36,7 +44,10 @@ def search(cdb: CacheDb, text: str, *, limit: int = 20) -> list[SearchResult]:
     if expression is None or limit <= 0:
         return []
     found: dict[str, SearchResult] = {}
-    for row in cdb.query(_PEOPLE, (expression, limit)):
+    words = terms(text)
+    people = cdb.query(_PEOPLE, (expression, limit * 5))
+    people.sort(key=lambda row: _closeness(row, words))
+    for row in people:
         found.setdefault(
             row["crn"],
             SearchResult(
