@@ -9,10 +9,13 @@ which the server answers idempotently (per-client seq; cursor saved per page).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from uuid import UUID
 
 from sync.api import SyncApi
 from sync.checks import check_pull, check_push, check_snapshot
@@ -30,6 +33,7 @@ from sync.protocol import (
     CaseRequest,
     MutationEnvelope,
     PullRequest,
+    PullResponse,
     PushRequest,
     ServerAction,
 )
@@ -149,34 +153,51 @@ class SyncEngine:
                 self._tally.rejected += 1
 
     def pull(self) -> dict[str, str]:
-        """Fetch pages until the server has no more; returns the checksums it sent."""
+        """Fetch pages until the server has no more; returns the checksums it sent.
+
+        The next page is requested while the current one is written to the cache:
+        its request (cursor, held cases) follows from the current answer alone, so
+        it is the same request as after the write, and pages are still committed
+        strictly in order, each with its cursor.
+        """
         checksums: dict[str, str] = {}
-        pages = 0
-        while True:
-            self.progress.check()
-            state = self.store.pull_state()
-            request = PullRequest(
-                protocol_version=PROTOCOL_VERSION,
-                client_id=state.client_id,
-                cursor=state.cursor,
-                held_cases=state.held_cases,
-                limit=self.pull_limit,
-            )
-            response = self.api.pull(request)
-            if response.action is not None:
-                raise ActionRequired(response.action)
-            check_pull(response)
-            self.store.apply_pull_page(response)
-            pages += 1
-            self._tally.pulled += len(response.changes) + sum(
-                len(s.records) for s in response.snapshots
-            )
-            self._tally.snapshots += len(response.snapshots)
-            self._tally.evicted += len(response.evicted)
-            checksums.update(response.checksums)
-            self.progress.update("pull", pages, None)
-            if not response.has_more:
-                return checksums
+        state = self.store.pull_state()
+        request = self._pull_request(state.client_id, state.cursor, state.held_cases)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
+            answer = pool.submit(self.api.pull, request)
+            for page in itertools.count(1):
+                response = answer.result()
+                if response.action is not None:
+                    raise ActionRequired(response.action)
+                check_pull(response)
+                if response.has_more:
+                    self.progress.check()
+                    held = _held_after(request.held_cases, response)
+                    request = self._pull_request(request.client_id, response.cursor, held)
+                    answer = pool.submit(self.api.pull, request)
+                self.store.apply_pull_page(response)
+                self._count_page(response)
+                checksums.update(response.checksums)
+                self.progress.update("pull", page, None)
+                if not response.has_more:
+                    break
+        return checksums
+
+    def _pull_request(self, client_id: UUID, cursor: str | None, held: list[str]) -> PullRequest:
+        return PullRequest(
+            protocol_version=PROTOCOL_VERSION,
+            client_id=client_id,
+            cursor=cursor,
+            held_cases=held,
+            limit=self.pull_limit,
+        )
+
+    def _count_page(self, response: PullResponse) -> None:
+        self._tally.pulled += len(response.changes) + sum(
+            len(s.records) for s in response.snapshots
+        )
+        self._tally.snapshots += len(response.snapshots)
+        self._tally.evicted += len(response.evicted)
 
     def verify(self, checksums: dict[str, str]) -> None:
         """Re-fetch, one by one, cases whose local checksum differs from the server's."""
@@ -234,3 +255,8 @@ class SyncEngine:
             rejections=counts.rejections,
             duration_s=duration,
         )
+
+
+def _held_after(held: list[str], response: PullResponse) -> list[str]:
+    """The cases held once `response` is applied: snapshots in, evictions out."""
+    return sorted((set(held) | {s.crn for s in response.snapshots}) - set(response.evicted))

@@ -57,6 +57,8 @@ class HttpClient:
     def __init__(self, base_url: str, settings: HttpSettings | None = None) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self.settings = settings or HttpSettings()
+        self.bytes_sent = 0
+        self.bytes_received = 0  # as on the wire (compressed), for diagnostics and bench
         self.session = requests.Session()
         self.session.verify = self.settings.ca_bundle or True
         self.session.headers.update(
@@ -133,6 +135,8 @@ class HttpClient:
             )
             with response:
                 body = read_capped(response, self.settings.max_body_bytes)
+                self.bytes_received += int(response.raw.tell() or len(body))
+            self.bytes_sent += len(data) if isinstance(data, bytes) else 0
         except requests.exceptions.SSLError as exc:
             raise ServerRefusedError(
                 "The server's security certificate was not trusted, so nothing was sent. "

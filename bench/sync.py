@@ -1,0 +1,259 @@
+"""`python -m bench sync`: the client sync engine end to end, real cache, real server.
+
+- initial_sync_100_cases_vs_bulk_load: the first sync of a 100-case caseload from a
+  local server (HTTP, parsing, encrypted cache, search index), as a ratio to loading
+  the same rows straight into plain SQLite from a JSON-lines file in the same run;
+- push_mutations_per_s: draining 5,000 queued mutations (the push phase only);
+- pull_1000_changes_s: pulling 1,000 changes made centrally by another laptop;
+- bytes_per_record_on_wire: answer bytes received per record in the first sync.
+
+Argon2 uses cheap parameters here: unlocking is measured by `bench storage`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("FIELDCASE_CENTRAL_ARGON2_PROFILE", "CHEAPEST")
+
+import keyring
+
+from domain.semantics import Actor
+from storage.crypto import FAST_TEST_PARAMS
+from storage.schema import RECORD_KINDS
+from storage.write import apply_local_mutation
+from sync.cache import EncryptedCache
+from sync.client import SyncClient, SyncSettings
+from sync.engine import SyncEngine
+from sync.http import HttpClient
+from sync.progress import Progress
+from tests.support.memory_keyring import MemoryKeyring
+
+Figure = dict[str, Any]
+PASSWORD = "Bench-Synthetic-2026"  # noqa: S105 - synthetic demo officers only
+
+
+@dataclass
+class _Live:
+    url: str
+    seed: Any
+
+
+def server_app() -> Any:
+    """uvicorn factory for the server process (settings from FIELDCASE_CENTRAL_* variables)."""
+    from central.api import create_app
+    from central.config import Settings
+
+    return create_app(Settings())
+
+
+@contextlib.contextmanager
+def _central(folder: Path, cases: int) -> Iterator[_Live]:
+    """The real service in its own process, as a laptop would see it (no shared GIL)."""
+    from central.seed import seed_database
+    from tests.support.postgres import free_port
+
+    url = f"sqlite:///{folder}/central.db"
+    seeded = seed_database(url, officers=2, cases_per_officer=cases, seed=5, password=PASSWORD)
+    port = free_port()
+    env = {
+        **os.environ,
+        "FIELDCASE_CENTRAL_DATABASE_URL": url,
+        "FIELDCASE_CENTRAL_JWT_SECRET": "bench-" + "x" * 40,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "bench.sync:server_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen(command, env=env, cwd=root)  # noqa: S603 - our own server
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(base, server)
+        yield _Live(base, seeded)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
+    probe = HttpClient(base)
+    for _ in range(600):
+        if server.poll() is not None:
+            raise RuntimeError("the central service did not start")
+        if probe.probe(timeout=1.0):
+            return
+        threading.Event().wait(0.05)  # polling a starting process; nothing to wait on
+    raise RuntimeError("the central service did not answer /healthz")
+
+
+def _laptop(live: Any, folder: Path, name: str) -> tuple[SyncClient, EncryptedCache]:
+    officer = live.seed.officers[0]
+    cache = EncryptedCache.open(folder / name, officer, PASSWORD, kdf=FAST_TEST_PARAMS)
+    client = SyncClient(cache, live.url, officer, SyncSettings())
+    client.sign_in(PASSWORD, "bench laptop")
+    return client, cache
+
+
+def _dump_rows(cache: EncryptedCache, path: Path) -> int:
+    """Every record the cache holds, as JSON lines: the bulk-load baseline's input."""
+    count = 0
+    with path.open("w") as out:
+        for kind in RECORD_KINDS:
+            for row in cache.db().query(f"SELECT id, crn, version, data FROM {kind}"):  # noqa: S608
+                row["kind"] = kind
+                out.write(json.dumps(row) + "\n")
+                count += 1
+    return count
+
+
+def _bulk_load(path: Path, target: Path) -> float:
+    """Rows from a file straight into SQLite, one transaction, durable: seconds."""
+    started = time.perf_counter()
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(
+        "CREATE TABLE record (kind TEXT, id TEXT PRIMARY KEY, crn TEXT, version INT, data TEXT)"
+    )
+    conn.execute("BEGIN")
+    with path.open() as rows:
+        conn.executemany(
+            "INSERT INTO record VALUES (?, ?, ?, ?, ?)",
+            (
+                (r["kind"], r["id"], r["crn"], r["version"], r["data"])
+                for r in map(json.loads, rows)
+            ),
+        )
+    conn.execute("COMMIT")
+    conn.close()
+    return time.perf_counter() - started
+
+
+def initial_sync(live: Any, folder: Path) -> Iterable[Figure]:
+    client, cache = _laptop(live, folder, "first")
+    started = time.perf_counter()
+    summary = client.sync()
+    seconds = time.perf_counter() - started
+    records = _dump_rows(cache, folder / "rows.jsonl")
+    baseline = _bulk_load(folder / "rows.jsonl", folder / "bulk.db")
+    yield {
+        "name": "initial_sync_100_cases_vs_bulk_load",
+        "value": round(seconds, 3),
+        "unit": "s",
+        "baseline": round(baseline, 3),
+        "ratio": round(seconds / baseline, 2),
+        "cases": summary.cases,
+        "records": records,
+        "target_ratio": 2,
+    }
+    yield {
+        "name": "bytes_per_record_on_wire",
+        "value": round(client.http.bytes_received / max(records, 1), 1),
+        "unit": "bytes/record",
+        "records": records,
+    }
+    client.close()
+    cache.close()
+
+
+def push_rate(live: Any, folder: Path, count: int) -> Figure:
+    client, cache = _laptop(live, folder, "pusher")
+    client.sync()
+    officer = live.seed.officers[0]
+    crns = cache.pull_state().held_cases
+    actor = Actor(username=officer, staff_code=live.seed.staff_codes[officer], team_code=None)
+    now, today = dt.datetime.now(dt.UTC), dt.date.today()
+    for n in range(count):
+        args = {
+            "contact_id": str(uuid.uuid4()),
+            "crn": crns[n % len(crns)],
+            "type_code": "CTOB",
+            "date": today.isoformat(),
+        }
+        apply_local_mutation(cache.db(), "record_contact", args, actor=actor, today=today, now=now)
+    progress = Progress()
+    engine = SyncEngine(cache, client.api(progress), progress)
+    started = time.perf_counter()
+    engine.push()
+    seconds = time.perf_counter() - started
+    assert cache.pending_count() == 0
+    client.close()
+    cache.close()
+    return {
+        "name": "push_mutations_per_s",
+        "value": round(count / seconds, 1),
+        "unit": "mutations/s",
+        "mutations": count,
+        "target": 2000,
+    }
+
+
+def pull_time(live: Any, folder: Path, changes: int) -> Figure:
+    reader, reader_cache = _laptop(live, folder, "reader")
+    reader.sync()
+    writer, writer_cache = _laptop(live, folder, "writer")
+    writer.sync()
+    crns = writer_cache.pull_state().held_cases
+    officer = live.seed.officers[0]
+    actor = Actor(username=officer, staff_code=live.seed.staff_codes[officer], team_code=None)
+    now, today = dt.datetime.now(dt.UTC), dt.date.today()
+    for n in range(changes):
+        args = {
+            "contact_id": str(uuid.uuid4()),
+            "crn": crns[n % len(crns)],
+            "type_code": "CTOB",
+            "date": today.isoformat(),
+        }
+        apply_local_mutation(
+            writer_cache.db(), "record_contact", args, actor=actor, today=today, now=now
+        )
+    writer.sync()
+    progress = Progress()
+    engine = SyncEngine(reader_cache, reader.api(progress), progress)
+    started = time.perf_counter()
+    engine.pull()
+    seconds = time.perf_counter() - started
+    for client, cache in ((reader, reader_cache), (writer, writer_cache)):
+        client.close()
+        cache.close()
+    return {
+        "name": f"pull_{changes}_changes_s",
+        "value": round(seconds, 3),
+        "unit": "s",
+        "changes": changes,
+    }
+
+
+def run(args: argparse.Namespace) -> Iterable[Figure]:
+    quick = bool(getattr(args, "quick", False))
+    keyring.set_keyring(MemoryKeyring())
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        folder = Path(tmp)
+        with _central(folder, 10 if quick else 100) as live:
+            yield from initial_sync(live, folder)
+            yield push_rate(live, folder, 500 if quick else 5000)
+            yield pull_time(live, folder, 1000)
