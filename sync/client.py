@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sync.api import Me, RetryPolicy, SyncApi
 from sync.auth import Authenticator
 from sync.engine import SyncEngine, SyncSummary
+from sync.errors import ActionRequired, DeviceWiped
 from sync.http import HttpClient, HttpSettings
 from sync.ports import CachePort
 from sync.progress import Progress
@@ -39,7 +40,15 @@ class SyncClient:
         self.auth = Authenticator(self.http, username, store.client_id())
 
     def sign_in(self, password: str, device_name: str) -> None:
-        self.auth.sign_in(password, device_name)
+        """Sign in; a revoked laptop is wiped here too (its next contact, whatever it is)."""
+        try:
+            self.auth.sign_in(password, device_name)
+        except ActionRequired as required:
+            if required.action.kind != "wipe":
+                raise
+            self.store.wipe()
+            self.auth.forget()
+            raise DeviceWiped(required.action.message) from None
 
     def api(self, progress: Progress) -> SyncApi:
         return SyncApi(self.http, self.auth, progress, self.settings.retry)

@@ -224,3 +224,11 @@ def test_cancel_stops_between_steps(client, store: MemoryStore):
     with pytest.raises(SyncCancelled):
         client.sync(progress)
     assert store.cases == {}
+
+
+def test_revoked_device_signing_in_again_is_wiped(client, store: MemoryStore, central):
+    client.sync()
+    central.revoked.add(str(store.client_id()))
+    with pytest.raises(DeviceWiped):
+        client.sign_in("correct horse battery", "laptop")
+    assert store.wiped
