@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select, update
 
 from central.audit import AdminActor, record_audit
 from central.auth.passwords import hash_password
+from central.auth.throttle import clear_failures
 from central.tables import allocations, cases, records, refresh_tokens, staff, users
 from central.versions import reserve_versions
 
@@ -47,7 +48,6 @@ def add_user(
             password_hash=hash_password(password),
             active=True,
             is_admin=is_admin,
-            failed_logins=0,
             password_changed_at=now,
             created_at=now,
         )
@@ -62,12 +62,11 @@ def reset_password(conn: Connection, username: str, password: str, *, now: datet
         .values(
             password_hash=hash_password(password),
             password_changed_at=now,
-            failed_logins=0,
-            locked_until=None,
         )
     ).rowcount
     if not done:
         raise AdminError(f"no user {username}")
+    clear_failures(conn, username)
     conn.execute(refresh_tokens.delete().where(refresh_tokens.c.username == username))
 
 

@@ -7,10 +7,11 @@ package resource, so an installed service migrates the same as a checkout.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from central.db import make_engine
 
@@ -24,12 +25,31 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema of `engine`'s database up to `revision`."""
+    """Bring the schema of `engine`'s database up to `revision`, in one transaction.
+
+    On SQLite, foreign keys are off while migrating: Alembic's batch mode rebuilds
+    a table by copy-and-rename, which must not cascade or fail on the rows that
+    reference it. The keys are checked before the transaction commits.
+    """
     config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # outside any transaction, where this pragma takes effect
+            _driver(conn).execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("migration left rows with broken foreign keys")
+        finally:
+            if sqlite:
+                _driver(conn).execute("PRAGMA foreign_keys=ON")
     log.info("database migrated to %s", revision)
+
+
+def _driver(conn: Connection) -> Any:
+    return conn.connection.driver_connection
 
 
 def migrate(url: str) -> None:

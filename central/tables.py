@@ -98,10 +98,18 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("is_admin", Boolean, nullable=False, default=False),
-    Column("failed_logins", Integer, nullable=False, default=0),
-    Column("locked_until", DateTime(timezone=True), nullable=True),
     Column("password_changed_at", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Failed sign-ins per username as typed, whether or not such a user exists, so that
+# throttling cannot tell an attacker which usernames are real (migration 0002).
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    Column("username", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
 )
 
 devices = Table(

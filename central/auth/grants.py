@@ -58,17 +58,16 @@ def _issue(
 def _check_password(
     conn: Connection, state: AppState, username: str, password: str, now: datetime
 ) -> ApiError | None:
+    wait = throttle.retry_after(conn, username, now)
+    if wait is not None:
+        return throttle.too_many_attempts(wait)
     row = conn.execute(
-        select(users.c.password_hash, users.c.active, users.c.locked_until).where(
-            users.c.username == username
-        )
+        select(users.c.password_hash, users.c.active).where(users.c.username == username)
     ).first()
     if row is None:
         passwords.burn_time()
+        throttle.record_failure(conn, username, state.settings, now)
         return oauth_error("invalid_grant", "Wrong username or password.")
-    wait = throttle.retry_after(row.locked_until, now)
-    if wait is not None:
-        return throttle.too_many_attempts(wait)
     if not passwords.verify_password(row.password_hash, password):
         throttle.record_failure(conn, username, state.settings, now)
         return oauth_error("invalid_grant", "Wrong username or password.")

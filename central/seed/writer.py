@@ -65,7 +65,6 @@ def write_organisation(
                 "password_hash": password_hash,
                 "active": True,
                 "is_admin": False,
-                "failed_logins": 0,
                 "password_changed_at": now,
                 "created_at": now,
             }
