@@ -15,7 +15,6 @@ import renumber_msi
 
 from tests.packaging.conftest import (
     INSTALL_DIR,
-    ROOT,
     SERVER_URL,
     WINE_SITECUSTOMIZE,
     Installation,
@@ -57,11 +56,6 @@ def test_installed_python_runs_the_client_stack(installed: Installation) -> None
     assert not any("site-packages" in entry for entry in facts["path"])
 
 
-@pytest.mark.xfail(
-    not (ROOT / "app" / "sync_cli.py").exists(),
-    reason="app/sync_cli.py (fieldcase-sync) is not written yet",
-    strict=False,
-)
 def test_fieldcase_sync_help_runs(installed: Installation) -> None:
     result = installed.wine.run("cmd", "/c", INSTALL_DIR + r"\fieldcase-sync.cmd", "--help")
     assert result.returncode == 0, result.stderr[-3000:]
