@@ -32,6 +32,8 @@ from sync.protocol import PROTOCOL_VERSION
 log = logging.getLogger(__name__)
 PROTOCOL_HEADER = "X-Fieldcase-Protocol"
 SYNC_ROUTER = "central.sync.router"
+# A full push batch (500 mutations with 12,000-character notes) is about 7 MiB.
+MAX_BODY_BYTES = 16 * 2**20
 
 health_router = APIRouter(tags=["operations"])
 
@@ -53,9 +55,24 @@ def healthz(state: Annotated[AppState, Depends(app_state)]) -> Health:
     return Health(status="ok", protocol_version=PROTOCOL_VERSION)
 
 
+def _too_large(request: Request) -> Response | None:
+    """Refuse a declared body above `MAX_BODY_BYTES` before reading it."""
+    declared = request.headers.get("content-length", "0")
+    if declared.isdigit() and int(declared) <= MAX_BODY_BYTES:
+        return None
+    if not declared.isdigit():
+        return ApiError(400, "bad_request", "Content-Length must be a number.").response()
+    message = f"Request body over {MAX_BODY_BYTES // 2**20} MiB; send smaller batches."
+    return ApiError(413, "payload_too_large", message).response()
+
+
 async def _observe(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
+    refused = _too_large(request)
+    if refused is not None:
+        refused.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
+        return refused
     response = await metrics.measure(request, call_next)
     response.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
     log.info(

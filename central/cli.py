@@ -14,7 +14,9 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from central.config import DEFAULT_DATABASE_URL, env
+from central.config import DEFAULT_DATABASE_URL, ENV_PREFIX, env
+
+_ENV = ENV_PREFIX
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -48,6 +50,14 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--workers", type=int, default=1, help="worker processes (%(default)s)")
     p.add_argument("--jwt-secret-file", help="file holding the token signing secret")
     p.add_argument("--log-level", default="INFO", help="logging level (%(default)s)")
+    for flag, text in (
+        ("--idle-lock-minutes", "minutes idle before the client locks"),
+        ("--max-offline-days", "days a client may work offline before it must sign in online"),
+        ("--access-token-minutes", "access token lifetime"),
+        ("--refresh-token-days", "refresh token lifetime"),
+    ):
+        name = flag.removeprefix("--").replace("-", "_")
+        p.add_argument(flag, type=int, help=f"{text} (default: ${_ENV}{name.upper()} or built in)")
     p.set_defaults(handler=serve)
 
 

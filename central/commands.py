@@ -12,6 +12,7 @@ import tempfile
 from central import admin
 from central.audit import case_audit
 from central.auth.devices import list_devices, revoke_device
+from central.config import ENV_PREFIX
 from central.db import make_engine, transaction, utcnow
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,16 @@ def serve(args: argparse.Namespace) -> int:
     os.environ["FIELDCASE_CENTRAL_LOG_LEVEL"] = args.log_level
     if args.jwt_secret_file:
         os.environ["FIELDCASE_CENTRAL_JWT_SECRET_FILE"] = args.jwt_secret_file
+    # Workers are separate processes: they read their settings from the environment.
+    for name in (
+        "idle_lock_minutes",
+        "max_offline_days",
+        "access_token_minutes",
+        "refresh_token_days",
+    ):
+        value = getattr(args, name)
+        if value is not None:
+            os.environ[ENV_PREFIX + name.upper()] = str(value)
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="fieldcase-metrics-")
     run_migrations(args.database_url)

@@ -168,3 +168,10 @@ def test_a_good_sign_in_resets_the_failure_count(server: LiveServer) -> None:
     for _ in range(server.settings.max_failed_logins - 1):
         assert server.sign_in(username, password="nope").status_code == 400
     assert server.sign_in(username).status_code == 200
+
+
+def test_unknown_usernames_are_throttled_alike(server: LiveServer) -> None:
+    """A 429 must not reveal which usernames exist."""
+    for _ in range(server.settings.max_failed_logins):
+        assert server.sign_in("no-such-officer", password="guess").status_code == 400
+    assert server.sign_in("no-such-officer", password="guess").status_code == 429
