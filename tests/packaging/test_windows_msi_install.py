@@ -100,14 +100,15 @@ def test_next_release_replaces_this_one(installed: Installation, tmp_path: Path)
 def test_uninstall_removes_every_installed_file(installed: Installation) -> None:
     # Last in this module: it takes the installation away from the tests above.
     (installed.folder / "lib" / "sitecustomize.py").unlink()
-    # The officer's encrypted cache and logs live in %LOCALAPPDATA%\Fieldcase: never removed.
+    # The officer's cache and logs live under %LOCALAPPDATA%\Fieldcase (platformdirs, app/):
+    # uninstall never touches them.
     (local_app_data,) = [
         p
         for p in (installed.wine.prefix / "drive_c" / "users").glob("*/AppData/Local")
         if p.parts[-3] != "Public"
     ]
-    user_data = local_app_data / "Fieldcase" / "cache.db"
-    user_data.parent.mkdir(exist_ok=True)
+    user_data = local_app_data / "Fieldcase" / "Fieldcase" / "profile" / "cache.db"
+    user_data.parent.mkdir(parents=True, exist_ok=True)
     user_data.write_bytes(b"encrypted cache")
     assert installed.msiexec("/x", installed.msi) == 0
     leftovers = (
