@@ -12,7 +12,7 @@ import logging
 from collections.abc import Collection
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central.db import transaction
@@ -47,14 +47,22 @@ def last_applied(conn: Connection, client_id: str) -> int | None:
     return None if value is None else int(value)
 
 
-def lock_client(conn: Connection, client_id: str) -> int:
-    """Lock the client's row for this transaction (two pushes of one laptop serialise)."""
-    query = (
-        select(sync_clients.c.last_applied_seq)
-        .where(sync_clients.c.client_id == client_id)
-        .with_for_update()
+def lock_client(conn: Connection, client_id: str, mutation_id: UUID) -> tuple[int, bool]:
+    """Lock the client's row for this transaction (two pushes of one laptop serialise).
+
+    Returns its last applied seq, and whether `mutation_id` was already used by any
+    stored mutation (asked in the same round trip).
+    """
+    taken = exists(
+        select(applied_mutations.c.seq).where(applied_mutations.c.mutation_id == str(mutation_id))
     )
-    return int(conn.execute(query).scalar_one())
+    query = (
+        select(sync_clients.c.last_applied_seq, taken.label("taken"))
+        .where(sync_clients.c.client_id == client_id)
+        .with_for_update(of=sync_clients)
+    )
+    row = conn.execute(query).one()
+    return int(row.last_applied_seq), bool(row.taken)
 
 
 def stored_results(
@@ -67,13 +75,6 @@ def stored_results(
         applied_mutations.c.client_id == client_id, applied_mutations.c.seq.in_(sorted(seqs))
     )
     return {int(seq): MutationResult.model_validate(result) for seq, result in conn.execute(query)}
-
-
-def mutation_id_taken(conn: Connection, mutation_id: UUID) -> bool:
-    query = select(applied_mutations.c.seq).where(
-        applied_mutations.c.mutation_id == str(mutation_id)
-    )
-    return conn.execute(query).first() is not None
 
 
 def store_result(

@@ -54,12 +54,17 @@ def write_records(
 ) -> list[int]:
     """Write the upserts of one mutation, each with its own new version; return them.
 
+    Refuses (RuleViolation) before writing anything, so a refusal needs no rollback.
+
     Per-field versions move only for the fields that changed, which is what the
     field-level merge compares an officer's base version against.
     """
     if not upserts:
         return []
     existing = _existing(conn, [str(u.id) for u in upserts])
+    if any(str(u.id) in existing and existing[str(u.id)].crn != u.crn for u in upserts):
+        # A record id is never reused across cases; refuse before writing anything.
+        raise RuleViolation("This change refers to a record of another case.")
     first = reserve_versions(conn, len(upserts))
     versions = []
     for offset, upsert in enumerate(upserts):
@@ -99,9 +104,6 @@ def _write_one(
             )
         )
         return
-    if row.crn != upsert.crn:
-        # A record id is never reused across cases; refuse rather than move a record.
-        raise RuleViolation("This change refers to a record of another case.")
     merged = {**dict(row.field_versions or {}), **changed}
     conn.execute(
         update(records)

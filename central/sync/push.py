@@ -99,14 +99,14 @@ def apply_one(
 ) -> MutationResult:
     """One mutation in its own transaction: effects + stored result + last_applied_seq."""
     with transaction(engine) as conn:
-        current = clients.lock_client(conn, client_id)
+        current, id_taken = clients.lock_client(conn, client_id, env.id)
         if env.seq <= current:  # applied meanwhile by a concurrent push of this laptop
             stored = clients.stored_results(conn, client_id, [env.seq]).get(env.seq)
             return stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
         if env.seq > current + 1:
             raise Stop
         clock = Clock(utcnow())
-        if clients.mutation_id_taken(conn, env.id):
+        if id_taken:
             result = MutationResult(
                 seq=env.seq,
                 status="rejected",
@@ -123,21 +123,20 @@ def apply_one(
 def _run(
     conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock
 ) -> MutationResult:
-    """Compute, then lock the feed and write, inside a savepoint (a refusal leaves nothing).
+    """Compute, then lock the feed and write; a refusal comes before any write.
 
     The rules run before the feed lock is taken, so concurrent pushes only queue for
     the short write; under the lock the records read are checked unchanged, and the
     mutation is decided again in the rare case they were not.
     """
     try:
-        with conn.begin_nested():
-            effects, reads = compute(conn, principal, env, clock)
-            if effects.upserts:
-                lock_feed(conn)
-                if not reads.unchanged():  # someone wrote what we read: decide again
-                    log.info("seq=%d recomputed under the feed lock", env.seq)
-                    effects, _ = compute(conn, principal, env, clock)
-            write_effects(conn, principal, env, effects, clock.now)
+        effects, reads = compute(conn, principal, env, clock)
+        if effects.upserts:
+            lock_feed(conn)
+            if not reads.unchanged():  # someone wrote what we read: decide again
+                log.info("seq=%d recomputed under the feed lock", env.seq)
+                effects, _ = compute(conn, principal, env, clock)
+        write_effects(conn, principal, env, effects, clock.now)
     except UnsupportedMutationVersion as exc:
         if exc.too_old:
             raise

@@ -10,10 +10,12 @@ from __future__ import annotations
 import threading
 import uuid
 
+import pytest
 from sqlalchemy import Connection, text
 
 from central.db import is_sqlite, transaction, utcnow
 from central.sync.feed import lock_feed, write_records
+from domain.errors import RuleViolation
 from domain.semantics import Upsert
 from tests.central.sync.conftest import World
 
@@ -104,3 +106,17 @@ def test_changed_fields_get_the_new_version(world: World) -> None:
     assert stored.version == version
     assert stored.field_versions["mobile"] == version
     assert all(v < version for k, v in stored.field_versions.items() if k != "mobile")
+
+
+def test_a_record_id_of_another_case_is_refused_before_any_write(world: World) -> None:
+    mine = world.plain_case(world.seed.officers[0])
+    theirs = world.plain_case(world.seed.officers[1])
+    fresh = _new_contact(world, mine)
+    stolen = world.records_of(theirs, "contact")[0]
+    moved = Upsert("contact", uuid.UUID(stolen.id), mine, dict(stolen.data), frozenset({"notes"}))
+
+    with transaction(world.engine) as conn, pytest.raises(RuleViolation):
+        write_records(conn, [fresh, moved], actor="writer", now=utcnow())
+
+    assert str(fresh.id) not in {r.id for r in world.records_of(mine, "contact")}
+    assert world.records_of(theirs, "contact")[0].version == stolen.version
