@@ -119,6 +119,9 @@ def _insert_records(
         )
         for n, (record_id, kind, crn, data) in enumerate(pending)
     ]
+    if dialect.name == "postgresql":
+        _copy_records(conn, columns, rows)
+        return
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {records.name} ({', '.join(columns)}) "  # noqa: S608 - fixed identifiers
@@ -127,6 +130,18 @@ def _insert_records(
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def _copy_records(conn: Connection, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL's COPY: several times faster than any INSERT for bulk loads."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        sql = f"COPY {records.name} ({', '.join(columns)}) FROM STDIN"
+        with cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
     finally:
         cursor.close()
 
