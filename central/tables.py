@@ -6,7 +6,7 @@ registration): the mutation semantics in `domain.semantics` read and write them
 in the same shape on the server and in the client's cache, and the change feed
 is simply "records whose `version` is above the cursor". `version` is a value of
 the global change sequence (`feed_counter`), taken inside the writing
-transaction under a lock (see `central/feed.py`), so on PostgreSQL commit order
+transaction under a lock (see `central/sync/feed.py`), so on PostgreSQL commit order
 equals sequence order and a reader never skips a late commit.
 
 Queryable facts the server needs for scope, search and administration live in
