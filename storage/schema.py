@@ -68,7 +68,7 @@ SEARCHED: Final = ("person", "contact")
 def record_table_sql(kind: str) -> list[str]:
     """CREATE statements for one kind: table, generated columns, indexes, FTS."""
     generated = "".join(
-        f",\n  {col} {typ} GENERATED ALWAYS AS (json_extract(data, '{path}')) VIRTUAL"
+        f",\n  {col} {typ} GENERATED ALWAYS AS (json_extract(data, '{path}')) STORED"
         for col, path, typ in GENERATED[kind]
     )
     statements = [
