@@ -176,3 +176,29 @@ def test_lost_answers_do_not_apply_twice(live):
     contacts = [str(r.id) for r in records_of(laptop.store, crn, "contact")]
     assert all(contacts.count(str(i)) == 1 for i in ids)
     assert laptop.store.pending_count() == 0
+
+
+def test_interrupted_first_sync_resumes_with_at_most_one_page_again(live):
+    from sync.client import SyncSettings
+    from tests.chaos.test_sync_chaos import Crash, CrashingProgress
+    from tests.sync.conftest import FAST
+    from tests.sync.memory_store import MemoryStore
+
+    officer = live.seed.officers[0]
+    laptop = live.laptop(officer, MemoryStore())
+    laptop.settings = SyncSettings(http=FAST.http, retry=FAST.retry, pull_limit=30)
+    received: list[str] = []
+    real_apply = laptop.store.apply_pull_page
+
+    def apply(response):
+        received.extend(s.crn for s in response.snapshots)
+        real_apply(response)
+
+    laptop.store.apply_pull_page = apply
+    with pytest.raises(Crash):
+        laptop.sync(CrashingProgress(2))  # dies after the second committed page
+    assert 0 < len(received) < len(live.visible_caseload(officer))
+    laptop.sync()
+    assert set(laptop.store.cases) == live.visible_caseload(officer)
+    twice = len(received) - len(set(received))
+    assert twice == 0  # the cursor was saved with each page: nothing came twice
