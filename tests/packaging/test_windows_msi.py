@@ -82,9 +82,9 @@ def test_start_menu_shortcut_starts_the_gui_without_a_console(built_msi: BuiltMs
     assert shortcut["Name"] == "Fieldcase"
     assert shortcut["Target"] == "[INSTALLDIR]pythonw.exe"
     assert shortcut["Arguments"] == "-B -m app"
-    assert shortcut["Icon_"] == "FieldcaseIcon"
+    assert shortcut["Icon_"] == "FieldcaseIcon.ico"
     (icon,) = msi_table(built_msi.msi, "Icon")
-    assert icon["Name"] == "FieldcaseIcon"
+    assert icon["Name"] == "FieldcaseIcon.ico"
 
 
 def test_add_remove_programs_and_per_machine(built_msi: BuiltMsi) -> None:
@@ -92,7 +92,7 @@ def test_add_remove_programs_and_per_machine(built_msi: BuiltMsi) -> None:
     assert properties["ProductVersion"] == windows_msi.msi_version(project_version())
     assert properties["UpgradeCode"] == UPGRADE_CODE
     assert properties["Manufacturer"] == "Fieldcase developers"
-    assert properties["ARPPRODUCTICON"] == "FieldcaseIcon"
+    assert properties["ARPPRODUCTICON"] == "FieldcaseIcon.ico"
     assert properties["ALLUSERS"] == "1"
     assert "SERVERURL" in properties["SecureCustomProperties"].split(";")
 
