@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import settings as settings_store
 from app.cache_adapter import StorageCache
@@ -25,10 +25,12 @@ from storage import state
 from storage.crypto import KdfParams
 from storage.keys import KeyStore
 from storage.profile import CACHE_FILE
-from sync.cache import EncryptedCache
-from sync.client import SyncClient
 from sync.errors import SyncCancelled
 from sync.progress import Progress, ProgressReport
+
+if TYPE_CHECKING:
+    from sync.cache import EncryptedCache
+    from sync.client import SyncClient
 
 log = logging.getLogger(__name__)
 
@@ -59,19 +61,39 @@ class LiveBackend:
     def remembered_user(self) -> str:
         return self.settings.username
 
-    def _open(self, server_url: str, username: str, password: str) -> SyncClient:
+    def _open(self, username: str, password: str) -> EncryptedCache:
+        from sync.cache import EncryptedCache
+
         with self._lock:
             if self.cache is None:
                 self.cache = EncryptedCache.open(
                     self.folder, self._name(username), password, kdf=self.kdf
                 )
+            return self.cache
+
+    def ensure_client(self) -> SyncClient:
+        """The sync client, made on first need (HTTP stack imported after the caseload shows)."""
+        from sync.client import SyncClient
+
+        with self._lock:
+            assert self.cache is not None, "open the cache first"
             if self.client is None:
-                self.client = SyncClient(self.cache, server_url, username)
+                self.client = SyncClient(
+                    self.cache, self.settings.server_url, self.settings.username
+                )
             return self.client
 
     def sign_in(self, server_url: str, username: str, password: str) -> tuple[Officer, Policy]:
         """Online: unlock or create the cache, get tokens, read the officer and policy."""
-        client = self._open(server_url, username, password)
+        self._open(username, password)
+        self.settings = self.settings.model_copy(
+            update={"server_url": server_url, "username": username}
+        )
+        with self._lock:
+            if self.client is not None and self.client.http.base_url != server_url + "/":
+                self.client.close()
+                self.client = None
+        client = self.ensure_client()
         client.sign_in(password, DEVICE_NAME)
         me = client.me()
         officer = _officer(username, me.officer)
@@ -92,7 +114,7 @@ class LiveBackend:
 
     def unlock(self, username: str, password: str) -> tuple[Officer, Policy]:
         """Offline: the password unwraps the cache key; no network needed."""
-        self._open(self.settings.server_url, username, password)
+        self._open(username, password)
         s = self.settings
         officer = Officer(username, s.officer_name, s.staff_code, s.team_code)
         return officer, Policy(s.idle_lock_minutes, s.max_offline_days)
@@ -107,7 +129,7 @@ class LiveBackend:
     def first_sync(
         self, on_progress: Callable[[int, int], None], cancelled: threading.Event
     ) -> None:
-        assert self.client is not None
+        client = self.ensure_client()
 
         def listen(report: ProgressReport) -> None:
             if cancelled.is_set():
@@ -116,7 +138,7 @@ class LiveBackend:
 
         progress = Progress(listen)
         try:
-            summary = self.client.sync(progress)
+            summary = client.sync(progress)
         except SyncCancelled:
             log.info("first sync cancelled; resumes with the next sync")
             return

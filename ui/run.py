@@ -25,8 +25,7 @@ def make_sync(launch: Launch) -> Any:
     """The factory the shell calls once the session is ready: a bridge over the live client."""
 
     def factory(session: Session, hub: ChangeHub) -> SyncBridge:
-        client = launch.backend.client
-        assert client is not None
+        client = launch.backend.ensure_client()
         bridge = SyncBridge(client, last_success=launch.backend.last_successful_sync())
 
         def on_finished(summary: Any) -> None:

@@ -1,0 +1,293 @@
+"""The `ui` area: cold start with a 10,000-case cache, opening a case with 1,000 contacts,
+and the longest event-loop stall while a first sync runs (`python -m bench ui --json`).
+
+The cache is generated once (synthetic cases, real SQLCipher, real Argon2 key
+wrapping) under the user cache folder and reused; its wrapped key sits in a
+file-backed credential store that exists for this benchmark only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from keyring.backend import KeyringBackend
+
+PASSWORD = "bench-password"  # noqa: S105 - a throwaway benchmark profile
+USER = "bench.officer"
+KEYRING_ENV = "FIELDCASE_BENCH_KEYRING"
+BIG_CASE = "Z999000"
+
+
+class BenchFileKeyring(KeyringBackend):
+    """A JSON file credential store for the benchmark's own throwaway profile only."""
+
+    priority = 1
+
+    def _path(self) -> Path:
+        return Path(os.environ[KEYRING_ENV])
+
+    def _load(self) -> dict[str, str]:
+        path = self._path()
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._load().get(f"{service}/{username}")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        data = self._load()
+        data[f"{service}/{username}"] = password
+        self._path().write_text(json.dumps(data))
+
+    def delete_password(self, service: str, username: str) -> None:
+        data = self._load()
+        data.pop(f"{service}/{username}", None)
+        self._path().write_text(json.dumps(data))
+
+
+def _folder(cases: int) -> Path:
+    return Path(platformdirs.user_cache_dir("Fieldcase", "Fieldcase")) / f"bench-ui-{cases}"
+
+
+def _use_file_keyring(folder: Path) -> None:
+    import keyring
+
+    os.environ[KEYRING_ENV] = str(folder / "keyring.json")
+    keyring.set_keyring(BenchFileKeyring())
+
+
+def build_cache(cases: int, contacts: int) -> Path:
+    """A profile with `cases` cases and one case with `contacts` contacts (made once)."""
+    folder = _folder(cases)
+    done = folder / "done.json"
+    _use_file_keyring(folder)
+    if done.exists():
+        return folder
+    import shutil
+
+    from storage.profile import Profile
+    from storage.pulled import apply_pull_page
+    from tests.storage.builders import make_case
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    _use_file_keyring(folder)
+    profile_dir = folder / "profile"
+    profile = Profile(profile_dir, f"{USER}@{profile_dir.resolve()}")
+    cdb = profile.open_writer(profile.keys.create(PASSWORD))
+    for start in range(0, cases, 500):
+        batch = [
+            make_case(f"B{i:06d}", surname=f"Surname{i % 977}", first=f"First{i % 31}").snapshot()
+            for i in range(start, min(cases, start + 500))
+        ]
+        apply_pull_page(cdb, snapshots=batch, cursor=f"c{start}", last_applied_seq=0)
+    big = make_case(BIG_CASE, surname="Busy", first="Brenda", contacts=contacts)
+    apply_pull_page(cdb, snapshots=[big.snapshot()], cursor="big", last_applied_seq=0)
+    cdb.close()
+    profile.close()
+    (profile_dir / "settings.json").write_text(
+        json.dumps({"version": 2, "server_url": "http://127.0.0.1:9", "username": USER})
+    )
+    done.write_text(json.dumps({"cases": cases, "contacts": contacts}))
+    return folder
+
+
+_COLD_START = """
+import sys, time
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from app import settings as settings_store
+from app.backend import LiveBackend
+from app.session import Session, SessionState
+from ui.main_window import MainWindow
+from ui.shell import Shell
+app = QApplication(sys.argv[:1])
+folder = Path(sys.argv[1])
+backend = LiveBackend(folder, settings_store.load(folder))
+session = Session(backend)
+window = MainWindow()
+shell = Shell(session, window, profile=folder)
+shell.start()
+session.unlock(sys.argv[2])
+while window.caseload.model.rowCount() == 0:
+    app.processEvents()
+    if session.state is SessionState.LOCKED and window.unlock.banner.isVisible():
+        sys.exit("unlock failed")
+app.processEvents()
+print("ready", flush=True)
+ready = time.time()
+shell.shutdown(); backend.close()
+print(ready, flush=True)
+"""
+
+_BARE_QT = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv[:1]); w = QLabel("x"); w.show(); app.processEvents()
+print(time.time(), flush=True)
+"""
+
+
+def _timed_process(script: str, *args: str) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env["PYTHON_KEYRING_BACKEND"] = "bench.ui.BenchFileKeyring"
+    started = time.time()
+    out = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, check=True
+    )
+    return float(out.stdout.strip().splitlines()[-1]) - started
+
+
+def cold_start(folder: Path, runs: int) -> tuple[float, float]:
+    ours = [_timed_process(_COLD_START, str(folder / "profile"), PASSWORD) for _ in range(runs)]
+    bare = [_timed_process(_BARE_QT) for _ in range(runs)]
+    return statistics.median(ours), statistics.median(bare)
+
+
+def open_case_ms(folder: Path, runs: int) -> tuple[float, float]:
+    """Median ms to read, audit and build the case view of the 1,000-contact case."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.backend import LiveBackend
+    from app.changes import ChangeHub
+    from app.context import Officer
+    from app.settings import Settings
+    from app.tasks import TaskRunner
+    from app.usecases.case import open_case
+    from ui.case_view import CaseView
+
+    app = QApplication.instance() or QApplication([])
+    profile = folder / "profile"
+    backend = LiveBackend(profile, Settings(username=USER, server_url="http://127.0.0.1:9"))
+    backend.unlock(USER, PASSWORD)
+    ctx = backend.open_context(Officer(USER, staff_code="N07A001", team_code="N07T01"))
+    runner = TaskRunner(ctx, ChangeHub())
+    timings, raw = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        detail = open_case(ctx, BIG_CASE)
+        view = CaseView(runner, detail)
+        view.show()
+        app.processEvents()
+        timings.append((time.perf_counter() - started) * 1000)
+        view.close()
+        view.deleteLater()
+        started = time.perf_counter()
+        ctx.cache().cdb.query("SELECT data FROM contact WHERE crn = ?", (BIG_CASE,))
+        raw.append((time.perf_counter() - started) * 1000)
+    runner.shutdown()
+    backend.close()
+    return statistics.median(timings), statistics.median(raw)
+
+
+def _port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def max_stall_during_sync(cases: int) -> float:  # noqa: PLR0915 - one scripted scene
+    """Longest gap between 1 ms timer ticks while a first sync of `cases` cases runs."""
+    import requests
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.backend import LiveBackend
+    from app.session import Session, SessionState
+    from app.settings import Settings
+    from central.seed import seed_database
+    from storage.crypto import FAST_TEST_PARAMS
+    from ui.main_window import MainWindow
+    from ui.shell import Shell
+
+    app = QApplication.instance() or QApplication([])
+    work = Path(tempfile.mkdtemp(prefix="fieldcase-bench-sync-"))
+    _use_file_keyring(work)
+    url_db = f"sqlite:///{work / 'central.db'}"
+    officers = seed_database(url_db, officers=1, cases_per_officer=cases, seed=3, password=PASSWORD)
+    (work / "secret").write_text("1" * 64)
+    port = _port()
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "central.cli", "serve", "--database-url", url_db, "--port",
+         str(port), "--jwt-secret-file", str(work / "secret"), "--log-level", "WARNING"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    clock = QElapsedTimer()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/healthz", timeout=0.5).ok:
+                    break
+            except requests.RequestException:
+                app.processEvents()
+        backend = LiveBackend(work / "profile", Settings(), kdf=FAST_TEST_PARAMS)
+        session = Session(backend)
+        window = MainWindow()
+        shell = Shell(session, window)
+        shell.start()
+        gaps = [0]
+        clock.start()
+        last = [clock.elapsed()]
+
+        def tick() -> None:
+            now = clock.elapsed()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(1)
+        timer.timeout.connect(tick)
+        timer.start()
+        session.sign_in(url, officers.officers[0], PASSWORD)
+        while not (
+            session.state is SessionState.READY and window.caseload.model.rowCount() >= cases
+        ):
+            app.processEvents()
+        timer.stop()
+        shell.shutdown()
+        backend.close()
+        return float(max(gaps))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def run(args: Any) -> Iterable[dict[str, Any]]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    quick = bool(getattr(args, "quick", False))
+    cases, contacts = (1_000, 200) if quick else (10_000, 1_000)
+    folder = build_cache(cases, contacts)
+    ours, bare = cold_start(folder, 1 if quick else 3)
+    yield {
+        "name": f"cold_start_s_{cases // 1000}k_cases",
+        "value": ours,
+        "unit": "s",
+        "baseline": bare,
+        "ratio": ours / bare,
+        "target": 1.5,
+    }
+    opened, raw = open_case_ms(folder, 3 if quick else 10)
+    yield {
+        "name": "open_case_ms",
+        "value": opened,
+        "unit": "ms",
+        "baseline": raw,
+        "ratio": opened / raw if raw else 0.0,
+        "target": 50,
+        "contacts": contacts,
+    }
+    stall = max_stall_during_sync(20 if quick else 150)
+    yield {"name": "ui_max_stall_ms_during_sync", "value": stall, "unit": "ms", "target": 50}
