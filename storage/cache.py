@@ -39,8 +39,7 @@ class LocalCache:
     def pull_state(self) -> tuple[uuid.UUID, str | None, list[str]]:
         """(client id, cursor, held CRNs) for the next pull request."""
         current = state.read(self.cdb)
-        held = [r["crn"] for r in self.cdb.query("SELECT crn FROM held_case ORDER BY crn")]
-        return current.client_id, current.cursor, held
+        return current.client_id, current.cursor, pulled.held_cases(self.cdb)
 
     def apply_pull_page(
         self,

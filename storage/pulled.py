@@ -76,6 +76,11 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
+def held_cases(cdb: CacheDb) -> list[str]:
+    """The CRNs on this laptop, for the next pull request."""
+    return [r["crn"] for r in cdb.query("SELECT crn FROM held_case ORDER BY crn")]
+
+
 def _replace(cdb: CacheDb, snapshot: Snapshot) -> None:
     records.delete_case(cdb, snapshot.crn)
     for record in snapshot.records:
