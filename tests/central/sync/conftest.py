@@ -7,13 +7,15 @@ device is registered; HTTP tests (test_router.py) go through a real uvicorn serv
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, create_engine, select, text, update
 
 from central.auth.deps import Principal
 from central.auth.devices import register_device
@@ -152,16 +154,71 @@ class Officer:
         return pages
 
 
-@pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    seeded = seed_database(
-        database_url,
+@dataclass
+class Template:
+    """A seeded database to copy per test: seeding once per backend keeps tests fast."""
+
+    location: str  # SQLite file path, or PostgreSQL database name
+    seed: SeedResult
+
+
+def _seed(url: str) -> SeedResult:
+    return seed_database(
+        url,
         officers=3,
         cases_per_officer=4,
         seed=20261122,
         password=PASSWORD,
         today=dt.date(2026, 11, 20),
     )
+
+
+@pytest.fixture(scope="session")
+def templates() -> dict[str, Template]:
+    return {}
+
+
+def _sqlite_copy(url: str, templates: dict[str, Template], folder: Path) -> SeedResult:
+    if "sqlite" not in templates:
+        path = folder / "template.db"
+        templates["sqlite"] = Template(str(path), _seed(f"sqlite:///{path}"))
+    template = templates["sqlite"]
+    shutil.copyfile(template.location, url.removeprefix("sqlite:///"))
+    return template.seed
+
+
+def _postgres_copy(url: str, admin_url: str, templates: dict[str, Template]) -> SeedResult:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        if "postgres" not in templates:
+            name = f"sync_template_{uuid.uuid4().hex[:8]}"
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            seeded = _seed(admin_url.rsplit("/", 1)[0] + f"/{name}")
+            templates["postgres"] = Template(name, seeded)
+        template = templates["postgres"]
+        target = url.rsplit("/", 1)[1]
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{target}"'))
+            conn.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{template.location}"'))
+    finally:
+        admin.dispose()
+    return template.seed
+
+
+@pytest.fixture
+def world(
+    database_url: str,
+    templates: dict[str, Template],
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[World]:
+    """A fresh copy of the seeded database for each test, on SQLite and PostgreSQL."""
+    if database_url.startswith("sqlite"):
+        seeded = _sqlite_copy(database_url, templates, tmp_path_factory.getbasetemp())
+    else:
+        admin_url: str = request.getfixturevalue("postgres_admin_url")
+        seeded = _postgres_copy(database_url, admin_url, templates)
     engine = make_engine(database_url)
     try:
         yield World(database_url, engine, seeded)
