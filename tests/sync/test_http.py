@@ -242,3 +242,15 @@ def test_generated_answers_never_crash_or_corrupt(push, pull):
         assert store.results[1].seq == 1
     if store.pages_applied == 0:  # no pull answer validated: the cache is untouched
         assert json.dumps(sorted(store.cases)) == before
+
+
+def test_gzip_bomb_is_refused(central: Central):
+    import gzip
+
+    bomb = gzip.compress(b"[" + b" " * 5_000_000 + b"]")
+    central.hook = lambda p, b: (200, bomb, {"Content-Encoding": "gzip"})
+    with serve(central) as url:
+        http = HttpClient(url, HttpSettings(max_body_bytes=100_000))
+        with pytest.raises(BadAnswerError, match="too large"):
+            http.post_form("/anything", {})
+    assert len(bomb) < 100_000  # small on the wire, huge once unpacked
