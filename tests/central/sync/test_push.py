@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 import uuid
 
+import pytest
 from sqlalchemy import func, select
 
 from central.audit import case_audit
 from central.sync.push import push
 from central.tables import applied_mutations, pins, records
+from domain.mutations import SUPPORTED
 from sync.protocol import PROTOCOL_VERSION, PushRequest
 from tests.central.sync.conftest import World, contact_args
 
@@ -159,6 +161,8 @@ def test_concurrent_edit_of_one_field_is_a_conflict(world: World) -> None:
     assert person.data["mobile"] == conflict.central  # nothing resolved silently
     assert person.data["phone"] == "01134960000"  # the untouched field applied
     assert person.field_versions["phone"] == person.version
+    replay = visitor.send(visitor.envelope("noop", {}, seq=2))  # seq 2 was the conflict
+    assert replay.results == [second]  # the stored result keeps the conflict details
 
 
 def test_pins_change_scope_and_everything_is_audited(world: World) -> None:
@@ -278,3 +282,21 @@ def test_the_same_batch_pushed_twice_at_once_applies_once(world: World) -> None:
 
     assert answers == [["applied"] * 5, ["applied"] * 5]
     assert _count(world, crn) == before + 5
+
+
+def test_a_mutation_version_no_longer_spoken_asks_for_an_upgrade(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = world.officer(world.seed.officers[0])
+    crn = world.plain_case(officer.principal.username)
+    first = officer.envelope("case_viewed", {"crn": crn, "viewed_at": "2026-11-20T09:00:00Z"})
+    old = officer.envelope("record_contact", contact_args(crn))
+    monkeypatch.setitem(SUPPORTED, "record_contact", (2,))  # this server moved on to v2
+    before = _count(world, crn)
+
+    response = officer.send(first, old)
+
+    assert response.action is not None
+    assert response.action.kind == "upgrade_required"
+    assert (response.last_applied_seq, [r.seq for r in response.results]) == (1, [1])
+    assert _count(world, crn) == before  # kept in the laptop's outbox, not rejected

@@ -152,7 +152,17 @@ def test_protocol_client_and_cursor_are_checked(world: World, base_url: str) -> 
     bad_cursor = laptop.pull(cursor="not-a-cursor")
     anonymous = httpx.post(base_url + "/v1/sync/pull", json={})
 
+    old_push = laptop.post(
+        "/v1/sync/push", {"protocol_version": 0, "client_id": laptop.client_id, "mutations": []}
+    )
+    newer = laptop.post(
+        "/v1/sync/case",
+        {"protocol_version": PROTOCOL_VERSION + 1, "client_id": laptop.client_id, "crn": "X1"},
+    )
+
     assert _problem(old, 400)["action"]["kind"] == "upgrade_required"
+    assert _problem(old_push, 400)["action"]["kind"] == "upgrade_required"
+    assert _problem(newer, 400)["code"] == "unsupported_protocol"
     assert _problem(someone_else, 403)["code"] == "wrong_client"
     assert _problem(bad_cursor, 400)["action"]["kind"] == "reset"
     assert "crn" in _problem(laptop.case("X\x00' OR 1=1"), 422)["message"]
