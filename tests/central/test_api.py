@@ -95,3 +95,26 @@ def test_oversized_bodies_are_refused_before_reading(sqlite_server: LiveServer) 
         )
     assert answer.status_code == 413
     assert answer.json()["code"] == "payload_too_large"
+
+
+@pytest.mark.postgres
+@pytest.mark.allow_warnings  # the failed health check is logged as an error
+def test_healthz_is_503_when_the_database_is_gone(
+    postgres_url: str, postgres_admin_url: str
+) -> None:
+    import sqlalchemy
+
+    from central.migrate import migrate
+    from tests.central.conftest import run_server
+
+    migrate(postgres_url)
+    with run_server(make_settings(postgres_url)) as live:
+        engine = sqlalchemy.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            name = postgres_url.rsplit("/", 1)[1]
+            conn.execute(sqlalchemy.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        engine.dispose()
+        with live.client() as http:
+            answer = http.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json()["code"] == "database_unavailable"

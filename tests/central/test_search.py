@@ -129,3 +129,13 @@ def test_like_wildcards_in_names_are_literal(server: LiveServer) -> None:
     assert _crns(server.get("/v1/search", token, q="a%")) == _crns(
         server.get("/v1/search", token, q="a")
     )
+
+
+def test_results_are_limited_and_say_so(server: LiveServer) -> None:
+    assert server.seed is not None
+    token = server.token(server.seed.officers[0])
+    everyone = _crns(server.get("/v1/search", token, q="a"))
+    answer = server.get("/v1/search", token, q="a", limit=1)
+    body = answer.json()
+    assert len(body["results"]) <= 1
+    assert body["truncated"] is (len(everyone) > 1)

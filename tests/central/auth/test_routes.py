@@ -10,7 +10,8 @@ import pytest
 from central.auth.devices import revoke_device
 from central.config import CLIENT_ID
 from central.db import make_engine, transaction, utcnow
-from tests.central.conftest import PASSWORD, LiveServer
+from central.seed import SeedResult
+from tests.central.conftest import PASSWORD, LiveServer, make_settings, run_server
 
 
 def _refresh(server: LiveServer, token: str, device_id: str) -> httpx.Response:
@@ -175,3 +176,15 @@ def test_unknown_usernames_are_throttled_alike(server: LiveServer) -> None:
     for _ in range(server.settings.max_failed_logins):
         assert server.sign_in("no-such-officer", password="guess").status_code == 400
     assert server.sign_in("no-such-officer", password="guess").status_code == 429
+
+
+def test_an_expired_refresh_token_means_sign_in_again(
+    sqlite_seeded: tuple[str, SeedResult],
+) -> None:
+    url, seed = sqlite_seeded
+    with run_server(make_settings(url, refresh_token_days=0), seed) as live:
+        device = str(uuid.uuid4())
+        refresh = live.sign_in(seed.officers[0], device_id=device).json()["refresh_token"]
+        answer = _refresh(live, refresh, device)
+    assert answer.status_code == 400
+    assert "expired" in answer.json()["message"]
