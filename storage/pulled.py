@@ -83,16 +83,13 @@ def held_cases(cdb: CacheDb) -> list[str]:
 
 def _replace(cdb: CacheDb, snapshot: Snapshot) -> None:
     records.delete_case(cdb, snapshot.crn)
+    by_kind: dict[str, list[tuple[uuid.UUID, str, int, dict[str, Any]]]] = {}
     for record in snapshot.records:
         if not record.deleted and record.data is not None:
-            records.put(
-                cdb,
-                record.kind,
-                record.id,
-                crn=record.crn,
-                version=record.version,
-                data=record.data,
-            )
+            item = (record.id, record.crn, record.version, record.data)
+            by_kind.setdefault(record.kind, []).append(item)
+    for kind, items in by_kind.items():
+        records.put_many(cdb, kind, items)
     cdb.execute(
         "INSERT INTO held_case (crn, received_at) VALUES (?, ?)"
         " ON CONFLICT (crn) DO UPDATE SET received_at = excluded.received_at",

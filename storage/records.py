@@ -68,21 +68,36 @@ def put(
     pending: bool = False,
 ) -> None:
     """Insert or replace one record (the caller holds the transaction)."""
-    table = _check_kind(kind)
-    cdb.execute(
-        f"INSERT INTO {table} (id, crn, version, pending, data, search_text)"  # noqa: S608
+    cdb.execute(_upsert_sql(kind), _values(kind, record_id, crn, version, data, pending))
+
+
+def put_many(
+    cdb: CacheDb, kind: str, items: Iterable[tuple[UUID | str, str, int, Mapping[str, Any]]]
+) -> None:
+    """Insert or replace many server records of one kind: (id, crn, version, data)."""
+    rows = (_values(kind, i, crn, version, data, False) for i, crn, version, data in items)
+    cdb.conn.executemany(_upsert_sql(kind), rows)
+
+
+def _upsert_sql(kind: str) -> str:
+    return (
+        f"INSERT INTO {_check_kind(kind)} (id, crn, version, pending, data, search_text)"  # noqa: S608
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET crn = excluded.crn,"
         " version = excluded.version, pending = excluded.pending, data = excluded.data,"
-        " search_text = excluded.search_text",
-        (
-            str(record_id),
-            crn,
-            version,
-            int(pending),
-            json.dumps(data, separators=(",", ":")),
-            search_text(kind, data),
-        ),
+        " search_text = excluded.search_text"
     )
+
+
+def _values(  # noqa: PLR0917 - one row's columns, in column order
+    kind: str,
+    record_id: UUID | str,
+    crn: str,
+    version: int,
+    data: Mapping[str, Any],
+    pending: bool,
+) -> tuple[Any, ...]:
+    encoded = json.dumps(data, separators=(",", ":"))
+    return (str(record_id), crn, version, int(pending), encoded, search_text(kind, data))
 
 
 def delete(cdb: CacheDb, kind: str, record_id: UUID | str) -> None:
