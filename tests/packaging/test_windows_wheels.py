@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import windows_wheels
 from buildlib import BuildError, project_metadata
+from packaging.requirements import Requirement
 
 from tests.packaging.conftest import BuiltMsi
 
@@ -28,6 +29,19 @@ def test_lock_pins_every_runtime_dependency_for_windows() -> None:
     missing = [d for d in dependencies if requirement_name(d) not in pins]
     assert missing == [], "run: python packaging/build.py lock"
     assert "pywin32-ctypes" in pins  # Windows-only: keyring's Credential Manager backend
+
+
+def test_locked_versions_satisfy_pyproject() -> None:
+    """A dependency change in pyproject.toml needs `python packaging/build.py lock`."""
+    pins = windows_wheels.locked()
+    dependencies = project_metadata()["dependencies"]
+    assert isinstance(dependencies, list)
+    for dependency in dependencies:
+        requirement = Requirement(dependency)
+        pinned = pins[windows_wheels.normalise(requirement.name)]
+        assert requirement.specifier.contains(pinned, prereleases=True), (
+            f"{requirement.name}=={pinned} breaks {dependency!r}: run packaging/build.py lock"
+        )
 
 
 def test_lock_holds_no_server_packages() -> None:
