@@ -7,7 +7,7 @@ import datetime as dt
 from app.context import AppContext
 from app.rows import CaseloadPage, DiaryRow
 
-FIRST_PAGE = 200
+FIRST_PAGE = 60
 PAGE = 2_000
 
 
