@@ -101,6 +101,18 @@ def _limited_access(org: Organisation, result: SeedResult, rng: random.Random) -
             result.restrictions[crn] = [owner.username]
 
 
+def _plan(org: Organisation, assignments: list[Assignment], rng: random.Random) -> SeedResult:
+    """Who gets which case, and which cases are Limited Access: known before generating."""
+    result = SeedResult(
+        officers=[o.username for o in org.officers],
+        staff_codes={o.username: o.staff_code for o in org.officers},
+    )
+    for item in assignments:
+        result.caseloads.setdefault(org.officers[item.officer].username, []).append(item.crn)
+    _limited_access(org, result, rng)
+    return result
+
+
 def seed_database(
     url: str,
     *,
@@ -119,13 +131,7 @@ def seed_database(
     fake.seed_instance(seed)
     org = build_organisation(officers, rng, fake)
     assignments = _assign(org, cases_per_officer, rng)
-    result = SeedResult(
-        officers=[o.username for o in org.officers],
-        staff_codes={o.username: o.staff_code for o in org.officers},
-    )
-    for item in assignments:
-        result.caseloads.setdefault(org.officers[item.officer].username, []).append(item.crn)
-    _limited_access(org, result, rng)
+    result = _plan(org, assignments, rng)
     specs = [
         ChunkSpec(seed, n, today, tuple(assignments[start : start + CHUNK]))
         for n, start in enumerate(range(0, len(assignments), CHUNK))

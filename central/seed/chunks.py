@@ -19,7 +19,7 @@ from typing import Any
 
 from faker import Faker
 
-from central.seed.cases import build_case
+from central.seed.cases import SeededCase, build_case
 from central.seed.context import CaseContext
 from central.seed.organisation import Organisation
 
@@ -78,29 +78,24 @@ def build_chunk(spec: ChunkSpec, org: Organisation | None = None) -> ChunkRows:
             fake,
         )
         previous = org.officers[item.previous] if item.previous is not None else None
-        case = build_case(ctx, previous)
-        rows.cases.append(case.case_row())
-        rows.allocations.extend(
-            {
-                "crn": item.crn,
-                "staff_code": a.staff_code,
-                "team_code": a.team_code,
-                "start_date": a.start_date,
-                "end_date": a.end_date,
-                "reason": a.reason,
-            }
-            for a in case.allocations
-        )
-        rows.records.extend(
-            (
-                str(getattr(entity, "id")),  # noqa: B009 - every record kind has an id
-                kind,
-                item.crn,
-                entity.model_dump_json(),
-            )
-            for kind, entity in case.records
-        )
+        _add(rows, build_case(ctx, previous))
     return rows
+
+
+def _add(rows: ChunkRows, case: SeededCase) -> None:
+    crn = case.person.crn
+    rows.cases.append(case.case_row())
+    rows.allocations.extend(
+        {
+            "crn": crn,
+            **a.model_dump(include={"staff_code", "team_code", "start_date", "end_date", "reason"}),
+        }
+        for a in case.allocations
+    )
+    rows.records.extend(
+        (str(getattr(entity, "id")), kind, crn, entity.model_dump_json())  # noqa: B009
+        for kind, entity in case.records
+    )
 
 
 def generate(org: Organisation, specs: list[ChunkSpec]) -> Iterator[ChunkRows]:

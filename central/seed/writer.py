@@ -31,6 +31,17 @@ from central.tables import (
 from central.versions import reserve_versions
 
 SEED_ACTOR = "seed"
+RECORD_COLUMNS = (
+    "id",
+    "kind",
+    "crn",
+    "version",
+    "deleted",
+    "data",
+    "field_versions",
+    "updated_at",
+    "updated_by",
+)
 
 
 class AlreadySeeded(Exception):
@@ -90,42 +101,22 @@ def _insert_records(
     """The hot path: rows already JSON-encoded (by pydantic) go through the driver's
     executemany, skipping SQLAlchemy's per-row parameter processing."""
     dialect = conn.dialect
-    columns = (
-        "id",
-        "kind",
-        "crn",
-        "version",
-        "deleted",
-        "data",
-        "field_versions",
-        "updated_at",
-        "updated_by",
-    )
     fixed = {
         name: (records.c[name].type.bind_processor(dialect) or (lambda v: v))(value)
         for name, value in (("deleted", False), ("updated_at", now))
     }
+    deleted, updated_at = fixed["deleted"], fixed["updated_at"]
     rows = [
-        (
-            record_id,
-            kind,
-            crn,
-            first + n,
-            fixed["deleted"],
-            data,
-            "{}",
-            fixed["updated_at"],
-            SEED_ACTOR,
-        )
+        (record_id, kind, crn, first + n, deleted, data, "{}", updated_at, SEED_ACTOR)
         for n, (record_id, kind, crn, data) in enumerate(pending)
     ]
     if dialect.name == "postgresql":
-        _copy_records(conn, columns, rows)
+        _copy_records(conn, RECORD_COLUMNS, rows)
         return
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
-        f"INSERT INTO {records.name} ({', '.join(columns)}) "  # noqa: S608 - fixed identifiers
-        f"VALUES ({', '.join([marker] * len(columns))})"
+        f"INSERT INTO {records.name} ({', '.join(RECORD_COLUMNS)}) "  # noqa: S608 - fixed names
+        f"VALUES ({', '.join([marker] * len(RECORD_COLUMNS))})"
     )
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
