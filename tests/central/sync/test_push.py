@@ -6,9 +6,11 @@ import threading
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from central.audit import case_audit
+from central.db import is_sqlite
+from central.sync import push as push_module
 from central.sync.push import push
 from central.tables import applied_mutations, pins, records
 from domain.mutations import SUPPORTED
@@ -300,3 +302,35 @@ def test_a_mutation_version_no_longer_spoken_asks_for_an_upgrade(
     assert response.action.kind == "upgrade_required"
     assert (response.last_applied_seq, [r.seq for r in response.results]) == (1, [1])
     assert _count(world, crn) == before  # kept in the laptop's outbox, not rejected
+
+
+def test_a_write_between_deciding_and_locking_is_caught(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules run before the feed lock; a competing commit in between must not be
+    overwritten silently: the mutation is decided again under the lock (a conflict)."""
+    if is_sqlite(world.engine):
+        pytest.skip("SQLite holds its single write lock from BEGIN: no competing commit")
+    owner_name, visitor_name = world.seed.officers[0], world.seed.officers[1]
+    crn = world.plain_case(owner_name)
+    base = world.records_of(crn, "person")[0].version
+    owner, visitor = world.officer(owner_name), world.officer(visitor_name)
+    visitor.push_one("pin_case", {"crn": crn})
+    real_lock = push_module.lock_feed
+    competed: list[str] = []
+
+    def lock_after_a_competing_commit(conn: Connection) -> int:
+        if not competed:
+            competed.append("owner")
+            args = {"crn": crn, "mobile": "07700900001", "base_version": base}
+            assert owner.push_one("update_contact_details", args).status == "applied"
+        return real_lock(conn)
+
+    monkeypatch.setattr(push_module, "lock_feed", lock_after_a_competing_commit)
+    result = visitor.push_one(
+        "update_contact_details", {"crn": crn, "mobile": "07700900002", "base_version": base}
+    )
+
+    assert competed == ["owner"]
+    assert (result.status, [c.field for c in result.conflicts]) == ("conflict", ["mobile"])
+    assert world.records_of(crn, "person")[0].data["mobile"] == "07700900001"
