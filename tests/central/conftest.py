@@ -17,6 +17,7 @@ import httpx
 import pytest
 import sqlalchemy
 import uvicorn
+from fastapi import FastAPI
 
 from central.api import create_app
 from central.config import CLIENT_ID, Settings
@@ -142,29 +143,34 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def run_server(settings: Settings, seed: SeedResult | None = None) -> Iterator[LiveServer]:
-    """The real app under uvicorn in a thread on a free loopback port; ready when
-    /healthz answers (polled, never slept on)."""
+def serve_app(app: FastAPI) -> Iterator[str]:
+    """`app` under uvicorn in a thread on a free loopback port; yields its base URL
+    once uvicorn reports it started (polled, never slept on)."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    live = LiveServer(f"http://127.0.0.1:{port}", settings, seed)
     try:
         deadline = time.monotonic() + 20
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the server did not start")
             thread.join(0.01)  # poll the started flag, yielding to the server thread
-        with live.client() as http:
-            assert http.get("/healthz").status_code == 200
-        yield live
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def run_server(settings: Settings, seed: SeedResult | None = None) -> Iterator[LiveServer]:
+    """The real service for `settings`, checked healthy before use."""
+    with serve_app(create_app(settings)) as url:
+        live = LiveServer(url, settings, seed)
+        with live.client() as http:
+            assert http.get("/healthz").status_code == 200
+        yield live
 
 
 @pytest.fixture
