@@ -2,7 +2,8 @@
 """Take screenshots of the main screens under Xvfb into docs/screenshots/.
 
     .venv/bin/python scripts/screenshots.py            # starts Xvfb itself if no DISPLAY
-    .venv/bin/python scripts/screenshots.py --scale 1.5 --suffix -150
+    .venv/bin/python scripts/screenshots.py --scale 1.5 --suffix=-150 --short
+    .venv/bin/python scripts/screenshots.py --high-contrast --suffix=-contrast --short
 
 Each run drives the real widgets through the real shell; the data is the
 synthetic in-memory caseload of the test fakes (only invented people). Run it
@@ -41,6 +42,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--scale", default="1")
     parser.add_argument("--suffix", default="")
     parser.add_argument("--high-contrast", action="store_true")
+    parser.add_argument("--short", action="store_true", help="sign-in, caseload and one case only")
     args = parser.parse_args(argv)
     ensure_display(argv)
     os.environ["QT_SCALE_FACTOR"] = args.scale
@@ -54,7 +56,7 @@ def main(argv: list[str]) -> None:
     from shots_scenes import run_scenes
 
     OUT.mkdir(parents=True, exist_ok=True)
-    saved = run_scenes(app, OUT, args.suffix, high_contrast=args.high_contrast)
+    saved = run_scenes(app, OUT, args.suffix, high_contrast=args.high_contrast, short=args.short)
     for path in saved:
         print(path.relative_to(ROOT))
 

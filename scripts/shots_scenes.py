@@ -34,10 +34,11 @@ class Camera:
         self.saved.append(path)
 
 
-def demo_scenes(app: Any, camera: Camera) -> None:
+def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     launch = prepare_demo()
     session = Session(launch.backend)
     window = MainWindow(demo=True)
+    window.style_navigation(high_contrast=bool(app.styleSheet()))
     window.resize(1440, 900)
     shell = Shell(session, window, settings=launch.settings, sync_factory=make_sync(launch))
     shell.start()
@@ -54,6 +55,10 @@ def demo_scenes(app: Any, camera: Camera) -> None:
     window.open_requested.emit(window.caseload.model.row_at(0).crn)
     wait_until(app, lambda: window.case_view is not None)
     camera.shoot(window, "04-case-overview")
+    if short:
+        shell.shutdown()
+        launch.backend.close()
+        return
     view = window.case_view
     assert view is not None
     view.tabs.setCurrentIndex(1)
@@ -93,9 +98,12 @@ def attention_scene(app: Any, camera: Camera) -> None:
     shell.shutdown()
 
 
-def run_scenes(app: Any, out: Path, suffix: str, *, high_contrast: bool) -> list[Path]:
+def run_scenes(
+    app: Any, out: Path, suffix: str, *, high_contrast: bool, short: bool = False
+) -> list[Path]:
     apply_high_contrast(app, high_contrast)
     camera = Camera(app, out, suffix)
-    demo_scenes(app, camera)
-    attention_scene(app, camera)
+    demo_scenes(app, camera, short=short)
+    if not short:
+        attention_scene(app, camera)
     return camera.saved

@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{title} (Ctrl+{number})")
         self.nav.setFixedWidth(290)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.nav.setStyleSheet("QListWidget { font-size:11pt; } QListWidget::item { padding:8px; }")
+        self.style_navigation(high_contrast=False)
         self.nav.currentRowChanged.connect(self.show_section)
         for page in (self.caseload, self.diary, self.needs_outcome, self.search, self.attention):
             self.pages.addWidget(page)
@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&View")
         self.contrast_action = QAction("&High contrast", self, checkable=True)
         self.contrast_action.toggled.connect(self.high_contrast_toggled)
+        self.contrast_action.toggled.connect(lambda on: self.style_navigation(high_contrast=on))
         view_menu.addAction(self.contrast_action)
 
     def _build_shortcuts(self) -> None:
@@ -131,6 +132,14 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(keys), self).activated.connect(self.go_to_search)
         for keys in ("Alt+Left", "Escape"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.close_case)
+
+    def style_navigation(self, *, high_contrast: bool) -> None:
+        """Selected section: white on dark blue, or black on yellow in high contrast."""
+        background, text = ("#ffff00", "#000000") if high_contrast else ("#1f5fa8", "#ffffff")
+        self.nav.setStyleSheet(
+            "QListWidget { font-size:11pt; } QListWidget::item { padding:8px; }"
+            f" QListWidget::item:selected {{ background:{background}; color:{text}; }}"
+        )
 
     # -- screens ------------------------------------------------------------
     def show_sign_in(self) -> None:

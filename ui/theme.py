@@ -63,5 +63,15 @@ def high_contrast_palette() -> QPalette:
     return palette
 
 
+HIGH_CONTRAST_SHEET = (
+    "QAbstractItemView::item:selected { background:#ffff00; color:#000000; }"
+    " QLineEdit, QComboBox, QPlainTextEdit { border:1px solid #ffffff; }"
+    " QProgressBar { border:1px solid #ffffff; }"
+    " QProgressBar::chunk { background:#00ffff; }"
+)
+
+
 def apply_high_contrast(app: QApplication, enabled: bool) -> None:
+    """Black-on-white is the norm; this swaps in the high-contrast palette and borders."""
     app.setPalette(high_contrast_palette() if enabled else app.style().standardPalette())
+    app.setStyleSheet(HIGH_CONTRAST_SHEET if enabled else "")
