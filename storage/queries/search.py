@@ -28,15 +28,35 @@ JOIN contact c ON c.seq = m.rowid LEFT JOIN person p ON p.crn = c.crn"""
 
 
 def _contact_matches(cdb: CacheDb, text: str, rows: int) -> list[dict[str, Any]]:
-    """Whole words first: the index streams one word's matches newest first, while a
-    prefix must merge every word starting so (tens of ms over a million contacts); the
-    prefix runs only when the whole words found nothing (a word still being typed)."""
-    for prefix in (False, True):
-        expression = match_expression(text, prefix=prefix)
-        found = cdb.query(_CONTACTS, (expression, rows)) if expression else []
-        if found:
-            return found
-    return []
+    """Whole words first: the index streams one word's matches newest first. A word
+    still being typed is then expanded through the index's vocabulary into whole words
+    (an FTS5 prefix query would merge every match in memory: ~30 ms over a million
+    contacts, against ~10 ms this way)."""
+    words = terms(text)
+    if not words:
+        return []
+    found = cdb.query(_CONTACTS, (match_expression(text, prefix=False), rows))
+    if found:
+        return found
+    completions = _completions(cdb, words[-1])
+    if not completions:
+        return []
+    whole = [f'"{w}"' for w in words[:-1]]
+    either = "(" + " OR ".join(f'"{t}"' for t in completions) + ")"
+    return cdb.query(_CONTACTS, (" AND ".join([*whole, either]), rows))
+
+
+def _completions(cdb: CacheDb, start: str, most: int = 8) -> list[str]:
+    """Indexed words beginning with `start` (a per-connection fts5vocab view)."""
+    cdb.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.contact_vocab"
+        " USING fts5vocab(main, 'contact_fts', 'row')"
+    )
+    rows = cdb.query(
+        "SELECT term FROM temp.contact_vocab WHERE term >= ? AND term < ? LIMIT ?",
+        (start, start + "\U0010ffff", most),
+    )
+    return [r["term"] for r in rows if '"' not in r["term"]]
 
 
 def _closeness(row: dict[str, Any], words: list[str]) -> tuple[int, str, str]:
