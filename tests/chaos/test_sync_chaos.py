@@ -234,6 +234,7 @@ def test_sync_under_chaos() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 @pytest.mark.allow_warnings
 def test_sync_under_chaos_long() -> None:
     machine = SyncChaos.TestCase

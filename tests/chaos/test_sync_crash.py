@@ -214,5 +214,6 @@ def test_sigkill_during_push_and_pull(world, file_keyring):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_sigkill_during_push_and_pull_long(world, file_keyring):
     crash_loop(world, iterations=250, seed=2)

@@ -245,6 +245,7 @@ def test_laptops_and_central_under_chaos(world: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 @pytest.mark.allow_warnings
 def test_laptops_and_central_under_chaos_long(world) -> None:
     _run(examples=150, steps=40, derandomize=False)
