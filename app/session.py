@@ -173,6 +173,7 @@ class Session(QObject):
         officer, policy = self.backend.unlock(username, password)
         last = self.backend.last_successful_sync()
         if last is not None and self._clock() - last > dt.timedelta(days=policy.max_offline_days):
+            self.backend.lock()  # the key leaves memory again
             raise OfflineTooLong(
                 f"This laptop has not reached the case system for more than "
                 f"{policy.max_offline_days} days, so the cache stays locked. Connect to a "

@@ -26,6 +26,7 @@ from app.tasks import TaskRunner
 from app.usecases.case import open_case, read_case
 from app.usecases.caseload import load_caseload_page
 from domain.errors import FieldcaseError
+from ui import format as fmt
 from ui.case_view import CaseView
 from ui.main_window import ATTENTION as ATTENTION_PAGE
 from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow
@@ -127,6 +128,10 @@ class Shell(QObject):
         if self._sync_factory is not None and self.sync is None:
             self.sync = self._sync_factory(self.session, self.hub)
             self.sync.status_changed.connect(self.window.status.show_status)
+            self.sync.status_changed.connect(self.on_sync_status)
+            for name in ("sign_in_required", "upgrade_required"):
+                getattr(self.sync, name).connect(self.window.show_error)
+            self.sync.device_wiped.connect(self.on_device_wiped)
             self.sync.start()
 
     def _remember_sign_in(self) -> None:
@@ -215,6 +220,24 @@ class Shell(QObject):
     def sync_now(self) -> None:
         if self.sync is not None:
             self.sync.sync_now()
+
+    def on_sync_status(self, status: Any) -> None:
+        """The "offline since" notice: work carries on, changes wait on this laptop."""
+        if status.state in {"offline", "error"}:
+            since = status.last_success.astimezone() if status.last_success else None
+            when = f" since {fmt.when(since)}" if since else ""
+            self.window.show_offline_since(
+                f"Working offline{when}. Everything you do is kept on this laptop and sent "
+                "when the connection comes back."
+            )
+        else:
+            self.window.show_offline_since("")
+
+    def on_device_wiped(self, error: FieldcaseError) -> None:
+        """The server revoked this laptop: its cache is gone; only sign-in remains."""
+        self._stop_work()
+        self.session.sign_out(confirmed=True)
+        self.window.show_error(error)
 
     def on_section_shown(self, index: int) -> None:
         if index == DIARY:

@@ -93,6 +93,7 @@ def test_unlock_refused_after_max_days_offline(qtbot, make_session):
     assert isinstance(blocker.args[0], OfflineTooLong)
     assert "7 days" in blocker.args[0].message
     assert session.state is SessionState.LOCKED
+    assert backend.locked  # the cache was closed again
 
 
 def test_wrong_password_at_unlock_keeps_it_locked(qtbot, make_session):

@@ -90,3 +90,30 @@ def test_status_bar_shows_the_snapshot_and_disables_sync_while_syncing(qtbot):
         bar.sync_now.click()
     with qtbot.waitSignal(bar.attention_requested):
         bar.attention.click()
+
+
+def test_offline_notice_follows_the_sync_status(qtbot, harness):
+    from PySide6.QtCore import QObject, Signal
+
+    class FakeSync(QObject):
+        status_changed = Signal(object)
+        sign_in_required = Signal(object)
+        upgrade_required = Signal(object)
+        device_wiped = Signal(object)
+
+        def start(self):
+            pass
+
+        def stop(self):
+            pass
+
+    sync = FakeSync()
+    h = harness()
+    h.shell._sync_factory = lambda session, hub: sync
+    h.ready()
+    sync.status_changed.emit(Status("offline", pending=2, last_success=NOW))
+    assert h.window.offline_notice.isVisible()
+    assert h.window.offline_notice.text().startswith("Working offline since")
+    assert h.window.status.waiting.text() == "2 changes waiting to send"
+    sync.status_changed.emit(Status("idle", last_success=NOW))
+    assert not h.window.offline_notice.isVisible()
