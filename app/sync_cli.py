@@ -49,12 +49,12 @@ def read_password(stream: TextIO) -> str:
 def run(args: argparse.Namespace, password: str) -> dict[str, Any]:
     """Unlock, sign in if needed, sync once; the summary as a JSON-ready dict."""
     from sync.api import RetryPolicy
-    from sync.cache import EncryptedCache
+    from sync.cache import EncryptedCache, profile_name
     from sync.client import SyncClient, SyncSettings
     from sync.errors import SignInRequired
     from sync.http import HttpSettings
 
-    cache = EncryptedCache.open(args.profile, args.username, password)
+    cache = EncryptedCache.open(args.profile, profile_name(args.profile, args.username), password)
     settings = SyncSettings(
         http=HttpSettings(ca_bundle=args.ca_bundle),
         retry=RetryPolicy(),

@@ -21,6 +21,7 @@ from uuid import UUID
 from storage import checksum, outbox, pulled, state
 from storage.crypto import KdfParams
 from storage.db import CacheDb
+from storage.errors import NoCacheKey
 from storage.profile import Profile
 from storage.pulled import Applied
 from sync.ports import CacheCounts, PullState
@@ -29,6 +30,15 @@ from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResp
 log = logging.getLogger(__name__)
 
 OnChange = Callable[[Applied], None]
+
+
+def profile_name(folder: Path, username: str) -> str:
+    """The credential-store name of a profile's cache key: one per (officer, folder).
+
+    The app (app/backend.py) and `fieldcase-sync` must agree on it, or the CLI would
+    not find the app's key.
+    """
+    return f"{username}@{folder.resolve()}"
 
 
 class EncryptedCache:
@@ -52,13 +62,18 @@ class EncryptedCache:
         kdf: KdfParams | None = None,
         on_change: OnChange | None = None,
     ) -> EncryptedCache:
-        """Unlock (or create, on first sign-in) the profile's cache and take its writer lock."""
+        """Unlock (or create, on first sign-in) the profile's cache and take its writer lock.
+
+        A cache file without its key is never given a new key: opening it would fail and
+        rebuild it, losing cases (and anything unsent that salvage cannot read).
+        """
         profile = Profile(folder, name, kdf=kdf)
-        key = (
-            profile.keys.unlock(password)
-            if profile.keys.exists()
-            else profile.keys.create(password)
-        )
+        if profile.keys.exists():
+            key = profile.keys.unlock(password)
+        elif profile.db_path.exists():
+            raise NoCacheKey()
+        else:
+            key = profile.keys.create(password)
         cache = cls(profile, key, on_change)
         cache._writer = profile.open_writer(key)
         cache._connections[threading.get_ident()] = cache._writer

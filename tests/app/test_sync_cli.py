@@ -12,6 +12,7 @@ import pytest
 from app.sync_cli import main
 from storage.crypto import FAST_TEST_PARAMS
 from storage.profile import Profile
+from sync.cache import profile_name
 from tests.sync.live import PASSWORD, live_central
 
 
@@ -27,7 +28,7 @@ def argv(live, profile, username) -> list[str]:
 
 def fast_profile(folder, username) -> None:
     """Create the cache key with cheap Argon2 (the CLI then unlocks it with those params)."""
-    Profile(folder, username, kdf=FAST_TEST_PARAMS).keys.create(PASSWORD)
+    Profile(folder, profile_name(folder, username), kdf=FAST_TEST_PARAMS).keys.create(PASSWORD)
 
 
 def test_help_runs_without_a_server():
@@ -82,3 +83,14 @@ def test_unreachable_server_fails_plainly(tmp_path, capsys):
     assert code == 1
     assert "reach" in captured.err
     assert json.loads(captured.out.strip().splitlines()[-1])["error"]
+
+
+def test_a_cache_without_its_key_is_never_rekeyed(live, tmp_path, capsys):
+    officer = live.seed.officers[0]
+    fast_profile(tmp_path / "p", officer)
+    assert main(argv(live, tmp_path / "p", officer), stdin=io.StringIO(PASSWORD + "\n")) == 0
+    Profile(tmp_path / "p", profile_name(tmp_path / "p", officer)).keys.delete()
+    before = (tmp_path / "p" / "cache.db").read_bytes()
+    code = main(argv(live, tmp_path / "p", officer), stdin=io.StringIO(PASSWORD + "\n"))
+    assert code == 1
+    assert (tmp_path / "p" / "cache.db").read_bytes() == before

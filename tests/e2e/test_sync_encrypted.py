@@ -6,6 +6,7 @@ import pytest
 
 from central.auth.devices import revoke_device
 from storage.keys import KeyStore
+from sync.cache import profile_name
 from sync.errors import DeviceWiped
 from tests.sync.live import (
     encrypted_cache,
@@ -86,7 +87,7 @@ def test_revocation_destroys_cache_files_and_key(live, tmp_path):
         revoke_device(conn, str(cache.client_id()), "admin", now())
     with pytest.raises(DeviceWiped):
         laptop.sync()
-    assert not KeyStore(officer).exists()
+    assert not KeyStore(profile_name(folder, officer)).exists()
     leftovers = [p.name for p in folder.iterdir() if p.name.startswith("cache.db")]
     assert leftovers == []
     assert not laptop.auth.signed_in()

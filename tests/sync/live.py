@@ -23,7 +23,7 @@ from central.seed import SeedResult, seed_database
 from domain.semantics import Actor
 from storage.crypto import FAST_TEST_PARAMS
 from storage.write import apply_local_mutation
-from sync.cache import EncryptedCache
+from sync.cache import EncryptedCache, profile_name
 from sync.client import SyncClient
 from sync.ports import CachePort
 from tests.central.conftest import LiveServer, make_settings, run_server
@@ -96,7 +96,9 @@ def records_of(store: MemoryStore, crn: str, kind: str) -> list[Any]:
 
 def encrypted_cache(folder: Path, username: str) -> EncryptedCache:
     """A real encrypted cache for `username` in `folder` (cheap Argon2 for tests)."""
-    return EncryptedCache.open(folder, username, PASSWORD, kdf=FAST_TEST_PARAMS)
+    return EncryptedCache.open(
+        folder, profile_name(folder, username), PASSWORD, kdf=FAST_TEST_PARAMS
+    )
 
 
 def queue_local(cache: EncryptedCache, live: Live, username: str, name: str, args: Any) -> int:
