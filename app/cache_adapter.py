@@ -26,6 +26,7 @@ from app.rows import (
     SearchHit,
 )
 from app.rows_mapping import (
+    PROGRESS_CATEGORIES,
     caseload_row,
     contact_row,
     detail_from_overview,
@@ -77,8 +78,16 @@ class StorageCache:
             return None
         data = {
             kind: [json.loads(r["data"]) for r in records.case_rows(self.cdb, crn, kind)]
-            for kind in ("requirement", "registration", "contact")
+            for kind in ("requirement", "registration")
         }
+        tracked = {
+            r["id"]
+            for r in data["requirement"]
+            if r.get("category_code") in PROGRESS_CATEGORIES and not r.get("termination_date")
+        }
+        if tracked:  # only contacts counted towards RAR days or unpaid-work hours
+            rows = (json.loads(r["data"]) for r in records.case_rows(self.cdb, crn, "contact"))
+            data["contact"] = [c for c in rows if c.get("requirement_id") in tracked]
         return detail_from_overview(overview, data, today=today)
 
     def contact_page(

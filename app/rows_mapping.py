@@ -30,6 +30,7 @@ from storage.queries.case import CaseOverview
 from storage.queries.rows import CaseloadItem, ContactItem, DiaryItem, RiskFlag
 
 RAR, UNPAID_WORK = "F", "W"
+PROGRESS_CATEGORIES = frozenset({RAR, UNPAID_WORK})
 
 _WORDS = {
     "record_contact": "Contact",
