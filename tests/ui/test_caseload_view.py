@@ -58,3 +58,17 @@ def test_a_large_caseload_is_usable_after_its_first_page(qtbot, harness):
     qtbot.waitUntil(lambda: h.window.caseload.model.rowCount() > 0)
     qtbot.waitUntil(lambda: h.window.caseload.summary.text() == "2500 cases")
     assert len(h.window.caseload.model.rows()) == 2500
+
+
+def test_keyboard_only_open_a_case_and_come_back(qtbot, harness):
+    h = harness().ready()
+    table = h.window.caseload.table
+    table.setFocus()
+    table.setCurrentIndex(h.window.caseload.proxy.index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    expected = table.currentIndex().data(roles.KEY)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: h.window.case_view is not None)
+    assert h.window.case_view.crn == expected
+    qtbot.keyClick(h.window, Qt.Key.Key_Escape)
+    assert h.window.case_view is None
