@@ -15,7 +15,6 @@ from sqlalchemy import Connection, and_, delete, select
 
 from central.audit import record_audit
 from central.auth.deps import Principal
-from central.sync.feed import write_records
 from central.sync.reader import SqlCaseReader
 from central.sync.scope import OUT_OF_SCOPE, ScopeCache, crn_visible
 from central.tables import pins
@@ -105,8 +104,7 @@ def write_effects(
     effects: Effects,
     now: dt.datetime,
 ) -> None:
-    """Records, pins and audit of one applied mutation, in the caller's transaction."""
-    write_records(conn, effects.upserts, actor=principal.username, now=now)
+    """Pins and audit of one applied mutation (its records are written under the feed lock)."""
     for crn in effects.pins:
         _pin(conn, principal.username, crn, now)
     for crn in effects.unpins:

@@ -1,17 +1,19 @@
 """The change feed: every record write takes a value of the global sequence `feed_counter`.
 
 Choice: writers serialise on the counter row. A mutation is first decided without any
-lock (scope, rules, reads), then its transaction locks the row (`SELECT ... FOR UPDATE`
-on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already holds the single write lock), checks
-that the records it read are unchanged (deciding again if not), and takes its versions
-from the same row (`central.versions.reserve_versions`) before it commits. So a writer
-can only obtain version V after the writer of V-1 has committed or rolled back: commit
-order equals version order, and a reader that saw the counter at H sees every row with
+lock (scope, rules, reads) and everything that needs no version is written (audit,
+pins, stored result). Only then does its transaction take its versions from the counter
+row (`central.versions.reserve_versions`: an UPDATE ... RETURNING, which holds the row
+lock until commit; on SQLite `BEGIN IMMEDIATE` already holds the single write lock),
+check that the records it read are unchanged (if not, it rolls back and runs again with
+the lock taken first, `lock_feed`), write the records and commit. So a writer can only
+obtain version V after the writer of V-1 has committed or rolled back: commit order
+equals version order, and a reader that saw the counter at H sees every row with
 version <= H. Pull reads the counter first and never serves past it, so it cannot skip
 a late commit (the committed counter is the visibility watermark).
 
 Cost: the write step of record-changing mutations runs one at a time across the whole
-service (lock, re-check, a few inserts, commit: a few milliseconds on PostgreSQL), which
+service (reserve, re-check, the record writes, commit: a few round trips), which
 bounds throughput at roughly 1 / (that time) however many server processes run —
 hundreds of mutations a second, ample for a national probation workforce whose officers
 push a few changes an hour. Reads are never blocked. Mutations that write no records
@@ -55,17 +57,41 @@ def write_records(
     """Write the upserts of one mutation, each with its own new version; return them.
 
     Refuses (RuleViolation) before writing anything, so a refusal needs no rollback.
+    """
+    if not upserts:
+        return []
+    existing = existing_records(conn, upserts)
+    first = reserve_versions(conn, len(upserts))
+    return write_reserved(conn, upserts, existing, first, actor=actor, now=now)
+
+
+def existing_records(conn: Connection, upserts: Sequence[Upsert]) -> dict[str, Any]:
+    """The stored rows the upserts replace; refuses an id that belongs to another case.
+
+    Safe to ask before the feed lock: a record never moves between cases.
+    """
+    if not upserts:
+        return {}
+    existing = _existing(conn, [str(u.id) for u in upserts])
+    if any(str(u.id) in existing and existing[str(u.id)].crn != u.crn for u in upserts):
+        raise RuleViolation("This change refers to a record of another case.")
+    return existing
+
+
+def write_reserved(
+    conn: Connection,
+    upserts: Sequence[Upsert],
+    existing: dict[str, Any],
+    first: int,
+    *,
+    actor: str,
+    now: datetime,
+) -> list[int]:
+    """Write the upserts at versions `first`, `first + 1`, ... (reserved by the caller).
 
     Per-field versions move only for the fields that changed, which is what the
     field-level merge compares an officer's base version against.
     """
-    if not upserts:
-        return []
-    existing = _existing(conn, [str(u.id) for u in upserts])
-    if any(str(u.id) in existing and existing[str(u.id)].crn != u.crn for u in upserts):
-        # A record id is never reused across cases; refuse before writing anything.
-        raise RuleViolation("This change refers to a record of another case.")
-    first = reserve_versions(conn, len(upserts))
     versions = []
     for offset, upsert in enumerate(upserts):
         version = first + offset

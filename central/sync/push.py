@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -19,9 +20,11 @@ from central.auth.deps import Principal
 from central.db import transaction, utcnow
 from central.sync import clients
 from central.sync.apply import Clock, compute, rejected, result_of, write_effects
-from central.sync.feed import lock_feed
+from central.sync.feed import existing_records, lock_feed, write_reserved
+from central.sync.reader import SqlCaseReader
+from central.versions import reserve_versions
 from domain.errors import FieldcaseError
-from domain.semantics import UnsupportedMutationVersion
+from domain.semantics import Effects, UnsupportedMutationVersion
 from sync.protocol import (
     PROTOCOL_VERSION,
     MutationEnvelope,
@@ -36,6 +39,10 @@ log = logging.getLogger(__name__)
 
 class Stop(Exception):
     """The batch stops here without a result for this seq (gap, or a newer mutation)."""
+
+
+class Stale(Exception):
+    """A record the rules read changed before the feed lock was taken: decide again."""
 
 
 @dataclass
@@ -97,46 +104,54 @@ def push(engine: Engine, principal: Principal, request: PushRequest) -> PushResp
 def apply_one(
     engine: Engine, principal: Principal, client_id: str, env: MutationEnvelope
 ) -> MutationResult:
-    """One mutation in its own transaction: effects + stored result + last_applied_seq."""
-    with transaction(engine) as conn:
-        current, id_taken = clients.lock_client(conn, client_id, env.id)
-        if env.seq <= current:  # applied meanwhile by a concurrent push of this laptop
-            stored = clients.stored_results(conn, client_id, [env.seq]).get(env.seq)
-            return stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
-        if env.seq > current + 1:
-            raise Stop
-        clock = Clock(utcnow())
-        if id_taken:
-            result = MutationResult(
-                seq=env.seq,
-                status="rejected",
-                code="duplicate_mutation_id",
-                message="This change has the id of another change already received.",
-            )
-            clients.store_result(conn, client_id, env, result, clock.now, clashing_id=True)
-            return result
-        result = _run(conn, principal, env, clock)
-        clients.store_result(conn, client_id, env, result, clock.now)
-        return result
+    """One mutation in its own transaction: effects + stored result + last_applied_seq.
 
-
-def _run(
-    conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock
-) -> MutationResult:
-    """Compute, then lock the feed and write; a refusal comes before any write.
-
-    The rules run before the feed lock is taken, so concurrent pushes only queue for
-    the short write; under the lock the records read are checked unchanged, and the
-    mutation is decided again in the rare case they were not.
+    First optimistically (rules decided before the feed lock); if a record it read
+    changed before the lock was taken, once more with the lock taken first.
     """
+    for pessimistic in (False, True):
+        try:
+            with transaction(engine) as conn:
+                return _apply_in(conn, principal, client_id, env, pessimistic=pessimistic)
+        except Stale:
+            log.info("seq=%d: a record it read changed; deciding again under the lock", env.seq)
+    raise AssertionError("unreachable: the pessimistic attempt cannot be stale")
+
+
+def _apply_in(
+    conn: Connection,
+    principal: Principal,
+    client_id: str,
+    env: MutationEnvelope,
+    *,
+    pessimistic: bool,
+) -> MutationResult:
+    current, id_taken = clients.lock_client(conn, client_id, env.id)
+    if env.seq <= current:  # applied meanwhile by a concurrent push of this laptop
+        stored = clients.stored_results(conn, client_id, [env.seq]).get(env.seq)
+        return stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
+    if env.seq > current + 1:
+        raise Stop
+    now = utcnow()
+    if id_taken:
+        result = MutationResult(
+            seq=env.seq,
+            status="rejected",
+            code="duplicate_mutation_id",
+            message="This change has the id of another change already received.",
+        )
+        clients.store_result(conn, client_id, env, result, now, clashing_id=True)
+        return result
+    return _run(conn, principal, client_id, env, Clock(now), pessimistic=pessimistic)
+
+
+def _decide(
+    conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock
+) -> tuple[Effects, SqlCaseReader, dict[str, Any]] | MutationResult:
+    """The effects (with what was read and the rows they replace), or a rejection."""
     try:
         effects, reads = compute(conn, principal, env, clock)
-        if effects.upserts:
-            lock_feed(conn)
-            if not reads.unchanged():  # someone wrote what we read: decide again
-                log.info("seq=%d recomputed under the feed lock", env.seq)
-                effects, _ = compute(conn, principal, env, clock)
-        write_effects(conn, principal, env, effects, clock.now)
+        return effects, reads, existing_records(conn, effects.upserts)
     except UnsupportedMutationVersion as exc:
         if exc.too_old:
             raise
@@ -145,4 +160,38 @@ def _run(
     except FieldcaseError as exc:
         log.info("rejected seq=%d name=%s (%s)", env.seq, env.name[:64], type(exc).__name__)
         return rejected(env.seq, exc)
-    return result_of(env.seq, effects)
+
+
+def _run(
+    conn: Connection,
+    principal: Principal,
+    client_id: str,
+    env: MutationEnvelope,
+    clock: Clock,
+    *,
+    pessimistic: bool,
+) -> MutationResult:
+    """Decide, write everything that needs no version, then take the feed lock last.
+
+    The lock (reserving the versions) is held only for the record writes and the
+    commit; under it the records read are checked unchanged, or the attempt is Stale.
+    A refusal comes before any write.
+    """
+    if pessimistic:
+        lock_feed(conn)
+    decided = _decide(conn, principal, env, clock)
+    if isinstance(decided, MutationResult):
+        clients.store_result(conn, client_id, env, decided, clock.now)
+        return decided
+    effects, reads, existing = decided
+    result = result_of(env.seq, effects)
+    write_effects(conn, principal, env, effects, clock.now)
+    clients.store_result(conn, client_id, env, result, clock.now)
+    if effects.upserts:
+        first = reserve_versions(conn, len(effects.upserts))  # takes the feed lock
+        if not pessimistic and not reads.unchanged():
+            raise Stale
+        write_reserved(
+            conn, effects.upserts, existing, first, actor=principal.username, now=clock.now
+        )
+    return result

@@ -316,17 +316,17 @@ def test_a_write_between_deciding_and_locking_is_caught(
     base = world.records_of(crn, "person")[0].version
     owner, visitor = world.officer(owner_name), world.officer(visitor_name)
     visitor.push_one("pin_case", {"crn": crn})
-    real_lock = push_module.lock_feed
+    real_reserve = push_module.reserve_versions
     competed: list[str] = []
 
-    def lock_after_a_competing_commit(conn: Connection) -> int:
+    def lock_after_a_competing_commit(conn: Connection, count: int) -> int:
         if not competed:
             competed.append("owner")
             args = {"crn": crn, "mobile": "07700900001", "base_version": base}
             assert owner.push_one("update_contact_details", args).status == "applied"
-        return real_lock(conn)
+        return real_reserve(conn, count)
 
-    monkeypatch.setattr(push_module, "lock_feed", lock_after_a_competing_commit)
+    monkeypatch.setattr(push_module, "reserve_versions", lock_after_a_competing_commit)
     result = visitor.push_one(
         "update_contact_details", {"crn": crn, "mobile": "07700900002", "base_version": base}
     )
