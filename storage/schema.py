@@ -62,7 +62,10 @@ INDEXES: Final[dict[str, tuple[str, ...]]] = {
 }
 
 # Kinds with a full-text index over their `search_text` column.
+# Prefix indexes up to PREFIX_INDEXED letters make a word being typed as fast as a whole
+# word; longer prefixes are looked up by their first PREFIX_INDEXED letters and checked.
 SEARCHED: Final = ("person", "contact")
+PREFIX_INDEXED: Final = 5
 
 
 def record_table_sql(kind: str) -> list[str]:
@@ -98,7 +101,7 @@ def fts_sql(kind: str) -> list[str]:
     )
     return [
         f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{kind}', "
-        "content_rowid='seq', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+        "content_rowid='seq', tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5')",
         f"CREATE TRIGGER {kind}_fts_ai AFTER INSERT ON {kind} BEGIN {insert} END",
         f"CREATE TRIGGER {kind}_fts_ad AFTER DELETE ON {kind} BEGIN {delete} END",
         f"CREATE TRIGGER {kind}_fts_au AFTER UPDATE OF search_text ON {kind} "
