@@ -28,7 +28,8 @@ import platformdirs
 
 from bench._storage_data import KEY, build_search_cache, case_snapshot_records
 from domain.semantics import Actor
-from storage import state
+from storage import crypto, state
+from storage.crypto import KdfParams
 from storage.db import CacheDb
 from storage.migrations import migrate
 from storage.pulled import apply_pull_page
@@ -221,12 +222,20 @@ def cipher_overhead(folder: Path, cases: int) -> Figure:
     }
 
 
+def unlock_cost() -> Figure:
+    """Argon2id + AES-GCM unwrap with the default parameters (the cost of each guess)."""
+    blob = crypto.wrap(crypto.new_key(), "bench password", context="bench", params=KdfParams())
+    samples = _time_each(3, lambda: crypto.unwrap(blob, "bench password", context="bench"))
+    return {"name": "unlock_argon2id_s", "value": round(_median(samples), 3), "unit": "s"}
+
+
 def run(args: argparse.Namespace) -> Iterable[Figure]:
     quick = bool(getattr(args, "quick", False))
     cache_root = Path(platformdirs.user_cache_dir("fieldcase-bench"))
     with tempfile.TemporaryDirectory(prefix="fieldcase-bench-") as tmp:
         folder = Path(tmp)
         (folder / "save").mkdir()
+        yield unlock_cost()
         yield save_contact(folder / "save", 50 if quick else 300)
         (folder / "cipher").mkdir()
         yield cipher_overhead(folder / "cipher", 100 if quick else 400)
