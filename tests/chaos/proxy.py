@@ -50,10 +50,11 @@ class FaultPlan:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
 
-    def draw(self) -> str:
+    def draw(self) -> tuple[str, float]:
+        """The next fate, and its delay in seconds (bounded; drawn here to stay seeded)."""
         fate = self.rng.choice(self.fates) if self.rng.random() < self.rate else "pass"
         self.seen[fate] += 1
-        return fate
+        return fate, self.rng.random() * MAX_DELAY_S
 
 
 class ChaosProxy:
@@ -66,9 +67,9 @@ class ChaosProxy:
         self.lock = threading.Lock()
         self.url = ""
 
-    def fate(self, path: str) -> str:
+    def fate(self, path: str) -> tuple[str, float]:
         if not self.faults_on or path == "/healthz":
-            return "pass"
+            return "pass", 0.0
         with self.lock:
             return self.plan.draw()
 
@@ -92,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
-        fate = self.proxy.fate(self.path)
+        fate, delay = self.proxy.fate(self.path)
         if fate in ("drop_request", "reset"):
             self._reset()
             return
@@ -100,7 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(int(fate[-3:]), [("Content-Type", "text/html")], b"<html>oops</html>")
             return
         if fate == "delay":
-            threading.Event().wait(self.proxy.plan.rng.random() * MAX_DELAY_S)
+            threading.Event().wait(delay)  # the fault itself: a slow network
         if fate == "truncate_request":
             body = body[: len(body) // 2]
         if fate == "duplicate_request":
