@@ -161,6 +161,8 @@ records = Table(
     Column("updated_by", String(64), nullable=True),
     Index("ix_records_crn_kind", "crn", "kind"),
     Index("ix_records_version", "version"),
+    # Pull range-scans each held case from the cursor (central/sync/tables_wanted.md).
+    Index("ix_records_crn_version", "crn", "version"),
 )
 
 cases = Table(
