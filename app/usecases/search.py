@@ -15,6 +15,10 @@ class OfflineError(FieldcaseError):
     title = "No connection"
 
 
+class NationalSearchUnavailable(FieldcaseError):
+    title = "National search not available"
+
+
 def search_here(ctx: AppContext, text: str) -> list[SearchHit]:
     if not text.strip():
         return []
@@ -24,7 +28,10 @@ def search_here(ctx: AppContext, text: str) -> list[SearchHit]:
 def search_national(ctx: AppContext, text: str) -> list[SearchHit]:
     """Cases beyond this laptop; the server applies Limited Access rules."""
     if ctx.national is None:
-        raise OfflineError("National search needs a connection. Results on this laptop are shown.")
+        raise NationalSearchUnavailable(
+            "National search is not connected in this version of Fieldcase. "
+            "The results shown are the cases on this laptop."
+        )
     if not text.strip():
         return []
     return ctx.national.search(text, limit=LIMIT)

@@ -57,7 +57,7 @@ def test_diary_and_needs_an_outcome_load_when_shown(qtbot, harness):
     assert "oldest first" in h.window.needs_outcome.summary.text()
 
 
-def test_search_finds_cases_here_and_says_when_national_needs_a_network(qtbot, harness):
+def test_search_finds_cases_here_and_says_plainly_national_is_unavailable(qtbot, harness):
     h = harness().ready()
     h.window.show_section(SEARCH)
     search = h.window.search
@@ -66,7 +66,7 @@ def test_search_finds_cases_here_and_says_when_national_needs_a_network(qtbot, h
     assert search.summary.text().endswith("found on this laptop")
     qtbot.mouseClick(search.national, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(search.banner.isVisible)
-    assert search.banner.title.text() == "No connection"
+    assert search.banner.title.text() == "National search not available"
 
 
 def _qt_internal(widget) -> bool:
