@@ -138,12 +138,24 @@ class AttentionView(QWidget):
         )
         self.conflicts: list[ConflictBox] = []
         self.rejections: list[RejectionBox] = []
+        self._last = Attention()
+        self._sync_error = ""
+
+    def set_sync_error(self, message: str) -> None:
+        """The sync bridge's last error in plain words ("" when the last sync worked)."""
+        if message != self._sync_error:
+            self._sync_error = message
+            self.show_attention(self._last)
 
     def reload(self) -> None:
         if self.runner is not None:
             self.runner.query(load_attention, self.show_attention, key="attention")
 
     def show_attention(self, attention: Attention) -> None:
+        self._last = attention
+        if self._sync_error:
+            errors = (*attention.sync_errors, self._sync_error)
+            attention = Attention(attention.conflicts, attention.rejections, errors)
         while self.items.count():
             item = self.items.takeAt(0)
             widget = item.widget() if item is not None else None

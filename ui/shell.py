@@ -223,6 +223,7 @@ class Shell(QObject):
 
     def on_sync_status(self, status: Any) -> None:
         """The "offline since" notice: work carries on, changes wait on this laptop."""
+        self.window.attention.set_sync_error(status.last_error or "")
         if status.state in {"offline", "error"}:
             since = status.last_success.astimezone() if status.last_success else None
             when = f" since {fmt.when(since)}" if since else ""

@@ -115,5 +115,9 @@ def test_offline_notice_follows_the_sync_status(qtbot, harness):
     assert h.window.offline_notice.isVisible()
     assert h.window.offline_notice.text().startswith("Working offline since")
     assert h.window.status.waiting.text() == "2 changes waiting to send"
+    sync.status_changed.emit(Status("error", last_error="The case system is busy."))
+    assert "Sync problem: The case system is busy." in [
+        label.text() for label in h.window.attention.findChildren(type(h.window.attention.summary))
+    ]
     sync.status_changed.emit(Status("idle", last_success=NOW))
     assert not h.window.offline_notice.isVisible()
