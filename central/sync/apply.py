@@ -8,6 +8,7 @@ returned effects: records with new feed versions, pins, and the audit trail.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from domain.semantics import Actor, Effects, apply_mutation
 from domain.semantics.args import mutation_model, validate_model
 from sync.protocol import FieldConflict, MutationEnvelope, MutationResult
 
+_CRN = re.compile(r"[A-Z][0-9]{6}")
 # Mutations about a case the officer may not hold yet (a pin brings it into scope).
 _VISIBLE_ENOUGH = frozenset({"pin_case", "case_viewed"})
 
@@ -169,3 +171,14 @@ def error_code(exc: FieldcaseError) -> str:
         return "rule_violation"
     code = getattr(exc, "code", None)
     return code if isinstance(code, str) else "rejected"
+
+
+def audit_refusal(
+    conn: Connection, principal: Principal, env: MutationEnvelope, result: MutationResult
+) -> None:
+    """An attempt on a case out of reach (e.g. Limited Access) goes on that case's trail."""
+    crn = _target_crn(env.args)
+    if result.code != OutOfScope.code or crn is None or not _CRN.fullmatch(crn):
+        return
+    detail = {"mutation": env.name[:64], "mutation_id": str(env.id), "seq": env.seq}
+    record_audit(conn, principal, "access_refused", crn, detail=detail)

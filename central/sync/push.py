@@ -19,7 +19,14 @@ from sqlalchemy import Connection, Engine
 from central.auth.deps import Principal
 from central.db import transaction, utcnow
 from central.sync import clients
-from central.sync.apply import Clock, compute, rejected, result_of, write_effects
+from central.sync.apply import (
+    Clock,
+    audit_refusal,
+    compute,
+    rejected,
+    result_of,
+    write_effects,
+)
 from central.sync.feed import existing_records, lock_feed, write_reserved
 from central.sync.reader import SqlCaseReader
 from central.versions import reserve_versions
@@ -182,6 +189,7 @@ def _run(
     decided = _decide(conn, principal, env, clock)
     if isinstance(decided, MutationResult):
         clients.store_result(conn, client_id, env, decided, clock.now)
+        audit_refusal(conn, principal, env, decided)
         return decided
     effects, reads, existing = decided
     result = result_of(env.seq, effects)

@@ -209,6 +209,10 @@ def test_limited_access_case_is_unreachable_by_every_endpoint(
     assert crn not in {r["crn"] for r in found.json()["results"]}
     for text in (refetch.text, pushed.model_dump_json()):
         assert _surname(world, crn) not in text.lower()
+    with world.engine.connect() as conn:
+        trail = case_audit(conn, crn)
+    refused = [e.action for e in trail if e.username == outsider and e.action != "search_result"]
+    assert refused == ["access_refused", "access_refused"]  # tried, refused, on the trail
 
 
 def test_case_refetch_answers_a_snapshot_and_audits_it(world: World, base_url: str) -> None:
