@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import settings as settings_store
-from app.cache_adapter import StorageCache
 from app.context import AppContext, Officer
 from app.session import Policy
 from app.settings import Settings
 from domain.semantics import Actor
-from storage import state
 from storage.crypto import KdfParams
 from storage.keys import KeyStore
 from storage.profile import CACHE_FILE
@@ -29,6 +27,7 @@ from sync.errors import SyncCancelled
 from sync.progress import Progress, ProgressReport
 
 if TYPE_CHECKING:
+    from storage.state import SyncState
     from sync.cache import EncryptedCache
     from sync.client import SyncClient
 
@@ -119,7 +118,9 @@ class LiveBackend:
         officer = Officer(username, s.officer_name, s.staff_code, s.team_code)
         return officer, Policy(s.idle_lock_minutes, s.max_offline_days)
 
-    def _state(self) -> state.SyncState:
+    def _state(self) -> SyncState:
+        from storage import state
+
         assert self.cache is not None
         return state.read(self.cache.db())
 
@@ -155,6 +156,8 @@ class LiveBackend:
         cache = self.cache
         assert cache is not None
         actor = Actor(officer.username, officer.staff_code or None, officer.team_code or None)
+
+        from app.cache_adapter import StorageCache
 
         def open_cache() -> StorageCache:
             return StorageCache(cache.db(), actor, _now, owns_connection=False)
