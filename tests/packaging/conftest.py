@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,51 @@ def need_tools(*names: str) -> None:
     pytest.skip(message)
 
 
+def build_command(dist: Path, work: Path, target: str) -> list[str]:
+    """`python packaging/build.py` as a developer runs it, into test folders."""
+    return [
+        sys.executable,
+        str(PACKAGING / "build.py"),
+        "--dist",
+        str(dist),
+        "--work",
+        str(work),
+        target,
+    ]
+
+
+@dataclass(frozen=True)
+class BackgroundBuild:
+    """The Linux bundle, frozen in a second process while the MSI builds (two cores)."""
+
+    process: subprocess.Popen[bytes]
+    executable: Path
+    log: Path
+
+    def wait(self, timeout: float = 900) -> Path:
+        code = self.process.wait(timeout=timeout)
+        assert code == 0, self.log.read_text("utf-8", errors="replace")[-5000:]
+        return self.executable
+
+
+@pytest.fixture(scope="session", autouse=True)
+def linux_bundle_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundBuild]:
+    """Start `python packaging/build.py pyinstaller` as soon as a packaging test runs."""
+    dist, work = tmp_path_factory.mktemp("bundle"), tmp_path_factory.mktemp("pyinstaller")
+    log = work / "build.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            build_command(dist, work, "pyinstaller"),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    build = BackgroundBuild(process, dist / "fieldcase" / "fieldcase", log)
+    yield build
+    if process.poll() is None:  # the session ended without the bundle tests
+        process.terminate()
+        process.wait(timeout=60)
+
+
 @dataclass(frozen=True)
 class BuiltMsi:
     msi: Path
@@ -54,20 +100,10 @@ class BuiltMsi:
 def built_msi(tmp_path_factory: pytest.TempPathFactory) -> BuiltMsi:
     """`python packaging/build.py msi`, exactly as IT's build would run it."""
     need_tools("wixl", "wixl-heat", "msibuild", "msiinfo", "osslsigncode")
-    import time
-
     dist, work = tmp_path_factory.mktemp("dist"), tmp_path_factory.mktemp("work")
     started = time.monotonic()
     result = subprocess.run(
-        [
-            sys.executable,
-            str(PACKAGING / "build.py"),
-            "--dist",
-            str(dist),
-            "--work",
-            str(work),
-            "msi",
-        ],
+        build_command(dist, work, "msi"),
         capture_output=True,
         text=True,
         check=False,

@@ -4,38 +4,20 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import PACKAGING
+from tests.packaging.conftest import BackgroundBuild
 
 pytestmark = pytest.mark.packaging
 
 
 @pytest.fixture(scope="session")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`python packaging/build.py pyinstaller`, once per session."""
-    dist, work = tmp_path_factory.mktemp("bundle"), tmp_path_factory.mktemp("pyinstaller")
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(PACKAGING / "build.py"),
-            "--dist",
-            str(dist),
-            "--work",
-            str(work),
-            "pyinstaller",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return dist / "fieldcase" / "fieldcase"
+def bundle(linux_bundle_build: BackgroundBuild) -> Path:
+    """`python packaging/build.py pyinstaller`, started by conftest beside the MSI build."""
+    return linux_bundle_build.wait()
 
 
 def test_smoke_test_passes_in_the_frozen_bundle(bundle: Path, tmp_path: Path) -> None:
