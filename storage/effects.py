@@ -14,6 +14,9 @@ from domain.semantics import Effects, Upsert
 from storage import records
 from storage.db import CacheDb
 
+# What the laptop itself must remember to report: views made offline.
+LOCAL_AUDIT = frozenset({"case_viewed"})
+
 
 def _keep_server_copy(cdb: CacheDb, upsert: Upsert) -> int:
     """Shadow the record if not yet shadowed; returns the server version to keep."""
@@ -46,6 +49,8 @@ def write_effects(cdb: CacheDb, effects: Effects, *, mutation_id: str | None) ->
     for crn in effects.unpins:
         cdb.execute("UPDATE held_case SET pinned = 0 WHERE crn = ?", (crn,))
     for entry in effects.audit:
+        if entry.action not in LOCAL_AUDIT:
+            continue  # changes are audited by the server from the mutation itself
         at = entry.at or dt.datetime.now(dt.UTC)
         cdb.execute(
             "INSERT INTO audit_queue (mutation_id, crn, action, at, record_ids)"

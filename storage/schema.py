@@ -57,7 +57,8 @@ INDEXES: Final[dict[str, tuple[str, ...]]] = {
     "event": ("crn",),
     "requirement": ("crn",),
     "licence_condition": ("crn",),
-    "contact": ("crn, date, start_time", "staff_code, date", "requirement_id"),
+    # A case's contacts are found by crn first; other filters run within the case.
+    "contact": ("crn, date, start_time", "staff_code, date"),
     "registration": ("crn",),
 }
 
