@@ -72,6 +72,7 @@ def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     wait_until(app, lambda: window.diary.model.rowCount() > 0)
     camera.shoot(window, "09-diary-week")
     window.show_section(NEEDS_OUTCOME)
+    wait_until(app, lambda: bool(window.needs_outcome.summary.text()))
     camera.shoot(window, "10-needs-outcome")
     window.show_section(SEARCH)
     window.search.box.setText(window.caseload.model.row_at(3).name.split()[-1])

@@ -24,6 +24,11 @@ def _title(text: str) -> QLabel:
     return label
 
 
+def _size_columns(table: CaseTable) -> None:
+    for column, width in ((0, 95), (1, 100), (2, 180), (3, 80), (4, 230), (5, 110)):
+        table.setColumnWidth(column, width)
+
+
 class DiaryView(QWidget):
     case_opened = Signal(str)
 
@@ -37,6 +42,7 @@ class DiaryView(QWidget):
         self.table = named(CaseTable(), "Diary table")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
+        _size_columns(self.table)
         self.table.row_activated.connect(self._open)
         self.when = named(QLabel(""), "Diary period")
         self.when.setStyleSheet("font-size:12pt; font-weight:bold;")
@@ -98,6 +104,7 @@ class NeedsOutcomeView(QWidget):
         self.table = named(CaseTable(), "Needs an outcome table")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
+        _size_columns(self.table)
         self.table.row_activated.connect(self._open)
         layout = QVBoxLayout(self)
         layout.addWidget(_title("Needs an outcome"))

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from app.rows import DiaryRow, SearchHit
 from ui import format as fmt
 from ui.models.table import Column, RowTableModel
+
+
+def _outcome(row: DiaryRow) -> str:
+    """Past appointments without an outcome need one; future ones are just booked."""
+    text = row.outcome_text or ("Needs an outcome" if row.date <= dt.date.today() else "Booked")
+    return text + (" (waiting to send)" if row.waiting_to_send else "")
+
 
 DIARY_COLUMNS: tuple[Column[DiaryRow], ...] = (
     Column("Date", lambda r: fmt.short_day(r.date), lambda r: (r.date, r.start_time or 0)),
@@ -13,13 +22,7 @@ DIARY_COLUMNS: tuple[Column[DiaryRow], ...] = (
     Column("CRN", lambda r: r.crn),
     Column("Type", lambda r: r.type_text),
     Column("Location", lambda r: r.location),
-    Column(
-        "Outcome",
-        lambda r: (
-            (r.outcome_text or "Needs an outcome")
-            + (" (waiting to send)" if r.waiting_to_send else "")
-        ),
-    ),
+    Column("Outcome", _outcome),
 )
 
 SEARCH_COLUMNS: tuple[Column[SearchHit], ...] = (
