@@ -122,6 +122,13 @@ def test_work_done_while_the_server_is_down_arrives_when_it_is_back(qtbot, tmp_p
         qtbot.waitUntil(lambda: backend.pending_count() == 0, timeout=60_000)
         assert "case_viewed" in " ".join(central.audit(crn))
         qtbot.waitUntil(lambda: window.status.waiting.text() == "Everything sent", timeout=10_000)
+
+        shell.lock()  # the key leaves memory; the password opens the cache again, offline
+        assert window.screens.currentWidget() is window.unlock
+        assert backend.cache is None
+        qtbot.keyClicks(window.unlock.password, PASSWORD)
+        qtbot.keyClick(window.unlock.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 4, timeout=30_000)
     finally:
         shell.shutdown()
         backend.close()
