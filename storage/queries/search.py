@@ -13,7 +13,7 @@ from storage.db import CacheDb
 from storage.queries import common
 from storage.queries.rows import SearchResult
 from storage.schema import PREFIX_INDEXED
-from storage.search import match_expression, matches, terms
+from storage.search import match_expression, terms, tokens
 
 # No ORDER BY rank: scoring every match of "X00" or "sm" over 10,000 people costs
 # more than the budget; candidates are taken in index order and ordered in Python.
@@ -26,6 +26,14 @@ _CONTACTS = """
 SELECT c.crn, c.date, c.type_code, c.search_text, p.first_name, p.surname, p.date_of_birth
 FROM (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ? ORDER BY rowid DESC LIMIT ?) m
 JOIN contact c ON c.seq = m.rowid LEFT JOIN person p ON p.crn = c.crn"""
+
+_CONTACTS_BELOW = """
+SELECT c.seq, c.crn, c.date, c.type_code, c.search_text, p.first_name, p.surname,
+  p.date_of_birth
+FROM (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ? AND rowid < ?
+      ORDER BY rowid DESC LIMIT ?) m
+JOIN contact c ON c.seq = m.rowid LEFT JOIN person p ON p.crn = c.crn
+ORDER BY c.seq DESC"""
 
 
 def _contact_matches(cdb: CacheDb, text: str, rows: int) -> list[dict[str, Any]]:
@@ -45,8 +53,20 @@ def _contact_matches(cdb: CacheDb, text: str, rows: int) -> list[dict[str, Any]]
     if len(last) <= PREFIX_INDEXED:
         return cdb.query(_CONTACTS, (match_expression(text), rows))
     shortened = " ".join([*(f'"{w}"' for w in whole), f'"{last[:PREFIX_INDEXED]}"*'])
-    candidates = cdb.query(_CONTACTS, (shortened, rows * 3))
-    return [r for r in candidates if matches(r["search_text"], words)][:rows]
+    kept: list[dict[str, Any]] = []
+    below = None
+    for _ in range(3):  # newest first, a batch at a time, until enough rows are kept
+        batch = cdb.query(_CONTACTS_BELOW, (shortened, below or 2**62, rows))
+        kept += [r for r in batch if _has_prefix(r["search_text"], last)]
+        if len(kept) >= rows or len(batch) < rows:
+            break
+        below = batch[-1]["seq"]
+    return kept[:rows]
+
+
+def _has_prefix(text: str, start: str) -> bool:
+    """Cheap substring test first; the tokenised check only for rows that could match."""
+    return start in text.casefold() and any(t.startswith(start) for t in tokens(text))
 
 
 def _closeness(row: dict[str, Any], words: list[str]) -> tuple[int, str, str]:
