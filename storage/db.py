@@ -16,6 +16,8 @@ from typing import Any
 import sqlcipher3
 import sqlite_utils
 
+from storage.errors import DiskFull
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
@@ -94,11 +96,13 @@ class CacheDb:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
-        except BaseException:
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlcipher3.OperationalError) and "full" in str(exc):
+                raise DiskFull() from exc
             raise
-        self.conn.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()

@@ -65,3 +65,13 @@ class CacheDamaged(FieldcaseError):
             "will be downloaded again when you are connected." + kept
         )
         self.saved_changes = saved_changes
+
+
+class DiskFull(FieldcaseError):
+    title = "Not enough disk space"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This laptop's disk is full, so the change was not saved. Nothing was lost: "
+            "free some space (empty the Recycle Bin, delete downloads) and save again."
+        )

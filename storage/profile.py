@@ -32,6 +32,14 @@ _PROBES = (
 )
 
 
+_DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "no such table")
+
+
+def _is_damage(exc: Exception) -> bool:
+    """Errors that mean the file's content is broken (SQLCipher's HMAC failures included)."""
+    return isinstance(exc, NotADatabase) or any(w in str(exc) for w in _DAMAGE_WORDS)
+
+
 class Profile:
     def __init__(self, folder: Path, name: str, *, kdf: KdfParams | None = None) -> None:
         self.folder = folder
@@ -67,6 +75,8 @@ class Profile:
                 cdb.close()
                 raise
         except (NotADatabase, SQLError) as exc:
+            if not _is_damage(exc):
+                raise  # a full disk or a locked file is not a reason to throw cases away
             log.error("cache damaged at open (%s); salvaging", type(exc).__name__)
             return self._rebuild(key)
         log.info("cache opened in %.1f ms", (time.perf_counter() - started) * 1000)

@@ -73,3 +73,12 @@ def test_a_reader_connection_sees_committed_writes(
         cdb.execute("INSERT INTO setting (key, value) VALUES ('a', '1')")
     with profile.connect(key) as reader:
         assert reader.one("SELECT value FROM setting WHERE key = 'a'") == "1"
+
+
+def test_a_full_disk_is_a_plain_error_and_saves_nothing(cdb: CacheDb) -> None:
+    from storage.errors import DiskFull
+
+    cdb.execute("PRAGMA max_page_count = 1")  # smaller than the file: every write is "full"
+    with pytest.raises(DiskFull), cdb.atomic():
+        cdb.execute("INSERT INTO setting (key, value) VALUES ('a', ?)", ("x" * 100_000,))
+    assert cdb.one("SELECT count(*) FROM setting") == 0

@@ -71,3 +71,28 @@ def test_a_truncated_cache_is_detected(
     again.open_writer(key).close()
     assert again.notice is not None
     again.close()
+
+
+def test_a_full_disk_is_not_mistaken_for_damage(
+    profile: Profile, key: bytes, cdb: CacheDb, case: CaseData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.profile as profile_module
+    from storage.db import SQLError
+
+    cdb.close()
+    profile.close()
+
+    def disk_full(_db: object) -> int:
+        raise SQLError("database or disk is full")
+
+    monkeypatch.setattr(profile_module, "migrate", disk_full)
+    again = Profile(profile.folder, "officer.one")
+    with pytest.raises(SQLError):
+        again.open_writer(key)
+    assert again.notice is None
+    assert not again.lock.held
+    monkeypatch.undo()
+    reopened = again.open_writer(key)
+    assert reopened.one("SELECT count(*) FROM held_case") == 1  # nothing thrown away
+    reopened.close()
+    again.close()
