@@ -103,7 +103,9 @@ class HttpClient:
     def probe(self, path: str = "/healthz", timeout: float = 3.0) -> bool:
         """A cheap "is the server reachable?" check for the scheduler; never raises."""
         try:
-            response = self.session.get(self.url(path), timeout=timeout, allow_redirects=False)
+            response = self.session.get(
+                self.url(path), timeout=timeout, allow_redirects=False, verify=self.session.verify
+            )
             response.close()
         except requests.RequestException:
             return False
@@ -132,6 +134,9 @@ class HttpClient:
                 timeout=timeout,
                 allow_redirects=False,
                 stream=True,
+                # Explicit, or REQUESTS_CA_BUNDLE in the environment would silently win over
+                # the organisation's CA setting (requests issue #3829).
+                verify=self.session.verify,
             )
             with response:
                 body = read_capped(response, self.settings.max_body_bytes)
