@@ -162,15 +162,10 @@ def apply_pull_page(
         rebase(cdb, touched - set(evicted), after_seq=last_applied_seq)
     if snapshots:
         kinds.update(RECORD_KINDS)
-    log.info(
-        "pulled page: %d snapshots, %d changes, %d evicted",
-        len(snapshots),
-        len(changes),
-        len(evicted),
-    )
-    return Applied(
-        frozenset(touched | set(evicted)), frozenset(kinds), caseload=bool(snapshots or evicted)
-    )
+    sizes = (len(snapshots), len(changes), len(evicted))
+    log.info("pulled page: %d snapshots, %d changes, %d evicted", *sizes)
+    cases = frozenset(touched | set(evicted))
+    return Applied(cases, frozenset(kinds), caseload=bool(snapshots or evicted))
 
 
 def replace_case(cdb: CacheDb, snapshot: Snapshot) -> Applied:

@@ -72,26 +72,35 @@ def apply_local_mutation(
             now=now,
             detect_conflicts=False,
         )
-        base = records.versions_of(cdb, ((u.kind, u.id) for u in effects.upserts))
-        write_effects(cdb, effects, mutation_id=str(mutation_id))
-        seq = outbox.append(
-            cdb,
-            mutation_id=mutation_id,
-            name=name,
-            version=version,
-            args=payload,
-            crns=_crns(effects, payload),
-            base_versions=base,
-            actor=asdict(actor),
-            created_at=now,
-        )
+        seq = _write_and_queue(cdb, effects, name, version, payload, mutation_id, actor, now)
     log.debug("local mutation queued: seq %d, %d upserts", seq, len(effects.upserts))
-    return LocalChange(
-        seq=seq,
+    kinds = frozenset({u.kind for u in effects.upserts} | {OUTBOX_KIND})
+    cases = frozenset(_crns(effects, payload))
+    return LocalChange(seq, mutation_id, cases, kinds, effects.warnings)
+
+
+def _write_and_queue(  # noqa: PLR0917 - one call site, the mutation's parts in order
+    cdb: CacheDb,
+    effects: Effects,
+    name: str,
+    version: int,
+    payload: dict[str, Any],
+    mutation_id: uuid.UUID,
+    actor: Actor,
+    now: dt.datetime,
+) -> int:
+    base = records.versions_of(cdb, ((u.kind, u.id) for u in effects.upserts))
+    write_effects(cdb, effects, mutation_id=str(mutation_id))
+    return outbox.append(
+        cdb,
         mutation_id=mutation_id,
-        cases=frozenset(_crns(effects, payload)),
-        kinds=frozenset({u.kind for u in effects.upserts} | {OUTBOX_KIND}),
-        warnings=effects.warnings,
+        name=name,
+        version=version,
+        args=payload,
+        crns=_crns(effects, payload),
+        base_versions=base,
+        actor=asdict(actor),
+        created_at=now,
     )
 
 
