@@ -90,3 +90,25 @@ def test_offline_is_reported_in_plain_words(qtbot):
         assert "offline" in (bridge.status.last_error or "")
     finally:
         bridge.stop()
+
+
+def test_bridge_over_the_encrypted_cache_and_real_central(qtbot, tmp_path):
+    from tests.sync.live import encrypted_cache, live_central, queue_local, record_contact_args
+
+    with live_central(f"sqlite:///{tmp_path}/central.db") as live:
+        officer = live.seed.officers[0]
+        cache = encrypted_cache(tmp_path / "p", officer)
+        client = live.laptop(officer, cache)
+        bridge = SyncBridge(client, timing=TIMING)
+        try:
+            with qtbot.waitSignal(bridge.sync_finished, timeout=10000):
+                bridge.start()
+            crn = sorted(cache.pull_state().held_cases)[0]
+            queue_local(cache, live, officer, "record_contact", record_contact_args(crn))
+            with qtbot.waitSignal(bridge.sync_finished, timeout=10000):
+                bridge.local_change()
+            qtbot.waitUntil(lambda: bridge.status.state == "idle" and bridge.status.pending == 0)
+            assert bridge.status.last_success is not None
+        finally:
+            bridge.stop()
+            cache.close()
