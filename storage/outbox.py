@@ -132,3 +132,15 @@ def oldest_pending_at(cdb: CacheDb) -> dt.datetime | None:
         "SELECT created_at FROM outbox WHERE state IN ('queued', 'sending') ORDER BY seq LIMIT 1"
     )
     return dt.datetime.fromisoformat(created) if created else None
+
+
+def prune_delivered(cdb: CacheDb, *, before: dt.datetime) -> int:
+    """Forget mutations the server answered before `before` (their problems are kept as
+    rows of their own). Seq numbers are never reused: `sync_state.last_seq` remembers."""
+    with cdb.atomic():
+        cursor = cdb.execute(
+            "DELETE FROM outbox WHERE state IN ('applied', 'conflict', 'rejected')"
+            " AND created_at < ? AND seq <= (SELECT last_acked_seq FROM sync_state)",
+            (before.isoformat(),),
+        )
+        return int(cursor.rowcount)
