@@ -10,6 +10,7 @@ at once when the sync is cancelled.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -79,7 +80,7 @@ class SyncApi:
         self.progress = progress
         self.retry = retry or RetryPolicy()
         self.requests = 0
-        self.bytes_sent = 0
+        self.seconds_in_requests = 0.0  # waiting on the network and the server
 
     def push(self, request: PushRequest) -> PushResponse:
         return self._call("/v1/sync/push", request, PushResponse)
@@ -98,7 +99,11 @@ class SyncApi:
     def _call(self, path: str, body: BaseModel, answer: type[M]) -> M:
         def send(token: str) -> M:
             self.requests += 1
-            return self.http.post_model(path, body, answer, token=token)
+            started = time.perf_counter()
+            try:
+                return self.http.post_model(path, body, answer, token=token)
+            finally:
+                self.seconds_in_requests += time.perf_counter() - started
 
         return self._retrying(lambda: self._authorised(send))
 
