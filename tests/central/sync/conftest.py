@@ -11,7 +11,6 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,9 +177,11 @@ def templates() -> dict[str, Template]:
     return {}
 
 
-def _sqlite_copy(url: str, templates: dict[str, Template], folder: Path) -> SeedResult:
+def _sqlite_copy(
+    url: str, templates: dict[str, Template], factory: pytest.TempPathFactory
+) -> SeedResult:
     if "sqlite" not in templates:
-        path = folder / "template.db"
+        path = factory.mktemp("sync-template") / "template.db"
         templates["sqlite"] = Template(str(path), _seed(f"sqlite:///{path}"))
     template = templates["sqlite"]
     shutil.copyfile(template.location, url.removeprefix("sqlite:///"))
@@ -215,7 +216,7 @@ def world(
 ) -> Iterator[World]:
     """A fresh copy of the seeded database for each test, on SQLite and PostgreSQL."""
     if database_url.startswith("sqlite"):
-        seeded = _sqlite_copy(database_url, templates, tmp_path_factory.getbasetemp())
+        seeded = _sqlite_copy(database_url, templates, tmp_path_factory)
     else:
         admin_url: str = request.getfixturevalue("postgres_admin_url")
         seeded = _postgres_copy(database_url, admin_url, templates)

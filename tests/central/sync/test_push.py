@@ -8,9 +8,9 @@ import uuid
 import pytest
 from sqlalchemy import Connection, func, select
 
+from central import versions
 from central.audit import case_audit
 from central.db import is_sqlite
-from central.sync import push as push_module
 from central.sync.push import push
 from central.tables import applied_mutations, pins, records
 from domain.mutations import SUPPORTED
@@ -316,7 +316,7 @@ def test_a_write_between_deciding_and_locking_is_caught(
     base = world.records_of(crn, "person")[0].version
     owner, visitor = world.officer(owner_name), world.officer(visitor_name)
     visitor.push_one("pin_case", {"crn": crn})
-    real_reserve = push_module.reserve_versions
+    real_reserve = versions.reserve_versions
     competed: list[str] = []
 
     def lock_after_a_competing_commit(conn: Connection, count: int) -> int:
@@ -326,7 +326,7 @@ def test_a_write_between_deciding_and_locking_is_caught(
             assert owner.push_one("update_contact_details", args).status == "applied"
         return real_reserve(conn, count)
 
-    monkeypatch.setattr(push_module, "reserve_versions", lock_after_a_competing_commit)
+    monkeypatch.setattr("central.sync.push.reserve_versions", lock_after_a_competing_commit)
     result = visitor.push_one(
         "update_contact_details", {"crn": crn, "mobile": "07700900002", "base_version": base}
     )
