@@ -32,6 +32,7 @@ from sync.protocol import (
     PROTOCOL_VERSION,
     CaseRequest,
     MutationEnvelope,
+    MutationResult,
     PullRequest,
     PullResponse,
     PushRequest,
@@ -141,13 +142,12 @@ class SyncEngine:
                 "and Fieldcase will try again later."
             )
 
-    def _count_results(self, results: Sequence[object]) -> None:
+    def _count_results(self, results: Sequence[MutationResult]) -> None:
         for result in results:
-            status = getattr(result, "status", "")
             self._tally.pushed += 1
-            if status == "applied":
+            if result.status == "applied":
                 self._tally.applied += 1
-            elif status == "conflict":
+            elif result.status == "conflict":
                 self._tally.conflicts += 1
             else:
                 self._tally.rejected += 1
