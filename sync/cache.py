@@ -24,6 +24,7 @@ from storage.db import CacheDb
 from storage.errors import NoCacheKey
 from storage.profile import Profile
 from storage.pulled import Applied
+from storage.queries import problems
 from sync.ports import CacheCounts, PullState
 from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
 
@@ -133,8 +134,7 @@ class EncryptedCache:
     def pull_state(self) -> PullState:
         cdb = self.db()
         current = state.read(cdb)
-        held = [r["crn"] for r in cdb.query("SELECT crn FROM held_case ORDER BY crn")]
-        return PullState(current.client_id, current.cursor, held)
+        return PullState(current.client_id, current.cursor, pulled.held_cases(cdb))
 
     def apply_pull_page(self, response: PullResponse) -> None:
         applied = pulled.apply_pull_page(
@@ -168,11 +168,11 @@ class EncryptedCache:
         return dt.datetime.now(dt.UTC) - oldest
 
     def counts(self) -> CacheCounts:
-        cdb = self.db()
+        found = problems.counts(self.db())
         return CacheCounts(
-            cases=int(cdb.one("SELECT count(*) FROM held_case")),
-            conflicts=int(cdb.one("SELECT count(*) FROM conflict WHERE resolved_at IS NULL")),
-            rejections=int(cdb.one("SELECT count(*) FROM rejection WHERE dismissed_at IS NULL")),
+            cases=int(found["cases"]),
+            conflicts=int(found["conflicts"]),
+            rejections=int(found["rejections"]),
         )
 
     def wipe(self) -> None:
