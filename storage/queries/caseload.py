@@ -42,14 +42,16 @@ def _sql(query: CaseloadQuery, today: dt.date, now: dt.datetime) -> tuple[str, l
 SELECT p.crn, p.data, p.tier,
   (SELECT min(c.date || 'T' || coalesce(c.start_time, '00:00:00')) FROM contact c
     WHERE c.crn = p.crn AND c.outcome_code IS NULL AND c.type_code IN ({marks})
-      AND c.date || 'T' || coalesce(c.start_time, '00:00:00') >= ?) AS next_appointment,
+      AND c.date >= ? AND (c.date > ? OR coalesce(c.start_time, '00:00:00') >= ?))
+    AS next_appointment,
   (SELECT max(c.date) FROM contact c WHERE c.crn = p.crn AND c.date <= ?) AS last_contact,
   EXISTS (SELECT 1 FROM shadow s WHERE s.crn = p.crn) AS waiting,
   count(*) OVER () AS total
 FROM person p JOIN held_case h ON h.crn = p.crn
 WHERE (? = '' OR p.search_text LIKE '%' || ? || '%')
 ORDER BY {_ORDER[query.sort]} LIMIT ? OFFSET ?"""  # noqa: S608
-    params: list[Any] = [*appts, now.replace(tzinfo=None).isoformat(timespec="seconds")]
+    day, clock = now.date().isoformat(), now.time().isoformat(timespec="seconds")
+    params: list[Any] = [*appts, day, day, clock]
     params += [today.isoformat(), query.text, query.text, query.limit, query.offset]
     return sql, params
 

@@ -151,10 +151,12 @@ def needs_outcome(cdb: CacheDb, *, now: dt.datetime, limit: int = 500) -> list[D
     """Appointments that have started and still have no outcome, oldest first."""
     codes = common.appointment_types()
     condition = (
-        "c.outcome_code IS NULL AND c.date || 'T' || coalesce(c.start_time, '00:00:00') <= ?"
+        "c.outcome_code IS NULL AND c.date <= ? AND"
+        " (c.date < ? OR coalesce(c.start_time, '00:00:00') <= ?)"
     )
     sql = _APPOINTMENTS.format(
         marks=common.placeholders(codes), condition=condition, direction="ASC"
     )
-    moment = now.replace(tzinfo=None).isoformat(timespec="seconds")
-    return [_diary_item(r) for r in cdb.query(sql + " LIMIT ?", [*codes, moment, limit])]
+    day, clock = now.date().isoformat(), now.time().isoformat(timespec="seconds")
+    params = [*codes, day, day, clock, limit]
+    return [_diary_item(r) for r in cdb.query(sql + " LIMIT ?", params)]
