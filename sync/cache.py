@@ -25,6 +25,7 @@ from storage.errors import NoCacheKey
 from storage.profile import Profile
 from storage.pulled import Applied
 from storage.queries import problems
+from sync.errors import DeviceWiped
 from sync.ports import CacheCounts, PullState
 from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
 
@@ -52,6 +53,7 @@ class EncryptedCache:
         self._lock = threading.Lock()
         self._connections: dict[int, CacheDb] = {}
         self._writer: CacheDb | None = None
+        self._wiped = False
 
     @classmethod
     def open(
@@ -84,6 +86,8 @@ class EncryptedCache:
         """This thread's connection (opened on first use)."""
         ident = threading.get_ident()
         with self._lock:
+            if self._wiped:  # reconnecting would create a new, empty cache file
+                raise DeviceWiped("This laptop's case data was removed.")
             found = self._connections.get(ident)
             if found is None:
                 found = self.profile.connect(self._key)
@@ -179,6 +183,8 @@ class EncryptedCache:
         """Revoked device: close connections, then destroy key, cache, WAL and SHM."""
         log.info("wiping the profile's cache")
         self.close()
+        with self._lock:
+            self._wiped = True
         self.profile.wipe()
 
     def reset_for_redownload(self) -> None:

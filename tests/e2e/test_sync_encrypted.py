@@ -91,3 +91,6 @@ def test_revocation_destroys_cache_files_and_key(live, tmp_path):
     leftovers = [p.name for p in folder.iterdir() if p.name.startswith("cache.db")]
     assert leftovers == []
     assert not laptop.auth.signed_in()
+    with pytest.raises(DeviceWiped):
+        cache.pending_count()  # never reopened as a new, empty cache
+    assert not (folder / "cache.db").exists()
