@@ -41,8 +41,8 @@ def _sql(query: CaseloadQuery, today: dt.date, now: dt.datetime) -> tuple[str, l
     sql = f"""
 SELECT p.crn, p.data, p.tier,
   (SELECT min(c.date || 'T' || coalesce(c.start_time, '00:00:00')) FROM contact c
-    WHERE c.crn = p.crn AND c.outcome_code IS NULL AND c.type_code IN ({marks})
-      AND c.date >= ? AND (c.date > ? OR coalesce(c.start_time, '00:00:00') >= ?))
+    WHERE c.crn = p.crn AND c.outcome_code IS NULL AND c.start_time IS NOT NULL
+      AND c.type_code IN ({marks}) AND c.date >= ? AND (c.date > ? OR c.start_time >= ?))
     AS next_appointment,
   (SELECT max(c.date) FROM contact c WHERE c.crn = p.crn AND c.date <= ?) AS last_contact,
   EXISTS (SELECT 1 FROM shadow s WHERE s.crn = p.crn) AS waiting,

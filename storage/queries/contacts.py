@@ -151,8 +151,8 @@ def needs_outcome(cdb: CacheDb, *, now: dt.datetime, limit: int = 500) -> list[D
     """Appointments that have started and still have no outcome, oldest first."""
     codes = common.appointment_types()
     condition = (
-        "c.outcome_code IS NULL AND c.date <= ? AND"
-        " (c.date < ? OR coalesce(c.start_time, '00:00:00') <= ?)"
+        "c.outcome_code IS NULL AND c.start_time IS NOT NULL AND c.date <= ?"
+        " AND (c.date < ? OR c.start_time <= ?)"
     )
     sql = _APPOINTMENTS.format(
         marks=common.placeholders(codes), condition=condition, direction="ASC"
