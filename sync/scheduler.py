@@ -113,8 +113,9 @@ class Scheduler:
 
     def _schedule(self, delay: float, *, force: bool = False, debounce: bool = False) -> None:
         with self._cond:
-            if force:
+            if force:  # the officer asked: a real attempt, so they hear how it went
                 self._paused = False
+                self._offline = False
                 self._failures = 0
             if self._paused or (self._offline and not force):
                 return

@@ -152,3 +152,15 @@ def test_stop_cancels_a_running_sync():
     assert entered.wait(5)
     scheduler.stop()
     recorder.wait_for(lambda e: "SyncCancelled" in e)
+
+
+def test_sync_now_while_offline_tries_and_reports(stop_after):
+    scheduler, recorder, calls = make(
+        [OfflineError("no network"), OfflineError("still none")], probe=lambda: False
+    )
+    stop_after(scheduler)
+    scheduler.start()
+    recorder.wait_for(lambda e: e.count("offline") == 1)
+    scheduler.sync_now()
+    recorder.wait_for(lambda e: e.count("offline") == 2)
+    assert len(calls) == 2
