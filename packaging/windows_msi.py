@@ -6,6 +6,7 @@ The installed layout (under `Program Files\\Fieldcase`):
     python313._pth      ".", "lib", "fieldcase", then "import site"
     lib\\               the locked third-party wheels, unzipped
     fieldcase\\         the client's packages (domain, storage, sync, app, ui) + dist-info
+    fieldcase.pyw       what the Start-menu shortcut runs with pythonw.exe (no console)
     fieldcase.ico, fieldcase.cmd, fieldcase-sync.cmd
 """
 
@@ -30,10 +31,11 @@ from buildlib import (
 )
 
 WXS = PACKAGING / "wix" / "fieldcase.wxs"
+GUI_LAUNCHER = PACKAGING / "fieldcase.pyw"
 LIB, APP = "lib", "fieldcase"
 # Declared by hand in fieldcase.wxs (the custom actions and the shortcut need their ids).
 HAND_DECLARED = ("python.exe", "pythonw.exe")
-# Console launchers for IT and scripts; the Start-menu shortcut uses pythonw.exe instead.
+# Console launchers for IT and scripts; the Start-menu shortcut runs fieldcase.pyw instead.
 LAUNCHERS = {
     "fieldcase.cmd": '@"%~dp0python.exe" -B -m app %*\r\n',
     "fieldcase-sync.cmd": (
@@ -117,6 +119,7 @@ def stage(tree: Path, cache: Path, version: str) -> Path:
     windows_wheels.prepare(cache, tree / LIB)
     copy_app(tree / APP, version)
     shutil.copy2(ICON, tree / ICON.name)
+    shutil.copy2(GUI_LAUNCHER, tree / GUI_LAUNCHER.name)
     for name, text in LAUNCHERS.items():
         (tree / name).write_text(text, encoding="utf-8", newline="")
     return tree

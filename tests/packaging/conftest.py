@@ -130,8 +130,10 @@ class Wine:
     prefix: Path
 
     def env(self) -> dict[str, str]:
+        # Wine hands Linux variables to Windows programs: not this venv's PYTHON* ones.
+        linux = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
         return {
-            **os.environ,
+            **linux,
             "WINEPREFIX": str(self.prefix),
             "WINEDEBUG": "-all",
             "WINEDLLOVERRIDES": "mscoree,mshtml=",
@@ -176,6 +178,18 @@ class Installation:
         result = self.wine.run("msiexec", action, windows_path, "/qn", *properties)
         return result.returncode
 
+    def add_wine_rig(self) -> None:
+        (self.folder / "lib" / "sitecustomize.py").write_text(WINE_SITECUSTOMIZE, "utf-8")
+
+    def remove_wine_rig(self) -> None:
+        """Take the test rig's file (and its bytecode) away: it is not the package's."""
+        lib = self.folder / "lib"
+        (lib / "sitecustomize.py").unlink(missing_ok=True)
+        for compiled in (lib / "__pycache__").glob("sitecustomize.*.pyc"):
+            compiled.unlink()
+        if (lib / "__pycache__").is_dir() and not any((lib / "__pycache__").iterdir()):
+            (lib / "__pycache__").rmdir()
+
     def python(self, code: str) -> subprocess.CompletedProcess[str]:
         return self.wine.run(INSTALL_DIR + r"\python.exe", "-B", "-c", code)
 
@@ -185,7 +199,6 @@ def installed(built_msi: BuiltMsi, wine: Wine) -> Iterator[Installation]:
     """The MSI installed silently with SERVERURL, as IT deploys it."""
     installation = Installation(wine=wine, msi=built_msi.msi, folder=wine.host_path(INSTALL_DIR))
     assert installation.msiexec("/i", built_msi.msi, f"SERVERURL={SERVER_URL}/") == 0
-    sitecustomize = installation.folder / "lib" / "sitecustomize.py"
-    sitecustomize.write_text(WINE_SITECUSTOMIZE, encoding="utf-8")
+    installation.add_wine_rig()
     yield installation
-    sitecustomize.unlink(missing_ok=True)
+    installation.remove_wine_rig()

@@ -58,6 +58,7 @@ def test_client_only_windows_runtime(built_msi: BuiltMsi) -> None:
         "pythonw.exe",
         "python313.dll",
         "python313._pth",
+        "fieldcase.pyw",
         "fieldcase/app/main.py",
         "fieldcase/app/machine_config.py",
         "fieldcase/domain/errors.py",
@@ -81,7 +82,7 @@ def test_start_menu_shortcut_starts_the_gui_without_a_console(built_msi: BuiltMs
     assert shortcut["Directory_"] == "ProgramMenuFolder"
     assert shortcut["Name"] == "Fieldcase"
     assert shortcut["Target"] == "[INSTALLDIR]pythonw.exe"
-    assert shortcut["Arguments"] == "-B -m app"
+    assert shortcut["Arguments"] == '"[INSTALLDIR]fieldcase.pyw"'
     assert shortcut["Icon_"] == "FieldcaseIcon.ico"
     (icon,) = msi_table(built_msi.msi, "Icon")
     assert icon["Name"] == "FieldcaseIcon.ico"

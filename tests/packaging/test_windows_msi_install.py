@@ -16,7 +16,6 @@ import renumber_msi
 from tests.packaging.conftest import (
     INSTALL_DIR,
     SERVER_URL,
-    WINE_SITECUSTOMIZE,
     Installation,
     msi_table,
 )
@@ -68,6 +67,24 @@ def test_console_launcher_reports_the_version(installed: Installation) -> None:
     assert result.stdout.strip().startswith("Fieldcase ")
 
 
+def local_app_data(installed: Installation) -> Path:
+    """%LOCALAPPDATA% of the Wine user, seen from Linux."""
+    users = installed.wine.prefix / "drive_c" / "users"
+    (folder,) = [p for p in users.glob("*/AppData/Local") if p.parts[-3] != "Public"]
+    return folder
+
+
+def test_gui_launcher_keeps_bytecode_out_of_program_files(installed: Installation) -> None:
+    # What the shortcut runs (pythonw.exe has no stdout to read, so python.exe here).
+    launcher = INSTALL_DIR + r"\fieldcase.pyw"
+    result = installed.wine.run(INSTALL_DIR + r"\python.exe", launcher, "--version")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("Fieldcase ")
+    cache = local_app_data(installed) / "Fieldcase" / "Fieldcase" / "Cache" / "pycache"
+    assert list(cache.rglob("main*.pyc"))
+    assert not list((installed.folder / "fieldcase").rglob("__pycache__"))
+
+
 def product_codes(installed: Installation) -> set[str]:
     """The product codes Windows lists under Add/Remove Programs."""
     listing = installed.wine.run(
@@ -84,10 +101,10 @@ def product_code(msi: Path) -> str:
 def test_next_release_replaces_this_one(installed: Installation, tmp_path: Path) -> None:
     newer = renumber_msi.renumber(installed.msi, tmp_path / "next.msi", NEXT_VERSION)
     older = installed.msi
-    (installed.folder / "lib" / "sitecustomize.py").unlink()  # not the package's file
+    installed.remove_wine_rig()
     assert installed.msiexec("/i", newer) == 0  # no SERVERURL: the address set before stays
     installed.msi = newer
-    (installed.folder / "lib" / "sitecustomize.py").write_text(WINE_SITECUSTOMIZE, "utf-8")
+    installed.add_wine_rig()
     codes = product_codes(installed)
     assert product_code(newer) in codes
     assert product_code(older) not in codes
@@ -99,15 +116,10 @@ def test_next_release_replaces_this_one(installed: Installation, tmp_path: Path)
 
 def test_uninstall_removes_every_installed_file(installed: Installation) -> None:
     # Last in this module: it takes the installation away from the tests above.
-    (installed.folder / "lib" / "sitecustomize.py").unlink()
+    installed.remove_wine_rig()
     # The officer's cache and logs live under %LOCALAPPDATA%\Fieldcase (platformdirs, app/):
     # uninstall never touches them.
-    (local_app_data,) = [
-        p
-        for p in (installed.wine.prefix / "drive_c" / "users").glob("*/AppData/Local")
-        if p.parts[-3] != "Public"
-    ]
-    user_data = local_app_data / "Fieldcase" / "Fieldcase" / "profile" / "cache.db"
+    user_data = local_app_data(installed) / "Fieldcase" / "Fieldcase" / "profile" / "cache.db"
     user_data.parent.mkdir(parents=True, exist_ok=True)
     user_data.write_bytes(b"encrypted cache")
     assert installed.msiexec("/x", installed.msi) == 0
