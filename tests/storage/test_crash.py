@@ -26,7 +26,7 @@ from storage.pulled import apply_pull_page
 from storage.write import apply_local_mutation
 from tests.storage.builders import NOW, OFFICER, TODAY, contact_args, make_case
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses fork and SIGKILL")
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses forkserver and SIGKILL")
 
 KEY = bytes(range(32))
 CRN = "X320741"
@@ -82,7 +82,10 @@ def _run(tmp_path: Path, iterations: int) -> None:
     with profile.open_writer(KEY) as cdb:
         apply_pull_page(cdb, snapshots=[make_case(CRN).snapshot()], cursor="c", last_applied_seq=0)
     profile.close()
-    ctx = multiprocessing.get_context("fork")
+    # forkserver: children fork from a clean single-threaded server (never from pytest,
+    # whose other threads could hold a lock at fork time), with the modules preloaded.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["tests.storage.test_crash"])
     rng = random.Random(20261122)
     acked: list[tuple[str, str]] = []
     for iteration in range(iterations):
