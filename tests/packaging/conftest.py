@@ -116,9 +116,17 @@ def built_msi(tmp_path_factory: pytest.TempPathFactory) -> BuiltMsi:
 
 
 def msi_table(msi: Path, table: str) -> list[dict[str, str]]:
-    """The rows of one MSI table, by column name (msiinfo export: names, types, keys, rows)."""
+    """The rows of one MSI table, by column name (msiinfo export: names, types, keys, rows).
+
+    Runs beside the MSI: exporting a table with binary columns (Icon, Binary) writes
+    their streams into a folder named after the table in the working directory.
+    """
     text = subprocess.run(
-        ["msiinfo", "export", str(msi), table], capture_output=True, text=True, check=True
+        ["msiinfo", "export", str(msi), table],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=msi.parent,
     ).stdout
     lines = text.split("\r\n") if "\r\n" in text else text.split("\n")
     columns = lines[0].split("\t")
