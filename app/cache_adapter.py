@@ -33,8 +33,9 @@ from app.rows_mapping import (
     diary_row,
     mutation_words,
 )
+from domain.contacts import Contact
 from domain.mutations import MutationArgs
-from domain.semantics import Actor
+from domain.semantics import Actor, RecordKind, StoredRecord
 from storage import records
 from storage.db import CacheDb
 from storage.queries import caseload as caseload_q
@@ -108,6 +109,15 @@ class StorageCache:
 
     def needs_outcome(self, *, today: dt.date) -> list[DiaryRow]:
         return [diary_row(d) for d in contacts_q.needs_outcome(self.cdb, now=self._now())]
+
+    def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
+        return records.CacheReader(self.cdb).case_records(crn, kind)
+
+    def diary_contacts(self, start: dt.date, end: dt.date) -> list[Contact]:
+        staff = self.actor.staff_code
+        if staff is None:
+            return []
+        return records.CacheReader(self.cdb).diary(staff, start, end)
 
     def search(self, text: str, *, limit: int) -> list[SearchHit]:
         return [

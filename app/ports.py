@@ -20,7 +20,9 @@ from app.rows import (
     DiaryRow,
     SearchHit,
 )
+from domain.contacts import Contact
 from domain.mutations import MutationArgs
+from domain.semantics import RecordKind, StoredRecord
 
 
 class CaseCache(Protocol):
@@ -39,6 +41,14 @@ class CaseCache(Protocol):
     def diary(self, start: dt.date, end: dt.date) -> list[DiaryRow]: ...
 
     def needs_outcome(self, *, today: dt.date) -> list[DiaryRow]: ...
+
+    def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
+        """Every cached record of one kind in one case (what a form pre-fills from)."""
+        ...
+
+    def diary_contacts(self, start: dt.date, end: dt.date) -> list[Contact]:
+        """The officer's cached appointments as domain contacts, for clash warnings."""
+        ...
 
     def search(self, text: str, *, limit: int) -> list[SearchHit]: ...
 

@@ -32,8 +32,10 @@ from app.rows import (
     SentenceRow,
 )
 from app.session import Policy
+from domain.contacts import Contact
 from domain.errors import FieldcaseError
 from domain.mutations import MutationArgs
+from domain.semantics import RecordKind, StoredRecord
 
 FIRST = ["Amelia", "Oliver", "Isla", "Noah", "Ava", "Leo", "Mia", "Arthur", "Ivy", "Jack"]
 LAST = ["Hughes", "Patel", "Evans", "Khan", "Roberts", "Walker", "Wright", "Ahmed", "Lewis"]
@@ -189,6 +191,12 @@ class FakeCache:
             replace(d, date=today - dt.timedelta(days=10 - i))
             for i, d in enumerate(self.diary(today, today)[:4])
         ]
+
+    def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
+        return []
+
+    def diary_contacts(self, start: dt.date, end: dt.date) -> list[Contact]:
+        return []
 
     def search(self, text: str, *, limit: int) -> list[SearchHit]:
         needle = text.casefold()
