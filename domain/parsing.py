@@ -1,7 +1,8 @@
 """Lenient dates and times, typed the way officers type them.
 
 Officers asked to type `14:30`, `2.30pm` or `1430` for a time and `1/1/26`,
-`1 Jan 26`, `tomorrow` or `mon` for a date rather than pick from widgets. Dates
+`1 Jan 26`, `tomorrow`, `mon` or `+7` (days from today; `+2w` weeks) for a date
+rather than pick from widgets. Dates
 are UK day-first; a two-digit year means 20xx. Anything not understood raises a
 `ValidationError` that shows the forms that work, never a guess: a wrong date
 on an appointment costs more than retyping it.
@@ -19,12 +20,13 @@ import re
 from domain.errors import ValidationError
 
 _TIME_HELP = "Enter a time like 14:30, 1430, 2.30pm or 2pm."
-_DATE_HELP = "Enter a date like 1/1/26, 01/01/2026, 1 Jan 26, today, tomorrow or mon."
+_DATE_HELP = "Enter a date like 1/1/26, 01/01/2026, 1 Jan 26, today, tomorrow, mon or +7."
 
 _TIME_24 = re.compile(r"(\d{1,2})[:.](\d{2})|(\d{1,2})(\d{2})")
 _TIME_12 = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m?\.?")
 _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_OFFSET_DATE = re.compile(r"\+\s*(\d{1,3})\s*(d|w)?")
 _TEXT_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s*(\d{2}|\d{4})?")
 
 _MONTHS = {
@@ -91,7 +93,7 @@ def _time(hour: int, minute: int, text: str, field: str) -> dt.time:
 
 
 def parse_date(text: str, *, today: dt.date, field: str = "date") -> dt.date:
-    """A UK day-first date, a relative word, or a weekday name.
+    """A UK day-first date, a relative word, `+N` days (`+Nw` weeks), or a weekday name.
 
     A weekday name means the next such day after today ("mon" on a Monday is
     next Monday), because officers type it when booking the next appointment.
@@ -99,6 +101,9 @@ def parse_date(text: str, *, today: dt.date, field: str = "date") -> dt.date:
     value = " ".join(text.strip().lower().split())
     if value in _RELATIVE:
         return today + dt.timedelta(days=_RELATIVE[value])
+    if match := _OFFSET_DATE.fullmatch(value):
+        days = int(match[1]) * (7 if match[2] == "w" else 1)
+        return today + dt.timedelta(days=days)
     if value in _WEEKDAYS:
         ahead = (_WEEKDAYS[value] - today.weekday() - 1) % 7 + 1
         return today + dt.timedelta(days=ahead)

@@ -67,6 +67,10 @@ def test_parse_time_rejects(text: str) -> None:
         ("mon", D(2026, 11, 30)),
         ("Friday", D(2026, 11, 27)),
         ("wed", D(2026, 12, 2)),  # the same weekday means next week, not today
+        ("+7", D(2026, 12, 2)),  # next week's appointment, typed in two keys
+        ("+ 1", D(2026, 11, 26)),
+        ("+2w", D(2026, 12, 9)),
+        ("+14d", D(2026, 12, 9)),
     ],
 )
 def test_parse_date(text: str, expected: dt.date) -> None:
@@ -79,7 +83,9 @@ def test_parse_date_refuses_impossible_dates(text: str) -> None:
         parse_date(text, today=TODAY)
 
 
-@pytest.mark.parametrize("text", ["", "next week", "1/1", "32 Jan 26", "1 Smarch 26", "26/1/1/1"])
+@pytest.mark.parametrize(
+    "text", ["", "next week", "1/1", "+", "+w", "-7", "32 Jan 26", "1 Smarch 26", "26/1/1/1"]
+)
 def test_parse_date_rejects_nonsense_with_examples(text: str) -> None:
     with pytest.raises(ValidationError, match="1/1/26"):
         parse_date(text, today=TODAY)
