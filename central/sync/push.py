@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 
 from central.auth.deps import Principal
 from central.db import transaction, utcnow
+from central.metrics import MUTATIONS
 from central.sync import clients
 from central.sync.apply import (
     Clock,
@@ -31,6 +32,7 @@ from central.sync.feed import existing_records, lock_feed, write_reserved
 from central.sync.reader import SqlCaseReader
 from central.versions import reserve_versions
 from domain.errors import FieldcaseError
+from domain.mutations import MUTATIONS as KNOWN_MUTATIONS
 from domain.semantics import Effects, UnsupportedMutationVersion
 from sync.protocol import (
     PROTOCOL_VERSION,
@@ -52,6 +54,14 @@ class Stale(Exception):
     """A record the rules read changed before the feed lock was taken: decide again."""
 
 
+class Answered(Exception):
+    """A concurrent push of this laptop applied the seq first: answer with its result."""
+
+    def __init__(self, result: MutationResult) -> None:
+        super().__init__(result.seq)
+        self.result = result
+
+
 @dataclass
 class BatchOutcome:
     last_applied_seq: int
@@ -65,6 +75,11 @@ class BatchOutcome:
             results=[self.results[seq] for seq in sorted(self.results)],
             action=self.action,
         )
+
+
+def _metric_name(name: str) -> str:
+    """A known mutation name, else one label: a client's junk never grows the metrics."""
+    return name if name in KNOWN_MUTATIONS else "unknown"
 
 
 def _in_order(mutations: list[MutationEnvelope]) -> list[MutationEnvelope]:
@@ -89,6 +104,8 @@ def push(engine: Engine, principal: Principal, request: PushRequest) -> PushResp
             continue
         try:
             result = apply_one(engine, principal, client_id, env)
+        except Answered as already:
+            result = already.result
         except Stop:
             break
         except UnsupportedMutationVersion as exc:
@@ -119,7 +136,9 @@ def apply_one(
     for pessimistic in (False, True):
         try:
             with transaction(engine) as conn:
-                return _apply_in(conn, principal, client_id, env, pessimistic=pessimistic)
+                result = _apply_in(conn, principal, client_id, env, pessimistic=pessimistic)
+            MUTATIONS.labels(_metric_name(env.name), result.status).inc()  # committed, once
+            return result
         except Stale:
             log.info("seq=%d: a record it read changed; deciding again under the lock", env.seq)
     raise AssertionError("unreachable: the pessimistic attempt cannot be stale")
@@ -136,7 +155,9 @@ def _apply_in(
     current, id_taken = clients.lock_client(conn, client_id, env.id)
     if env.seq <= current:  # applied meanwhile by a concurrent push of this laptop
         stored = clients.stored_results(conn, client_id, [env.seq]).get(env.seq)
-        return stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
+        raise Answered(
+            stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
+        )
     if env.seq > current + 1:
         raise Stop
     now = utcnow()

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from central.audit import case_audit
@@ -93,6 +94,56 @@ def test_push_and_pull_round_trip(world: World, base_url: str) -> None:
     assert first.last_applied_seq == 1
     assert first.snapshots
     assert laptop.http.get("/openapi.json").json()["paths"]["/v1/sync/pull"]
+
+
+def _mutation_counts(laptop: Laptop) -> dict[tuple[str, str], float]:
+    """`fieldcase_mutations_total` from /metrics, by (name, status)."""
+    text = laptop.http.get("/metrics").text
+    return {
+        (sample.labels["name"], sample.labels["status"]): sample.value
+        for family in text_string_to_metric_families(text)
+        if family.name == "fieldcase_mutations"
+        for sample in family.samples
+        if sample.name == "fieldcase_mutations_total"
+    }
+
+
+def mobile(crn: str, number: str, base: int) -> dict[str, Any]:
+    return {"crn": crn, "mobile": number, "base_version": base}
+
+
+def test_metrics_count_each_mutation_once_by_name_and_result(world: World, base_url: str) -> None:
+    owner_name, visitor_name = world.seed.officers[0], world.seed.officers[1]
+    crn = world.plain_case(owner_name)
+    owner = Laptop(base_url, world.officer(owner_name))
+    visitor = Laptop(base_url, world.officer(visitor_name))
+    base = world.records_of(crn, "person")[0].version
+    before = _mutation_counts(owner)
+
+    batch = (
+        owner.mutation(1, "record_contact", contact_args(crn)),
+        owner.mutation(2, "record_contact", contact_args(crn, type_code="XXXX")),
+        owner.mutation(3, "fly_to_the_moon", {"crn": crn}),
+        owner.mutation(4, "update_contact_details", mobile(crn, "07700 900001", base)),
+    )
+    assert owner.push(*batch).status_code == 200
+    assert owner.push(*batch).status_code == 200  # a lost answer: replayed, counted once
+    visitor.push(
+        visitor.mutation(1, "pin_case", {"crn": crn}),
+        visitor.mutation(2, "update_contact_details", mobile(crn, "07700 900002", base)),
+    )
+    after = _mutation_counts(owner)
+
+    def delta(name: str, status: str) -> float:
+        return after.get((name, status), 0) - before.get((name, status), 0)
+
+    assert delta("record_contact", "applied") == 1
+    assert delta("record_contact", "rejected") == 1
+    assert delta("unknown", "rejected") == 1  # a client's made-up name never becomes a label
+    assert delta("update_contact_details", "applied") == 1
+    assert delta("update_contact_details", "conflict") == 1
+    assert delta("pin_case", "applied") == 1
+    assert not any(name == "fly_to_the_moon" for name, _ in after)
 
 
 def test_bad_input_is_a_4xx_with_an_actionable_message(world: World, base_url: str) -> None:
