@@ -68,3 +68,43 @@ def test_a_case_with_unsent_changes_is_marked(cdb: CacheDb) -> None:
     apply_local_mutation(cdb, "update_contact_details", args, actor=OFFICER, today=TODAY, now=NOW)
     rows = caseload(cdb, CaseloadQuery(), today=TODAY, now=LOCAL_NOW).rows
     assert [r.waiting_to_send for r in rows] == [False, True]
+
+
+def _failure(case_crn: str, event_id: uuid.UUID, days_ago: int) -> Contact:
+    return Contact(
+        id=uuid.uuid4(),
+        crn=case_crn,
+        type_code="COAP",
+        date=TODAY - dt.timedelta(days=days_ago),
+        start_time=dt.time(9, 0),
+        end_time=dt.time(9, 30),
+        event_id=event_id,
+        outcome_code="UAAB",
+    )
+
+
+def test_compliance_counts_failures_in_the_window_only(cdb: CacheDb) -> None:
+    case = make_case("X320741", contacts=0)
+    case.contacts += [_failure("X320741", case.event.id, d) for d in (10, 20, 900)]
+    apply_pull_page(cdb, snapshots=[case.snapshot()], cursor="c", last_applied_seq=0)
+    (row,) = caseload(cdb, CaseloadQuery(), today=TODAY, now=LOCAL_NOW).rows
+    assert row.compliance == "2 failures to comply"  # the one 900 days ago no longer counts
+
+
+def test_pages_of_equal_names_never_repeat_or_skip_a_case(cdb: CacheDb) -> None:
+    cases = [make_case(f"A{n:06d}", surname="Same", first="Name", contacts=0) for n in range(7)]
+    apply_pull_page(cdb, snapshots=[c.snapshot() for c in cases], cursor="c", last_applied_seq=0)
+    seen: list[str] = []
+    for offset in range(0, 7, 3):
+        page = caseload(cdb, CaseloadQuery(offset=offset, limit=3), today=TODAY, now=LOCAL_NOW)
+        assert page.total == 7
+        seen += [r.crn for r in page.rows]
+    assert sorted(seen) == sorted(c.crn for c in cases)
+    assert len(seen) == len(set(seen))
+
+
+def test_an_aware_now_is_read_as_local_wall_clock_time(cdb: CacheDb) -> None:
+    _seed(cdb)
+    aware = LOCAL_NOW.astimezone(dt.UTC)  # the app passes an aware UTC clock
+    (adams, _) = caseload(cdb, CaseloadQuery(), today=TODAY, now=aware).rows
+    assert adams.next_appointment == dt.datetime(2026, 11, 23, 14, 0)
