@@ -36,6 +36,11 @@ class ContactType(_Coded):
     rar_eligible: bool = False
     unpaid_work: bool = False
     system_generated: bool = False
+    # The national SENSITIVE_CONTACT default: a new contact of this type starts sensitive.
+    sensitive: bool = False
+    # Outcomes the national system links to this type (R_CONTACT_TYPE_OUTCOME) where our
+    # sources show them; empty means every outcome an officer may pick.
+    outcomes: tuple[str, ...] = ()
     usage_rank: int = 1000
 
 

@@ -14,12 +14,19 @@ from domain.rules import _lookup
 def allowed_outcomes(contact_type_code: str) -> list[Outcome]:
     """Outcomes an officer may pick for a contact of this type, in reference order.
 
-    Only attendance (appointment) types take an outcome. Outcomes set by
-    another action (the rescheduled ones, set by rescheduling) are never offered.
+    Only attendance (appointment) types take an outcome; a type that lists its
+    outcomes (as the national system links them) offers only those. Outcomes set
+    by another action (the rescheduled ones, set by rescheduling) are never offered.
     """
-    if not _lookup.contact_type(contact_type_code).attendance:
+    ctype = _lookup.contact_type(contact_type_code)
+    if not ctype.attendance:
         return []
-    return [o for o in reference().outcomes.values() if not o.system_only]
+    linked = set(ctype.outcomes)
+    return [
+        o
+        for o in reference().outcomes.values()
+        if not o.system_only and (not linked or o.code in linked)
+    ]
 
 
 def allowed_enforcement_actions(outcome_code: str, *, licence: bool) -> list[EnforcementAction]:

@@ -151,3 +151,70 @@ def test_sentence_types_carry_a_failure_to_comply_rule() -> None:
         assert stype.ftc_window_months == 12
     assert reference().sentence_type("LIC").licence
     assert not reference().sentence_type("ORA-CO").licence
+
+
+KNOWN_CATEGORIES = {
+    "Appointment", "Intervention appointment", "Accredited programme", "Unpaid work",
+    "Communication", "Enforcement", "Case management", "Interventions", "Court", "Custody",
+    "Approved premises",
+}  # fmt: skip
+
+
+def test_every_contact_type_code_is_a_national_code_shape_and_category_known() -> None:
+    for ctype in reference().contact_types.values():
+        assert ctype.code == ctype.code.upper(), ctype.code
+        assert ctype.code.isalnum(), ctype.code
+        assert 3 <= len(ctype.code) <= 6, ctype.code
+        assert ctype.category in KNOWN_CATEGORIES, (ctype.code, ctype.category)
+        assert ctype.description, ctype.code
+        assert ctype.description.strip() == ctype.description, ctype.code
+
+
+def test_every_attendance_type_allows_an_attended_and_a_non_attended_outcome() -> None:
+    """An appointment that can only be recorded one way could not be recorded honestly."""
+    from domain.rules.outcomes import allowed_outcomes
+
+    for ctype in reference().contact_types.values():
+        offered = allowed_outcomes(ctype.code)
+        if not ctype.attendance:
+            assert offered == [], ctype.code
+            continue
+        assert any(o.attended and o.complied for o in offered), ctype.code
+        assert any(o.attended is False for o in offered), ctype.code
+        assert any(o.acceptable_absence for o in offered), ctype.code
+
+
+def test_linked_outcomes_exist_and_limit_the_choice() -> None:
+    from domain.rules.outcomes import allowed_outcomes
+
+    ref = reference()
+    for ctype in ref.contact_types.values():
+        assert set(ctype.outcomes) <= set(ref.outcomes), ctype.code
+        assert not ctype.outcomes or ctype.attendance, ctype.code
+    crs = ref.contact_type("CRSAPT")
+    assert crs.outcomes
+    assert {o.code for o in allowed_outcomes("CRSAPT")} <= set(crs.outcomes)
+
+
+def test_new_national_appointment_types_keep_their_flags() -> None:
+    """Rows added from the public sources (see SOURCES.md): losing a flag must fail here."""
+    ref = reference()
+    expected = {
+        "C031": (False, "optional"),
+        "CITA": (True, "required"),
+        "APAT": (True, "required"),
+        "APRE": (True, "required"),
+    }
+    for code, (ns, location) in expected.items():
+        ctype = ref.contact_type(code)
+        assert ctype.attendance, code
+        assert ctype.outcome_required, code
+        assert ctype.national_standards is ns, code
+        assert ctype.location == location, code
+        assert not ctype.person_level, code
+    assert not any(t.sensitive for t in ref.contact_types.values() if t.category == "Communication")
+
+
+def test_contact_types_file_version_was_bumped_with_its_rows() -> None:
+    assert "contact_types@2026.11.3" in reference().version
+    assert len(reference().contact_types) == 70
