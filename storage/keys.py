@@ -11,7 +11,8 @@ import logging
 
 import keyring
 import keyring.errors
-from keyring.backends import fail
+from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail, null
 
 from storage import crypto
 from storage.errors import NoCacheKey, NoCredentialStore
@@ -25,9 +26,27 @@ def _entry(profile: str) -> str:
     return f"cache-key:{profile}"
 
 
-def _backend() -> keyring.backend.KeyringBackend:
+def _is_secure(backend: KeyringBackend) -> bool:
+    """False for backends that are no credential store at all: `fail` (none found), `null`
+    (silently forgets) and keyrings.alt's file backends (a plaintext or home-made file)."""
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return False
+    return not type(backend).__module__.startswith("keyrings.alt")
+
+
+def _backend() -> KeyringBackend:
+    """The OS credential store, never a file fallback.
+
+    keyring's chainer would try every backend in turn, so a locked Secret Service could
+    quietly hand the key to a plaintext file backend; we use the best secure one directly.
+    """
     backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring):
+    if isinstance(backend, chainer.ChainerBackend):
+        secure: list[KeyringBackend] = [b for b in backend.backends if _is_secure(b)]
+        if not secure:
+            raise NoCredentialStore()
+        return secure[0]
+    if not _is_secure(backend):
         raise NoCredentialStore()
     return backend
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import keyring
 import pytest
-from keyring.backends import fail
+from keyring.backends import chainer, fail, null
 
 from storage import crypto
 from storage.errors import NoCacheKey, NoCredentialStore, WrongPassword
 from storage.keys import SERVICE, KeyStore
+from tests.support.memory_keyring import MemoryKeyring
 
 FAST = crypto.FAST_TEST_PARAMS
 
@@ -76,3 +77,42 @@ def test_default_kdf_cost_is_deliberate() -> None:
     params = crypto.KdfParams()
     assert params.memory_kib >= 64 * 1024
     assert params.time_cost >= 3
+
+
+class _PlaintextFileKeyring(MemoryKeyring):
+    """Stands in for keyrings.alt's plaintext file backend (same module path)."""
+
+
+_PlaintextFileKeyring.__module__ = "keyrings.alt.file"
+
+
+@pytest.mark.parametrize(
+    "backend", [fail.Keyring(), null.Keyring(), _PlaintextFileKeyring()], ids=type
+)
+def test_a_backend_that_is_no_credential_store_is_refused(backend: object) -> None:
+    keyring.set_keyring(backend)  # type: ignore[arg-type]
+    with pytest.raises(NoCredentialStore):
+        KeyStore("officer.one", params=FAST).create("pw")
+    with pytest.raises(NoCredentialStore):
+        KeyStore("officer.one", params=FAST).unlock("pw")
+
+
+def test_the_chainer_never_falls_back_to_a_plaintext_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    secure, plaintext = MemoryKeyring(), _PlaintextFileKeyring()
+    plaintext.priority = 20  # type: ignore[assignment]  # even when ranked first
+    monkeypatch.setattr(
+        chainer.ChainerBackend, "backends", property(lambda self: [plaintext, secure])
+    )
+    keyring.set_keyring(chainer.ChainerBackend())
+    KeyStore("officer.one", params=FAST).create("pw")
+    assert plaintext.store == {}
+    assert len(secure.store) == 1
+
+
+def test_a_chainer_with_only_insecure_backends_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        chainer.ChainerBackend, "backends", property(lambda self: [_PlaintextFileKeyring()])
+    )
+    keyring.set_keyring(chainer.ChainerBackend())
+    with pytest.raises(NoCredentialStore):
+        KeyStore("officer.one", params=FAST).create("pw")
