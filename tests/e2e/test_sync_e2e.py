@@ -6,9 +6,13 @@ import time
 import uuid
 
 import pytest
+import sqlalchemy
+from sqlalchemy import func
 
 from central.admin import allocate
 from central.auth.devices import revoke_device
+from central.tables import applied_mutations, records
+from domain.errors import FieldcaseError
 from sync.auth import Tokens
 from sync.errors import DeviceWiped, SignInRequired
 from tests.sync.live import live_central, now, record_contact_args, records_of
@@ -102,6 +106,7 @@ def test_pinning_brings_a_case_and_limited_access_keeps_it_out(live):
     laptop.sync()
     barred = {c for c, users in live.seed.exclusions.items() if officer in users}
     barred |= {c for c, users in live.seed.restrictions.items() if officer not in users}
+    assert barred, "the seed must hold a Limited Access case barring this officer"
     open_case = sorted(set(live.seed.caseloads[other]) - barred)[0]
     laptop.store.queue("pin_case", {"crn": open_case})
     for crn in sorted(barred):
@@ -144,11 +149,33 @@ def test_token_expiry_while_offline_keeps_the_outbox(live):
     assert laptop.sync().applied == 1
 
 
+def applied_on_server(live, laptop) -> list[int]:
+    """The seqs the server's own table says it applied for this laptop, in order."""
+    with live.engine.connect() as conn:
+        return list(
+            conn.execute(
+                sqlalchemy.select(applied_mutations.c.seq)
+                .where(
+                    applied_mutations.c.client_id == str(laptop.store.client_id()),
+                    applied_mutations.c.status == "applied",
+                )
+                .order_by(applied_mutations.c.seq)
+            ).scalars()
+        )
+
+
+def contacts_on_server(live, crn: str) -> int:
+    with live.engine.connect() as conn:
+        query = sqlalchemy.select(func.count()).select_from(records)
+        where = (records.c.crn == crn, records.c.kind == "contact", records.c.deleted.is_(False))
+        return int(conn.execute(query.where(*where)).scalar_one())
+
+
 def test_lost_answers_do_not_apply_twice(live):
     from tests.chaos.proxy import FaultPlan, chaos_proxy
 
     officer = live.seed.officers[0]
-    plan = FaultPlan(seed=3, rate=1.0, fates=("lose_response", "duplicate_request"))
+    plan = FaultPlan(seed=3, rate=1.0, fates=("lose_response",))
     with chaos_proxy(live.server.url, plan) as proxy:
         proxy.faults_on = False
         from sync.client import SyncClient
@@ -160,22 +187,28 @@ def test_lost_answers_do_not_apply_twice(live):
         laptop.sign_in("correct horse battery", "laptop")
         laptop.sync()
         crn = sorted(laptop.store.cases)[0]
+        before = contacts_on_server(live, crn)
         ids = [uuid.uuid4() for _ in range(5)]
         for contact_id in ids:
             args = {**record_contact_args(crn), "contact_id": str(contact_id)}
             laptop.store.queue("record_contact", args)
         proxy.faults_on = True
-        for _ in range(10):
-            try:
+        for _ in range(2):  # every answer is lost after the server committed
+            with pytest.raises(FieldcaseError):
                 laptop.sync()
-                break
-            except Exception:
-                continue
+        assert laptop.store.pending_count() == 5  # never counted delivered without an answer
+        assert applied_on_server(live, laptop) == list(range(1, 6))  # ...though it was applied
+        proxy.plan = doubled = FaultPlan(seed=3, rate=1.0, fates=("duplicate_request",))
+        summary = laptop.sync()  # every request now reaches the server twice
         proxy.faults_on = False
         laptop.sync()
-    contacts = [str(r.id) for r in records_of(laptop.store, crn, "contact")]
-    assert all(contacts.count(str(i)) == 1 for i in ids)
-    assert laptop.store.pending_count() == 0
+    assert plan.seen["lose_response"] >= 2 * FAST.retry.attempts
+    assert doubled.seen["duplicate_request"] > 0
+    assert (summary.applied, summary.rejected, laptop.store.pending_count()) == (5, 0, 0)
+    assert applied_on_server(live, laptop) == list(range(1, 6))  # each seq once, in order
+    assert contacts_on_server(live, crn) == before + 5  # no contact written twice
+    contacts = {str(r.id) for r in records_of(laptop.store, crn, "contact")}
+    assert {str(i) for i in ids} <= contacts
 
 
 def test_interrupted_first_sync_resumes_with_at_most_one_page_again(live):
@@ -187,18 +220,28 @@ def test_interrupted_first_sync_resumes_with_at_most_one_page_again(live):
     officer = live.seed.officers[0]
     laptop = live.laptop(officer, MemoryStore())
     laptop.settings = SyncSettings(http=FAST.http, retry=FAST.retry, pull_limit=30)
-    received: list[str] = []
-    real_apply = laptop.store.apply_pull_page
+    received: list[str] = []  # snapshots written to the cache
+    downloaded: list[list[str]] = []  # snapshots the server sent, page by page
+    real_apply, real_post = laptop.store.apply_pull_page, laptop.http.post_model
 
     def apply(response):
         received.extend(s.crn for s in response.snapshots)
         real_apply(response)
 
+    def post_model(path, body, answer, token):
+        parsed = real_post(path, body, answer, token=token)
+        if path == "/v1/sync/pull":
+            downloaded.append([s.crn for s in parsed.snapshots])
+        return parsed
+
     laptop.store.apply_pull_page = apply
+    laptop.http.post_model = post_model
     with pytest.raises(Crash):
         laptop.sync(CrashingProgress(2))  # dies after the second committed page
     assert 0 < len(received) < len(live.visible_caseload(officer))
     laptop.sync()
     assert set(laptop.store.cases) == live.visible_caseload(officer)
-    twice = len(received) - len(set(received))
-    assert twice == 0  # the cursor was saved with each page: nothing came twice
+    assert len(received) == len(set(received))  # the cursor was saved with each page
+    sent = [crn for page in downloaded for crn in page]
+    again = len(sent) - len(set(sent))  # the page prefetched when it died, at most
+    assert again <= max(len(page) for page in downloaded)
