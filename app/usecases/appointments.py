@@ -46,6 +46,15 @@ class WarningsNotConfirmed(FieldcaseError):
     """A save that would book despite warnings the officer has not seen and accepted."""
 
     title = "Check the warnings"
+    field = "confirm"  # the form's "book despite the warnings" box
+
+
+class AppointmentInvalid(ValidationError):
+    """Every reason the appointment cannot be booked; `errors` each name their field."""
+
+    def __init__(self, errors: tuple[ValidationError, ...]) -> None:
+        super().__init__(" ".join(e.message for e in errors), field=errors[0].field)
+        self.errors = errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +260,7 @@ def arrange_appointment(
     """Book the appointment (or series) in the cache and queue it, in one transaction."""
     preview = preview_appointment(ctx, request)
     if preview.errors:
-        raise preview.errors[0]
+        raise AppointmentInvalid(preview.errors)
     _confirmed(preview.warnings, accept_warnings)
     first = contact_id or uuid.uuid4()
     args = ArrangeAppointment(
@@ -415,7 +424,7 @@ def reschedule_appointment(
     old = reschedule_setup(ctx, crn, request.contact_id)
     preview = preview_reschedule(ctx, old, request)
     if preview.errors:
-        raise preview.errors[0]
+        raise AppointmentInvalid(preview.errors)
     _confirmed(preview.warnings, accept_warnings)
     new_id = new_contact_id or uuid.uuid4()
     args = RescheduleAppointment(

@@ -1,0 +1,485 @@
+"""Arrange an appointment (or a repeating series), keyboard first.
+
+The form opens already filled with "the same again next week": the type, time,
+place and event of the case's last appointment, a week on. So booking next week's
+appointment is the shortcut and Enter. Dates and times are typed the way officers
+type them (`+7`, `tue`, `1/12/26`, `2.30pm`) and echoed back in words beside the
+field, so a misread date is seen before it is booked. The dates a series would
+book are listed with their warnings (weekend, bank holiday, clash) as the officer
+types; warnings never block, but booking over them needs the "book anyway" box
+ticked (Alt+K), a conscious choice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from functools import partial
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from app.usecases import appointments as uc
+from domain.errors import ValidationError
+from domain.mutations import Repeat, RepeatFrequency
+from domain.parsing import parse_date, parse_time
+from domain.reference import reference
+from ui.forms.base import CaseForm, FormInvalid, Use
+from ui.widgets import named
+
+FREQUENCIES: tuple[tuple[str, RepeatFrequency | None], ...] = (
+    ("Does not repeat", None),
+    ("Weekly", "weekly"),
+    ("Fortnightly", "fortnightly"),
+    ("Every four weeks", "four_weekly"),
+    ("Daily", "daily"),
+)
+PREVIEW_DELAY_MS = 120
+
+
+def long_day(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+class TypedField(QWidget):
+    """A line edit whose text is parsed as typed and echoed back in words beside it.
+
+    The typed text is what is drafted and kept; `value()` parses it or raises the
+    parser's plain-English `ValidationError` for the form to show under the field.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        parse: Callable[[str], Any],
+        describe: Callable[[Any], str],
+        *,
+        placeholder: str = "",
+        width: int = 120,
+    ) -> None:
+        super().__init__()
+        self._parse = parse
+        self._describe = describe
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setMaximumWidth(width)
+        self.echo = QLabel()
+        self.echo.setStyleSheet("color:palette(placeholder-text);")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit)
+        row.addWidget(self.echo, 1)
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(self._on_text_changed)
+
+    def value(self) -> Any:
+        return self._parse(self.edit.text())
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def set_text(self, text: str) -> None:
+        self.edit.setText(text)
+
+    def setAccessibleName(self, name: str) -> None:
+        super().setAccessibleName(name)
+        self.edit.setAccessibleName(name)
+
+    def setAccessibleDescription(self, description: str) -> None:
+        super().setAccessibleDescription(description)
+        self.edit.setAccessibleDescription(description)
+
+    def draft_value(self) -> str:
+        return self.edit.text()
+
+    def restore_draft(self, value: Any) -> None:
+        self.edit.setText(str(value or ""))
+
+    def _on_text_changed(self, text: str) -> None:
+        try:
+            words = self._describe(self._parse(text)) if text.strip() else ""
+            self.echo.setText("" if words == text.strip() else words)
+        except ValidationError:
+            self.echo.setText("?")
+        self.changed.emit()
+
+
+class PreviewPanel(QLabel):
+    """The dates that would be booked, each with its warnings, in words."""
+
+    def __init__(self) -> None:
+        super().__init__("Working out the dates…")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setStyleSheet("padding:4px; border:1px solid palette(mid);")
+        named(self, "Dates to be booked")
+        self.preview: uc.Preview | None = None
+
+    def show_preview(self, preview: uc.Preview, start: dt.time, end: dt.time) -> None:
+        self.preview = preview
+        lines: list[str] = []
+        for item in preview.occurrences:
+            lines.append(f"{item.date:%a %d/%m/%Y} {start:%H:%M}–{end:%H:%M}")
+            lines += [f"    ⚠ {warning}" for warning in item.warnings]
+        if preview.errors:
+            lines.append("Cannot book yet: " + " ".join(e.message for e in preview.errors))
+        count = len(preview.occurrences)
+        head = f"{count} appointment{'s' if count != 1 else ''} to book"
+        warned = sum(1 for o in preview.occurrences if o.warnings)
+        if warned:
+            head += f", {warned} with warnings"
+        self.setText("\n".join([head + ":", *lines]))
+        self.setAccessibleDescription(self.text())
+
+    def show_problem(self, message: str) -> None:
+        self.preview = None
+        self.setText(message)
+        self.setAccessibleDescription(message)
+
+
+def date_field(today: Callable[[], dt.date], name: str) -> TypedField:
+    return TypedField(
+        lambda text: parse_date(text, today=today(), field=name),
+        long_day,
+        placeholder="+7, tue, 1/12/26",
+    )
+
+
+def time_field(name: str) -> TypedField:
+    return TypedField(
+        lambda text: parse_time(text, field=name),
+        lambda t: f"{t:%H:%M}",
+        placeholder="14:30",
+        width=80,
+    )
+
+
+def confirm_box() -> QCheckBox:
+    return QCheckBox("Boo&k anyway: I have checked the warnings")
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def check_preview(previewed: tuple[Any, uc.Preview] | None, request: Any, box: QCheckBox) -> None:
+    """Refuse at once, with every problem, what the current preview already refuses, and
+    booking over warnings the officer has not accepted.
+
+    A stale preview is left to the use case, which checks again on the writer thread.
+    """
+    if previewed is None or previewed[0] != request:
+        return
+    if previewed[1].errors:
+        raise FormInvalid(list(previewed[1].errors))
+    if box.isChecked():
+        return
+    warnings = previewed[1].warnings
+    if warnings:
+        many = "these warnings" if len(warnings) > 1 else "this warning"
+        raise ValidationError(
+            f"Tick 'Book anyway' (Alt+K) to book despite {many}, or change the details.",
+            field="confirm",
+        )
+
+
+def add(
+    form: CaseForm, name: str, label: str, widget: W, *, hint: str = "", drafted: bool = True
+) -> W:
+    """`form.add_field`, keeping the widget's own type for the caller."""
+    form.add_field(name, label, widget, hint=hint, drafted=drafted)
+    return widget
+
+
+class AppointmentTiming:
+    """Start and end fields that keep the appointment's length when the start moves."""
+
+    def __init__(self, start: TypedField, end: TypedField) -> None:
+        self.start = start
+        self.end = end
+        self.minutes = 30
+        self.end_typed = False
+        start.edit.textEdited.connect(self._on_start_edited)
+        end.edit.textEdited.connect(self._on_end_edited)
+
+    def set(self, start: dt.time, end: dt.time) -> None:
+        self.start.set_text(f"{start:%H:%M}")
+        self.end.set_text(f"{end:%H:%M}")
+        self.minutes = _minutes(start, end) or 30
+
+    def _on_start_edited(self, _text: str) -> None:
+        if self.end_typed:
+            return
+        try:
+            start = self.start.value()
+        except ValidationError:
+            return
+        moved = dt.datetime.combine(dt.date(2000, 1, 1), start)
+        end = (moved + dt.timedelta(minutes=self.minutes)).time()
+        if end > start:
+            self.end.set_text(f"{end:%H:%M}")
+
+    def _on_end_edited(self, _text: str) -> None:
+        self.end_typed = True
+
+
+def _minutes(start: dt.time, end: dt.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+class AppointmentForm(CaseForm):
+    """Arrange an appointment; defaults to the same again a week after the last one."""
+
+    kind: ClassVar[str] = "appointment"
+    title: ClassVar[str] = "Arrange an appointment"
+    noun: ClassVar[str] = "appointment"
+
+    def build(self) -> None:
+        self.setup: uc.ArrangeSetup | None = None
+        self.previewed: tuple[uc.AppointmentRequest, uc.Preview] | None = None
+        self.contact_id = uuid.uuid4()  # one id per form: a double Enter books once
+        today = self.runner.ctx.today
+        self.type_box = add(
+            self, "type_code", "Type", self._type_picker(), hint="Type to search by name or code"
+        )
+        self.date = add(self, "date", "Date", date_field(today, "date"))
+        self.start = add(self, "start_time", "Start", time_field("start_time"))
+        self.end = add(self, "end_time", "End", time_field("end_time"))
+        self.timing = AppointmentTiming(self.start, self.end)
+        self.location = add(self, "location_code", "Location", QLineEdit())
+        self.event_box = add(self, "event_id", "Event", QComboBox())
+        self.requirement = add(self, "requirement_id", "Requirement", QComboBox())
+        self.frequency = add(self, "frequency", "Repeat", QComboBox())
+        for text, value in FREQUENCIES:
+            self.frequency.addItem(text, value)
+        self.ends = add(
+            self,
+            "count",
+            "Ends after",
+            QLineEdit(),
+            hint="A number of appointments (6) or a last date (31/3/27)",
+        )
+        self.notes = add(self, "notes", "Notes", QPlainTextEdit())
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(70)
+        self.preview = PreviewPanel()
+        self.add_row("Will book", self.preview)
+        self.confirm = add(self, "confirm", "Warnings", confirm_box(), drafted=False)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+        for widget in (self.date, self.start, self.end):
+            widget.changed.connect(self._preview_timer.start)
+        self.location.textChanged.connect(self._preview_timer.start)
+        self.ends.textChanged.connect(self._preview_timer.start)
+        self.event_box.currentIndexChanged.connect(self._on_event_changed)
+        self.frequency.currentIndexChanged.connect(self._on_frequency_changed)
+        self._on_frequency_changed()
+        self._show_row(self.confirm, False)
+
+    # -- widgets ------------------------------------------------------------------
+    def _type_picker(self) -> QComboBox:
+        box = QComboBox()
+        box.setEditable(True)
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for ctype in reference().appointment_types():
+            box.addItem(f"{ctype.description} ({ctype.code})", ctype.code)
+        completer = box.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        box.currentIndexChanged.connect(self._on_type_changed)
+        return box
+
+    def _show_row(self, widget: QWidget, visible: bool) -> None:
+        box = widget.parentWidget()
+        if box is not None:
+            self.form.setRowVisible(box, visible)
+
+    def type_code(self) -> str | None:
+        data = self.type_box.currentData()
+        return data if isinstance(data, str) else None
+
+    def _on_type_changed(self, *_: object) -> None:
+        code = self.type_code()
+        ctype = reference().contact_types.get(code or "")
+        needs = ctype is not None and ctype.location != "not_applicable"
+        self._show_row(self.location, needs)
+        self._preview_timer.start()
+
+    def _on_event_changed(self, *_: object) -> None:
+        self.requirement.clear()
+        self.requirement.addItem("None", None)
+        event = self._event()
+        for choice in event.requirements if event else ():
+            self.requirement.addItem(choice.label, str(choice.id))
+        self._preview_timer.start()
+
+    def _on_frequency_changed(self, *_: object) -> None:
+        self._show_row(self.ends, self.frequency.currentData() is not None)
+        self._preview_timer.start()
+
+    def _event(self) -> uc.EventChoice | None:
+        if self.setup is None:
+            return None
+        wanted = self.event_box.currentData()
+        return next((e for e in self.setup.events if str(e.id) == wanted), None)
+
+    # -- loading ------------------------------------------------------------------
+    def load(self) -> None:
+        self.runner.query(partial(uc.arrange_setup, crn=self.crn), self._on_setup)
+
+    def _on_setup(self, setup: uc.ArrangeSetup) -> None:
+        self.setup = setup
+        for choice in setup.events:
+            self.event_box.addItem(choice.label, str(choice.id))
+        completer = QCompleter(list(setup.locations), self.location)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.location.setCompleter(completer)
+        self.fill(setup.defaults)
+        self.loaded()
+        self._preview_timer.start()
+
+    def fill(self, request: uc.AppointmentRequest) -> None:
+        """Put a request's values in the fields (the defaults, before any draft)."""
+        self.type_box.setCurrentIndex(max(0, self.type_box.findData(request.type_code)))
+        self.date.set_text(f"{request.date:%d/%m/%Y}")
+        self.timing.set(request.start_time, request.end_time)
+        self.location.setText(request.location_code or "")
+        if request.event_id is not None:
+            self.event_box.setCurrentIndex(max(0, self.event_box.findData(str(request.event_id))))
+        if request.requirement_id is not None:
+            found = self.requirement.findData(str(request.requirement_id))
+            self.requirement.setCurrentIndex(max(0, found))
+        self._dirty = False
+
+    # -- the request --------------------------------------------------------------
+    def request(self) -> uc.AppointmentRequest:
+        """What is typed, parsed; every problem at once as `FormInvalid`."""
+        errors: list[ValidationError] = []
+
+        def read(field: TypedField) -> Any:
+            try:
+                return field.value()
+            except ValidationError as error:
+                errors.append(error)
+                return None
+
+        day, start, end = read(self.date), read(self.start), read(self.end)
+        code = self.type_code()
+        if code is None:
+            errors.append(ValidationError("Choose the type of appointment.", field="type_code"))
+        repeat = self._repeat(day, errors)
+        if errors or day is None or start is None or end is None or code is None:
+            raise FormInvalid(errors)
+        location = self.location.text().strip() if self.location.isVisibleTo(self) else ""
+        event = self.event_box.currentData()
+        requirement = self.requirement.currentData()
+        return uc.AppointmentRequest(
+            crn=self.crn,
+            type_code=code,
+            date=day,
+            start_time=start,
+            end_time=end,
+            location_code=location.upper() or None,
+            event_id=UUID(event) if isinstance(event, str) else None,
+            requirement_id=UUID(requirement) if isinstance(requirement, str) else None,
+            repeat=repeat,
+            notes=self.notes.toPlainText().strip(),
+        )
+
+    def _repeat(self, day: dt.date | None, errors: list[ValidationError]) -> Repeat | None:
+        frequency = self.frequency.currentData()
+        if frequency is None:
+            return None
+        text = self.ends.text().strip()
+        if text.isdigit():
+            count = int(text)
+            if not 1 <= count <= 104:
+                errors.append(ValidationError("Repeat 1 to 104 times.", field="count"))
+                return None
+            return Repeat(frequency=frequency, count=count)
+        if not text:
+            errors.append(
+                ValidationError(
+                    "Say how many appointments (e.g. 6) or the last date (e.g. 31/3/27).",
+                    field="count",
+                )
+            )
+            return None
+        try:
+            until = parse_date(text, today=self.runner.ctx.today(), field="count")
+        except ValidationError as error:
+            errors.append(error)
+            return None
+        return Repeat(frequency=frequency, until=until)
+
+    def refresh_preview(self) -> None:
+        if self.setup is None:
+            return
+        try:
+            request = self.request()
+        except FormInvalid as invalid:
+            words = " ".join(e.message for e in invalid.errors)
+            self.preview.show_problem(f"Finish the details to see the dates. {words}")
+            self._show_row(self.confirm, False)
+            return
+        self.runner.query(
+            partial(uc.preview_appointment, request=request),
+            partial(self._on_preview, request),
+            key=f"appointment-preview-{id(self)}",
+        )
+
+    def _on_preview(self, request: uc.AppointmentRequest, preview: uc.Preview) -> None:
+        self.previewed = (request, preview)
+        self.preview.show_preview(preview, request.start_time, request.end_time)
+        warned = bool(preview.warnings)
+        if not warned:
+            self.confirm.setChecked(False)
+        self._show_row(self.confirm, warned)
+
+    def show_errors(self, errors: Any) -> None:
+        errors = [e for error in errors for e in getattr(error, "errors", (error,))]
+        for error in errors:
+            name = getattr(error, "field", None)
+            if name == "until":
+                error.field = "count"
+            if name == "confirm":
+                self._show_row(self.confirm, True)
+                self.refresh_preview()
+        super().show_errors(errors)
+
+    # -- saving -------------------------------------------------------------------
+    def build_save(self) -> Use:
+        if self.setup is None:
+            raise ValidationError("Still reading the case; try again in a moment.")
+        request = self.request()
+        check_preview(self.previewed, request, self.confirm)
+        return partial(
+            uc.arrange_appointment,
+            request=request,
+            accept_warnings=self.confirm.isChecked(),
+            contact_id=self.contact_id,
+        )
+
+    def saved_message(self, result: Any) -> str:
+        booked: uc.Booked = result
+        count = len(booked.contact_ids)
+        if count == 1:
+            return "Appointment booked."
+        return f"{count} appointments booked."
