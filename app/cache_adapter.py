@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.changes import ATTENTION, CASELOAD, OUTBOX, ChangeSet
+from app.drafts import Draft, DraftKey
 from app.rows import (
     Attention,
     CaseDetail,
@@ -36,7 +37,7 @@ from app.rows_mapping import (
 from domain.contacts import Contact
 from domain.mutations import MutationArgs
 from domain.semantics import Actor, RecordKind, StoredRecord
-from storage import records
+from storage import drafts, records
 from storage.db import CacheDb
 from storage.queries import caseload as caseload_q
 from storage.queries import contacts as contacts_q
@@ -190,6 +191,17 @@ class StorageCache:
         with self.cdb.atomic():
             problems.dismiss_rejection(self.cdb, rejection_id, at=self._now())
         return ChangeSet.of(kinds=[ATTENTION, OUTBOX])
+
+    # -- drafts ------------------------------------------------------------------
+    def save_draft(self, key: DraftKey, values: dict[str, Any], *, at: dt.datetime) -> None:
+        drafts.save(self.cdb, key.kind, key.crn, key.contact_id, values, at=at)
+
+    def load_draft(self, key: DraftKey) -> Draft | None:
+        row = drafts.load(self.cdb, key.kind, key.crn, key.contact_id)
+        return None if row is None else Draft(key, row.data, row.saved_at)
+
+    def discard_draft(self, key: DraftKey) -> None:
+        drafts.discard(self.cdb, key.kind, key.crn, key.contact_id)
 
     def close(self) -> None:
         """Close the connection if it is ours (a shared one is closed by its owner)."""

@@ -8,9 +8,10 @@ The use cases speak only to this port; `app/cache_adapter.py` maps it onto
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.changes import ChangeSet
+from app.drafts import Draft, DraftKey
 from app.rows import (
     Attention,
     CaseDetail,
@@ -69,6 +70,13 @@ class CaseCache(Protocol):
     def discard_rejection(self, rejection_id: str) -> ChangeSet: ...
 
     def close(self) -> None: ...
+
+    # -- drafts: unsaved forms, local to this laptop, never synced -------------------
+    def save_draft(self, key: DraftKey, values: dict[str, Any], *, at: dt.datetime) -> None: ...
+
+    def load_draft(self, key: DraftKey) -> Draft | None: ...
+
+    def discard_draft(self, key: DraftKey) -> None: ...
 
 
 class NationalSearch(Protocol):

@@ -130,6 +130,20 @@ def m005_open_appointments(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m006_drafts(db: sqlite_utils.Database) -> None:
+    """Unfinished forms (they hold notes: personal data, so they live in the encrypted
+    cache, never in a settings file). One row per form kind, case and contact."""
+    _run(
+        db,
+        [
+            "CREATE TABLE draft (key TEXT PRIMARY KEY, kind TEXT NOT NULL, crn TEXT NOT NULL,"
+            " contact_id TEXT NOT NULL DEFAULT '', data TEXT NOT NULL, saved_at TEXT NOT NULL)",
+            "CREATE INDEX draft_crn ON draft (crn)",
+        ],
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Bring the schema up to date; returns how many steps ran."""
     pending = len(migrations.pending(db))

@@ -51,3 +51,16 @@ def test_a_failed_step_leaves_the_previous_version(tmp_path: Path) -> None:
             migrate(cdb.db)
         assert "m004_local" not in {m.name for m in migrations.applied(cdb.db)}
         assert cdb.one("SELECT count(*) FROM sqlite_master WHERE name = 'audit_queue'") == 0
+
+
+def test_drafts_arrive_in_an_existing_cache_without_touching_its_records(tmp_path: Path) -> None:
+    with CacheDb(tmp_path / "c.db", KEY) as cdb:
+        migrations.apply(cdb.db, stop_before="m006_drafts")
+        cdb.execute(
+            "INSERT INTO person (id, crn, version, data, search_text)"
+            " VALUES ('p1', 'X320741', 3, '{\"surname\": \"Example\"}', 'Example X320741')"
+        )
+        assert migrate(cdb.db) == len(STEPS) - STEPS.index("m006_drafts")
+        assert "draft" in cdb.db.table_names()
+        assert cdb.one("SELECT count(*) FROM draft") == 0
+        assert cdb.one("SELECT count(*) FROM person") == 1

@@ -1,0 +1,77 @@
+"""A real encrypted cache with one synthetic case, and the app's task runner over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.cache_adapter import StorageCache
+from app.changes import ChangeHub
+from app.context import AppContext, Officer
+from app.tasks import TaskRunner
+from storage.crypto import FAST_TEST_PARAMS
+from storage.db import CacheDb
+from storage.profile import Profile
+from storage.pulled import apply_pull_page
+from tests.storage.builders import NOW, OFFICER, CaseData, make_case
+
+OLIVE = Officer(
+    OFFICER.username, "Olive Officer", OFFICER.staff_code or "", OFFICER.team_code or ""
+)
+
+
+@dataclass
+class World:
+    """One laptop: the profile, its key, the case on it, and open runners."""
+
+    profile: Profile
+    key: bytes
+    case: CaseData
+    writer: CacheDb
+    now: dt.datetime = NOW
+    runners: list[TaskRunner] = field(default_factory=list)
+
+    def clock(self) -> dt.datetime:
+        return self.now
+
+    def runner(self) -> TaskRunner:
+        """A fresh app session over the same cache (a restart after a crash)."""
+
+        def open_cache() -> StorageCache:
+            # Each worker thread's own connection; SQLite lets only that thread close
+            # it, so it is left to the thread's end (as the app's backend does).
+            cdb = self.profile.connect(self.key)
+            return StorageCache(cdb, OFFICER, self.clock, owns_connection=False)
+
+        runner = TaskRunner(AppContext(open_cache, OLIVE, clock=self.clock), ChangeHub())
+        self.runners.append(runner)
+        return runner
+
+    def read(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        return self.writer.query(sql, params)
+
+
+def make_world(tmp_path: Path) -> Iterator[World]:
+    """The fixture's body, for test folders that cannot see this conftest."""
+    profile = Profile(tmp_path / "profile", "officer.one", kdf=FAST_TEST_PARAMS)
+    key = profile.keys.create("pw")
+    writer = profile.open_writer(key)
+    case = make_case("X100001", surname="Hughes", first="Amelia", contacts=3)
+    apply_pull_page(writer, snapshots=[case.snapshot()], cursor="c1", last_applied_seq=0)
+    made = World(profile, key, case, writer)
+    yield made
+    for runner in made.runners:
+        if not runner.closed:
+            runner.shutdown()
+    writer.close()
+    profile.close()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    yield from make_world(tmp_path)

@@ -1,0 +1,541 @@
+"""The case-work form base: keyboard first, validated inline, drafted as you type.
+
+How to write a form (for every form under `ui/forms/`)
+------------------------------------------------------
+Subclass `CaseForm`, set `kind` (the draft key's kind, e.g. "appointment") and
+`title`, then:
+
+1. `build(self)` — create the field widgets and register each with
+   `self.add_field(name, label, widget, hint="")`. `name` is the name a domain
+   `ValidationError(field=...)` or a pydantic error `loc[0]` uses, so use the mutation's
+   argument names (`date`, `start_time`, `notes`, `outcome_code`...). Registered fields
+   are autosaved to the draft and restored from it: `QLineEdit`, `QPlainTextEdit`,
+   `QCheckBox`, `QComboBox` (by item data, else text) work out of the box; any other
+   widget works if it has `draft_value() -> JSON`, `restore_draft(value)` and a
+   `changed` signal. Fields that are not worth a draft: `add_field(..., drafted=False)`.
+   Widgets that are not fields (a preview label) go in with `self.add_row(label, widget)`.
+2. `load(self)` (optional) — start reads the form needs through
+   `self.runner.query(use, on_done)`; fill pickers in `on_done`. Call
+   `self.loaded()` when what the draft refers to (e.g. picker items) is in place:
+   the draft offer waits for it.
+3. `build_save(self) -> Use` — read the widgets, parse with `domain.parsing`, and
+   return the write to run: a callable `ctx -> result` (e.g. a `functools.partial` of
+   a use case in `app/usecases/`). Raise `ValidationError(msg, field=name)` for one
+   problem or `FormInvalid([...])` for several; a pydantic `ValidationError` raised by
+   building mutation args is mapped to fields by `loc[0]` too. Nothing is saved then.
+4. (optional) `saved_message(self, result) -> str` — what the case view says after.
+
+The base then gives every form the same behaviour: Enter saves (Ctrl+Enter inside a
+multi-line box), Esc closes and KEEPS the draft, messages appear next to their field
+(never modal, never clearing typed text; the first bad field gets focus), errors the
+write raises (`FieldcaseError`, `ValidationError` with a `field`) come back the same
+way, and the save runs on the app's single writer thread via `TaskRunner.op`, which
+then publishes the returned `ChangeSet` so the contact log, diary and "Needs an
+outcome" refresh at once. A successful save discards the draft and emits `saved`.
+
+Drafts: key = `DraftKey(kind, crn, contact_id)` (`contact_id` "" for case-level forms;
+pass `contact_id=` to the constructor for a form about one contact). Changes autosave
+after `DRAFT_DELAY_MS` of quiet (a single-shot QTimer), and at once on Esc, on close
+and on `flush_open_drafts()` (the main window calls it before an idle lock or quit).
+When the form opens and a draft exists, a bar offers it back: "You have an unsaved
+contact for Amelia Hughes from 10:42 — Restore (Alt+R) / Discard (Alt+D)".
+While that offer is open nothing is autosaved, so the old draft is never overwritten
+before the officer chooses.
+
+Case view actions (`install_case_actions(view, run)`)
+----------------------------------------------------
+`view` is the `ui.case_view.CaseView`: `view.runner` (the `TaskRunner`), `view.crn`,
+`view.detail` (the `app.rows.CaseDetail` on screen), `view.selected_contact()` (the
+`ContactRow` selected in the contact log or None) and it is a QWidget, so
+`view.addAction(action)` with a shortcut (context `WidgetWithChildrenShortcut`) makes
+the action live while the case is shown. `run` is `CaseView.open_form`:
+`run(form: CaseForm) -> None` shows a constructed form over the case view, keeps a
+reference, offers its draft and puts the keyboard focus in its first field; when it
+is saved the case view says so in its status line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, ClassVar
+
+import pydantic
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.context import AppContext
+from app.drafts import Draft, DraftKey, discard_draft, load_draft, save_draft
+from app.tasks import TaskRunner
+from domain.errors import FieldcaseError, ValidationError
+from ui.theme import ERROR_BANNER
+from ui.widgets import ErrorBanner, named
+
+log = logging.getLogger(__name__)
+
+Use = Callable[[AppContext], Any]
+
+_OPEN: weakref.WeakSet[CaseForm] = weakref.WeakSet()
+
+
+class FormInvalid(Exception):
+    """Several field problems at once, raised by `build_save`."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        super().__init__(f"{len(errors)} problem(s)")
+        self.errors = errors
+
+
+@dataclass(slots=True)
+class FormField:
+    name: str
+    label: str
+    widget: QWidget
+    error: QLabel
+    drafted: bool = True
+
+
+def flush_open_drafts() -> None:
+    """Save every open form's draft now (before an idle lock, sign-out or quit)."""
+    for form in list(_OPEN):
+        form.flush_draft()
+
+
+def field_value(widget: QWidget) -> Any:
+    """A registered widget's value as plain JSON (for the draft)."""
+    if hasattr(widget, "draft_value"):
+        return widget.draft_value()
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QComboBox):
+        data = widget.currentData()
+        return data if isinstance(data, str | int | None) else widget.currentText()
+    raise TypeError(f"no draft value for {type(widget).__name__}")
+
+
+def restore_value(widget: QWidget, value: Any) -> None:
+    if hasattr(widget, "restore_draft"):
+        widget.restore_draft(value)
+    elif isinstance(widget, QLineEdit):
+        widget.setText(str(value or ""))
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(str(value or ""))
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QComboBox):
+        index = widget.findData(value)
+        widget.setCurrentIndex(index if index >= 0 else widget.findText(str(value)))
+
+
+def _change_signal(widget: QWidget) -> Any:
+    for name in ("changed", "textChanged", "toggled", "currentIndexChanged"):
+        signal = getattr(widget, name, None)
+        if signal is not None:
+            return signal
+    raise TypeError(f"no change signal on {type(widget).__name__}")
+
+
+def when_text(saved_at: dt.datetime, *, now: dt.datetime | None = None) -> str:
+    """`10:42` today, else `Tue 3 Mar 10:42` (local time)."""
+    local = saved_at.astimezone()
+    today = (now or dt.datetime.now(dt.UTC)).astimezone().date()
+    clock = local.strftime("%H:%M")
+    return clock if local.date() == today else f"{local:%a} {local.day} {local:%b} {clock}"
+
+
+class DraftOffer(QWidget):
+    """ "You have an unsaved contact for X from 10:42 — Restore / Discard"."""
+
+    restore = Signal()
+    discard = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setStyleSheet("font-weight:bold;")
+        # Real actions, not "&" mnemonics: those do not fire on every platform.
+        self.restore_button = named(QPushButton("Restore (Alt+R)"), "Restore draft")
+        self.discard_button = named(QPushButton("Discard (Alt+D)"), "Discard draft")
+        for button in (self.restore_button, self.discard_button):
+            button.setAutoDefault(False)
+        self.restore_button.clicked.connect(self.restore)
+        self.discard_button.clicked.connect(self.discard)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 6, 8, 6)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.restore_button)
+        row.addWidget(self.discard_button)
+        self.setStyleSheet("DraftOffer { background:#fff4ce; border:2px solid #8a6d00; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        named(self, "Unsaved draft")
+        self.hide()
+
+    def offer(self, text: str) -> None:
+        self.text.setText(text)
+        self.setAccessibleDescription(text)
+        self.show()
+
+
+class CaseForm(QDialog):
+    """Base of every case-work form; see the module docstring for the API."""
+
+    kind: ClassVar[str] = "form"
+    title: ClassVar[str] = "Form"
+    noun: ClassVar[str] = "form"  # "You have an unsaved {noun} for ..."
+    DRAFT_DELAY_MS: ClassVar[int] = 800
+
+    saved = Signal(object)  # the write's result
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        crn: str,
+        *,
+        person: str = "",
+        contact_id: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.crn = crn
+        self.person = person or crn
+        self.draft_key = DraftKey(self.kind, crn, contact_id)
+        self.fields: dict[str, FormField] = {}
+        self.saving = False
+        self._offered: Draft | None = None
+        self._offer_pending = False
+        self._loaded = False
+        self._dirty = False
+        self._finished = False
+        self.setWindowTitle(f"{self.title} — {self.person}")
+        named(self, self.title)
+        self.setSizeGripEnabled(True)
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(self.DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.flush_draft)
+        self.offer = self._make_offer()
+        self.banner = ErrorBanner()
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.buttons = QDialogButtonBox()
+        self.save_button = named(
+            self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole), "Save"
+        )
+        self.save_button.setDefault(True)
+        cancel = self.buttons.addButton("Close (Esc)", QDialogButtonBox.ButtonRole.RejectRole)
+        named(cancel, "Close, keeping a draft")
+        cancel.setAutoDefault(False)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.offer)
+        layout.addWidget(self.banner)
+        layout.addLayout(self.form)
+        layout.addWidget(self.buttons)
+        self.save_button.setDefault(True)  # again, now that it is inside the dialog
+        self.build()
+        for item in self.fields.values():
+            if isinstance(item.widget, QPlainTextEdit):
+                item.widget.installEventFilter(self)  # Ctrl+Enter saves from a notes box
+            if item.drafted:
+                _change_signal(item.widget).connect(self._on_field_changed)
+            _change_signal(item.widget).connect(partial(self._clear_error, item.name))
+        _OPEN.add(self)
+        self.runner.query(partial(load_draft, key=self.draft_key), self._on_draft_loaded)
+        self.load()
+
+    def _make_offer(self) -> DraftOffer:
+        offer = DraftOffer()
+        offer.restore.connect(self.on_offer_restore)
+        offer.discard.connect(self.on_offer_discard)
+        for keys, handler in (("Alt+R", self.on_offer_restore), ("Alt+D", self.on_offer_discard)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(partial(self._offer_key, handler))
+            self.addAction(action)
+        return offer
+
+    # -- for subclasses ---------------------------------------------------------
+    def build(self) -> None:
+        """Create and register the fields (`add_field`)."""
+
+    def load(self) -> None:
+        """Start the reads the form needs; call `loaded()` when done (default: at once)."""
+        self.loaded()
+
+    def build_save(self) -> Use:
+        """Parse the fields and return the write to run (see the module docstring)."""
+        raise NotImplementedError
+
+    def saved_message(self, result: Any) -> str:
+        return f"{self.title}: saved."
+
+    def add_field(
+        self, name: str, label: str, widget: QWidget, *, hint: str = "", drafted: bool = True
+    ) -> QWidget:
+        """Register a field: a labelled row with its own inline message underneath."""
+        error = QLabel()
+        error.setWordWrap(True)
+        error.setStyleSheet(f"color:{ERROR_BANNER[1]}; font-weight:bold;")
+        named(error, f"{label} problem")
+        error.hide()
+        named(widget, label, hint)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        if hint:
+            help_text = QLabel(hint)
+            help_text.setStyleSheet("color:palette(placeholder-text);")
+            help_text.setWordWrap(True)
+            column.addWidget(help_text)
+        column.addWidget(error)
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        self.form.addRow(caption, box)
+        self.fields[name] = FormField(name, label, widget, error, drafted)
+        return widget
+
+    def add_row(self, label: str, widget: QWidget) -> QWidget:
+        self.form.addRow(label, widget)
+        return widget
+
+    def loaded(self) -> None:
+        """What the form refers to is in place: a pending draft offer may show now."""
+        self._loaded = True
+        if self._offer_pending:
+            self._show_offer()
+
+    def values(self) -> dict[str, Any]:
+        """What is typed, as plain JSON: the draft."""
+        return {n: field_value(f.widget) for n, f in self.fields.items() if f.drafted}
+
+    def restore(self, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            item = self.fields.get(name)
+            if item is not None and item.drafted:
+                restore_value(item.widget, value)
+
+    # -- messages ---------------------------------------------------------------
+    def show_errors(self, errors: list[ValidationError] | list[FieldcaseError]) -> None:
+        """Each message next to its field (else in the banner); focus the first field."""
+        first: QWidget | None = None
+        for error in errors:
+            name = getattr(error, "field", None)
+            item = self.fields.get(name) if isinstance(name, str) else None
+            if item is None:
+                self.banner.show_error(error)
+                continue
+            item.error.setText(error.message)
+            item.error.show()
+            item.widget.setAccessibleDescription(error.message)
+            item.widget.setProperty("invalid", True)
+            first = first or item.widget
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def error_text(self, name: str) -> str:
+        """The inline message under a field ("" when none is shown)."""
+        item = self.fields[name]
+        return item.error.text() if item.error.isVisibleTo(self) else ""
+
+    def clear_errors(self) -> None:
+        self.banner.hide()
+        for name in self.fields:
+            self._clear_error(name)
+
+    def _clear_error(self, name: str, *_: object) -> None:
+        item = self.fields[name]
+        if item.error.isVisibleTo(self):
+            item.error.hide()
+            item.widget.setAccessibleDescription("")
+            item.widget.setProperty("invalid", False)
+
+    # -- saving -----------------------------------------------------------------
+    def save(self) -> None:
+        """Check, then run the write off the GUI thread; the form stays until it lands."""
+        if self.saving or self._finished:
+            return
+        self.clear_errors()
+        try:
+            use = self.build_save()
+        except FormInvalid as invalid:
+            self.show_errors(invalid.errors)
+            return
+        except FieldcaseError as error:
+            self.show_errors([error])
+            return
+        except pydantic.ValidationError as error:
+            self.show_errors(pydantic_errors(error))
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self._draft_timer.stop()
+        self.runner.op(
+            partial(_save_then_forget, use=use, key=self.draft_key),
+            self._on_saved,
+            on_error=self._on_save_failed,
+        )
+
+    def _on_saved(self, result: Any) -> None:
+        self.saving = False
+        self._finished = True
+        self._dirty = False
+        log.info("form %s saved", self.kind)
+        self.saved.emit(result)
+        self.accept()
+
+    def _on_save_failed(self, error: FieldcaseError) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.show_errors([error])
+
+    # -- drafts -----------------------------------------------------------------
+    def _on_field_changed(self, *_: object) -> None:
+        if self._finished:
+            return
+        self._dirty = True
+        if not self.offer.isVisibleTo(self):
+            self._draft_timer.start()
+
+    def flush_draft(self) -> None:
+        """Write the draft now if anything changed since the last write."""
+        self._draft_timer.stop()
+        if not self._dirty or self._finished or self.saving or self.runner.closed:
+            return
+        if self.offer.isVisibleTo(self):
+            return  # the officer has not chosen yet: never overwrite the older draft
+        self._dirty = False
+        self.runner.op(partial(save_draft, key=self.draft_key, values=self.values()))
+
+    def has_draft_offer(self) -> bool:
+        return self.offer.isVisibleTo(self)
+
+    def _on_draft_loaded(self, draft: Draft | None) -> None:
+        if draft is None or self._finished:
+            return
+        self._offered = draft
+        self._offer_pending = True
+        if self._loaded:
+            self._show_offer()
+
+    def _show_offer(self) -> None:
+        draft = self._offered
+        self._offer_pending = False
+        if draft is None or draft.saved_at is None:
+            return
+        when = when_text(draft.saved_at, now=self.runner.ctx.now())
+        self.offer.offer(f"You have an unsaved {self.noun} for {self.person} from {when}.")
+
+    def _offer_key(self, handler: Callable[[], None], *_: object) -> None:
+        if self.offer.isVisibleTo(self):
+            handler()
+
+    def on_offer_restore(self) -> None:
+        draft, self._offered = self._offered, None
+        self.offer.hide()
+        if draft is not None:
+            self.restore(draft.values)
+            self._dirty = False
+        self.focus_first_field()
+
+    def on_offer_discard(self) -> None:
+        self._offered = None
+        self.offer.hide()
+        if not self.runner.closed:
+            self.runner.op(partial(discard_draft, key=self.draft_key))
+        if self._dirty:
+            self._draft_timer.start()
+        self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        for item in self.fields.values():
+            if item.widget.isEnabled() and item.widget.isVisibleTo(self):
+                item.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+    # -- closing ----------------------------------------------------------------
+    def reject(self) -> None:
+        """Esc: close and keep what was typed as a draft."""
+        self.flush_draft()
+        self._finished = True
+        super().reject()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.save()
+                return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter saves from any single-line field (a multi-line box keeps it for new lines:
+        Ctrl+Enter saves there). Explicit, so a focused button or picker never swallows it."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        focus = self.focusWidget()
+        if enter and plain == Qt.KeyboardModifier.NoModifier and not isinstance(focus, QPushButton):
+            event.accept()
+            self.save()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._finished:
+            self.flush_draft()
+            self._finished = True
+        super().closeEvent(event)
+
+
+def _save_then_forget(ctx: AppContext, *, use: Use, key: DraftKey) -> Any:
+    result = use(ctx)
+    discard_draft(ctx, key)
+    return result
+
+
+_PLAIN = {
+    "string_too_long": "This is too long.",
+    "missing": "This is needed.",
+    "greater_than_equal": "This is too small.",
+    "less_than_equal": "This is too large.",
+}
+
+
+def pydantic_errors(error: pydantic.ValidationError) -> list[ValidationError]:
+    """Map a mutation model's complaints onto form fields, in plain words."""
+    found: list[ValidationError] = []
+    for item in error.errors():
+        name = str(item["loc"][0]) if item["loc"] else None
+        message = _PLAIN.get(item["type"], f"Please check this: {item['msg']}.")
+        if item["type"] == "string_too_long":
+            limit = (item.get("ctx") or {}).get("max_length")
+            message = f"This is too long: at most {limit:,} characters." if limit else message
+        found.append(ValidationError(message, field=name))
+    return found
