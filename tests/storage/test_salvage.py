@@ -9,12 +9,13 @@ from storage.salvage import open_sealed
 from storage.write import apply_local_mutation
 from tests.storage.builders import NOW, OFFICER, TODAY, CaseData, contact_args
 
+SALVAGED_NOTE = "Talked about the Quillfeather allotment"
+
 
 def _queue(cdb: CacheDb, case: CaseData, count: int) -> None:
     for _ in range(count):
-        apply_local_mutation(
-            cdb, "record_contact", contact_args(case.crn), actor=OFFICER, today=TODAY, now=NOW
-        )
+        args = contact_args(case.crn, notes=SALVAGED_NOTE)
+        apply_local_mutation(cdb, "record_contact", args, actor=OFFICER, today=TODAY, now=NOW)
 
 
 @pytest.mark.allow_warnings
@@ -53,6 +54,10 @@ def test_unsent_work_is_salvaged_from_a_damaged_cache(
     assert again.notice.saved_changes == 3
     [sealed] = list(profile.folder.glob("salvaged-*.bin"))
     assert len(open_sealed(sealed, key).outbox) == 3
+    # The salvaged work is personal data: sealed, never a readable side file.
+    for secret in (case.crn, SALVAGED_NOTE):
+        assert secret.encode() not in sealed.read_bytes()
+    assert SALVAGED_NOTE in kept[0].args["notes"]
     rebuilt.close()
     again.close()
 
