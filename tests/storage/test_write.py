@@ -57,3 +57,27 @@ def test_the_base_version_is_recorded_for_edits(cdb: CacheDb, case: CaseData) ->
 def test_case_views_are_queued_for_audit(cdb: CacheDb, case: CaseData) -> None:
     _apply(cdb, "case_viewed", {"crn": case.crn, "viewed_at": NOW.isoformat()})
     assert cdb.one("SELECT action FROM audit_queue") == "case_viewed"
+
+
+def test_a_failure_after_the_cache_write_leaves_neither_row_nor_mutation(
+    cdb: CacheDb, case: CaseData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache row, its search entry and the outbox row commit together or not at all."""
+    import storage.write
+
+    def outbox_fails(*_args: object, **_kwargs: object) -> int:
+        raise OSError("the outbox write failed")
+
+    monkeypatch.setattr(storage.write.outbox, "append", outbox_fails)
+    args = contact_args(case.crn, notes="Spoke about the Marrowbank hostel place")
+    with pytest.raises(OSError, match="outbox"):
+        _apply(cdb, "record_contact", args)
+    monkeypatch.undo()
+    assert records.get_row(cdb, "contact", args["contact_id"]) is None
+    assert outbox.pending_count(cdb) == 0
+    assert cdb.one("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'marrowbank'") == 0
+    assert cdb.one("SELECT last_seq FROM sync_state") == 0
+    # And the next save still gets seq 1: nothing was handed out.
+    assert _apply(cdb, "record_contact", contact_args(case.crn)).seq == 1
+    _apply(cdb, "record_contact", args)  # the same save, now whole: found by its words
+    assert cdb.one("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'marrowbank'") == 1
