@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from app.changes import ATTENTION, CASELOAD, OUTBOX, ChangeSet
 from app.drafts import Draft, DraftKey
@@ -191,6 +192,13 @@ class StorageCache:
         with self.cdb.atomic():
             problems.dismiss_rejection(self.cdb, rejection_id, at=self._now())
         return ChangeSet.of(kinds=[ATTENTION, OUTBOX])
+
+    # -- case-work forms ---------------------------------------------------------
+    def record(self, kind: RecordKind, record_id: UUID) -> StoredRecord | None:
+        return records.CacheReader(self.cdb).get(kind, record_id)
+
+    def type_usage(self) -> dict[str, int]:
+        return contacts_q.type_usage(self.cdb, self.actor.staff_code)
 
     # -- drafts ------------------------------------------------------------------
     def save_draft(self, key: DraftKey, values: dict[str, Any], *, at: dt.datetime) -> None:

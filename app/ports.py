@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Protocol
+from uuid import UUID
 
 from app.changes import ChangeSet
 from app.drafts import Draft, DraftKey
@@ -70,6 +71,15 @@ class CaseCache(Protocol):
     def discard_rejection(self, rejection_id: str) -> ChangeSet: ...
 
     def close(self) -> None: ...
+
+    # -- what the case-work forms read ------------------------------------------------
+    def record(self, kind: RecordKind, record_id: UUID) -> StoredRecord | None:
+        """One held record with the version the officer's copy is at (a form's base)."""
+        ...
+
+    def type_usage(self) -> dict[str, int]:
+        """Contacts per type recorded by this officer (the type picker's order)."""
+        ...
 
     # -- drafts: unsaved forms, local to this laptop, never synced -------------------
     def save_draft(self, key: DraftKey, values: dict[str, Any], *, at: dt.datetime) -> None: ...

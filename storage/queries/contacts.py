@@ -160,3 +160,15 @@ def needs_outcome(cdb: CacheDb, *, now: dt.datetime, limit: int = 500) -> list[D
     day, clock = now.date().isoformat(), now.time().isoformat(timespec="seconds")
     params = [*codes, day, day, clock, limit]
     return [_diary_item(r) for r in cdb.query(sql + " LIMIT ?", params)]
+
+
+def type_usage(cdb: CacheDb, staff_code: str | None) -> dict[str, int]:
+    """How many contacts of each type this officer recorded: the contact-type picker puts
+    the officer's own habits first (served by the `staff_code, date` index)."""
+    if not staff_code:
+        return {}
+    rows = cdb.query(
+        "SELECT type_code, count(*) AS n FROM contact WHERE staff_code = ? GROUP BY type_code",
+        (staff_code,),
+    )
+    return {str(r["type_code"]): int(r["n"]) for r in rows if r["type_code"]}

@@ -12,7 +12,10 @@ Subclass `CaseForm`, set `kind` (the draft key's kind, e.g. "appointment") and
    are autosaved to the draft and restored from it: `QLineEdit`, `QPlainTextEdit`,
    `QCheckBox`, `QComboBox` (by item data, else text) work out of the box; any other
    widget works if it has `draft_value() -> JSON`, `restore_draft(value)` and a
-   `changed` signal. Fields that are not worth a draft: `add_field(..., drafted=False)`.
+   `changed` signal; a widget's `companion` widget (a picker's list, a notes counter)
+   is placed under it. Ready-made fields: `ui/forms/fields.py` (dates, times, notes
+   with a counter, event links) and `ui/forms/type_picker.py` (codes chosen by typing).
+   Fields that are not worth a draft: `add_field(..., drafted=False)`.
    Widgets that are not fields (a preview label) go in with `self.add_row(label, widget)`.
 2. `load(self)` (optional) — start reads the form needs through
    `self.runner.query(use, on_done)`; fill pickers in `on_done`. Call
@@ -310,6 +313,9 @@ class CaseForm(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(widget)
+        companion = getattr(widget, "companion", None)  # e.g. a picker's list, a counter
+        if isinstance(companion, QWidget):
+            column.addWidget(companion)
         if hint:
             help_text = QLabel(hint)
             help_text.setStyleSheet("color:palette(placeholder-text);")
