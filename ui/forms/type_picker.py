@@ -1,0 +1,198 @@
+"""Pick a code by typing: contact types, outcomes, enforcement actions.
+
+Officers know their codes (`CHVS`, `ATTC`) or the words ("home visit"), never the
+position in a 70-item drop-down. The picker is a line edit with a short list under it:
+typing filters (code first, then words, then category), the best match is chosen
+at once, Up/Down moves the choice, Tab moves on. The list itself never takes focus,
+so the form's tab order stays field to field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem
+
+from domain.reference import ContactType, reference
+
+
+@dataclass(frozen=True, slots=True)
+class PickItem:
+    code: str
+    text: str
+    category: str = ""
+    note: str = ""  # shown after the words, e.g. "used 12 times"
+
+    @property
+    def label(self) -> str:
+        extra = f"  · {self.note}" if self.note else ""
+        group = f"  [{self.category}]" if self.category else ""
+        return f"{self.code} — {self.text}{group}{extra}"
+
+
+def _score(item: PickItem, needle: str) -> int | None:
+    """Lower is better; None = no match. Code beats words beats category."""
+    code, words = item.code.casefold(), item.text.casefold()
+    if code == needle:
+        return 0
+    if code.startswith(needle):
+        return 1
+    parts = needle.split()
+    if all(any(w.startswith(p) for w in _words(words)) for p in parts):
+        return 2
+    if needle in words:
+        return 3
+    if item.category.casefold().startswith(needle):
+        return 4
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return text.replace("-", " ").replace("/", " ").replace("(", " ").replace(")", " ").split()
+
+
+def filter_items(items: Iterable[PickItem], text: str) -> list[PickItem]:
+    """The items matching `text`, best first; ties keep the given order (most used)."""
+    needle = " ".join(text.casefold().split())
+    listed = list(items)
+    if not needle:
+        return listed
+    scored = [(s, n, i) for n, i in enumerate(listed) if (s := _score(i, needle)) is not None]
+    return [i for _, _, i in sorted(scored, key=lambda t: (t[0], t[1]))]
+
+
+def contact_type_items(usage: Mapping[str, int]) -> list[PickItem]:
+    """Every type an officer may record: theirs most used first, then the national order."""
+    kinds = [t for t in reference().contact_types.values() if not t.system_generated]
+
+    def order(t: ContactType) -> tuple[int, int, str]:
+        return (-usage.get(t.code, 0), t.usage_rank, t.description)
+
+    return [
+        PickItem(t.code, t.description, t.category, _used(usage.get(t.code, 0)))
+        for t in sorted(kinds, key=order)
+    ]
+
+
+def _used(count: int) -> str:
+    if not count:
+        return ""
+    return "you used it once" if count == 1 else f"you used it {count} times"
+
+
+class CodePicker(QLineEdit):
+    """A line edit that chooses one `PickItem`; its list sits underneath (`companion`)."""
+
+    changed = Signal(str)  # the chosen code ("" for none)
+
+    def __init__(self, items: Iterable[PickItem] = (), *, rows: int = 6) -> None:
+        super().__init__()
+        self.items: list[PickItem] = list(items)
+        self.shown: list[PickItem] = []
+        self.list = QListWidget()
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.list.setAccessibleName("Matches")
+        self.list.setUniformItemSizes(True)
+        self._rows = rows
+        self._fit()
+        self.list.itemClicked.connect(self._on_item_clicked)
+        self.companion = self.list
+        self.setPlaceholderText("Type a code or words…")
+        self.textEdited.connect(self._on_text_edited)
+        self._code = ""
+        self._refill(select_first=False)
+
+    def set_items(self, items: Iterable[PickItem], *, keep: bool = True) -> None:
+        """New choices (e.g. outcomes for another type); keeps the choice if still there."""
+        code = self._code
+        self.items = list(items)
+        self._refill(select_first=False)
+        if keep and any(i.code == code for i in self.items):
+            self.choose(code)
+        else:
+            self._set_code("")
+        self._fit()
+
+    def _fit(self) -> None:
+        """Room for `rows` matches (fewer when there are fewer choices)."""
+        shown = max(1, min(self._rows, len(self.items)))
+        self.list.setFixedHeight(max(self.list.sizeHintForRow(0), 18) * shown + 6)
+
+    def code(self) -> str:
+        return self._code
+
+    def chosen(self) -> PickItem | None:
+        return next((i for i in self.items if i.code == self._code), None)
+
+    def choose(self, code: str) -> None:
+        """Choose by code, as if typed; unknown codes choose nothing."""
+        item = next((i for i in self.items if i.code == code), None)
+        self.setText(item.code if item else "")
+        self._refill(select_first=False)
+        self._select(item)
+
+    # -- drafts -----------------------------------------------------------------
+    def draft_value(self) -> dict[str, str]:
+        return {"text": self.text(), "code": self._code}
+
+    def restore_draft(self, value: Any) -> None:
+        if not isinstance(value, dict):
+            return
+        self.setText(str(value.get("text", "")))
+        self._refill(select_first=False)
+        code = str(value.get("code", ""))
+        self._select(next((i for i in self.shown if i.code == code), None))
+
+    # -- typing -----------------------------------------------------------------
+    def _on_text_edited(self, _text: str) -> None:
+        self._refill(select_first=True)
+
+    def _refill(self, *, select_first: bool) -> None:
+        self.shown = filter_items(self.items, self.text())
+        self.list.clear()
+        for item in self.shown:
+            row = QListWidgetItem(item.label)
+            row.setData(Qt.ItemDataRole.UserRole, item.code)
+            self.list.addItem(row)
+        if select_first:
+            self._select(self.shown[0] if self.shown and self.text().strip() else None)
+        else:
+            self._highlight()
+
+    def _select(self, item: PickItem | None) -> None:
+        self._set_code(item.code if item else "")
+        self._highlight()
+
+    def _highlight(self) -> None:
+        codes = [i.code for i in self.shown]
+        if self._code in codes:
+            self.list.setCurrentRow(codes.index(self._code))
+            self.list.scrollToItem(self.list.currentItem())
+        else:
+            self.list.setCurrentRow(-1)
+
+    def _set_code(self, code: str) -> None:
+        if code == self._code:
+            return
+        self._code = code
+        item = self.chosen()
+        self.setAccessibleDescription(f"Chosen: {item.code}, {item.text}" if item else "")
+        self.changed.emit(code)
+
+    def _on_item_clicked(self, row: QListWidgetItem) -> None:
+        self._select(next((i for i in self.shown if i.code == row.data(256)), None))
+        self.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(Qt.Key(event.key()))
+        if step is None or not self.shown:
+            super().keyPressEvent(event)
+            return
+        codes = [i.code for i in self.shown]
+        now = codes.index(self._code) if self._code in codes else -1
+        self._select(self.shown[max(0, min(len(codes) - 1, now + step))])
+        event.accept()
