@@ -96,6 +96,7 @@ class ArrangeSetup:
     events: tuple[EventChoice, ...]
     locations: tuple[str, ...]
     defaults: AppointmentRequest
+    type_usage: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,8 @@ def arrange_setup(ctx: AppContext, crn: str) -> ArrangeSetup:
         dict.fromkeys(c.location_code for c in reversed(appointments) if c.location_code)
     )
     last = appointments[-1] if appointments else None
-    return ArrangeSetup(crn, events, locations, _defaults(crn, last, events, ctx.today()))
+    defaults = _defaults(crn, last, events, ctx.today())
+    return ArrangeSetup(crn, events, locations, defaults, cache.type_usage())
 
 
 def _defaults(

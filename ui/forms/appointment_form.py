@@ -20,6 +20,7 @@ from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +38,7 @@ from domain.mutations import Repeat, RepeatFrequency
 from domain.parsing import parse_date, parse_time
 from domain.reference import reference
 from ui.forms.base import CaseForm, FormInvalid, Use
+from ui.forms.type_picker import CodePicker, PickItem, contact_type_items
 from ui.widgets import named
 
 FREQUENCIES: tuple[tuple[str, RepeatFrequency | None], ...] = (
@@ -47,6 +49,12 @@ FREQUENCIES: tuple[tuple[str, RepeatFrequency | None], ...] = (
     ("Daily", "daily"),
 )
 PREVIEW_DELAY_MS = 120
+
+
+def appointment_items(usage: dict[str, int]) -> list[PickItem]:
+    """The types that are appointments, the officer's most used first."""
+    types = reference().contact_types
+    return [i for i in contact_type_items(usage) if types[i.code].attendance]
 
 
 def long_day(day: dt.date) -> str:
@@ -170,7 +178,23 @@ def time_field(name: str) -> TypedField:
 
 
 def confirm_box() -> QCheckBox:
-    return QCheckBox("Boo&k anyway: I have checked the warnings")
+    return QCheckBox("Book anyway (Alt+K): I have checked the warnings")
+
+
+def toggle_key(form: CaseForm, keys: str, box: QCheckBox) -> None:
+    """`keys` ticks or unticks `box` and puts the focus on it (a real action, because
+    "&" mnemonics do not fire on every platform)."""
+    action = QAction(form)
+    action.setShortcut(QKeySequence(keys))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def on_triggered() -> None:
+        if box.isEnabled() and box.isVisibleTo(form):
+            box.setFocus()
+            box.toggle()
+
+    action.triggered.connect(on_triggered)
+    form.addAction(action)
 
 
 W = TypeVar("W", bound=QWidget)
@@ -254,7 +278,11 @@ class AppointmentForm(CaseForm):
         self.contact_id = uuid.uuid4()  # one id per form: a double Enter books once
         today = self.runner.ctx.today
         self.type_box = add(
-            self, "type_code", "Type", self._type_picker(), hint="Type to search by name or code"
+            self,
+            "type_code",
+            "Type",
+            self._type_picker(),
+            hint="Type a code (COAP) or words (office)",
         )
         self.date = add(self, "date", "Date", date_field(today, "date"))
         self.start = add(self, "start_time", "Start", time_field("start_time"))
@@ -279,6 +307,7 @@ class AppointmentForm(CaseForm):
         self.preview = PreviewPanel()
         self.add_row("Will book", self.preview)
         self.confirm = add(self, "confirm", "Warnings", confirm_box(), drafted=False)
+        toggle_key(self, "Alt+K", self.confirm)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -293,18 +322,10 @@ class AppointmentForm(CaseForm):
         self._show_row(self.confirm, False)
 
     # -- widgets ------------------------------------------------------------------
-    def _type_picker(self) -> QComboBox:
-        box = QComboBox()
-        box.setEditable(True)
-        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for ctype in reference().appointment_types():
-            box.addItem(f"{ctype.description} ({ctype.code})", ctype.code)
-        completer = box.completer()
-        if completer is not None:
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        box.currentIndexChanged.connect(self._on_type_changed)
-        return box
+    def _type_picker(self) -> CodePicker:
+        picker = CodePicker(appointment_items({}), rows=4)
+        picker.changed.connect(self._on_type_changed)
+        return picker
 
     def _show_row(self, widget: QWidget, visible: bool) -> None:
         box = widget.parentWidget()
@@ -312,8 +333,7 @@ class AppointmentForm(CaseForm):
             self.form.setRowVisible(box, visible)
 
     def type_code(self) -> str | None:
-        data = self.type_box.currentData()
-        return data if isinstance(data, str) else None
+        return self.type_box.code() or None
 
     def _on_type_changed(self, *_: object) -> None:
         code = self.type_code()
@@ -346,6 +366,7 @@ class AppointmentForm(CaseForm):
 
     def _on_setup(self, setup: uc.ArrangeSetup) -> None:
         self.setup = setup
+        self.type_box.set_items(appointment_items(setup.type_usage))
         for choice in setup.events:
             self.event_box.addItem(choice.label, str(choice.id))
         completer = QCompleter(list(setup.locations), self.location)
@@ -357,7 +378,7 @@ class AppointmentForm(CaseForm):
 
     def fill(self, request: uc.AppointmentRequest) -> None:
         """Put a request's values in the fields (the defaults, before any draft)."""
-        self.type_box.setCurrentIndex(max(0, self.type_box.findData(request.type_code)))
+        self.type_box.choose(request.type_code)
         self.date.set_text(f"{request.date:%d/%m/%Y}")
         self.timing.set(request.start_time, request.end_time)
         self.location.setText(request.location_code or "")

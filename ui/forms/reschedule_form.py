@@ -28,6 +28,7 @@ from ui.forms.appointment_form import (
     confirm_box,
     date_field,
     time_field,
+    toggle_key,
 )
 from ui.forms.base import CaseForm, FormInvalid, Use
 from ui.widgets import named
@@ -71,6 +72,7 @@ class RescheduleForm(CaseForm):
         self.preview.show_problem("Type the new date to see any warnings.")
         self.add_row("Will book", self.preview)
         self.confirm: QCheckBox = add(self, "confirm", "Warnings", confirm_box(), drafted=False)
+        toggle_key(self, "Alt+K", self.confirm)
         self._show_row(self.confirm, False)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
