@@ -156,7 +156,8 @@ def test_sentence_types_carry_a_failure_to_comply_rule() -> None:
 KNOWN_CATEGORIES = {
     "Appointment", "Intervention appointment", "Accredited programme", "Unpaid work",
     "Communication", "Enforcement", "Case management", "Interventions", "Court", "Custody",
-    "Approved premises",
+    "Approved premises", "Public protection", "Safeguarding", "Health and wellbeing",
+    "Electronic monitoring",
 }  # fmt: skip
 
 
@@ -164,7 +165,7 @@ def test_every_contact_type_code_is_a_national_code_shape_and_category_known() -
     for ctype in reference().contact_types.values():
         assert ctype.code == ctype.code.upper(), ctype.code
         assert ctype.code.isalnum(), ctype.code
-        assert 3 <= len(ctype.code) <= 6, ctype.code
+        assert 3 <= len(ctype.code) <= 7, ctype.code
         assert ctype.category in KNOWN_CATEGORIES, (ctype.code, ctype.category)
         assert ctype.description, ctype.code
         assert ctype.description.strip() == ctype.description, ctype.code
@@ -217,4 +218,34 @@ def test_new_national_appointment_types_keep_their_flags() -> None:
 
 def test_contact_types_file_version_was_bumped_with_its_rows() -> None:
     assert "contact_types@2026.11.3" in reference().version
-    assert len(reference().contact_types) == 70
+    assert len(reference().contact_types) == 194
+    descriptions = [t.description for t in reference().contact_types.values()]
+    assert len(descriptions) == len(set(descriptions)), "two types read the same in a list"
+
+
+@pytest.mark.parametrize(
+    ("code", "description", "category", "person_level"),
+    [
+        ("CTOB", "Phone Contact to PoP", "Communication", True),
+        ("CLOA", "Letter/Fax from PoP", "Communication", True),
+        ("CIEB", "Information - to External Agency", "Communication", True),
+        ("C202", "Prison Liaison", "Custody", True),
+        ("CCMM", "MAPPA Meeting", "Public protection", True),
+        ("C078", "Safeguarding - Child Protection Meeting", "Safeguarding", True),
+        ("RTEMS", "Risk Notification to EMS Provider", "Electronic monitoring", True),
+        ("AWLI", "Warning letter: first", "Enforcement", False),
+        ("ABNP", "Breach not proven", "Enforcement", False),
+        ("BRED", "Other Enforcement Action", "Enforcement", False),
+    ],
+)
+def test_recorded_contact_types_keep_their_names_and_level(
+    code: str, description: str, category: str, person_level: bool
+) -> None:
+    """Non-appointment types: no outcome, no location, and enforcement records need an event."""
+    ctype = reference().contact_type(code)
+    assert ctype.description == description
+    assert ctype.category == category
+    assert ctype.person_level is person_level
+    assert not ctype.attendance
+    assert not ctype.outcome_required
+    assert ctype.location == "not_applicable"
