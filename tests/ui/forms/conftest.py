@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,11 +15,12 @@ from app.cache_adapter import StorageCache
 from app.changes import ChangeHub
 from app.context import AppContext, Officer
 from app.tasks import TaskRunner
+from domain.contacts import Contact
 from storage.crypto import FAST_TEST_PARAMS
 from storage.db import CacheDb
 from storage.profile import Profile
 from storage.pulled import apply_pull_page
-from tests.storage.builders import NOW, OFFICER, CaseData, make_case
+from tests.storage.builders import NOW, OFFICER, TODAY, CaseData, make_case
 
 OLIVE = Officer(
     OFFICER.username, "Olive Officer", OFFICER.staff_code or "", OFFICER.team_code or ""
@@ -35,6 +37,7 @@ class World:
     writer: CacheDb
     now: dt.datetime = NOW
     runners: list[TaskRunner] = field(default_factory=list)
+    _version: int = 1
 
     def clock(self) -> dt.datetime:
         return self.now
@@ -54,6 +57,40 @@ class World:
 
     def read(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         return self.writer.query(sql, params)
+
+    def appointment(
+        self,
+        days_ago: int,
+        *,
+        start: dt.time = dt.time(9, 0),
+        type_code: str = "COAP",
+        outcome: str | None = None,
+        rar: bool = False,
+    ) -> Contact:
+        """An office appointment pulled from the server (`rar`: on the RAR requirement)."""
+        contact = Contact(
+            id=uuid.uuid4(),
+            crn=self.case.crn,
+            type_code=type_code,
+            date=TODAY - dt.timedelta(days=days_ago),
+            start_time=start,
+            end_time=(dt.datetime.combine(TODAY, start) + dt.timedelta(minutes=30)).time(),
+            event_id=self.case.event.id,
+            requirement_id=self.case.rar.id if rar else None,
+            rar_activity=rar,
+            location_code="N07OFF1",
+            staff_code=OFFICER.staff_code,
+            outcome_code=outcome,
+        )
+        self.case.contacts.append(contact)
+        self._version += 1
+        apply_pull_page(
+            self.writer,
+            snapshots=[self.case.snapshot(self._version)],
+            cursor=f"c{self._version}",
+            last_applied_seq=0,
+        )
+        return contact
 
 
 def make_world(tmp_path: Path) -> Iterator[World]:
