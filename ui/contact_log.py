@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rows import ContactFilter, ContactPage
+from app.rows import ContactFilter, ContactPage, ContactRow
 from app.tasks import TaskRunner
 from app.usecases.case import PAGE_SIZE, contact_log
 from domain.reference import reference
@@ -83,6 +83,13 @@ class ContactLogPanel(QWidget):
             type_code=self.types.currentData(),
             sensitive_only=self.sensitive.isChecked(),
         )
+
+    def selected(self) -> ContactRow | None:
+        """The contact whose row is current (what Ctrl+O and the note actions act on)."""
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= len(self.model.rows()):
+            return None
+        return self.model.row_at(index.row())
 
     def reload(self) -> None:
         self.load_page(0)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import partial
+from uuid import UUID
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.rows import DiaryRow
@@ -14,6 +16,7 @@ from app.tasks import TaskRunner
 from app.usecases.caseload import load_diary, load_needs_outcome, week_of
 from ui import format as fmt
 from ui.caseload_view import CaseTable
+from ui.forms.outcome_form import OutcomeForm
 from ui.models.diary import DiaryModel
 from ui.widgets import named
 
@@ -94,34 +97,77 @@ class DiaryView(QWidget):
 
 
 class NeedsOutcomeView(QWidget):
+    """Every past appointment without an outcome, oldest first, recordable from the list:
+    Enter on a row opens its outcome form; the row goes once the outcome is saved.
+    Ctrl+Enter (or the button) opens the case instead."""
+
     case_opened = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
         self.runner: TaskRunner | None = None
+        self.forms: list[OutcomeForm] = []
         self.model = DiaryModel()
         self.summary = named(QLabel(""), "Needs an outcome summary")
         self.table = named(CaseTable(), "Needs an outcome table")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
         _size_columns(self.table)
-        self.table.row_activated.connect(self._open)
+        self.table.row_activated.connect(self.record_outcome)
+        self.open_case = named(QPushButton("Open the case (Ctrl+Enter)"), "Open the case")
+        self.open_case.clicked.connect(self._open_current_case)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self._open_current_case)
+        hint = QLabel("Enter records the outcome of the selected appointment.")
+        bar = QHBoxLayout()
+        bar.addWidget(hint, 1)
+        bar.addWidget(self.open_case)
         layout = QVBoxLayout(self)
         layout.addWidget(_title("Needs an outcome"))
         layout.addWidget(self.summary)
+        layout.addLayout(bar)
         layout.addWidget(self.table, 1)
 
-    def _open(self, contact_id: str) -> None:
+    def record_outcome(self, contact_id: str) -> None:
         row = self.model.row_of_key(contact_id)
-        if row is not None:
-            self.case_opened.emit(self.model.row_at(row).crn)
+        if row is None or self.runner is None:
+            return
+        item = self.model.row_at(row)
+        form = OutcomeForm(self.runner, item.crn, UUID(contact_id), person=item.name, parent=self)
+        form.setWindowFlags(form.windowFlags() | Qt.WindowType.Dialog)
+        self.forms.append(form)
+        form.saved.connect(self._on_saved)
+        form.finished.connect(partial(self._on_form_finished, form))
+        form.show()
+        form.activateWindow()
+        form.focus_first_field()
+
+    def _on_saved(self, _result: object) -> None:
+        self.reload()
+
+    def _on_form_finished(self, form: OutcomeForm, *_: object) -> None:
+        if form in self.forms:
+            self.forms.remove(form)
+        form.deleteLater()
+        self.activateWindow()
+        self.table.setFocus()
+
+    def _open_current_case(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.case_opened.emit(self.model.row_at(index.row()).crn)
 
     def reload(self) -> None:
         if self.runner is not None:
             self.runner.query(load_needs_outcome, self.show_rows, key="needs-outcome")
 
     def show_rows(self, rows: Sequence[DiaryRow]) -> None:
+        current = max(self.table.currentIndex().row(), 0)
         self.model.set_rows(rows)
+        if rows:  # stay where the officer was: the next appointment takes the row's place
+            self.table.setCurrentIndex(self.model.index(min(current, len(rows) - 1), 0))
         if rows:
             self.summary.setText(
                 f"{fmt.count(len(rows), 'past appointment')} without an outcome, oldest first"

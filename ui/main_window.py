@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -27,6 +27,7 @@ from ui.attention_view import AttentionView
 from ui.case_view import CaseView
 from ui.caseload_view import CaseloadView
 from ui.diary_view import DiaryView, NeedsOutcomeView
+from ui.forms.base import flush_open_drafts
 from ui.search_view import SearchView
 from ui.sign_in import SignInScreen, UnlockScreen
 from ui.status_bar import SyncStatusBar
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         self.sync_action = QAction("&Sync now", self, shortcut=QKeySequence("F5"))
         self.sync_action.triggered.connect(self.status.sync_requested)
         lock = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"))
-        lock.triggered.connect(self.lock_requested)
+        lock.triggered.connect(self.request_lock)
         sign_out = QAction("Sign &out…", self)
         sign_out.triggered.connect(self.sign_out_requested)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
@@ -132,6 +133,15 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(keys), self).activated.connect(self.go_to_search)
         for keys in ("Alt+Left", "Escape"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.close_case)
+
+    def request_lock(self) -> None:
+        """Keep every open form as a draft first: locking closes the windows."""
+        flush_open_drafts()
+        self.lock_requested.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        flush_open_drafts()  # queued before the writer is shut down, so it is written
+        super().closeEvent(event)
 
     def style_navigation(self, *, high_contrast: bool) -> None:
         """Selected section: white on dark blue, or black on yellow in high contrast."""
