@@ -103,6 +103,7 @@ def _evict(cdb: CacheDb, crn: str) -> None:
     a visible rejection), they are just no longer applied locally."""
     records.delete_case(cdb, crn)
     cdb.execute("DELETE FROM held_case WHERE crn = ?", (crn,))
+    cdb.execute("DELETE FROM draft WHERE crn = ?", (crn,))  # unsaved forms hold its notes
 
 
 def _apply_change(cdb: CacheDb, change: Change) -> bool:

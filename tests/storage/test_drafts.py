@@ -8,6 +8,7 @@ from pathlib import Path
 from storage import drafts
 from storage.db import CacheDb
 from storage.profile import Profile
+from storage.pulled import evict
 
 AT = dt.datetime(2026, 11, 20, 10, 42, tzinfo=dt.UTC)
 
@@ -47,3 +48,11 @@ def test_draft_text_is_encrypted_on_disk(profile: Profile, cdb: CacheDb) -> None
     files = [p for p in Path(profile.folder).rglob("*") if p.is_file()]
     assert files
     assert all(b"Zanzibar marker" not in p.read_bytes() for p in files)
+
+
+def test_a_case_leaving_the_laptop_takes_its_drafts(cdb: CacheDb, case) -> None:
+    drafts.save(cdb, "contact", case.crn, "", {"notes": "about to be transferred"}, at=AT)
+    drafts.save(cdb, "contact", "X999999", "", {"notes": "another case"}, at=AT)
+    evict(cdb, [case.crn])
+    assert drafts.for_case(cdb, case.crn) == []
+    assert len(drafts.for_case(cdb, "X999999")) == 1
