@@ -38,8 +38,9 @@ def merge_fields(
 ) -> Merge:
     """Merge `changes` (field -> new value) into `stored`, field by field.
 
-    `base_version` None means the officer had no server copy to base the edit on (they
-    created the record themselves, offline), so there is nothing to conflict with.
+    `base_version` None (or 0, the version the laptop gives a record it created) means the
+    officer had no server copy to base the edit on (they created the record themselves,
+    offline), so there is nothing to conflict with.
     """
     proposed = validate_model(model, {**stored.data, **changes}).model_dump(mode="json")
     applied: dict[str, Any] = {}
@@ -56,7 +57,10 @@ def merge_fields(
 
 
 def _changed_since(ctx: Context, stored: StoredRecord, name: str, base: int | None) -> bool:
-    if not ctx.detect_conflicts or base is None:
+    """Changed centrally since the officer's copy. Central versions start at 1, so a base
+    of 0 is a record the laptop created itself (an appointment booked and outcomed
+    offline): there was no central copy to differ from, exactly as with None."""
+    if not ctx.detect_conflicts or not base:
         return False
     return stored.field_versions.get(name, 0) > base
 

@@ -29,6 +29,7 @@ def _stored(case: Case, phone_changed_at: int) -> StoredRecord:
         (5, 4, True, "01632960001", False),  # changed centrally, but to what the officer wants
         (5, 4, False, "01632960999", False),  # the client applies optimistically
         (5, None, True, "01632960999", False),  # no base: created by the officer, offline
+        (5, 0, True, "01632960999", False),  # version 0: the laptop's own copy, never central
     ],
 )
 def test_conflict_rule(
