@@ -15,6 +15,7 @@ from domain.errors import ValidationError
 from domain.mutations import RecordContact
 from domain.parsing import parse_date
 from ui.forms.base import CaseForm, Use, flush_open_drafts
+from ui.main_window import MainWindow
 
 
 def _record_note(ctx: AppContext, *, crn: str, day: dt.date, notes: str) -> object:
@@ -133,3 +134,15 @@ def test_discarding_the_offer_forgets_the_draft(qtbot, world):
     qtbot.keyClick(again, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: not world.read("SELECT key FROM draft"))
     assert again.day.text() == ""
+
+
+def test_locking_from_the_main_window_keeps_the_open_form_as_a_draft(qtbot, world):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    form = _open(qtbot, world.runner())
+    form._draft_timer.setInterval(60_000)  # the pause has not passed yet
+    qtbot.keyClicks(form.day, "today")
+    assert world.read("SELECT key FROM draft") == []
+    with qtbot.waitSignal(window.lock_requested):
+        window.request_lock()  # Ctrl+L
+    qtbot.waitUntil(lambda: len(world.read("SELECT key FROM draft")) == 1)

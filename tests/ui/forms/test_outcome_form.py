@@ -6,6 +6,8 @@ import json
 
 from PySide6.QtCore import Qt
 
+from ui.case_view import TABS, CaseView
+from ui.diary_view import NeedsOutcomeView
 from ui.forms.outcome_form import CorrectOutcomeForm, OutcomeForm, parse_hours
 
 
@@ -125,3 +127,85 @@ def test_hours_are_typed_as_officers_say_them():
     assert parse_hours("2h30") == 150
     assert parse_hours("2.5") == 150
     assert parse_hours(" ") is None
+
+
+# -- from the lists: Needs an outcome and the case view --------------------------------
+
+
+def _shown(qtbot, widget):
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    return widget
+
+
+def test_enter_on_a_needs_an_outcome_row_records_it_and_the_row_goes(qtbot, world):
+    older, newer = world.appointment(6), world.appointment(2)
+    view = _shown(qtbot, NeedsOutcomeView())
+    view.runner = world.runner()
+    view.reload()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
+    assert [r.contact_id for r in view.model.rows()] == [str(older.id), str(newer.id)]
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(view.forms) and view.forms[0].target is not None)
+    form = view.forms[0]
+    assert form.contact_id == older.id
+    qtbot.waitUntil(form.isActiveWindow)
+    qtbot.keyClicks(form.focusWidget(), "attc")
+    with qtbot.waitSignal(form.saved):
+        qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: [r.contact_id for r in view.model.rows()] == [str(newer.id)])
+    assert view.table.currentIndex().row() == 0  # ready for the next one
+
+
+def _case_view(qtbot, world) -> CaseView:
+    runner = world.runner()
+    detail = runner.ctx.cache().case_detail("X100001", today=runner.ctx.today())
+    view = _shown(qtbot, CaseView(runner, detail))
+    view.tabs.setCurrentIndex(TABS.index("Contact log"))
+    qtbot.waitUntil(lambda: view.contacts.model.rowCount() > 0)
+    view.contacts.table.setFocus()
+    return view
+
+
+def _select(view: CaseView, contact_id) -> None:
+    row = view.contacts.model.row_of_key(str(contact_id))
+    assert row is not None
+    view.contacts.table.setCurrentIndex(view.contacts.model.index(row, 0))
+
+
+def test_ctrl_o_records_the_selected_appointment_and_ctrl_shift_o_corrects_it(qtbot, world):
+    world.appointment(9)  # an older one also waiting: the selection wins
+    chosen = world.appointment(3)
+    view = _case_view(qtbot, world)
+    _select(view, chosen.id)
+    qtbot.keyClick(view.contacts.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(view.forms) and view.forms[0].target is not None)
+    assert view.forms[0].contact_id == chosen.id
+    view.forms[0].reject()
+    qtbot.waitUntil(lambda: not view.forms)
+
+    done = world.appointment(7, outcome="ATTC")
+    view.contacts.reload()
+    qtbot.waitUntil(lambda: view.contacts.model.row_of_key(str(done.id)) is not None)
+    _select(view, done.id)
+    view.contacts.table.setFocus()
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view.contacts.table, Qt.Key.Key_O, keys)
+    qtbot.waitUntil(lambda: bool(view.forms) and view.forms[0].target is not None)
+    assert isinstance(view.forms[0], CorrectOutcomeForm)
+
+
+def test_correcting_with_nothing_selected_says_what_to_do(qtbot, world):
+    view = _case_view(qtbot, world)
+    view.contacts.table.clearSelection()
+    view.contacts.table.setCurrentIndex(view.contacts.model.index(-1, 0))
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view.contacts.table, Qt.Key.Key_O, keys)
+    assert "Select an appointment with an outcome" in view.said.text()
+    assert not view.forms
+    qtbot.keyClick(view.contacts.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "No appointment of this case is waiting" in view.said.text())
