@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
+from ui.case_view import CaseView
 from ui.forms.appointment_form import AppointmentForm
+from ui.forms.details_form import DetailsForm
+from ui.forms.note_form import NoteForm
+from ui.forms.reschedule_form import RescheduleForm
 
 
 def open_form(qtbot, runner) -> AppointmentForm:
@@ -132,3 +138,88 @@ def test_escape_keeps_a_draft_of_what_was_typed(qtbot, world):
     qtbot.waitUntil(again.has_draft_offer)
     qtbot.keyClick(again, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
     assert again.date.text() == "+14"
+
+
+# -- from the case view -------------------------------------------------------------
+
+
+@pytest.fixture
+def desk(qtbot, world):
+    """The case view over the real cache, in an active window, focus in the case."""
+    runner = world.runner()
+    detail = runner.ctx.cache().case_detail("X100001", today=runner.ctx.today())
+    view = CaseView(runner, detail)
+    window = QWidget()
+    QVBoxLayout(window).addWidget(view)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    view.tabs.setFocus()
+    yield view
+    window.close()
+
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def open_from(qtbot, view, key: Qt.Key):
+    qtbot.keyClick(view.tabs, key, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: bool(view.forms) and view.forms[-1].isActiveWindow())
+    return view.forms[-1]
+
+
+def back_in_case(qtbot, view) -> None:
+    qtbot.waitUntil(lambda: not view.forms)
+    qtbot.waitUntil(lambda: view.window().isActiveWindow())
+
+
+def select_contact(qtbot, view, row: int) -> None:
+    """Contact log tab, then the arrow keys down the table (newest first)."""
+    view.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.contacts.model.rowCount() > row)
+    view.contacts.table.setFocus()
+    qtbot.keyClick(view.contacts.table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(row):
+        qtbot.keyClick(view.contacts.table, Qt.Key.Key_Down)
+
+
+def test_ctrl_shift_a_arranges_from_the_case_and_says_so(qtbot, world, desk):
+    form = open_from(qtbot, desk, Qt.Key.Key_A)
+    assert isinstance(form, AppointmentForm)
+    assert form.windowTitle() == "Arrange an appointment — Amelia Hughes"
+    qtbot.waitUntil(lambda: form.preview.preview is not None)
+    with qtbot.waitSignal(form.saved):
+        qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.said.text() == "Appointment booked.")
+    assert [c["date"] for c in booked(world)] == ["2026-11-27"]
+
+
+def test_reschedule_and_note_act_on_the_selected_contact(qtbot, world, desk):
+    qtbot.keyClick(desk.tabs, Qt.Key.Key_R, CTRL_SHIFT)
+    assert desk.said.text() == "Select an appointment in the contact log to reschedule it."
+    assert not desk.forms
+    select_contact(qtbot, desk, 0)  # last week's appointment (it has an outcome)
+    note = open_from(qtbot, desk, Qt.Key.Key_N)
+    assert isinstance(note, NoteForm)
+    assert note.contact_id == world.case.contacts[0].id  # newest first
+    qtbot.keyClick(note.focusWidget(), Qt.Key.Key_Escape)
+    back_in_case(qtbot, desk)
+    select_contact(qtbot, desk, 0)
+    moving = open_from(qtbot, desk, Qt.Key.Key_R)
+    assert isinstance(moving, RescheduleForm)
+    qtbot.waitUntil(lambda: moving.banner.isVisibleTo(moving))
+    assert "already has an outcome" in moving.banner.message.text()
+
+
+def test_details_from_the_personal_details_tab(qtbot, world, desk):
+    desk.tabs.setCurrentIndex(4)
+    button = desk.tabs.currentWidget().findChild(QPushButton, "update_details")
+    assert button is not None
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: bool(desk.forms) and desk.forms[-1].isActiveWindow())
+    assert isinstance(desk.forms[-1], DetailsForm)
+    qtbot.keyClick(desk.forms[-1].focusWidget(), Qt.Key.Key_Escape)
+    back_in_case(qtbot, desk)
+    assert isinstance(open_from(qtbot, desk, Qt.Key.Key_D), DetailsForm)
