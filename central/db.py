@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 BUSY_TIMEOUT_MS = 10_000
-_IMMEDIATE = "fieldcase_immediate"
+IMMEDIATE = "fieldcase_immediate"
 
 
 def normalise_url(url: str) -> str:
@@ -59,7 +59,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -72,7 +72,7 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Connection]:
     """
     with engine.connect() as conn:
         if write:
-            conn.execution_options(**{_IMMEDIATE: True})
+            conn.execution_options(**{IMMEDIATE: True})
         with conn.begin():
             yield conn
 

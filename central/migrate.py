@@ -11,11 +11,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
-from central.db import make_engine
+from central.db import IMMEDIATE, make_engine
 
 log = logging.getLogger(__name__)
+# Any fixed number: every process migrating one PostgreSQL database takes this lock.
+MIGRATION_LOCK = 0x46434D47  # "FCMG"
 
 
 def alembic_config() -> Config:
@@ -30,14 +32,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     On SQLite, foreign keys are off while migrating: Alembic's batch mode rebuilds
     a table by copy-and-rename, which must not cascade or fail on the rows that
     reference it. The keys are checked before the transaction commits.
+    On PostgreSQL an advisory lock makes concurrent migrators (several API hosts
+    starting at once) run one after another: the later ones find the schema current.
     """
     config = alembic_config()
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:  # outside any transaction, where this pragma takes effect
             _driver(conn).execute("PRAGMA foreign_keys=OFF")
+            # The write lock from BEGIN: a second migrator waits instead of failing.
+            conn.execution_options(**{IMMEDIATE: True})
         try:
             with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                    )
                 config.attributes["connection"] = conn
                 command.upgrade(config, revision)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():

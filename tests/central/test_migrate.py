@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
@@ -58,3 +59,27 @@ def test_upgrade_keeps_existing_rows(database_url: str) -> None:
         if conn.dialect.name == "sqlite":  # switched off only while migrating
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_concurrent_migrations_of_one_database_all_succeed(postgres_url: str) -> None:
+    """Several API hosts start (and migrate) at once: none fails, the schema is made once.
+    (PostgreSQL only: on SQLite `serve` migrates once before its workers start.)"""
+    import subprocess
+    import sys
+
+    database_url = postgres_url
+    command = [sys.executable, "-m", "central.cli", "migrate", "--database-url", database_url]
+    running = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in running]
+    assert [process.returncode for process in running] == [0, 0, 0], outputs
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+        counter = conn.execute(select(feed_counter.c.value)).scalars().all()
+    engine.dispose()
+    assert differences == []
+    assert counter == [0]
