@@ -344,13 +344,13 @@ class NotAnAppointment(FieldcaseError):
 
 def load_contact(ctx: AppContext, crn: str, contact_id: UUID) -> AppointmentSummary:
     """One cached contact of a case (the appointment to move, or the notes to add to)."""
-    for stored in ctx.cache().case_records(crn, "contact"):
-        if stored.id == contact_id:
-            return _summary(stored)
-    raise FieldcaseError(
-        "That contact is no longer on this laptop; it may have been removed centrally.",
-        title="Contact not found",
-    )
+    stored = ctx.cache().record("contact", contact_id)
+    if stored is None or stored.crn != crn:
+        raise FieldcaseError(
+            "That contact is no longer on this laptop; it may have been removed centrally.",
+            title="Contact not found",
+        )
+    return _summary(stored)
 
 
 def _summary(stored: StoredRecord) -> AppointmentSummary:
@@ -408,10 +408,8 @@ def preview_reschedule(
 
 
 def _event_of(ctx: AppContext, old: AppointmentSummary) -> UUID | None:
-    for stored in ctx.cache().case_records(old.crn, "contact"):
-        if stored.id == old.contact_id:
-            return _contact(stored).event_id
-    return None
+    stored = ctx.cache().record("contact", old.contact_id)
+    return None if stored is None else _contact(stored).event_id
 
 
 def reschedule_appointment(

@@ -79,6 +79,7 @@ class TypedField(QWidget):
         width: int = 120,
     ) -> None:
         super().__init__()
+        self.field_name: str | None = None  # the form field a "missing" message belongs to
         self._parse = parse
         self._describe = describe
         self.edit = QLineEdit()
@@ -94,6 +95,10 @@ class TypedField(QWidget):
         self.edit.textChanged.connect(self._on_text_changed)
 
     def value(self) -> Any:
+        if not self.edit.text().strip():
+            what = self.accessibleName().lower() or "this"
+            name = getattr(self, "field_name", None)
+            raise ValidationError(f"Enter the {what} ({self.edit.placeholderText()}).", field=name)
         return self._parse(self.edit.text())
 
     def text(self) -> str:
@@ -161,20 +166,24 @@ class PreviewPanel(QLabel):
 
 
 def date_field(today: Callable[[], dt.date], name: str) -> TypedField:
-    return TypedField(
+    field = TypedField(
         lambda text: parse_date(text, today=today(), field=name),
         long_day,
-        placeholder="+7, tue, 1/12/26",
+        placeholder="e.g. +7, tue, 1/12/26",
     )
+    field.field_name = name
+    return field
 
 
 def time_field(name: str) -> TypedField:
-    return TypedField(
+    field = TypedField(
         lambda text: parse_time(text, field=name),
         lambda t: f"{t:%H:%M}",
-        placeholder="14:30",
+        placeholder="e.g. 14:30",
         width=80,
     )
+    field.field_name = name
+    return field
 
 
 def confirm_box() -> QCheckBox:

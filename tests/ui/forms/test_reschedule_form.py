@@ -66,6 +66,8 @@ def test_who_asked_has_no_default_and_a_weekend_needs_confirming(qtbot, world):
     old_id = book(runner)
     form = open_form(qtbot, runner, old_id)
     form.date.setFocus()
+    qtbot.keyClick(form.date.edit, Qt.Key.Key_Return)
+    assert form.error_text("date") == "Enter the new date (e.g. +7, tue, 1/12/26)."
     qtbot.keyClicks(form.date.edit, "sat")
     qtbot.waitUntil(lambda: "is a weekend" in form.preview.text())
     qtbot.keyClick(form.date.edit, Qt.Key.Key_Return)
