@@ -23,7 +23,6 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -181,8 +180,9 @@ def pick_case(ctx: AppContext, crns: list[str]) -> tuple[str, str, str]:
 
 
 @pytest.fixture
-def central(tmp_path: Path) -> Iterator[Any]:
-    with live_central(f"sqlite:///{tmp_path}/central.db") as live:
+def central(database_url: str) -> Iterator[Any]:
+    """The seeded service on SQLite, and on PostgreSQL where one is available."""
+    with live_central(database_url) as live:
         yield live
 
 
