@@ -81,6 +81,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -322,11 +323,19 @@ class CaseForm(QDialog):
             help_text.setWordWrap(True)
             column.addWidget(help_text)
         column.addWidget(error)
+        if not isinstance(widget, QPlainTextEdit):  # spare height goes to the notes box
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         caption = QLabel(label)
         caption.setBuddy(widget)
         self.form.addRow(caption, box)
         self.fields[name] = FormField(name, label, widget, error, drafted)
         return widget
+
+    def set_field_visible(self, name: str, visible: bool) -> None:
+        """Show or hide a field's whole row (e.g. a location the type does not need)."""
+        box = self.fields[name].widget.parentWidget()
+        if box is not None:
+            self.form.setRowVisible(box, visible)
 
     def add_row(self, label: str, widget: QWidget) -> QWidget:
         self.form.addRow(label, widget)

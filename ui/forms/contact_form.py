@@ -35,10 +35,14 @@ def outcome_items(type_code: str) -> list[PickItem]:
     if type_code not in reference().contact_types:
         return []
     return [
-        PickItem(o.code, o.description, note=o.plain_words)
+        PickItem(o.code, o.description, note=_unless_same(o.plain_words, o.description))
         for o in allowed_outcomes(type_code)
         if not o.rescheduled
     ]
+
+
+def _unless_same(words: str, description: str) -> str:
+    return "" if words.casefold() == description.casefold() else words
 
 
 def enforcement_items(outcome_code: str, *, licence: bool) -> list[PickItem]:
@@ -147,7 +151,10 @@ class ContactForm(CaseForm):
         items = outcome_items(code)
         self.outcome.set_items(items)
         self.outcome.setEnabled(bool(items))
-        self.location.setEnabled(ctype is not None and ctype.location != "not_applicable")
+        self.set_field_visible("outcome_code", bool(items))
+        place = ctype is not None and ctype.location != "not_applicable"
+        self.location.setEnabled(place)
+        self.set_field_visible("location_code", place)
         if ctype is not None and ctype.sensitive:
             self.sensitive.setChecked(True)
         self._on_outcome_changed()
@@ -157,6 +164,7 @@ class ContactForm(CaseForm):
         items = enforcement_items(self.outcome.code(), licence=bool(link and link.licence))
         self.enforcement.set_items(items)
         self.enforcement.setEnabled(bool(items))
+        self.set_field_visible("enforcement_code", bool(items))
         self._on_effect_inputs_changed()
 
     def _on_effect_inputs_changed(self, *_: object) -> None:

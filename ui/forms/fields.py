@@ -23,9 +23,16 @@ from domain.parsing import parse_date, parse_time
 
 
 class _Echo(QLabel):
+    """What a typed field was understood as ("Thursday 19 November 2026")."""
+
     def __init__(self) -> None:
         super().__init__()
         self.setStyleSheet("color:palette(placeholder-text);")
+        self.hide()
+
+    def say(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
 
 
 class DateField(QLineEdit):
@@ -48,7 +55,7 @@ class DateField(QLineEdit):
             day = parse_date(text, today=self.today) if text.strip() else None
         except ValidationError:
             day = None
-        self.echo.setText(f"{day:%A} {day.day} {day:%B %Y}" if day else "")
+        self.echo.say(f"{day:%A} {day.day} {day:%B %Y}" if day else "")
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
@@ -93,10 +100,10 @@ class TimeField(QLineEdit):
         except ValidationError:
             found = None
         if found is None:
-            self.echo.setText("")
+            self.echo.say("")
             return
         end = f" to {found.end:%H:%M}" if found.end else ""
-        self.echo.setText(f"{found.start:%H:%M}{end}")
+        self.echo.say(f"{found.start:%H:%M}{end}")
 
 
 class NotesField(QPlainTextEdit):

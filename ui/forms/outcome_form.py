@@ -82,6 +82,7 @@ class OutcomeForm(CaseForm):
         self.enforcement = CodePicker([], rows=4)
         self.enforcement.setEnabled(False)
         self.add_field("enforcement_code", "Enforcement action", self.enforcement)
+        self.set_field_visible("enforcement_code", False)
         self.hours = QLineEdit()
         self.add_field("hours_credited_minutes", "Hours worked", self.hours, hint="e.g. 6 or 5:30")
         self.effect = EffectLabel()
@@ -114,9 +115,7 @@ class OutcomeForm(CaseForm):
         ctype = reference().contact_types.get(target.type_code)
         unpaid = ctype is not None and ctype.unpaid_work
         self.hours.setEnabled(unpaid)
-        box = self.hours.parentWidget()
-        if box is not None:
-            self.form.setRowVisible(box, unpaid)
+        self.set_field_visible("hours_credited_minutes", unpaid)
         self.prepare(target)
         self.loaded()
 
@@ -141,6 +140,7 @@ class OutcomeForm(CaseForm):
         items = enforcement_items(self.outcome.code(), licence=licence)
         self.enforcement.set_items(items)
         self.enforcement.setEnabled(bool(items))
+        self.set_field_visible("enforcement_code", bool(items))
         self._on_effect_inputs_changed()
 
     def _on_effect_inputs_changed(self, *_: object) -> None:

@@ -93,12 +93,13 @@ class CodePicker(QLineEdit):
         super().__init__()
         self.items: list[PickItem] = list(items)
         self.shown: list[PickItem] = []
+        self._rows = rows
         self.list = QListWidget()
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setAccessibleName("Matches")
         self.list.setUniformItemSizes(True)
-        self._rows = rows
-        self._fit()
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.itemClicked.connect(self._on_item_clicked)
         self.companion = self.list
         self.setPlaceholderText("Type a code or words…")
@@ -115,12 +116,11 @@ class CodePicker(QLineEdit):
             self.choose(code)
         else:
             self._set_code("")
-        self._fit()
 
     def _fit(self) -> None:
         """Room for `rows` matches (fewer when there are fewer choices)."""
-        shown = max(1, min(self._rows, len(self.items)))
-        self.list.setFixedHeight(max(self.list.sizeHintForRow(0), 18) * shown + 6)
+        shown = max(1, min(self._rows, len(self.shown)))
+        self.list.setFixedHeight(max(self.list.sizeHintForRow(0), 18) * shown + 4)
 
     def code(self) -> str:
         return self._code
@@ -158,6 +158,7 @@ class CodePicker(QLineEdit):
             row = QListWidgetItem(item.label)
             row.setData(Qt.ItemDataRole.UserRole, item.code)
             self.list.addItem(row)
+        self._fit()
         if select_first:
             self._select(self.shown[0] if self.shown and self.text().strip() else None)
         else:
@@ -184,7 +185,8 @@ class CodePicker(QLineEdit):
         self.changed.emit(code)
 
     def _on_item_clicked(self, row: QListWidgetItem) -> None:
-        self._select(next((i for i in self.shown if i.code == row.data(256)), None))
+        code = row.data(Qt.ItemDataRole.UserRole)
+        self._select(next((i for i in self.shown if i.code == code), None))
         self.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
