@@ -9,6 +9,7 @@ so an offline unlock can enforce them.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -34,6 +35,26 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEVICE_NAME = "Fieldcase desktop"
+
+# What the first screen after an unlock needs; imported while Argon2 runs (it releases
+# the GIL), so the caseload query does not wait for them after the key is unwrapped.
+AFTER_UNLOCK = (
+    "storage.queries.caseload",
+    "app.cache_adapter",
+    "app.usecases.caseload",
+)
+
+
+def _preload() -> None:
+    for name in AFTER_UNLOCK:
+        importlib.import_module(name)
+
+
+def start_preload() -> threading.Thread:
+    """Import the post-unlock modules on a thread (import order is the layers' order)."""
+    thread = threading.Thread(target=_preload, name="fieldcase-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 class LiveBackend:
@@ -61,6 +82,8 @@ class LiveBackend:
         return self.settings.username
 
     def _open(self, username: str, password: str) -> EncryptedCache:
+        if self.cache is None:
+            start_preload()
         from sync.cache import EncryptedCache
 
         with self._lock:

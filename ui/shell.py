@@ -8,6 +8,7 @@ idle-lock watcher and the sync bridge. Widgets never see the session or the cach
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -36,6 +37,12 @@ log = logging.getLogger(__name__)
 
 SyncFactory = Callable[[Session, ChangeHub], Any]
 
+# While a worker thread runs Python (a sync page, a caseload page), every call Qt makes
+# into Python on the GUI thread (a model's data(), a slot) waits for the interpreter
+# lock for up to this long; CPython's 5 ms default turns one repaint into a visible
+# stall. A shorter slice costs the workers a little throughput, never correctness.
+GUI_SWITCH_INTERVAL_S = 0.0005
+
 
 class Shell(QObject):
     def __init__(
@@ -48,6 +55,7 @@ class Shell(QObject):
         sync_factory: SyncFactory | None = None,
     ) -> None:
         super().__init__()
+        sys.setswitchinterval(min(sys.getswitchinterval(), GUI_SWITCH_INTERVAL_S))
         self.session = session
         self.window = window
         self.profile = profile

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 
 from app.idle import IdleWatcher
@@ -15,14 +15,42 @@ def test_no_input_for_the_policy_time_times_out(qtbot):
     watcher.stop()
 
 
-def test_typing_restarts_the_idle_timer(qtbot):
+def _shown_field(qtbot) -> QLineEdit:
     field = QLineEdit()
     qtbot.addWidget(field)
+    field.show()
+    qtbot.waitExposed(field)
+    field.activateWindow()
+    field.setFocus()
+    return field
+
+
+def test_typing_restarts_the_idle_timer(qtbot):
+    field = _shown_field(qtbot)
     watcher = IdleWatcher(minutes=0.005)  # 300 ms
     watcher.start()
     qtbot.waitUntil(lambda: watcher._timer.remainingTime() < 150)
-    press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a")
-    QCoreApplication.sendEvent(field, press)
+    window = field.window().windowHandle()
+    QTest.keyClick(window, Qt.Key.Key_A)  # through the platform's path: window, then widget
     assert watcher._timer.remainingTime() > 200
     assert field.text() == "a"
     watcher.stop()
+
+
+def test_moving_the_mouse_restarts_it(qtbot):
+    field = _shown_field(qtbot)
+    watcher = IdleWatcher(minutes=0.005)
+    watcher.start()
+    qtbot.waitUntil(lambda: watcher._timer.remainingTime() < 150)
+    QTest.mouseMove(field.window().windowHandle(), QPoint(5, 5))
+    assert watcher._timer.remainingTime() > 200
+    watcher.stop()
+
+
+def test_stopped_watcher_ignores_input_and_never_fires(qtbot):
+    field = _shown_field(qtbot)
+    watcher = IdleWatcher(minutes=0.001)
+    watcher.start()
+    watcher.stop()
+    QTest.keyClick(field.window().windowHandle(), Qt.Key.Key_B)
+    assert not watcher._timer.isActive()

@@ -108,3 +108,19 @@ def test_an_aware_now_is_read_as_local_wall_clock_time(cdb: CacheDb) -> None:
     aware = LOCAL_NOW.astimezone(dt.UTC)  # the app passes an aware UTC clock
     (adams, _) = caseload(cdb, CaseloadQuery(), today=TODAY, now=aware).rows
     assert adams.next_appointment == dt.datetime(2026, 11, 23, 14, 0)
+
+
+def test_compliance_matches_the_domain_rule_over_the_full_contacts(cdb: CacheDb) -> None:
+    """The page builds contacts from indexed columns; the words must be the domain's own."""
+    from domain.rules.compliance import compliance_summary
+
+    codes = ["ATTC", "AFTC", "UAAB", "AFTA", "AAME", "RSOF", "ATSS", None]
+    for n, crn in enumerate(["X000001", "X000002", "X000003"]):
+        case = make_case(crn, contacts=0)
+        for day, code in enumerate(codes[n:] + codes[:n]):
+            contact = _failure(crn, case.event.id, 3 + day * 9)
+            case.contacts.append(contact.model_copy(update={"outcome_code": code}))
+        apply_pull_page(cdb, snapshots=[case.snapshot()], cursor=crn, last_applied_seq=0)
+        expected = compliance_summary(case.event, case.contacts, today=TODAY).status
+        (row,) = caseload(cdb, CaseloadQuery(text=crn.lower()), today=TODAY, now=LOCAL_NOW).rows
+        assert row.compliance == expected
