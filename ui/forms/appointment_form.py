@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QWidget,
 )
 
@@ -159,6 +161,16 @@ class PreviewPanel(QLabel):
         self.setText("\n".join([head + ":", *lines]))
         self.setAccessibleDescription(self.text())
 
+    def scroller(self) -> QScrollArea:
+        """The panel in a scroll area: a long series never pushes Save off the screen."""
+        area = QScrollArea()
+        area.setWidget(self)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setMaximumHeight(220)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return area
+
     def show_problem(self, message: str) -> None:
         self.preview = None
         self.setText(message)
@@ -188,6 +200,17 @@ def time_field(name: str) -> TypedField:
 
 def confirm_box() -> QCheckBox:
     return QCheckBox("Book anyway (Alt+K): I have checked the warnings")
+
+
+def show_confirm(
+    box: QCheckBox, preview: uc.Preview, show: Callable[[QWidget, bool], None]
+) -> None:
+    """The "book anyway" box: shown only with warnings, which a screen reader reads on it."""
+    warned = bool(preview.warnings)
+    if not warned:
+        box.setChecked(False)
+    box.setAccessibleDescription(" ".join(preview.warnings))
+    show(box, warned)
 
 
 def toggle_key(form: CaseForm, keys: str, box: QCheckBox) -> None:
@@ -314,7 +337,7 @@ class AppointmentForm(CaseForm):
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(70)
         self.preview = PreviewPanel()
-        self.add_row("Will book", self.preview)
+        self.add_row("Will book", self.preview.scroller())
         self.confirm = add(self, "confirm", "Warnings", confirm_box(), drafted=False)
         toggle_key(self, "Alt+K", self.confirm)
         self._preview_timer = QTimer(self)
@@ -478,10 +501,7 @@ class AppointmentForm(CaseForm):
     def _on_preview(self, request: uc.AppointmentRequest, preview: uc.Preview) -> None:
         self.previewed = (request, preview)
         self.preview.show_preview(preview, request.start_time, request.end_time)
-        warned = bool(preview.warnings)
-        if not warned:
-            self.confirm.setChecked(False)
-        self._show_row(self.confirm, warned)
+        show_confirm(self.confirm, preview, self._show_row)
 
     def show_errors(self, errors: Any) -> None:
         errors = [e for error in errors for e in getattr(error, "errors", (error,))]

@@ -27,6 +27,7 @@ from ui.forms.appointment_form import (
     check_preview,
     confirm_box,
     date_field,
+    show_confirm,
     time_field,
     toggle_key,
 )
@@ -70,7 +71,7 @@ class RescheduleForm(CaseForm):
         self.location = add(self, "location_code", "Location", QLineEdit())
         self.preview = PreviewPanel()
         self.preview.show_problem("Type the new date to see any warnings.")
-        self.add_row("Will book", self.preview)
+        self.add_row("Will book", self.preview.scroller())
         self.confirm: QCheckBox = add(self, "confirm", "Warnings", confirm_box(), drafted=False)
         toggle_key(self, "Alt+K", self.confirm)
         self._show_row(self.confirm, False)
@@ -163,10 +164,7 @@ class RescheduleForm(CaseForm):
     def _on_preview(self, request: uc.RescheduleRequest, preview: uc.Preview) -> None:
         self.previewed = (request, preview)
         self.preview.show_preview(preview, request.start_time, request.end_time)
-        warned = bool(preview.warnings)
-        if not warned:
-            self.confirm.setChecked(False)
-        self._show_row(self.confirm, warned)
+        show_confirm(self.confirm, preview, self._show_row)
 
     def show_errors(self, errors: Any) -> None:
         errors = [e for error in errors for e in getattr(error, "errors", (error,))]
