@@ -23,8 +23,8 @@ from tests.ui.forms.conftest import World, make_world
 from ui.case_view import CaseView
 from ui.forms.base import CaseForm
 
-HOME_VISIT_KEYS = 18
-ATTENDED_COMPLIED_KEYS = 6
+HOME_VISIT_KEYS = 12
+ATTENDED_COMPLIED_KEYS = 3
 ARRANGE_NEXT_WEEK_KEYS = 2
 
 NOTE = "Seen at home with his partner; tenancy secure, starts work Monday."
@@ -106,12 +106,14 @@ def test_record_a_home_visit_with_notes(qtbot, world, desk):
     keys = Keys(qtbot)
     keys.press(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier, "Ctrl+N")
     form = _form(qtbot, desk)
-    keys.type("chvs")
+    keys.type("h")  # type-ahead: the best match is chosen and shown highlighted
+    assert form.type_picker.code() == "CHVS"
     keys.press(Qt.Key.Key_Tab)  # date: today already
     keys.press(Qt.Key.Key_Tab)
     keys.type("10am")
     keys.press(Qt.Key.Key_Tab)  # the only event is linked; no location for a home visit
-    keys.type("attc")
+    keys.type("a")
+    assert form.outcome.code() == "ATTC"  # "ATTC — Attended - Complied" highlighted
     keys.press(Qt.Key.Key_Tab)
     keys.dictate(NOTE)
     with qtbot.waitSignal(form.saved):
@@ -134,7 +136,9 @@ def test_record_attended_complied_on_the_appointment_due(qtbot, world, desk):
     keys = Keys(qtbot)
     keys.press(Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier, "Ctrl+O")
     form = _form(qtbot, desk)
-    keys.type("attc")
+    keys.type("a")
+    assert form.outcome.code() == "ATTC"
+    qtbot.waitUntil(lambda: "Recorded as: Attended and complied." in form.effect.text())
     with qtbot.waitSignal(form.saved):
         keys.press(Qt.Key.Key_Return, name="Enter")
     row = world.read("SELECT data FROM contact WHERE id = ?", (str(due.id),))
