@@ -33,6 +33,7 @@ class IdleWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.idle_timed_out)
         self._watched: list[QWindow] = []
+        self._following = False
         self.set_minutes(minutes)
 
     def set_minutes(self, minutes: float) -> None:
@@ -43,13 +44,16 @@ class IdleWatcher(QObject):
         if isinstance(app, QGuiApplication):
             for window in app.topLevelWindows():
                 self._watch(window)
-            app.focusWindowChanged.connect(self._watch)
+            if not self._following:
+                app.focusWindowChanged.connect(self._watch)
+                self._following = True
         self._timer.start()
 
     def stop(self) -> None:
         app = QGuiApplication.instance()
-        if isinstance(app, QGuiApplication):
+        if isinstance(app, QGuiApplication) and self._following:
             app.focusWindowChanged.disconnect(self._watch)
+        self._following = False
         for window in self._watched:
             window.removeEventFilter(self)
         self._watched = []

@@ -3,11 +3,12 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
 
 from app.idle import IdleWatcher
 
 
-def test_no_input_for_the_policy_time_times_out(qtbot):
+def test_no_input_for_the_policy_time_times_out(qtbot: QtBot) -> None:
     watcher = IdleWatcher(minutes=0.001)  # 60 ms
     watcher.start()
     with qtbot.waitSignal(watcher.idle_timed_out, timeout=2000):
@@ -15,7 +16,7 @@ def test_no_input_for_the_policy_time_times_out(qtbot):
     watcher.stop()
 
 
-def _shown_field(qtbot) -> QLineEdit:
+def _shown_field(qtbot: QtBot) -> QLineEdit:
     field = QLineEdit()
     qtbot.addWidget(field)
     field.show()
@@ -25,7 +26,7 @@ def _shown_field(qtbot) -> QLineEdit:
     return field
 
 
-def test_typing_restarts_the_idle_timer(qtbot):
+def test_typing_restarts_the_idle_timer(qtbot: QtBot) -> None:
     field = _shown_field(qtbot)
     watcher = IdleWatcher(minutes=0.005)  # 300 ms
     watcher.start()
@@ -37,7 +38,7 @@ def test_typing_restarts_the_idle_timer(qtbot):
     watcher.stop()
 
 
-def test_moving_the_mouse_restarts_it(qtbot):
+def test_moving_the_mouse_restarts_it(qtbot: QtBot) -> None:
     field = _shown_field(qtbot)
     watcher = IdleWatcher(minutes=0.005)
     watcher.start()
@@ -47,7 +48,7 @@ def test_moving_the_mouse_restarts_it(qtbot):
     watcher.stop()
 
 
-def test_stopped_watcher_ignores_input_and_never_fires(qtbot):
+def test_stopped_watcher_ignores_input_and_never_fires(qtbot: QtBot) -> None:
     field = _shown_field(qtbot)
     watcher = IdleWatcher(minutes=0.001)
     watcher.start()
