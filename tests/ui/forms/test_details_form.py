@@ -94,3 +94,19 @@ def test_a_move_without_a_postcode_is_refused_inline(qtbot, world):
     assert "postcode" in form.error_text("postcode")
     assert form.edits["building_name"].text() == "Hostel"
     assert outbox(world) == []
+
+
+def test_escape_keeps_a_half_typed_move_and_offers_it_back(qtbot, world):
+    form = open_form(qtbot, world.runner())
+    qtbot.keyClick(form, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClicks(form.edits["building_name"], "Riverside Hostel")
+    qtbot.keyClick(form.edits["building_name"], Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: len(world.read("SELECT key FROM draft")) == 1)
+    again = open_form(qtbot, world.runner())
+    qtbot.waitUntil(again.has_draft_offer)
+    assert again.edits["street_name"].text() == "Fake Street"  # nothing restored unasked
+    qtbot.keyClick(again, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    assert again.moved.isChecked()
+    assert again.edits["building_name"].text() == "Riverside Hostel"
+    assert again.edits["street_name"].text() == ""
+    assert outbox(world) == []

@@ -74,3 +74,17 @@ def test_too_long_is_refused_with_the_typing_kept(qtbot, world):
     assert len(form.text.toPlainText()) == 11_990
     assert world.read("SELECT count(*) AS n FROM outbox")[0]["n"] == 0
     assert notes_of(world, past.id)["notes"] == past.notes
+
+
+def test_escape_keeps_the_addition_as_a_draft_for_that_contact(qtbot, world):
+    past = world.case.contacts[0]
+    form = open_form(qtbot, world.runner(), past.id)
+    qtbot.keyClicks(form.text, "Half a thought")
+    qtbot.keyClick(form.text, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: len(world.read("SELECT key FROM draft")) == 1)
+    [draft] = world.read("SELECT kind, contact_id FROM draft")
+    assert (draft["kind"], draft["contact_id"]) == ("note", str(past.id))  # one per contact
+    again = open_form(qtbot, world.runner(), past.id)
+    qtbot.waitUntil(again.has_draft_offer)
+    qtbot.keyClick(again, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    assert again.text.toPlainText() == "Half a thought"
