@@ -349,7 +349,13 @@ def do_a_week_of_work(ctx: AppContext, crn: str, event_id: str, rar_id: str) -> 
     details.update_details(
         ctx,
         before,
-        replace(before.details, mobile="07700 900456", address=new_address, moved=True),
+        replace(
+            before.details,
+            phone="0113 496 0000",
+            mobile="07700 900456",
+            address=new_address,
+            moved=True,
+        ),
     )
     named = {"missed": str(missed), "failed": str(failed), "moved_from": str(series[1])}
     return {**{f"made {n}": i for n, i in enumerate(made)}, **named}
@@ -392,6 +398,7 @@ def check_exactly_once(
 
 def check_details_arrived(server: dict[str, list[dict]], client: dict[str, list[dict]]) -> None:
     assert server["person"][0]["mobile"] == client["person"][0]["mobile"] == "07700900456"
+    assert server["person"][0]["phone"] == client["person"][0]["phone"] == "01134960000"
     main = [a for a in server["address"] if a["status"] == "main"]
     assert [a["street_name"] for a in main] == ["Synthetic Row"]
     key = lambda a: a["id"]  # noqa: E731
