@@ -92,7 +92,10 @@ def install_case_actions(view: Any, run: Callable[[Any], None]) -> None:
     }
     tabs = getattr(view, "tabs", None)
     if tabs is not None:
-        tabs.currentChanged.connect(lambda *_: _add_details_button(view, details))
+        # The tab bar's own signal: it still fires while a refresh rebuilds the tabs with
+        # the tab widget's signals blocked, so the button is back on the new page.
+        bar = tabs.tabBar()
+        bar.currentChanged.connect(lambda *_: _add_details_button(view, details))
 
 
 def _add_details_button(view: Any, details: Callable[[], None]) -> None:

@@ -223,3 +223,6 @@ def test_details_from_the_personal_details_tab(qtbot, world, desk):
     qtbot.keyClick(desk.forms[-1].focusWidget(), Qt.Key.Key_Escape)
     back_in_case(qtbot, desk)
     assert isinstance(open_from(qtbot, desk, Qt.Key.Key_D), DetailsForm)
+    desk.show_detail(desk.detail)  # a refresh rebuilds the tabs: the button comes back
+    assert desk.tabs.currentIndex() == 4
+    assert desk.tabs.currentWidget().findChild(QPushButton, "update_details") is not None
