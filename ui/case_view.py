@@ -32,7 +32,7 @@ from ui.case_header import CaseHeader
 from ui.case_tabs import overview_tab, personal_tab, risk_tab, sentence_tab
 from ui.contact_log import ContactLogPanel
 from ui.forms.appointment_actions import install_case_actions
-from ui.forms.base import CaseForm
+from ui.forms.base import CaseForm, FormHost
 from ui.forms.contact_form import ContactForm
 from ui.forms.outcome_form import CorrectOutcomeForm, OutcomeForm
 from ui.widgets import named
@@ -52,7 +52,9 @@ class CaseView(QWidget):
         self.runner = runner
         self.crn = detail.crn
         self.detail = detail
-        self.forms: list[CaseForm] = []
+        self.form_host = FormHost(self, runner)
+        self.form_host.form_saved.connect(self._on_form_saved)
+        self.form_host.form_closed.connect(self._on_form_closed)
         self.back = named(QPushButton("← Back to list"), "Back to list")
         self.back.clicked.connect(self.closed)
         self.header = CaseHeader(detail)
@@ -146,20 +148,19 @@ class CaseView(QWidget):
         """The contact selected in the contact log, if that tab has one selected."""
         return self.contacts.selected()
 
+    @property
+    def forms(self) -> list[CaseForm]:
+        """The case-work forms open over this case."""
+        return self.form_host.open
+
     def open_form(self, form: CaseForm) -> None:
         """Show a case-work form over this case: `run` for `install_case_actions`."""
-        form.setParent(self, form.windowFlags() | Qt.WindowType.Dialog)
-        self.forms.append(form)
-        form.saved.connect(lambda result: self.say(form.saved_message(result)))
-        form.finished.connect(partial(self._on_form_finished, form))
-        form.show()
-        form.activateWindow()
-        form.focus_first_field()
+        self.form_host.show(form)
 
-    def _on_form_finished(self, form: CaseForm, *_: object) -> None:
-        if form in self.forms:
-            self.forms.remove(form)
-        form.deleteLater()
+    def _on_form_saved(self, form: CaseForm, result: object) -> None:
+        self.say(form.saved_message(result))
+
+    def _on_form_closed(self, _form: CaseForm) -> None:
         self.activateWindow()
         self.tabs.setFocus()
 

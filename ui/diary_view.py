@@ -16,6 +16,7 @@ from app.tasks import TaskRunner
 from app.usecases.caseload import load_diary, load_needs_outcome, week_of
 from ui import format as fmt
 from ui.caseload_view import CaseTable
+from ui.forms.base import CaseForm, FormHost
 from ui.forms.outcome_form import OutcomeForm
 from ui.models.diary import DiaryModel
 from ui.widgets import named
@@ -106,7 +107,7 @@ class NeedsOutcomeView(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.runner: TaskRunner | None = None
-        self.forms: list[OutcomeForm] = []
+        self.form_host: FormHost | None = None
         self.model = DiaryModel()
         self.summary = named(QLabel(""), "Needs an outcome summary")
         self.table = named(CaseTable(), "Needs an outcome table")
@@ -135,22 +136,20 @@ class NeedsOutcomeView(QWidget):
         if row is None or self.runner is None:
             return
         item = self.model.row_at(row)
-        form = OutcomeForm(self.runner, item.crn, UUID(contact_id), person=item.name, parent=self)
-        form.setWindowFlags(form.windowFlags() | Qt.WindowType.Dialog)
-        self.forms.append(form)
-        form.saved.connect(self._on_saved)
-        form.finished.connect(partial(self._on_form_finished, form))
-        form.show()
-        form.activateWindow()
-        form.focus_first_field()
+        if self.form_host is None or self.form_host.runner is not self.runner:
+            self.form_host = FormHost(self, self.runner)  # a new session after a lock
+            self.form_host.form_saved.connect(self._on_saved)
+            self.form_host.form_closed.connect(self._on_form_closed)
+        self.form_host.show(OutcomeForm(self.runner, item.crn, UUID(contact_id), person=item.name))
 
-    def _on_saved(self, _result: object) -> None:
+    @property
+    def forms(self) -> list[CaseForm]:
+        return self.form_host.open if self.form_host is not None else []
+
+    def _on_saved(self, _form: CaseForm, _result: object) -> None:
         self.reload()
 
-    def _on_form_finished(self, form: OutcomeForm, *_: object) -> None:
-        if form in self.forms:
-            self.forms.remove(form)
-        form.deleteLater()
+    def _on_form_closed(self, _form: CaseForm) -> None:
         self.activateWindow()
         self.table.setFocus()
 

@@ -68,6 +68,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 import pydantic
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -120,7 +121,8 @@ class FormField:
 def flush_open_drafts() -> None:
     """Save every open form's draft now (before an idle lock, sign-out or quit)."""
     for form in list(_OPEN):
-        form.flush_draft()
+        if shiboken6.isValid(form):  # a deleted form's wrapper can outlive it briefly
+            form.flush_draft()
 
 
 def field_value(widget: QWidget) -> Any:
@@ -489,6 +491,11 @@ class CaseForm(QDialog):
             self._draft_timer.start()
         self.focus_first_field()
 
+    def abandon(self) -> None:
+        """Never shown after all (the same form was already open): write no draft."""
+        self._finished = True
+        self._draft_timer.stop()
+
     def focus_first_field(self) -> None:
         for item in self.fields.values():
             if item.widget.isEnabled() and item.widget.isVisibleTo(self):
@@ -527,6 +534,59 @@ class CaseForm(QDialog):
             self.flush_draft()
             self._finished = True
         super().closeEvent(event)
+
+
+class FormHost(QObject):
+    """Shows case-work forms over a view: one per draft key (a second Ctrl+N brings the
+    open form forward instead of racing it for the same draft), and a closed form is
+    deleted only once the runner is idle, so no reply can reach a deleted widget."""
+
+    form_saved = Signal(object, object)  # the form, the write's result
+    form_closed = Signal(object)
+
+    def __init__(self, host: QWidget, runner: TaskRunner) -> None:
+        super().__init__(host)
+        self.host = host
+        self.runner = runner
+        self.open: list[CaseForm] = []
+        self._retired: list[CaseForm] = []
+        runner.busy_changed.connect(self._on_busy_changed)
+
+    def show(self, form: CaseForm) -> CaseForm:
+        """Show `form` (or the same form already open); returns the one on screen."""
+        form.setParent(self.host, form.windowFlags() | Qt.WindowType.Dialog)
+        same = next(
+            (f for f in self.open if type(f) is type(form) and f.draft_key == form.draft_key),
+            None,
+        )
+        if same is not None:
+            form.abandon()
+            self._retired.append(form)
+            form = same
+        else:
+            self.open.append(form)
+            form.saved.connect(partial(self._on_saved, form))
+            form.finished.connect(partial(self._on_finished, form))
+        form.show()
+        form.activateWindow()
+        form.focus_first_field()
+        return form
+
+    def _on_saved(self, form: CaseForm, result: Any) -> None:
+        self.form_saved.emit(form, result)
+
+    def _on_finished(self, form: CaseForm, *_: object) -> None:
+        if form in self.open:
+            self.open.remove(form)
+        self._retired.append(form)
+        self.form_closed.emit(form)
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        if busy:
+            return
+        retired, self._retired = self._retired, []
+        for form in retired:
+            form.deleteLater()
 
 
 def _save_then_forget(ctx: AppContext, *, use: Use, key: DraftKey) -> Any:

@@ -7,14 +7,14 @@ import uuid
 from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from app.context import AppContext
 from app.drafts import DraftKey, load_draft
 from domain.errors import ValidationError
 from domain.mutations import RecordContact
 from domain.parsing import parse_date
-from ui.forms.base import CaseForm, Use, flush_open_drafts
+from ui.forms.base import CaseForm, FormHost, Use, flush_open_drafts
 from ui.main_window import MainWindow
 
 
@@ -146,3 +146,21 @@ def test_locking_from_the_main_window_keeps_the_open_form_as_a_draft(qtbot, worl
     with qtbot.waitSignal(window.lock_requested):
         window.request_lock()  # Ctrl+L
     qtbot.waitUntil(lambda: len(world.read("SELECT key FROM draft")) == 1)
+
+
+def test_a_second_open_of_the_same_form_brings_the_first_forward(qtbot, world):
+    host_widget = QWidget()
+    qtbot.addWidget(host_widget)
+    runner = world.runner()
+    host = FormHost(host_widget, runner)
+    first = host.show(NoteForm(runner, "X100001", person="Amelia Hughes"))
+    qtbot.keyClicks(first.day, "today")
+    again = host.show(NoteForm(runner, "X100001", person="Amelia Hughes"))
+    assert again is first
+    assert host.open == [first]
+    other = host.show(NoteForm(runner, "X100002"))  # another case: its own form
+    assert host.open == [first, other]
+    with qtbot.waitSignal(host.form_closed):
+        first.reject()
+    assert host.open == [other]
+    qtbot.waitUntil(lambda: len(world.read("SELECT key FROM draft")) == 1)  # one writer only
