@@ -49,12 +49,16 @@ Case view actions (`install_case_actions(view, run)`)
 ----------------------------------------------------
 `view` is the `ui.case_view.CaseView`: `view.runner` (the `TaskRunner`), `view.crn`,
 `view.detail` (the `app.rows.CaseDetail` on screen), `view.selected_contact()` (the
-`ContactRow` selected in the contact log or None) and it is a QWidget, so
-`view.addAction(action)` with a shortcut (context `WidgetWithChildrenShortcut`) makes
-the action live while the case is shown. `run` is `CaseView.open_form`:
-`run(form: CaseForm) -> None` shows a constructed form over the case view, keeps a
-reference, offers its draft and puts the keyboard focus in its first field; when it
-is saved the case view says so in its status line.
+`ContactRow` selected in the contact log or None), `view.say(text)` (a plain message
+under the case's action buttons) and `view.forms` (the forms open over it). It is a
+QWidget: `view.addAction(action)` with a shortcut (context
+`WidgetWithChildrenShortcut`) makes the action live while the case is shown, and
+every action added before the view lays itself out also gets a labelled button.
+`run` is `CaseView.open_form`: `run(form: CaseForm) -> None` shows a constructed form
+over the case view through a `FormHost`, which keeps it referenced, shows one form
+per draft key (opening the same form again brings the open one forward), puts the
+focus in its first field, says `form.saved_message(result)` when it is saved, and
+deletes it only when no reply for it can still arrive.
 """
 
 from __future__ import annotations
