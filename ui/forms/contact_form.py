@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 from app.tasks import TaskRunner
 from app.usecases.outcomes import Effect, contact_effect
 from app.usecases.record_contact import ContactSetup, contact_setup, end_after, record_contact
+from domain.calendar import LONDON
 from domain.contacts import Contact
 from domain.errors import ValidationError
 from domain.mutations import RecordContact
@@ -237,7 +238,7 @@ class ContactForm(CaseForm):
     def _appointment_errors(self, day: dt.date, times: Any) -> list[ValidationError]:
         if times is None:
             return [ValidationError("Enter the time, e.g. 10am or 10-10.45.", field="start_time")]
-        now = self.runner.ctx.now().astimezone()
+        now = self.runner.ctx.now().astimezone(LONDON)  # appointment times are London's
         happened = day < now.date() or (day == now.date() and times.start <= now.time())
         if happened and not self.outcome.code():
             return [

@@ -14,6 +14,7 @@ from app.drafts import DraftKey, load_draft
 from domain.errors import ValidationError
 from domain.mutations import RecordContact
 from domain.parsing import parse_date
+from tests.storage.builders import NOW
 from ui.forms.base import CaseForm, FormHost, Use, flush_open_drafts
 from ui.main_window import MainWindow
 
@@ -105,7 +106,8 @@ def test_escape_keeps_a_draft_that_is_offered_back_after_a_crash(qtbot, world):
     # A new session over the same cache (the app crashed and was restarted).
     again = _open(qtbot, world.runner())
     qtbot.waitUntil(again.has_draft_offer)
-    assert "unsaved note for Amelia Hughes from 10:00" in again.offer.text.text()
+    saved_at = f"{NOW.astimezone():%H:%M}"  # shown in the laptop's own time
+    assert f"unsaved note for Amelia Hughes from {saved_at}." in again.offer.text.text()
     assert again.notes.toPlainText() == ""
     qtbot.keyClick(again, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
     assert again.notes.toPlainText() == "Half-written note"
