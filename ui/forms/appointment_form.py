@@ -19,14 +19,13 @@ from functools import partial
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -37,9 +36,10 @@ from PySide6.QtWidgets import (
 from app.usecases import appointments as uc
 from domain.errors import ValidationError
 from domain.mutations import Repeat, RepeatFrequency
-from domain.parsing import parse_date, parse_time
+from domain.parsing import parse_date
 from domain.reference import reference
 from ui.forms.base import CaseForm, FormInvalid, Use
+from ui.forms.fields import DateField, TimeField
 from ui.forms.type_picker import CodePicker, PickItem, contact_type_items
 from ui.widgets import named
 
@@ -51,6 +51,8 @@ FREQUENCIES: tuple[tuple[str, RepeatFrequency | None], ...] = (
     ("Daily", "daily"),
 )
 PREVIEW_DELAY_MS = 120
+PREVIEW_MAX_HEIGHT = 260
+DEFAULT_MINUTES = 30
 
 
 def appointment_items(usage: dict[str, int]) -> list[PickItem]:
@@ -63,75 +65,6 @@ def long_day(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-class TypedField(QWidget):
-    """A line edit whose text is parsed as typed and echoed back in words beside it.
-
-    The typed text is what is drafted and kept; `value()` parses it or raises the
-    parser's plain-English `ValidationError` for the form to show under the field.
-    """
-
-    changed = Signal()
-
-    def __init__(
-        self,
-        parse: Callable[[str], Any],
-        describe: Callable[[Any], str],
-        *,
-        placeholder: str = "",
-        width: int = 120,
-    ) -> None:
-        super().__init__()
-        self.field_name: str | None = None  # the form field a "missing" message belongs to
-        self._parse = parse
-        self._describe = describe
-        self.edit = QLineEdit()
-        self.edit.setPlaceholderText(placeholder)
-        self.edit.setMaximumWidth(width)
-        self.echo = QLabel()
-        self.echo.setStyleSheet("color:palette(placeholder-text);")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit)
-        row.addWidget(self.echo, 1)
-        self.setFocusProxy(self.edit)
-        self.edit.textChanged.connect(self._on_text_changed)
-
-    def value(self) -> Any:
-        if not self.edit.text().strip():
-            what = self.accessibleName().lower() or "this"
-            name = getattr(self, "field_name", None)
-            raise ValidationError(f"Enter the {what} ({self.edit.placeholderText()}).", field=name)
-        return self._parse(self.edit.text())
-
-    def text(self) -> str:
-        return self.edit.text()
-
-    def set_text(self, text: str) -> None:
-        self.edit.setText(text)
-
-    def setAccessibleName(self, name: str) -> None:
-        super().setAccessibleName(name)
-        self.edit.setAccessibleName(name)
-
-    def setAccessibleDescription(self, description: str) -> None:
-        super().setAccessibleDescription(description)
-        self.edit.setAccessibleDescription(description)
-
-    def draft_value(self) -> str:
-        return self.edit.text()
-
-    def restore_draft(self, value: Any) -> None:
-        self.edit.setText(str(value or ""))
-
-    def _on_text_changed(self, text: str) -> None:
-        try:
-            words = self._describe(self._parse(text)) if text.strip() else ""
-            self.echo.setText("" if words == text.strip() else words)
-        except ValidationError:
-            self.echo.setText("?")
-        self.changed.emit()
-
-
 class PreviewPanel(QLabel):
     """The dates that would be booked, each with its warnings, in words."""
 
@@ -139,6 +72,7 @@ class PreviewPanel(QLabel):
         super().__init__("Working out the dates…")
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setStyleSheet("padding:4px; border:1px solid palette(mid);")
@@ -160,6 +94,7 @@ class PreviewPanel(QLabel):
             head += f", {warned} with warnings"
         self.setText("\n".join([head + ":", *lines]))
         self.setAccessibleDescription(self.text())
+        self._fit()
 
     def scroller(self) -> QScrollArea:
         """The panel in a scroll area: a long series never pushes Save off the screen."""
@@ -167,35 +102,79 @@ class PreviewPanel(QLabel):
         area.setWidget(self)
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setMaximumHeight(220)
         area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.area = area
+        self._fit()
         return area
+
+    def _fit(self) -> None:
+        """As tall as the dates (so a warning is never hidden below), up to a limit."""
+        area = getattr(self, "area", None)
+        if area is not None:
+            area.setFixedHeight(min(self.sizeHint().height() + 4, PREVIEW_MAX_HEIGHT))
 
     def show_problem(self, message: str) -> None:
         self.preview = None
         self.setText(message)
+        self._fit()
         self.setAccessibleDescription(message)
 
 
-def date_field(today: Callable[[], dt.date], name: str) -> TypedField:
-    field = TypedField(
-        lambda text: parse_date(text, today=today(), field=name),
-        long_day,
-        placeholder="e.g. +7, tue, 1/12/26",
-    )
-    field.field_name = name
-    return field
+class Slot:
+    """The date and time of an appointment, typed as officers type them.
+
+    The shared `DateField` and `TimeField` (the contact form's too): the time is one
+    field, `14:30` or a range `14:30-15:15`; given only a start, the appointment keeps
+    the length it was given (the last appointment's), so moving it is one word.
+    """
+
+    def __init__(self, form: CaseForm, *, date_label: str = "Date") -> None:
+        self.date = add(form, "date", date_label, DateField(form.runner.ctx.today(), initial=""))
+        self.date.setPlaceholderText("e.g. +7, tue, 1/12/26")
+        self.time = add(form, "start_time", "Time", TimeField(), hint="e.g. 2pm, or 14:00-15:15")
+        self.minutes = DEFAULT_MINUTES
+
+    def set(self, day: dt.date | None, start: dt.time, end: dt.time) -> None:
+        if day is not None:
+            self.date.setText(f"{day:%d/%m/%Y}")
+        self.time.setText(f"{start:%H:%M}-{end:%H:%M}")
+        length = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        self.minutes = length if length > 0 else DEFAULT_MINUTES
+
+    def connect(self, slot: Callable[[], None]) -> None:
+        self.date.textChanged.connect(slot)
+        self.time.textChanged.connect(slot)
+
+    def read(self, errors: list[ValidationError]) -> tuple[dt.date, dt.time, dt.time] | None:
+        """The date, start and end; problems are added to `errors` (None then)."""
+        day = _read(errors, self.date, "date", "the date (e.g. +7, tue, 1/12/26)")
+        span = _read(errors, self.time, "start_time", "the time (e.g. 14:30)")
+        if day is None or span is None:
+            return None
+        moved = dt.datetime.combine(day, span.start) + dt.timedelta(minutes=self.minutes)
+        end = span.end or (moved.time() if moved.date() == day else dt.time(23, 59))
+        return day, span.start, end
 
 
-def time_field(name: str) -> TypedField:
-    field = TypedField(
-        lambda text: parse_time(text, field=name),
-        lambda t: f"{t:%H:%M}",
-        placeholder="e.g. 14:30",
-        width=80,
-    )
-    field.field_name = name
-    return field
+def _read(
+    errors: list[ValidationError], widget: DateField | TimeField, field: str, what: str
+) -> Any:
+    if not widget.text().strip():
+        errors.append(ValidationError(f"Enter {what}.", field=field))
+        return None
+    try:
+        return widget.value(field=field)
+    except ValidationError as error:
+        errors.append(error)
+        return None
+
+
+def show_slot_errors(errors: list[Any]) -> list[Any]:
+    """The domain names the end time; on these forms it is typed in the one time field."""
+    for error in errors:
+        if getattr(error, "field", None) == "end_time":
+            error.field = "start_time"
+    return errors
 
 
 def confirm_box() -> QCheckBox:
@@ -261,42 +240,6 @@ def add(
     return widget
 
 
-class AppointmentTiming:
-    """Start and end fields that keep the appointment's length when the start moves."""
-
-    def __init__(self, start: TypedField, end: TypedField) -> None:
-        self.start = start
-        self.end = end
-        self.minutes = 30
-        self.end_typed = False
-        start.edit.textEdited.connect(self._on_start_edited)
-        end.edit.textEdited.connect(self._on_end_edited)
-
-    def set(self, start: dt.time, end: dt.time) -> None:
-        self.start.set_text(f"{start:%H:%M}")
-        self.end.set_text(f"{end:%H:%M}")
-        self.minutes = _minutes(start, end) or 30
-
-    def _on_start_edited(self, _text: str) -> None:
-        if self.end_typed:
-            return
-        try:
-            start = self.start.value()
-        except ValidationError:
-            return
-        moved = dt.datetime.combine(dt.date(2000, 1, 1), start)
-        end = (moved + dt.timedelta(minutes=self.minutes)).time()
-        if end > start:
-            self.end.set_text(f"{end:%H:%M}")
-
-    def _on_end_edited(self, _text: str) -> None:
-        self.end_typed = True
-
-
-def _minutes(start: dt.time, end: dt.time) -> int:
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-
-
 class AppointmentForm(CaseForm):
     """Arrange an appointment; defaults to the same again a week after the last one."""
 
@@ -308,7 +251,6 @@ class AppointmentForm(CaseForm):
         self.setup: uc.ArrangeSetup | None = None
         self.previewed: tuple[uc.AppointmentRequest, uc.Preview] | None = None
         self.contact_id = uuid.uuid4()  # one id per form: a double Enter books once
-        today = self.runner.ctx.today
         self.type_box = add(
             self,
             "type_code",
@@ -316,10 +258,7 @@ class AppointmentForm(CaseForm):
             self._type_picker(),
             hint="Type a code (COAP) or words (office)",
         )
-        self.date = add(self, "date", "Date", date_field(today, "date"))
-        self.start = add(self, "start_time", "Start", time_field("start_time"))
-        self.end = add(self, "end_time", "End", time_field("end_time"))
-        self.timing = AppointmentTiming(self.start, self.end)
+        self.slot = Slot(self)
         self.location = add(self, "location_code", "Location", QLineEdit())
         self.event_box = add(self, "event_id", "Event", QComboBox())
         self.requirement = add(self, "requirement_id", "Requirement", QComboBox())
@@ -344,8 +283,7 @@ class AppointmentForm(CaseForm):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.refresh_preview)
-        for widget in (self.date, self.start, self.end):
-            widget.changed.connect(self._preview_timer.start)
+        self.slot.connect(self._preview_timer.start)
         self.location.textChanged.connect(self._preview_timer.start)
         self.ends.textChanged.connect(self._preview_timer.start)
         self.event_box.currentIndexChanged.connect(self._on_event_changed)
@@ -411,8 +349,7 @@ class AppointmentForm(CaseForm):
     def fill(self, request: uc.AppointmentRequest) -> None:
         """Put a request's values in the fields (the defaults, before any draft)."""
         self.type_box.choose(request.type_code)
-        self.date.set_text(f"{request.date:%d/%m/%Y}")
-        self.timing.set(request.start_time, request.end_time)
+        self.slot.set(request.date, request.start_time, request.end_time)
         self.location.setText(request.location_code or "")
         if request.event_id is not None:
             self.event_box.setCurrentIndex(max(0, self.event_box.findData(str(request.event_id))))
@@ -426,20 +363,14 @@ class AppointmentForm(CaseForm):
         """What is typed, parsed; every problem at once as `FormInvalid`."""
         errors: list[ValidationError] = []
 
-        def read(field: TypedField) -> Any:
-            try:
-                return field.value()
-            except ValidationError as error:
-                errors.append(error)
-                return None
-
-        day, start, end = read(self.date), read(self.start), read(self.end)
+        slot = self.slot.read(errors)
         code = self.type_code()
         if code is None:
             errors.append(ValidationError("Choose the type of appointment.", field="type_code"))
-        repeat = self._repeat(day, errors)
-        if errors or day is None or start is None or end is None or code is None:
+        repeat = self._repeat(errors)
+        if errors or slot is None or code is None:
             raise FormInvalid(errors)
+        day, start, end = slot
         location = self.location.text().strip() if self.location.isVisibleTo(self) else ""
         event = self.event_box.currentData()
         requirement = self.requirement.currentData()
@@ -456,7 +387,7 @@ class AppointmentForm(CaseForm):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def _repeat(self, day: dt.date | None, errors: list[ValidationError]) -> Repeat | None:
+    def _repeat(self, errors: list[ValidationError]) -> Repeat | None:
         frequency = self.frequency.currentData()
         if frequency is None:
             return None
@@ -505,7 +436,7 @@ class AppointmentForm(CaseForm):
 
     def show_errors(self, errors: Any) -> None:
         errors = [e for error in errors for e in getattr(error, "errors", (error,))]
-        for error in errors:
+        for error in show_slot_errors(errors):
             name = getattr(error, "field", None)
             if name == "until":
                 error.field = "count"

@@ -20,15 +20,13 @@ from app.usecases import appointments as uc
 from domain.errors import FieldcaseError, ValidationError
 from domain.reference import reference
 from ui.forms.appointment_form import (
-    AppointmentTiming,
     PreviewPanel,
-    TypedField,
+    Slot,
     add,
     check_preview,
     confirm_box,
-    date_field,
     show_confirm,
-    time_field,
+    show_slot_errors,
     toggle_key,
 )
 from ui.forms.base import CaseForm, FormInvalid, Use
@@ -63,11 +61,7 @@ class RescheduleForm(CaseForm):
         self.reason.addItem("Choose who asked for the change", None)
         for who in ("person", "service"):
             self.reason.addItem(reason_words(who), who)
-        today = self.runner.ctx.today
-        self.date: TypedField = add(self, "date", "New date", date_field(today, "date"))
-        self.start: TypedField = add(self, "start_time", "Start", time_field("start_time"))
-        self.end: TypedField = add(self, "end_time", "End", time_field("end_time"))
-        self.timing = AppointmentTiming(self.start, self.end)
+        self.slot = Slot(self, date_label="New date")
         self.location = add(self, "location_code", "Location", QLineEdit())
         self.preview = PreviewPanel()
         self.preview.show_problem("Type the new date to see any warnings.")
@@ -79,8 +73,7 @@ class RescheduleForm(CaseForm):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.refresh_preview)
-        for widget in (self.date, self.start, self.end):
-            widget.changed.connect(self._preview_timer.start)
+        self.slot.connect(self._preview_timer.start)
         self.location.textChanged.connect(self._preview_timer.start)
 
     def _show_row(self, widget: Any, visible: bool) -> None:
@@ -104,7 +97,7 @@ class RescheduleForm(CaseForm):
         self.moving.setText(f"{old.type_text}, {old.when}{where}")
         self.moving.setAccessibleDescription(self.moving.text())
         if old.start_time is not None and old.end_time is not None:
-            self.timing.set(old.start_time, old.end_time)
+            self.slot.set(None, old.start_time, old.end_time)
         self.location.setText(old.location_code)
         ctype = reference().contact_types.get(old.type_code)
         self._show_row(self.location, ctype is not None and ctype.location != "not_applicable")
@@ -119,12 +112,7 @@ class RescheduleForm(CaseForm):
 
     def request(self, *, who: uc.RequestedBy | None = None) -> uc.RescheduleRequest:
         errors: list[ValidationError] = []
-        values: dict[str, Any] = {}
-        for name, field in (("date", self.date), ("start", self.start), ("end", self.end)):
-            try:
-                values[name] = field.value()
-            except ValidationError as error:
-                errors.append(error)
+        slot = self.slot.read(errors)
         who = who or self.reason.currentData()
         if who is None:
             errors.append(
@@ -132,17 +120,10 @@ class RescheduleForm(CaseForm):
                     "Say who asked: P for the person, S for the service.", field="requested_by"
                 )
             )
-        if errors:
+        if errors or slot is None:
             raise FormInvalid(errors)
         location = self.location.text().strip().upper() if self.location.isVisibleTo(self) else ""
-        return uc.RescheduleRequest(
-            self.old_id,
-            who,
-            values["date"],
-            values["start"],
-            values["end"],
-            location or None,
-        )
+        return uc.RescheduleRequest(self.old_id, who, *slot, location or None)
 
     def refresh_preview(self) -> None:
         if self.old is None:
@@ -168,6 +149,7 @@ class RescheduleForm(CaseForm):
 
     def show_errors(self, errors: Any) -> None:
         errors = [e for error in errors for e in getattr(error, "errors", (error,))]
+        errors = show_slot_errors(errors)
         if any(getattr(e, "field", None) == "confirm" for e in errors):
             self._show_row(self.confirm, True)
         super().show_errors(errors)

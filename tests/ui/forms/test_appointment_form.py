@@ -43,13 +43,9 @@ def replace_text(qtbot, widget, text: str) -> None:
 
 def test_next_weeks_appointment_is_one_key_once_the_form_is_open(qtbot, world):
     form = open_form(qtbot, world.runner())
-    assert form.date.text() == "27/11/2026"
-    assert form.date.echo.text() == "Friday 27 November 2026"
-    assert (form.start.text(), form.end.text(), form.location.text()) == (
-        "10:00",
-        "10:30",
-        "N07OFF1",
-    )
+    assert form.slot.date.text() == "27/11/2026"
+    assert form.slot.date.echo.text() == "Friday 27 November 2026"
+    assert (form.slot.time.text(), form.location.text()) == ("10:00-10:30", "N07OFF1")
     assert form.type_code() == "COAP"
     assert "1 appointment to book" in form.preview.text()
     with qtbot.waitSignal(form.saved):
@@ -66,13 +62,13 @@ def test_next_weeks_appointment_is_one_key_once_the_form_is_open(qtbot, world):
 
 def test_typed_date_and_start_move_the_end_and_the_preview(qtbot, world):
     form = open_form(qtbot, world.runner())
-    replace_text(qtbot, form.date.edit, "+10")
-    assert form.date.echo.text() == "Monday 30 November 2026"
-    replace_text(qtbot, form.start.edit, "2.15pm")
-    assert form.end.text() == "14:45"  # the same half hour, later
+    replace_text(qtbot, form.slot.date, "+10")
+    assert form.slot.date.echo.text() == "Monday 30 November 2026"
+    replace_text(qtbot, form.slot.time, "2.15pm")
+    # the same half hour, later
     qtbot.waitUntil(lambda: "Mon 30/11/2026 14:15–14:45" in form.preview.text())
     with qtbot.waitSignal(form.saved):
-        qtbot.keyClick(form.start.edit, Qt.Key.Key_Return)
+        qtbot.keyClick(form.slot.time, Qt.Key.Key_Return)
     assert [(c["date"], c["end_time"]) for c in booked(world)] == [("2026-11-30", "14:45:00")]
 
 
@@ -102,18 +98,18 @@ def test_a_series_lists_its_dates_and_needs_a_conscious_confirm_for_christmas(qt
 
 def test_errors_show_under_their_fields_and_keep_the_typing(qtbot, world):
     form = open_form(qtbot, world.runner())
-    replace_text(qtbot, form.end.edit, "9am")
+    replace_text(qtbot, form.slot.time, "14:00-13:00")
     replace_text(qtbot, form.location, "")
-    replace_text(qtbot, form.date.edit, "31/2/27")
-    qtbot.keyClick(form.date.edit, Qt.Key.Key_Return)
+    replace_text(qtbot, form.slot.date, "31/2/27")
+    qtbot.keyClick(form.slot.date, Qt.Key.Key_Return)
     assert "is not a real date" in form.error_text("date")
-    assert form.date.text() == "31/2/27"
-    replace_text(qtbot, form.date.edit, "tue")
-    qtbot.keyClick(form.date.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: form.error_text("end_time") != "")
-    assert "must be after the start time" in form.error_text("end_time")
+    assert form.slot.date.text() == "31/2/27"
+    replace_text(qtbot, form.slot.date, "tue")
+    qtbot.keyClick(form.slot.date, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.error_text("start_time") != "")
+    assert "must be after the start time" in form.error_text("start_time")
     assert "Choose a location" in form.error_text("location_code")
-    assert form.end.text() == "9am"
+    assert form.slot.time.text() == "14:00-13:00"
     assert queued(world) == []
 
 
@@ -123,21 +119,21 @@ def test_a_phone_appointment_hides_the_location(qtbot, world):
     assert form.type_code() == "COPT"
     assert not form.location.isVisibleTo(form)
     with qtbot.waitSignal(form.saved):
-        qtbot.keyClick(form.date.edit, Qt.Key.Key_Return)
+        qtbot.keyClick(form.slot.date, Qt.Key.Key_Return)
     [made] = booked(world)
     assert (made["type_code"], made["location_code"]) == ("COPT", None)
 
 
 def test_escape_keeps_a_draft_of_what_was_typed(qtbot, world):
     form = open_form(qtbot, world.runner())
-    replace_text(qtbot, form.date.edit, "+14")
-    qtbot.keyClick(form.date.edit, Qt.Key.Key_Escape)
+    replace_text(qtbot, form.slot.date, "+14")
+    qtbot.keyClick(form.slot.date, Qt.Key.Key_Escape)
     assert not form.isVisible()
     qtbot.waitUntil(lambda: len(world.read("SELECT key FROM draft")) == 1)
     again = open_form(qtbot, world.runner())
     qtbot.waitUntil(again.has_draft_offer)
     qtbot.keyClick(again, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
-    assert again.date.text() == "+14"
+    assert again.slot.date.text() == "+14"
 
 
 # -- from the case view -------------------------------------------------------------

@@ -40,15 +40,16 @@ def test_the_persons_request_moves_it_and_records_rsof(qtbot, world):
     qtbot.keyClick(form.reason, Qt.Key.Key_P)
     assert form.reason.currentData() == "person"
     qtbot.keyClick(form.reason, Qt.Key.Key_Tab)
-    qtbot.keyClicks(form.date.edit, "mon")
-    assert form.date.echo.text() == "Monday 23 November 2026"
-    qtbot.keyClick(form.date.edit, Qt.Key.Key_Tab)
-    qtbot.keyClick(form.start.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(form.start.edit, "2pm")
-    assert form.end.text() == "14:30"
+    qtbot.keyClicks(form.slot.date, "mon")
+    assert form.slot.date.echo.text() == "Monday 23 November 2026"
+    qtbot.keyClick(form.slot.date, Qt.Key.Key_Tab)
+    assert form.focusWidget() is form.slot.time
+    assert form.slot.time.text() == "10:00-10:30"  # the old time, selected: typing replaces
+    qtbot.keyClick(form.slot.time, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(form.slot.time, "2pm")
     qtbot.waitUntil(lambda: "Mon 23/11/2026 14:00–14:30" in form.preview.text())
     with qtbot.waitSignal(form.saved):
-        qtbot.keyClick(form.start.edit, Qt.Key.Key_Return)
+        qtbot.keyClick(form.slot.time, Qt.Key.Key_Return)
     assert contact(world, old_id)["outcome_code"] == "RSOF"
     new_id = contact(world, old_id)["rescheduled_to"]
     moved = contact(world, new_id)
@@ -65,12 +66,12 @@ def test_who_asked_has_no_default_and_a_weekend_needs_confirming(qtbot, world):
     runner = world.runner()
     old_id = book(runner)
     form = open_form(qtbot, runner, old_id)
-    form.date.setFocus()
-    qtbot.keyClick(form.date.edit, Qt.Key.Key_Return)
-    assert form.error_text("date") == "Enter the new date (e.g. +7, tue, 1/12/26)."
-    qtbot.keyClicks(form.date.edit, "sat")
+    form.slot.date.setFocus()
+    qtbot.keyClick(form.slot.date, Qt.Key.Key_Return)
+    assert form.error_text("date") == "Enter the date (e.g. +7, tue, 1/12/26)."
+    qtbot.keyClicks(form.slot.date, "sat")
     qtbot.waitUntil(lambda: "is a weekend" in form.preview.text())
-    qtbot.keyClick(form.date.edit, Qt.Key.Key_Return)
+    qtbot.keyClick(form.slot.date, Qt.Key.Key_Return)
     assert "Say who asked" in form.error_text("requested_by")
     assert form.focusWidget() is form.reason
     qtbot.keyClick(form.reason, Qt.Key.Key_S)
