@@ -33,7 +33,38 @@ def _size_columns(table: CaseTable) -> None:
         table.setColumnWidth(column, width)
 
 
+class OutcomeOpener:
+    """Opens the outcome form of a diary row over a list (one `FormHost` per session)."""
+
+    def __init__(self, view: QWidget, table: CaseTable, on_saved: Callable[[], None]) -> None:
+        self.view = view
+        self.table = table
+        self.on_saved = on_saved
+        self.host: FormHost | None = None
+
+    def open(self, runner: TaskRunner | None, item: DiaryRow) -> None:
+        if runner is None:
+            return
+        if self.host is None or self.host.runner is not runner:
+            self.host = FormHost(self.view, runner)  # a new session after a lock
+            self.host.form_saved.connect(lambda *_: self.on_saved())
+            self.host.form_closed.connect(self._on_closed)
+        form = OutcomeForm(runner, item.crn, UUID(item.contact_id), person=item.name)
+        self.host.show(form)
+
+    @property
+    def forms(self) -> list[CaseForm]:
+        return self.host.open if self.host is not None else []
+
+    def _on_closed(self, _form: CaseForm) -> None:
+        self.view.activateWindow()
+        self.table.setFocus()
+
+
 class DiaryView(QWidget):
+    """My appointments by day or week. Enter opens the case; Ctrl+O records the
+    selected appointment's outcome without leaving the diary."""
+
     case_opened = Signal(str)
 
     def __init__(self, today: Callable[[], dt.date]) -> None:
@@ -48,6 +79,10 @@ class DiaryView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         _size_columns(self.table)
         self.table.row_activated.connect(self._open)
+        self.outcomes = OutcomeOpener(self, self.table, self.reload)
+        shortcut = QShortcut(QKeySequence("Ctrl+O"), self.table)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(self.record_outcome)
         self.when = named(QLabel(""), "Diary period")
         self.when.setStyleSheet("font-size:12pt; font-weight:bold;")
         self.previous = named(QPushButton("◀ Previous"), "Previous day or week")
@@ -72,6 +107,11 @@ class DiaryView(QWidget):
         row = self.model.row_of_key(contact_id)
         if row is not None:
             self.case_opened.emit(self.model.row_at(row).crn)
+
+    def record_outcome(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.outcomes.open(self.runner, self.model.row_at(index.row()))
 
     def step(self, steps: int) -> None:
         self.day += dt.timedelta(days=7 * steps if self.week else steps)
@@ -107,7 +147,6 @@ class NeedsOutcomeView(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.runner: TaskRunner | None = None
-        self.form_host: FormHost | None = None
         self.model = DiaryModel()
         self.summary = named(QLabel(""), "Needs an outcome summary")
         self.table = named(CaseTable(), "Needs an outcome table")
@@ -115,6 +154,7 @@ class NeedsOutcomeView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         _size_columns(self.table)
         self.table.row_activated.connect(self.record_outcome)
+        self.outcomes = OutcomeOpener(self, self.table, self.reload)
         self.open_case = named(QPushButton("Open the case (Ctrl+Enter)"), "Open the case")
         self.open_case.clicked.connect(self._open_current_case)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -133,25 +173,12 @@ class NeedsOutcomeView(QWidget):
 
     def record_outcome(self, contact_id: str) -> None:
         row = self.model.row_of_key(contact_id)
-        if row is None or self.runner is None:
-            return
-        item = self.model.row_at(row)
-        if self.form_host is None or self.form_host.runner is not self.runner:
-            self.form_host = FormHost(self, self.runner)  # a new session after a lock
-            self.form_host.form_saved.connect(self._on_saved)
-            self.form_host.form_closed.connect(self._on_form_closed)
-        self.form_host.show(OutcomeForm(self.runner, item.crn, UUID(contact_id), person=item.name))
+        if row is not None:
+            self.outcomes.open(self.runner, self.model.row_at(row))
 
     @property
     def forms(self) -> list[CaseForm]:
-        return self.form_host.open if self.form_host is not None else []
-
-    def _on_saved(self, _form: CaseForm, _result: object) -> None:
-        self.reload()
-
-    def _on_form_closed(self, _form: CaseForm) -> None:
-        self.activateWindow()
-        self.table.setFocus()
+        return self.outcomes.forms
 
     def _open_current_case(self) -> None:
         index = self.table.currentIndex()

@@ -6,8 +6,9 @@ import json
 
 from PySide6.QtCore import Qt
 
+from tests.storage.builders import TODAY
 from ui.case_view import TABS, CaseView
-from ui.diary_view import NeedsOutcomeView
+from ui.diary_view import DiaryView, NeedsOutcomeView
 from ui.forms.outcome_form import CorrectOutcomeForm, OutcomeForm, parse_hours
 
 
@@ -209,3 +210,22 @@ def test_correcting_with_nothing_selected_says_what_to_do(qtbot, world):
     assert not view.forms
     qtbot.keyClick(view.contacts.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "No appointment of this case is waiting" in view.said.text())
+
+
+def test_ctrl_o_in_the_diary_records_the_selected_appointment(qtbot, world):
+    today = world.appointment(0)
+    view = _shown(qtbot, DiaryView(lambda: TODAY))
+    view.runner = world.runner()
+    view.reload()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    qtbot.keyClick(view.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(view.outcomes.forms) and view.outcomes.forms[0].target is not None)
+    form = view.outcomes.forms[0]
+    assert form.contact_id == today.id
+    qtbot.waitUntil(form.isActiveWindow)
+    qtbot.keyClicks(form.focusWidget(), "a")
+    with qtbot.waitSignal(form.saved):
+        qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.model.rows()[0].outcome_text == "Attended and complied")
