@@ -151,3 +151,19 @@ def test_the_draft_comes_back_after_a_crash_with_the_same_contact_id(qtbot, worl
         qtbot.keyClick(again.type_picker, Qt.Key.Key_Return)
     [call] = _contacts(world, "CTOA")
     assert call["id"] == str(first_id)
+
+
+def test_arrow_keys_move_the_choice_and_a_click_picks_one(qtbot, world):
+    form = _open(qtbot, world.runner())
+    qtbot.keyClicks(form.type_picker, "home")
+    assert [i.code for i in form.type_picker.shown] == ["CHVS", "COHV", "CMS47"]
+    qtbot.keyClick(form.type_picker, Qt.Key.Key_Down)
+    assert form.type_picker.code() == "COHV"
+    assert form.type_picker.list.currentRow() == 1
+    qtbot.keyClick(form.type_picker, Qt.Key.Key_Up)
+    assert form.type_picker.code() == "CHVS"
+    third = form.type_picker.list.item(2)
+    rect = form.type_picker.list.visualItemRect(third)
+    qtbot.mouseClick(form.type_picker.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert form.type_picker.code() == "CMS47"
+    assert form.focusWidget() is form.type_picker
