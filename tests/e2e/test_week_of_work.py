@@ -241,7 +241,10 @@ def test_a_week_of_offline_work_arrives_once_with_the_servers_results_equal(cent
         assert on_server[made["moved_from"]]["outcome_code"] == "RSOF"
         assert figures(after, event_id, ctx.today()) == offline_figures
         assert figures(client_records(ctx, crn), event_id, ctx.today()) == offline_figures
-        check_details_arrived(after, client_records(ctx, crn))
+        mine = client_records(ctx, crn)
+        for kind in ("contact", "event", "requirement", "address"):  # the same rows, once
+            assert sorted(r["id"] for r in after[kind]) == sorted(r["id"] for r in mine[kind])
+        check_details_arrived(after, mine)
         assert offline_figures["ftc"] >= 1
         assert offline_figures["rar"]["completed_days"] >= 1
     finally:
