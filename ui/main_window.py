@@ -27,7 +27,7 @@ from ui.attention_view import AttentionView
 from ui.case_view import CaseView
 from ui.caseload_view import CaseloadView
 from ui.diary_view import DiaryView, NeedsOutcomeView
-from ui.forms.base import flush_open_drafts
+from ui.forms.base import close_open_forms, flush_open_drafts
 from ui.search_view import SearchView
 from ui.sign_in import SignInScreen, UnlockScreen
 from ui.status_bar import SyncStatusBar
@@ -153,11 +153,13 @@ class MainWindow(QMainWindow):
 
     # -- screens ------------------------------------------------------------
     def show_sign_in(self) -> None:
+        close_open_forms()
         self.status.hide()
         self.screens.setCurrentWidget(self.sign_in)
         self.sign_in.focus_first_empty()
 
     def show_unlock(self, username: str) -> None:
+        close_open_forms()  # a locked laptop shows no case data, forms included
         self.status.hide()
         self.close_case()
         self.screens.setCurrentWidget(self.unlock)

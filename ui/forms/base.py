@@ -129,6 +129,15 @@ def flush_open_drafts() -> None:
             form.flush_draft()
 
 
+def close_open_forms() -> None:
+    """Close every open form (locked or signed out: no case data stays on screen).
+    Drafts were kept as the officer typed, and `flush_open_drafts` ran before a lock
+    the officer asked for."""
+    for form in list(_OPEN):
+        if shiboken6.isValid(form) and form.isVisible():
+            form.close()
+
+
 def field_value(widget: QWidget) -> Any:
     """A registered widget's value as plain JSON (for the draft)."""
     if hasattr(widget, "draft_value"):

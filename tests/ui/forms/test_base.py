@@ -166,3 +166,17 @@ def test_a_second_open_of_the_same_form_brings_the_first_forward(qtbot, world):
         first.reject()
     assert host.open == [other]
     qtbot.waitUntil(lambda: len(world.read("SELECT key FROM draft")) == 1)  # one writer only
+
+
+def test_the_lock_screen_closes_every_open_form_keeping_its_draft(qtbot, world):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    runner = world.runner()
+    form = _open(qtbot, runner)
+    qtbot.keyClicks(form.day, "tomorrow")
+    with qtbot.waitSignal(window.lock_requested):
+        window.request_lock()
+    runner.shutdown()  # what the shell does: queued writes finish, connections close
+    window.show_unlock("officer.one")
+    assert not form.isVisible()
+    assert "tomorrow" in world.read("SELECT data FROM draft")[0]["data"]
