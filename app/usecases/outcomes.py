@@ -230,7 +230,7 @@ def _enforcement(
     if due_after and not due_before:
         lines.append("A 'Review enforcement status' task will be raised for the offender manager.")
     if due_before and not due_after:
-        lines.append("The 'Review enforcement status' task will be marked as no longer needed.")
+        lines.append("Back within the limit: a review of enforcement status is no longer due.")
     raised, lifted = due_after and not due_before, due_before and not due_after
     return _Figures(tuple(lines), count_before, count_after, raised, lifted)
 

@@ -99,7 +99,7 @@ class OutcomeForm(CaseForm):
         return "Notes to add"
 
     def notes_hint(self) -> str:
-        return "Added to the appointment's notes (never replacing them). Enter saves."
+        return "Added to the appointment's notes, never replacing them. Ctrl+Enter saves."
 
     def load(self) -> None:
         self.runner.query(
