@@ -427,8 +427,10 @@ class CaseForm(QDialog):
         self.saving = True
         self.save_button.setEnabled(False)
         self._draft_timer.stop()
+        # An older draft still on offer was neither restored nor discarded: it stays.
+        forget = None if self.offer.isVisibleTo(self) else self.draft_key
         self.runner.op(
-            partial(_save_then_forget, use=use, key=self.draft_key),
+            partial(_save_then_forget, use=use, key=forget),
             self._on_saved,
             on_error=self._on_save_failed,
         )
@@ -602,9 +604,10 @@ class FormHost(QObject):
             form.deleteLater()
 
 
-def _save_then_forget(ctx: AppContext, *, use: Use, key: DraftKey) -> Any:
+def _save_then_forget(ctx: AppContext, *, use: Use, key: DraftKey | None) -> Any:
     result = use(ctx)
-    discard_draft(ctx, key)
+    if key is not None:
+        discard_draft(ctx, key)
     return result
 
 

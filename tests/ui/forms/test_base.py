@@ -180,3 +180,20 @@ def test_the_lock_screen_closes_every_open_form_keeping_its_draft(qtbot, world):
     window.show_unlock("officer.one")
     assert not form.isVisible()
     assert "tomorrow" in world.read("SELECT data FROM draft")[0]["data"]
+
+
+def test_saving_without_answering_the_offer_keeps_the_older_draft(qtbot, world):
+    form = _open(qtbot, world.runner())
+    qtbot.keyClicks(form.day, "1/1/26")
+    form.notes.setFocus()
+    qtbot.keyClicks(form.notes, "The older note")
+    qtbot.keyClick(form.notes, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: len(world.read("SELECT key FROM draft")) == 1)
+    again = _open(qtbot, world.runner())
+    qtbot.waitUntil(again.has_draft_offer)
+    qtbot.keyClicks(again.day, "today")
+    again.notes.setFocus()
+    qtbot.keyClicks(again.notes, "A quick new note")
+    with qtbot.waitSignal(again.saved):
+        qtbot.keyClick(again.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "The older note" in world.read("SELECT data FROM draft")[0]["data"]
