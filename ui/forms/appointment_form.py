@@ -73,8 +73,12 @@ class PreviewPanel(QLabel):
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # A Tab stop, so a screen reader reads the dates; Enter still saves from here.
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setStyleSheet("padding:4px; border:1px solid palette(mid);")
         named(self, "Dates to be booked")
         self.preview: uc.Preview | None = None

@@ -84,7 +84,10 @@ def test_a_series_lists_its_dates_and_needs_a_conscious_confirm_for_christmas(qt
         assert day in text
     assert "⚠ Friday 25 December 2026 is a bank holiday (Christmas Day)." in text
     assert form.confirm.isVisibleTo(form)
-    qtbot.keyClick(form.ends, Qt.Key.Key_Return)
+    form.notes.setFocus()
+    qtbot.keyClick(form.notes, Qt.Key.Key_Tab)
+    assert form.focusWidget() is form.preview  # a Tab stop, for a screen reader
+    qtbot.keyClick(form.preview, Qt.Key.Key_Return)
     assert "Tick" in form.error_text("confirm") or "confirm" in form.error_text("confirm")
     assert form.focusWidget() is form.confirm
     assert booked(world) == []
