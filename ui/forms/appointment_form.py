@@ -3,8 +3,9 @@
 The form opens already filled with "the same again next week": the type, time,
 place and event of the case's last appointment, a week on. So booking next week's
 appointment is the shortcut and Enter. Dates and times are typed the way officers
-type them (`+7`, `tue`, `1/12/26`, `2.30pm`) and echoed back in words beside the
-field, so a misread date is seen before it is booked. The dates a series would
+type them (`+7`, `tue`, `1/12/26`; `2.30pm` keeps the length, `14:00-15:15` sets it)
+and echoed back in words under the field, so a misread date is seen before it is
+booked. The dates a series would
 book are listed with their warnings (weekend, bank holiday, clash) as the officer
 types; warnings never block, but booking over them needs the "book anyway" box
 ticked (Alt+K), a conscious choice.

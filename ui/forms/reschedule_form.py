@@ -3,7 +3,7 @@
 Who asked matters: it is the outcome recorded on the old appointment (`RSSR` service
 request, `RSOF` the person's request) and a pattern of the person's reschedules is
 something officers look for. So it has no default: P or S picks it. The new slot
-starts with the old times and place; the new date is typed (`+7`, `mon`, `1/12`).
+starts with the old times and place; the new date is typed (`+7`, `mon`, `1/12/26`).
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ class RescheduleForm(CaseForm):
             request = self.request()
         except FormInvalid as invalid:
             if any(e.field != "requested_by" for e in invalid.errors):
-                self.preview.show_problem("Type the new date and times to see any warnings.")
+                self.preview.show_problem("Type the new date and time to see any warnings.")
                 self._show_row(self.confirm, False)
                 return
             request = self.request(who="service")  # who asked does not change the warnings
