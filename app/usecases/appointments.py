@@ -11,6 +11,7 @@ week's appointment" is most of what this form is used for.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Literal
@@ -33,6 +34,8 @@ from domain.rules.notes import append_note as appended_notes
 from domain.rules.repeating import occurrence_dates
 from domain.semantics import StoredRecord
 from domain.sentences import Event, Requirement
+
+log = logging.getLogger(__name__)
 
 RequestedBy = Literal["service", "person"]
 RESCHEDULE_CODES: dict[RequestedBy, str] = {"service": "RSSR", "person": "RSOF"}
@@ -280,6 +283,9 @@ def arrange_appointment(
         repeat=request.repeat,
     )
     changes = ctx.cache().apply("arrange_appointment", args)
+    log.info(
+        "arranged %d appointment(s), %d warning(s)", len(preview.occurrences), len(preview.warnings)
+    )
     ids = tuple(occurrence_id(first, i) for i in range(len(preview.occurrences)))
     return Booked(changes, ids, preview.warnings)
 
@@ -438,6 +444,7 @@ def reschedule_appointment(
         base_version=old.version,
     )
     changes = ctx.cache().apply("reschedule_appointment", args)
+    log.info("rescheduled an appointment (%s request)", request.requested_by)
     return Booked(changes, (new_id,), preview.warnings)
 
 
