@@ -7,6 +7,7 @@ idle-lock watcher and the sync bridge. Widgets never see the session or the cach
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import settings as settings_store
@@ -42,6 +43,18 @@ SyncFactory = Callable[[Session, ChangeHub], Any]
 # lock for up to this long; CPython's 5 ms default turns one repaint into a visible
 # stall. A shorter slice costs the workers a little throughput, never correctness.
 GUI_SWITCH_INTERVAL_S = 0.0005
+NEXT_PAGE_DELAY_MS = 60
+
+
+def settle_long_lived_objects() -> None:
+    """Keep the garbage collector's full passes off what lives as long as the app.
+
+    Modules, classes, pydantic schemas and widgets made at start-up (and by sign-in)
+    are never garbage; a full collection walked all of them on the GUI thread,
+    ~100 ms at a time, whenever a sync or a caseload page allocated enough. No collection
+    first (that would be the very stall): the little garbage of this moment is kept.
+    """
+    gc.freeze()
 
 
 class Shell(QObject):
@@ -65,6 +78,7 @@ class Shell(QObject):
         self.sync: Any = None
         self._sync_factory = sync_factory
         self.idle = IdleWatcher(session.policy.idle_lock_minutes)
+        self._caseload_load = 0
         self._connect()
 
     def _connect(self) -> None:
@@ -98,6 +112,7 @@ class Shell(QObject):
         )
         self.on_session_state(self.session.state)
         self.window.show()
+        settle_long_lived_objects()
 
     # -- session states -------------------------------------------------------
     def on_session_state(self, state: SessionState) -> None:
@@ -117,6 +132,7 @@ class Shell(QObject):
     def _on_ready(self) -> None:
         context = self.session.context
         assert context is not None
+        settle_long_lived_objects()
         self.runner = TaskRunner(context, self.hub)
         self.runner.error_raised.connect(self.window.show_error)
         for view in (
@@ -198,6 +214,8 @@ class Shell(QObject):
     # -- requests -------------------------------------------------------------
     def reload_caseload(self, offset: int = 0) -> None:
         """First page at once (a usable window), then the rest page by page."""
+        if offset == 0:
+            self._caseload_load += 1
         if self.runner is not None:
             use = partial(load_caseload_page, offset=offset)
             self.runner.query(use, self._show_caseload, key="caseload")
@@ -205,7 +223,13 @@ class Shell(QObject):
     def _show_caseload(self, page: CaseloadPage) -> None:
         self.window.caseload.show_page(page)
         if not page.complete:
-            self.reload_caseload(page.offset + len(page.rows))
+            load, offset = self._caseload_load, page.offset + len(page.rows)
+            QTimer.singleShot(NEXT_PAGE_DELAY_MS, lambda: self._next_page(load, offset))
+
+    def _next_page(self, load: int, offset: int) -> None:
+        """The page just shown paints before the next is computed (both need the CPU)."""
+        if load == self._caseload_load:  # a newer reload started again from the top
+            self.reload_caseload(offset)
 
     def open_case(self, crn: str) -> None:
         if self.runner is not None:

@@ -21,6 +21,14 @@ R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 BATCH = 500
 
+_R = Qt.ItemDataRole
+_TEXT = frozenset({int(_R.DisplayRole.value), int(_R.AccessibleTextRole.value)})
+_TOOLTIP = int(_R.ToolTipRole.value)
+_BACKGROUND = int(_R.BackgroundRole.value)
+_COLOURS = frozenset({_BACKGROUND, int(_R.ForegroundRole.value)})
+_FILTER, _KEY, _ROW = int(roles.FILTER), int(roles.KEY), int(roles.ROW)
+_SERVED = _TEXT | _COLOURS | {_TOOLTIP, _FILTER, _KEY, _ROW}
+
 
 @dataclass(frozen=True)
 class Column(Generic[R]):
@@ -102,30 +110,30 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self._shown:
+        # A view asks ~10 roles of every painted cell; most are none of ours, so the
+        # answer for those is found with one set lookup of the role's number.
+        role = int(role)
+        if role not in _SERVED or not index.isValid() or index.row() >= self._shown:
             return None
         row = self._rows[index.row()]
         column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in _TEXT:
             return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row)
-        if column.colours is not None and role in (
-            Qt.ItemDataRole.BackgroundRole,
-            Qt.ItemDataRole.ForegroundRole,
-        ):
-            pair = column.colours(row)
+        if role == _TOOLTIP:
+            return column.tooltip(row) if column.tooltip is not None else None
+        if role in _COLOURS:
+            pair = column.colours(row) if column.colours is not None else None
             if pair is None:
                 return None
-            return pair[0] if role == Qt.ItemDataRole.BackgroundRole else pair[1]
+            return pair[0] if role == _BACKGROUND else pair[1]
         return self._custom(row, role)
 
     def _custom(self, row: R, role: int) -> Any:
-        if role == roles.FILTER:
+        if role == _FILTER:
             return self._filter_text(row) if self._filter_text else ""
-        if role == roles.KEY:
+        if role == _KEY:
             return self._key(row)
-        if role == roles.ROW:
+        if role == _ROW:
             return row
         return None
 
