@@ -263,6 +263,9 @@ def max_stall_during_sync(cases: int) -> float:  # noqa: PLR0915 - one scripted 
     finally:
         server.terminate()
         server.wait(timeout=30)
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def idle_stall(seconds: float) -> float:
