@@ -13,7 +13,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Connection, and_, exists, false, or_, select
 
 from central.audit import record_audits
@@ -24,23 +23,10 @@ from central.lao import visible_to
 from central.search_query import SearchTerms, parse_query
 from central.state import AppState, app_state
 from central.tables import cases, pins, records, staff, teams
+from sync.protocol import SearchResponse, SearchResult
 
 router = APIRouter(tags=["search"])
 MAX_RESULTS = 100
-
-
-class SearchResult(BaseModel):
-    crn: str
-    name: str
-    date_of_birth: date
-    team: str | None
-    offender_manager: str | None
-    in_caseload: bool
-
-
-class SearchResponse(BaseModel):
-    results: list[SearchResult]
-    truncated: bool
 
 
 def _escape(word: str) -> str:

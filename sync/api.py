@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict
 from tenacity import (
@@ -35,6 +36,7 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    SearchResponse,
 )
 
 log = logging.getLogger(__name__)
@@ -90,6 +92,14 @@ class SyncApi:
 
     def case(self, request: CaseRequest) -> CaseSnapshot:
         return self._call("/v1/sync/case", request, CaseSnapshot)
+
+    def search(self, text: str, *, limit: int = 25) -> SearchResponse:
+        """GET /v1/search: cases beyond this laptop (the server applies Limited Access
+        and audits every result it returns)."""
+        path = "/v1/search?" + urlencode({"q": text, "limit": limit})
+        return self._retrying(
+            lambda: self._authorised(lambda t: self.http.get_model(path, SearchResponse, token=t))
+        )
 
     def me(self) -> Me:
         return self._retrying(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -154,6 +154,22 @@ class Problem(WireModel):
     code: str
     message: str
     action: ServerAction | None = None
+
+
+class SearchResult(WireModel):
+    """One case a national search found (GET /v1/search), as the officer may see it."""
+
+    crn: str
+    name: str
+    date_of_birth: date
+    team: str | None
+    offender_manager: str | None
+    in_caseload: bool  # the officer's own case or one they pinned
+
+
+class SearchResponse(WireModel):
+    results: list[SearchResult]
+    truncated: bool  # more cases matched than were sent: the officer should narrow it
 
 
 def case_checksum(records: Iterable[tuple[str, UUID | str, int]]) -> str:
