@@ -8,19 +8,21 @@ writer (`central.sync.feed`) follows the same rule for single mutations.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, update
+from sqlalchemy import BigInteger, Connection, bindparam, update
 
 from central.tables import feed_counter
+
+_RESERVE = (
+    update(feed_counter)
+    .where(feed_counter.c.id == 1)
+    .values(value=feed_counter.c.value + bindparam("count", type_=BigInteger))
+    .returning(feed_counter.c.value)
+)
 
 
 def reserve_versions(conn: Connection, count: int) -> int:
     """Reserve `count` consecutive versions; return the first of them."""
     if count < 1:
         raise ValueError("count must be positive")
-    last = conn.execute(
-        update(feed_counter)
-        .where(feed_counter.c.id == 1)
-        .values(value=feed_counter.c.value + count)
-        .returning(feed_counter.c.value)
-    ).scalar_one()
+    last = conn.execute(_RESERVE, {"count": count}).scalar_one()
     return int(last) - count + 1

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Collection
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from sqlalchemy import Connection, Engine, exists, select, update
+from sqlalchemy import Connection, Engine, bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central.db import transaction
@@ -47,21 +47,27 @@ def last_applied(conn: Connection, client_id: str) -> int | None:
     return None if value is None else int(value)
 
 
+_LOCK_CLIENT = (
+    select(
+        sync_clients.c.last_applied_seq,
+        exists(
+            select(applied_mutations.c.seq).where(
+                applied_mutations.c.mutation_id == bindparam("mutation")
+            )
+        ).label("taken"),
+    )
+    .where(sync_clients.c.client_id == bindparam("client"))
+    .with_for_update(of=sync_clients)
+)
+
+
 def lock_client(conn: Connection, client_id: str, mutation_id: UUID) -> tuple[int, bool]:
     """Lock the client's row for this transaction (two pushes of one laptop serialise).
 
     Returns its last applied seq, and whether `mutation_id` was already used by any
     stored mutation (asked in the same round trip).
     """
-    taken = exists(
-        select(applied_mutations.c.seq).where(applied_mutations.c.mutation_id == str(mutation_id))
-    )
-    query = (
-        select(sync_clients.c.last_applied_seq, taken.label("taken"))
-        .where(sync_clients.c.client_id == client_id)
-        .with_for_update(of=sync_clients)
-    )
-    row = conn.execute(query).one()
+    row = conn.execute(_LOCK_CLIENT, {"client": client_id, "mutation": str(mutation_id)}).one()
     return int(row.last_applied_seq), bool(row.taken)
 
 
@@ -77,6 +83,16 @@ def stored_results(
     return {int(seq): MutationResult.model_validate(result) for seq, result in conn.execute(query)}
 
 
+# Built once: a push runs these for every mutation, and building a statement costs
+# more than executing it on SQLite.
+_STORE_RESULT = applied_mutations.insert()
+_MOVE_SEQ = (
+    update(sync_clients)
+    .where(sync_clients.c.client_id == bindparam("client"))
+    .values(last_applied_seq=bindparam("seq"), last_push_at=bindparam("now"))
+)
+
+
 def store_result(
     conn: Connection,
     client_id: str,
@@ -89,19 +105,16 @@ def store_result(
     """Keep the result and move `last_applied_seq`, in the mutation's own transaction."""
     mutation_id = uuid5(_CLASHING_ID, f"{client_id}/{env.seq}") if clashing_id else env.id
     conn.execute(
-        applied_mutations.insert().values(
-            client_id=client_id,
-            seq=env.seq,
-            mutation_id=str(mutation_id),
-            name=env.name.replace("\x00", "")[:64],  # PostgreSQL text holds no NUL
-            version=min(env.version, 2**31 - 1),
-            status=result.status,
-            result=result.model_dump(mode="json"),
-            applied_at=now,
-        )
+        _STORE_RESULT,
+        {
+            "client_id": client_id,
+            "seq": env.seq,
+            "mutation_id": str(mutation_id),
+            "name": env.name.replace("\x00", "")[:64],  # PostgreSQL text holds no NUL
+            "version": min(env.version, 2**31 - 1),
+            "status": result.status,
+            "result": result.model_dump(mode="json"),
+            "applied_at": now,
+        },
     )
-    conn.execute(
-        update(sync_clients)
-        .where(sync_clients.c.client_id == client_id)
-        .values(last_applied_seq=env.seq, last_push_at=now)
-    )
+    conn.execute(_MOVE_SEQ, {"client": client_id, "seq": env.seq, "now": now})

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from central.tables import cases, feed_counter, records
 from central.versions import reserve_versions
@@ -101,40 +101,61 @@ def write_reserved(
     return versions
 
 
+_EXISTING = select(records.c.id, records.c.crn, records.c.field_versions).where(
+    records.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def _existing(conn: Connection, ids: list[str]) -> dict[str, Any]:
-    query = select(records.c.id, records.c.crn, records.c.field_versions).where(
-        records.c.id.in_(ids)
+    return {row.id: row for row in conn.execute(_EXISTING, {"ids": ids})}
+
+
+# Built once: every record a push writes goes through one of these.
+_INSERT_RECORD = records.insert()
+_UPDATE_RECORD = (
+    update(records)
+    .where(records.c.id == bindparam("record"))
+    .values(
+        version=bindparam("new_version"),
+        deleted=False,
+        data=bindparam("new_data"),
+        field_versions=bindparam("new_field_versions"),
+        updated_at=bindparam("at"),
+        updated_by=bindparam("by"),
     )
-    return {row.id: row for row in conn.execute(query)}
+)
 
 
 def _write_one(
     conn: Connection, upsert: Upsert, row: Any, version: int, *, actor: str, now: datetime
 ) -> None:
     changed = dict.fromkeys(sorted(upsert.changed_fields), version)
-    values: dict[str, Any] = {
-        "version": version,
-        "deleted": False,
-        "data": upsert.data,
-        "updated_at": now,
-        "updated_by": actor,
-    }
     if row is None:
         conn.execute(
-            records.insert().values(
-                id=str(upsert.id),
-                kind=upsert.kind,
-                crn=upsert.crn,
-                field_versions=changed,
-                **values,
-            )
+            _INSERT_RECORD,
+            {
+                "id": str(upsert.id),
+                "kind": upsert.kind,
+                "crn": upsert.crn,
+                "version": version,
+                "deleted": False,
+                "data": upsert.data,
+                "field_versions": changed,
+                "updated_at": now,
+                "updated_by": actor,
+            },
         )
         return
-    merged = {**dict(row.field_versions or {}), **changed}
     conn.execute(
-        update(records)
-        .where(records.c.id == str(upsert.id))
-        .values(field_versions=merged, **values)
+        _UPDATE_RECORD,
+        {
+            "record": str(upsert.id),
+            "new_version": version,
+            "new_data": upsert.data,
+            "new_field_versions": {**dict(row.field_versions or {}), **changed},
+            "at": now,
+            "by": actor,
+        },
     )
 
 

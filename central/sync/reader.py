@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from central.tables import cases, records
 from domain.contacts import Contact
@@ -25,6 +25,13 @@ _COLUMNS = (
     records.c.version,
     records.c.data,
     records.c.field_versions,
+)
+
+# Built once: every mutation a push decides reads its record through this.
+_GET = select(*_COLUMNS).where(
+    records.c.id == bindparam("record"),
+    records.c.kind == bindparam("wanted"),
+    records.c.deleted.is_(False),
 )
 
 
@@ -54,10 +61,7 @@ class SqlCaseReader:
         self._listed: dict[tuple[str, str], frozenset[tuple[str, int]]] = {}
 
     def get(self, kind: RecordKind, record_id: UUID) -> StoredRecord | None:
-        query = select(*_COLUMNS).where(
-            records.c.id == str(record_id), records.c.kind == kind, records.c.deleted.is_(False)
-        )
-        row = self._conn.execute(query).first()
+        row = self._conn.execute(_GET, {"record": str(record_id), "wanted": kind}).first()
         found = None if row is None or not self._allows(row.crn) else _stored(row)
         self._got[(kind, str(record_id))] = None if found is None else found.version
         return found
