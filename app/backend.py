@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import settings as settings_store
 from app.context import AppContext, Officer
+from app.rows import SearchHit
 from app.session import Policy
 from app.settings import Settings
 from domain.semantics import Actor
@@ -193,7 +194,7 @@ class LiveBackend:
         def open_cache() -> StorageCache:
             return StorageCache(cache.db(), actor, _now, owns_connection=False)
 
-        return AppContext(open_cache, officer)
+        return AppContext(open_cache, officer, national=LiveNationalSearch(self))
 
     def close(self) -> None:
         with self._lock:
@@ -211,6 +212,45 @@ class LiveBackend:
         if self.client is not None:
             self.client.auth.forget()
         self.close()
+
+
+class LiveNationalSearch:
+    """`app.ports.NationalSearch` over the signed-in client (its tokens, TLS and timeouts).
+
+    The officer is waiting on it, so it retries once, briefly, instead of the sync's
+    patient backoff: with no connection the answer comes in seconds, not a minute.
+    """
+
+    def __init__(self, backend: LiveBackend) -> None:
+        self.backend = backend
+
+    def search(self, text: str, *, limit: int) -> list[SearchHit]:
+        from sync.api import RetryPolicy, SyncApi
+
+        client = self.backend.ensure_client()
+        api = SyncApi(
+            client.http,
+            client.auth,
+            Progress(lambda _report: None),
+            RetryPolicy(attempts=2, initial_s=0.3, max_s=1.0),
+        )
+        answer = api.search(text, limit=limit)
+        return [
+            SearchHit(
+                crn=r.crn,
+                name=r.name,
+                date_of_birth=r.date_of_birth,
+                detail=_where_held(r.in_caseload, r.team, r.offender_manager),
+                on_this_laptop=False,
+            )
+            for r in answer.results
+        ]
+
+
+def _where_held(in_caseload: bool, team: str | None, manager: str | None) -> str:
+    if in_caseload:
+        return "Your case"
+    return " · ".join(p for p in (team, f"Managed by {manager}" if manager else None) if p)
 
 
 def _now() -> dt.datetime:

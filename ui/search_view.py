@@ -1,8 +1,14 @@
-"""Search: instant over this laptop; national search when online, and "keep on this laptop"."""
+"""Search: instant over this laptop; national results appended when online; "keep on this laptop".
+
+Local results show as the officer types. A moment after typing stops (or on Enter)
+the national search runs off the GUI thread and its cases from outside this laptop
+are appended below; without a connection one plain line says so, never an error.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 
 from PySide6.QtCore import QTimer, Signal
@@ -11,13 +17,15 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from app.changes import ChangeSet
 from app.rows import SearchHit
 from app.tasks import TaskRunner
-from app.usecases.search import pin_case, search_here, search_national
+from app.usecases.search import NationalAnswer, pin_case, search_here, search_national
 from domain.errors import FieldcaseError
 from ui.caseload_view import CaseTable
 from ui.models.diary import SearchModel
 from ui.widgets import ErrorBanner, named
 
 TYPING_PAUSE_MS = 150
+NATIONAL_PAUSE_MS = 700  # the server is asked once typing has really stopped
+KEPT = "Kept on this laptop: arrives with the next sync"
 
 
 class SearchView(QWidget):
@@ -26,28 +34,42 @@ class SearchView(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.runner: TaskRunner | None = None
-        self.box = named(QLineEdit(), "Search", "Name, CRN or words from notes")
-        self.box.setPlaceholderText("Search by name or CRN…")
+        self._local: list[SearchHit] = []
+        self.box = named(QLineEdit(), "Search", "Name, CRN or date of birth")
+        self.box.setPlaceholderText("Search by name, CRN or date of birth…")
         self.box.setClearButtonEnabled(True)
         self.national = named(QPushButton("Search nationally"), "Search nationally")
         self.pin = named(QPushButton("Keep on this laptop"), "Keep case on this laptop")
         self.pin.setEnabled(False)
         self.summary = named(QLabel("Type to search the cases on this laptop."), "Search summary")
+        self.note = named(QLabel(""), "National search")
+        self.note.setWordWrap(True)
+        self.note.hide()
         self.banner = ErrorBanner()
         self.model = SearchModel()
         self.table = named(CaseTable(), "Search results")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in ((0, 200), (1, 80), (2, 110), (3, 320)):
+            self.table.setColumnWidth(column, width)
         self.table.row_activated.connect(self._on_row_activated)
         self.table.clicked.connect(lambda index: self._update_pin())
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(TYPING_PAUSE_MS)
-        self._debounce.timeout.connect(self.search_here)
-        self.box.textChanged.connect(self._debounce.start)
-        self.box.returnPressed.connect(self.search_here)
+        self._local_timer = self._timer(TYPING_PAUSE_MS, self.search_here)
+        self._national_timer = self._timer(NATIONAL_PAUSE_MS, self.search_nationally)
+        self.box.textChanged.connect(self._on_typed)
+        self.box.returnPressed.connect(self._search_now)
         self.national.clicked.connect(self.search_nationally)
         self.pin.clicked.connect(self.pin_selected)
+        self._lay_out()
+
+    def _timer(self, ms: int, then: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(then)
+        return timer
+
+    def _lay_out(self) -> None:
         row = QHBoxLayout()
         row.addWidget(self.box, 1)
         row.addWidget(self.national)
@@ -59,50 +81,95 @@ class SearchView(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.banner)
         layout.addWidget(self.summary)
+        layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
+        self.setTabOrder(self.box, self.national)
+        self.setTabOrder(self.national, self.pin)
+        self.setTabOrder(self.pin, self.table)
 
     def focus_box(self) -> None:
         self.box.setFocus()
         self.box.selectAll()
 
+    # -- searching ------------------------------------------------------------
+    def _on_typed(self) -> None:
+        self._national_timer.stop()
+        self._local_timer.start()
+
+    def _search_now(self) -> None:
+        self._local_timer.stop()
+        self.search_here()
+        self.search_nationally()
+
     def search_here(self) -> None:
         if self.runner is not None:
             use = partial(search_here, text=self.box.text())
-            self.runner.query(use, partial(self.show_hits, where="on this laptop"), key="search")
+            self.runner.query(use, self.show_hits, key="search")
 
     def search_nationally(self) -> None:
-        if self.runner is not None:
-            self.banner.hide()
-            self.summary.setText("Searching nationally…")
-            use = partial(search_national, text=self.box.text())
-            self.runner.query(
-                use,
-                partial(self.show_hits, where="nationally"),
-                on_error=self.show_error,
-                key="search",
-            )
+        """Off the GUI thread; its answer is dropped if the officer typed on meanwhile."""
+        self._national_timer.stop()
+        if self.runner is None or not self.box.text().strip():
+            return
+        self.note.setText("Searching nationally…")
+        self.note.show()
+        use = partial(search_national, text=self.box.text())
+        self.runner.query(use, self.show_national, on_error=self.show_error, key="national")
 
     def show_error(self, error: FieldcaseError) -> None:
         self.banner.show_error(error)
-        self.summary.setText("")
+        self.note.hide()
 
-    def show_hits(self, hits: Sequence[SearchHit], where: str) -> None:
-        self.model.set_rows(hits)
-        self.summary.setText(f"{len(hits)} found {where}" if self.box.text().strip() else "")
+    def show_hits(self, hits: Sequence[SearchHit]) -> None:
+        """The cases on this laptop, at once; the national search follows after a pause."""
+        self.banner.hide()
+        self.note.hide()
+        self._local = list(hits)
+        self.model.set_rows(self._local)
+        self._summarise(0)
+        self._update_pin()
+        if self.box.text().strip():
+            self._national_timer.start()
+
+    def show_national(self, answer: NationalAnswer) -> None:
+        if answer.text != self.box.text():
+            return  # the officer has typed something else since
+        here = {hit.crn for hit in self._local}
+        more = [hit for hit in answer.hits if hit.crn not in here]
+        if more:
+            self.model.set_rows([*self._local, *more])
+        self._summarise(len(more), searched=not answer.note)
+        self.note.setText(answer.note)
+        self.note.setVisible(bool(answer.note))
         self._update_pin()
 
+    def _summarise(self, national: int, *, searched: bool = False) -> None:
+        if not self.box.text().strip():
+            self.summary.setText("Type to search the cases on this laptop.")
+            return
+        text = f"{len(self._local)} found on this laptop"
+        if national:
+            text += f", {national} more nationally"
+        elif searched:
+            text += ", none more nationally"
+        self.summary.setText(text)
+
+    # -- keeping a case here ----------------------------------------------------
     def _selected(self) -> SearchHit | None:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
     def _update_pin(self) -> None:
         hit = self._selected()
-        self.pin.setEnabled(hit is not None and not hit.on_this_laptop)
+        self.pin.setEnabled(hit is not None and not hit.on_this_laptop and hit.detail != KEPT)
 
     def _on_row_activated(self, crn: str) -> None:
         hit = self._selected()
         if hit is not None and not hit.on_this_laptop:
-            self.summary.setText(f"{hit.name} is not on this laptop: keep it here to open it.")
+            self.summary.setText(
+                f"{hit.name} is not on this laptop yet: choose “Keep on this laptop” to open it "
+                "after the next sync."
+            )
             return
         self.case_opened.emit(crn)
 
@@ -110,8 +177,12 @@ class SearchView(QWidget):
         hit = self._selected()
         if hit is None or self.runner is None:
             return
-        self.runner.op(partial(pin_case, crn=hit.crn), self._on_pinned)
+        self.runner.op(partial(pin_case, crn=hit.crn), partial(self._on_pinned, hit))
 
-    def _on_pinned(self, changes: ChangeSet) -> None:
-        self.summary.setText("Kept on this laptop; it arrives with the next sync.")
+    def _on_pinned(self, hit: SearchHit, _changes: ChangeSet) -> None:
+        rows = [replace(r, detail=KEPT) if r.crn == hit.crn else r for r in self.model.rows()]
+        self.model.set_rows(rows)
+        self.summary.setText(
+            f"{hit.name} ({hit.crn}) is kept on this laptop; the case arrives with the next sync."
+        )
         self.pin.setEnabled(False)

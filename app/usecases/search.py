@@ -1,14 +1,26 @@
-"""Search this laptop instantly; search nationally when online; keep a case here."""
+"""Search this laptop instantly; search nationally when online; keep a case here.
+
+National search is an extra, never a failure: without a connection (or without a
+way to reach the case service) the answer is a plain line under the local results,
+not an error. Each national hit says whether the case is already on this laptop.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 from app.changes import ChangeSet
 from app.context import AppContext
 from app.rows import SearchHit
 from domain.errors import FieldcaseError
 from domain.mutations import PinCase
+from sync.errors import SignInRequired, TransientError
 
 LIMIT = 50
+NEEDS_CONNECTION = "National search needs a connection. The results shown are on this laptop."
+NEEDS_SIGN_IN = "National search needs you to sign in again with a connection."
+NOT_AVAILABLE = "National search is not available here. The results shown are on this laptop."
+NARROW_IT = "More cases matched nationally than are shown: add a first name or a date of birth."
 
 
 class OfflineError(FieldcaseError):
@@ -19,22 +31,40 @@ class NationalSearchUnavailable(FieldcaseError):
     title = "National search not available"
 
 
+@dataclass(frozen=True, slots=True)
+class NationalAnswer:
+    """What the national search found, and one plain line when there is something to say."""
+
+    text: str
+    hits: tuple[SearchHit, ...]
+    note: str = ""
+
+
 def search_here(ctx: AppContext, text: str) -> list[SearchHit]:
     if not text.strip():
         return []
     return ctx.cache().search(text, limit=LIMIT)
 
 
-def search_national(ctx: AppContext, text: str) -> list[SearchHit]:
-    """Cases beyond this laptop; the server applies Limited Access rules."""
-    if ctx.national is None:
-        raise NationalSearchUnavailable(
-            "National search is not connected in this version of Fieldcase. "
-            "The results shown are the cases on this laptop."
-        )
+def search_national(ctx: AppContext, text: str) -> NationalAnswer:
+    """Cases beyond this laptop; the server applies Limited Access rules and audits."""
     if not text.strip():
-        return []
-    return ctx.national.search(text, limit=LIMIT)
+        return NationalAnswer(text, ())
+    if ctx.national is None:
+        return NationalAnswer(text, (), NOT_AVAILABLE)
+    try:
+        found = ctx.national.search(text, limit=LIMIT)
+    except TransientError:
+        return NationalAnswer(text, (), NEEDS_CONNECTION)
+    except SignInRequired:
+        return NationalAnswer(text, (), NEEDS_SIGN_IN)
+    except FieldcaseError as refused:  # e.g. "search by surname, first name, CRN…"
+        return NationalAnswer(text, (), refused.message)
+    cache = ctx.cache()
+    hits = tuple(
+        replace(hit, on_this_laptop=bool(cache.case_records(hit.crn, "person"))) for hit in found
+    )
+    return NationalAnswer(text, hits, NARROW_IT if len(hits) >= LIMIT else "")
 
 
 def pin_case(ctx: AppContext, crn: str) -> ChangeSet:

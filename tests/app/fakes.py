@@ -272,6 +272,22 @@ def sample_attention() -> Attention:
 
 
 @dataclass
+class FakeNationalSearch:
+    """National search as the server would answer it, or failing as the network would."""
+
+    hits: list[SearchHit] = field(default_factory=list)
+    error: Exception | None = None
+    asked: list[str] = field(default_factory=list)
+
+    def search(self, text: str, *, limit: int) -> list[SearchHit]:
+        self.asked.append(text)
+        if self.error is not None:
+            raise self.error
+        needle = text.casefold()
+        return [h for h in self.hits if needle in h.name.casefold()][:limit]
+
+
+@dataclass
 class FakeBackend:
     """A session backend with scripted behaviour for sign-in, unlock and first sync."""
 
@@ -287,6 +303,7 @@ class FakeBackend:
     page_gate: threading.Event | None = None
     signed_out: bool = False
     locked: bool = False
+    national: FakeNationalSearch | None = None
 
     def has_cache(self) -> bool:
         return self.cached
@@ -330,7 +347,7 @@ class FakeBackend:
         return self.pending
 
     def open_context(self, officer: Officer) -> AppContext:
-        return AppContext(lambda: self.cache, officer)
+        return AppContext(lambda: self.cache, officer, national=self.national)
 
     def lock(self) -> None:
         self.locked = True
