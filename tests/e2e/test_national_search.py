@@ -1,0 +1,101 @@
+"""National search through the real app layer and windows against the real central
+service: find a case outside the caseload, keep it on this laptop, see it arrive
+with the next sync; with the server gone, one plain line instead of an error."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.backend import LiveBackend
+from app.session import Session, SessionState
+from app.settings import Settings
+from central.db import make_engine
+from central.seed import seed_database
+from central.tables import cases
+from storage.crypto import FAST_TEST_PARAMS
+from tests.e2e.test_app_offline import PASSWORD, Central
+from ui.main_window import SEARCH, MainWindow
+from ui.shell import Shell
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def central(tmp_path, qtbot):
+    server = Central(tmp_path)
+    seeded = seed_database(
+        server.url_db, officers=2, cases_per_officer=3, seed=11, password=PASSWORD
+    )
+    server.officer = seeded.officers[0]
+    server.elsewhere = seeded.caseloads[seeded.officers[1]][0]
+    server.start(qtbot)
+    yield server
+    server.stop()
+
+
+def _surname(central: Central, crn: str) -> str:
+    engine = make_engine(central.url_db)
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(select(cases.c.surname).where(cases.c.crn == crn)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.allow_warnings  # the sync engine logs the lost connection at WARNING
+def test_find_nationally_keep_it_here_and_it_arrives_with_the_next_sync(qtbot, tmp_path, central):
+    from ui.run import make_sync
+
+    profile = tmp_path / "profile"
+    backend = LiveBackend(profile, Settings(), kdf=FAST_TEST_PARAMS)
+    launch = type("L", (), {"backend": backend})()
+    session = Session(backend)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    shell = Shell(session, window, profile=profile, sync_factory=make_sync(launch))
+    shell.start()
+    try:
+        session.sign_in(central.url, central.officer, PASSWORD)
+        qtbot.waitUntil(lambda: session.state is SessionState.READY, timeout=60_000)
+        qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 3, timeout=10_000)
+        qtbot.waitUntil(lambda: shell.sync.status.state == "idle", timeout=30_000)
+        assert central.elsewhere not in {r.crn for r in window.caseload.model.rows()}
+
+        window.show_section(SEARCH)
+        search = window.search
+        qtbot.keyClicks(search.box, central.elsewhere)
+        qtbot.keyClick(search.box, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: search.model.rowCount() == 1, timeout=20_000)
+        hit = search.model.rows()[0]
+        assert (hit.crn, hit.on_this_laptop) == (central.elsewhere, False)
+        assert _surname(central, hit.crn) in hit.name.lower()
+
+        search.table.setCurrentIndex(search.model.index(0, 0))
+        search.table.clicked.emit(search.model.index(0, 0))
+        qtbot.mouseClick(search.pin, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "next sync" in search.summary.text(), timeout=10_000)
+        qtbot.waitUntil(  # the pin goes up, the case comes down: a sync follows the change
+            lambda: backend.pending_count() == 0 and backend.cache is not None
+            and bool(backend.cache.db().query(
+                "SELECT 1 FROM person WHERE crn = ?", (central.elsewhere,))),
+            timeout=60_000,
+        )  # fmt: skip
+
+        search.box.clear()
+        qtbot.keyClicks(search.box, central.elsewhere)
+        qtbot.waitUntil(
+            lambda: [r.on_this_laptop for r in search.model.rows()] == [True], timeout=10_000
+        )
+
+        central.stop()
+        search.box.clear()
+        qtbot.keyClicks(search.box, central.elsewhere)
+        qtbot.keyClick(search.box, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "needs a connection" in search.note.text(), timeout=30_000)
+        assert not search.banner.isVisible()
+        assert [r.crn for r in search.model.rows()] == [central.elsewhere]  # still here
+    finally:
+        shell.shutdown()
+        backend.close()
