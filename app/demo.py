@@ -10,6 +10,7 @@ after the process ends, which is what a demo should be.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import logging
 import os
@@ -38,8 +39,29 @@ SERVER_FILE = "server.json"
 START_TIMEOUT_S = 60.0
 
 
+# What the `[central]` extra brings; without them there is no service to start.
+CENTRAL_NEEDS = ("fastapi", "uvicorn", "sqlalchemy")
+NOT_INSTALLED = (
+    "The demo needs the central service, which isn't installed on this computer; "
+    'install it with  pip install "fieldcase[central]"  (a development checkout has it) '
+    "and run  fieldcase --demo  again. Fieldcase itself works without it: start it "
+    "without --demo to sign in to your organisation's case service."
+)
+
+
 class DemoError(FieldcaseError):
     title = "The demo could not start"
+
+
+def central_installed() -> bool:
+    """True when the central service's own packages can be imported here."""
+    for name in CENTRAL_NEEDS:
+        try:
+            if importlib.util.find_spec(name) is None:
+                return False
+        except (ImportError, ValueError):  # a half-removed or blocked package
+            return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +118,8 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
 
 def start_demo_server(folder: Path | None = None) -> DemoServer:
     """Reuse the recorded demo service if it answers, else seed (once) and start one."""
+    if not central_installed():
+        raise DemoError(NOT_INSTALLED)
     folder = folder or demo_folder()
     folder.mkdir(parents=True, exist_ok=True)
     record = folder / SERVER_FILE

@@ -1,7 +1,9 @@
 """What a start of the app needs, decided before any window exists.
 
-The profile folder, its settings, the server address (settings, else the machine
-configuration IT set up), and the live backend; for `--demo`, a local service with
+The profile folder, its settings, the server address (the machine configuration IT
+set up wins over an address the officer saved: IT moves every laptop to a new server
+by reinstalling with SERVERURL, and a stale per-user address must not keep one behind),
+and the live backend; for `--demo`, a local service with
 synthetic people, a throwaway profile and the credentials to sign in without typing.
 """
 
@@ -48,8 +50,11 @@ def prepare(*, profile: str | None, demo: bool) -> Launch:
     folder = Path(profile) if profile else default_profile()
     folder.mkdir(parents=True, exist_ok=True)
     settings = settings_store.load(folder)
-    if not settings.server_url:
-        settings = settings.model_copy(update={"server_url": _server_from_machine()})
+    machine = _server_from_machine()
+    if machine and machine != settings.server_url:
+        if settings.server_url:
+            log.info("the machine configuration's server address replaces the saved one")
+        settings = settings.model_copy(update={"server_url": machine})
     return Launch(folder, settings, LiveBackend(folder, settings))
 
 

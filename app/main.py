@@ -14,6 +14,8 @@ import logging
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from domain.errors import FieldcaseError
+
 log = logging.getLogger(__name__)
 
 UI_ENTRY = "ui.run"
@@ -34,6 +36,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def tell_start_failure(error: FieldcaseError) -> None:
+    """On the console and, where there is a screen, in a message box (no console on Windows)."""
+    print(f"{error.title}: {error.message}", file=sys.stderr)
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    if QGuiApplication.platformName() not in {"offscreen", "minimal"}:
+        QMessageBox.critical(None, f"Fieldcase – {error.title}", error.message)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open the main window: sign in, unlock, or (with --demo) straight to the caseload."""
     args = parse_args(argv)
@@ -50,7 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     qt_app.setApplicationName("Fieldcase")
     crash = CrashReporter(app_version())
     crash.install()
-    launch = prepare(profile=args.profile, demo=args.demo)
+    try:
+        launch = prepare(profile=args.profile, demo=args.demo)
+    except FieldcaseError as error:  # expected: say it plainly, no traceback
+        log.info("could not start: %s", type(error).__name__)
+        tell_start_failure(error)
+        return 2
     run = importlib.import_module(UI_ENTRY).run
     code: int = run(qt_app, launch, crash, log_file)
     return code
