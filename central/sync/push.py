@@ -1,11 +1,14 @@
 """`push`: apply a batch of one laptop's mutations exactly once, in seq order.
 
-Each mutation runs in its OWN transaction together with its effects, its stored
-result and the client's `last_applied_seq`, so whatever is lost, retried, duplicated
-or crashed, a seq is applied once: a seq at or below `last_applied_seq` is answered
-from the stored result; a seq beyond `last_applied_seq + 1` is a gap and it and
-everything after it in the batch are refused (no result) so the client resends in
-order. A permanent failure is stored as `rejected` and the queue moves on.
+A mutation's effects, its stored result and the client's `last_applied_seq` always
+commit together: on PostgreSQL each mutation in its own transaction (the feed lock is
+held briefly, so laptops interleave); on SQLite the whole batch in one transaction (a
+group commit: BEGIN IMMEDIATE holds the only write lock either way). So whatever is
+lost, retried, duplicated or crashed, a seq is applied once: a seq at or below
+`last_applied_seq` is answered from the stored result; a seq beyond
+`last_applied_seq + 1` is a gap and it and everything after it in the batch are
+refused (no result) so the client resends in order. A permanent failure is stored as
+`rejected` and the queue moves on.
 """
 
 from __future__ import annotations
@@ -98,21 +101,16 @@ def push(engine: Engine, principal: Principal, request: PushRequest) -> PushResp
     with engine.connect() as conn:
         known = clients.stored_results(conn, client_id, [m.seq for m in batch if m.seq <= last])
     outcome = BatchOutcome(last)
+    todo = []
     for env in batch:
-        if env.seq <= outcome.last_applied_seq and env.seq in known:
+        if env.seq <= last and env.seq in known:
             outcome.results[env.seq] = known[env.seq]
-            continue
-        try:
-            result = apply_one(engine, principal, client_id, env)
-        except Answered as already:
-            result = already.result
-        except Stop:
-            break
-        except UnsupportedMutationVersion as exc:
-            outcome.action = ServerAction(kind="upgrade_required", message=exc.message)
-            break
-        outcome.results[env.seq] = result
-        outcome.last_applied_seq = max(outcome.last_applied_seq, env.seq)
+        else:
+            todo.append(env)
+    if engine.dialect.name == "sqlite":
+        _apply_together(engine, principal, client_id, todo, outcome)
+    else:
+        _apply_each(engine, principal, client_id, todo, outcome)
     applied = sum(1 for r in outcome.results.values() if r.status == "applied")
     log.info(
         "push client=%s received=%d answered=%d applied=%d last_applied_seq=%d",
@@ -123,6 +121,61 @@ def push(engine: Engine, principal: Principal, request: PushRequest) -> PushResp
         outcome.last_applied_seq,
     )
     return outcome.response()
+
+
+def _take(outcome: BatchOutcome, result: MutationResult) -> None:
+    outcome.results[result.seq] = result
+    outcome.last_applied_seq = max(outcome.last_applied_seq, result.seq)
+
+
+def _apply_each(
+    engine: Engine,
+    principal: Principal,
+    client_id: str,
+    todo: list[MutationEnvelope],
+    outcome: BatchOutcome,
+) -> None:
+    """PostgreSQL: each mutation in its own transaction, so the feed lock is held briefly."""
+    for env in todo:
+        try:
+            _take(outcome, apply_one(engine, principal, client_id, env))
+        except Answered as already:
+            _take(outcome, already.result)
+        except Stop:
+            return
+        except UnsupportedMutationVersion as exc:
+            outcome.action = ServerAction(kind="upgrade_required", message=exc.message)
+            return
+
+
+def _apply_together(
+    engine: Engine,
+    principal: Principal,
+    client_id: str,
+    todo: list[MutationEnvelope],
+    outcome: BatchOutcome,
+) -> None:
+    """SQLite: the batch in one transaction (a group commit). It holds the only write
+    lock from BEGIN IMMEDIATE, as each mutation's transaction would; every answer in
+    `outcome` is committed together, and a failure rolls back all and answers none.
+    Everything that stops the batch is raised before that mutation writes anything.
+    """
+    decided: list[tuple[str, str]] = []  # (name, status), counted once committed
+    with transaction(engine) as conn:
+        for env in todo:
+            try:
+                result = _apply_in(conn, principal, client_id, env, pessimistic=False)
+                decided.append((env.name, result.status))
+            except Answered as already:
+                result = already.result
+            except Stop:
+                break
+            except UnsupportedMutationVersion as exc:
+                outcome.action = ServerAction(kind="upgrade_required", message=exc.message)
+                break
+            _take(outcome, result)
+    for name, status in decided:
+        MUTATIONS.labels(_metric_name(name), status).inc()
 
 
 def apply_one(
