@@ -124,7 +124,7 @@ class AttentionView(QWidget):
         self.summary = named(QLabel(""), "Attention summary")
         self.body = QWidget()
         self.items = QVBoxLayout(self.body)
-        scroll = QScrollArea()
+        scroll = named(QScrollArea(), "Items needing your attention")
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
         layout = QVBoxLayout(self)
