@@ -3,36 +3,21 @@
 The form opens already filled with "the same again next week": the type, time,
 place and event of the case's last appointment, a week on. So booking next week's
 appointment is the shortcut and Enter. Dates and times are typed the way officers
-type them (`+7`, `tue`, `1/12/26`; `2.30pm` keeps the length, `14:00-15:15` sets it)
-and echoed back in words under the field, so a misread date is seen before it is
-booked. The dates a series would
-book are listed with their warnings (weekend, bank holiday, clash) as the officer
-types; warnings never block, but booking over them needs the "book anyway" box
-ticked (Alt+K), a conscious choice.
+type them (`+7`, `tue`, `1/12/26`; `2.30pm` keeps the length, `14:00-15:15` sets it;
+see `ui/forms/slot.py`) and echoed back in words under the field, so a misread date
+is seen before it is booked. The dates a series would book are listed with their
+warnings as the officer types (`ui/forms/booking_preview.py`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from collections.abc import Callable
 from functools import partial
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QCompleter,
-    QFrame,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QScrollArea,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from app.usecases import appointments as uc
 from domain.errors import ValidationError
@@ -40,9 +25,15 @@ from domain.mutations import Repeat, RepeatFrequency
 from domain.parsing import parse_date
 from domain.reference import reference
 from ui.forms.base import CaseForm, FormInvalid, Use
-from ui.forms.fields import DateField, TimeField
+from ui.forms.booking_preview import (
+    PreviewPanel,
+    check_preview,
+    confirm_box,
+    show_confirm,
+    toggle_key,
+)
+from ui.forms.slot import Slot, add, show_slot_errors
 from ui.forms.type_picker import CodePicker, PickItem, contact_type_items
-from ui.widgets import named
 
 FREQUENCIES: tuple[tuple[str, RepeatFrequency | None], ...] = (
     ("Does not repeat", None),
@@ -52,8 +43,6 @@ FREQUENCIES: tuple[tuple[str, RepeatFrequency | None], ...] = (
     ("Daily", "daily"),
 )
 PREVIEW_DELAY_MS = 120
-PREVIEW_MAX_HEIGHT = 260
-DEFAULT_MINUTES = 30
 
 
 def appointment_items(usage: dict[str, int]) -> list[PickItem]:
@@ -62,187 +51,13 @@ def appointment_items(usage: dict[str, int]) -> list[PickItem]:
     return [i for i in contact_type_items(usage) if types[i.code].attendance]
 
 
-def long_day(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-class PreviewPanel(QLabel):
-    """The dates that would be booked, each with its warnings, in words."""
-
-    def __init__(self) -> None:
-        super().__init__("Working out the dates…")
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        # A Tab stop, so a screen reader reads the dates; Enter still saves from here.
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.setStyleSheet("padding:4px; border:1px solid palette(mid);")
-        named(self, "Dates to be booked")
-        self.preview: uc.Preview | None = None
-
-    def show_preview(self, preview: uc.Preview, start: dt.time, end: dt.time) -> None:
-        self.preview = preview
-        lines: list[str] = []
-        for item in preview.occurrences:
-            lines.append(f"{item.date:%a %d/%m/%Y} {start:%H:%M}–{end:%H:%M}")
-            lines += [f"    ⚠ {warning}" for warning in item.warnings]
-        if preview.errors:
-            lines.append("Cannot book yet: " + " ".join(e.message for e in preview.errors))
-        count = len(preview.occurrences)
-        head = f"{count} appointment{'s' if count != 1 else ''} to book"
-        warned = sum(1 for o in preview.occurrences if o.warnings)
-        if warned:
-            head += f", {warned} with warnings"
-        self.setText("\n".join([head + ":", *lines]))
-        self.setAccessibleDescription(self.text())
-        self._fit()
-
-    def scroller(self) -> QScrollArea:
-        """The panel in a scroll area: a long series never pushes Save off the screen."""
-        area = QScrollArea()
-        area.setWidget(self)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.area = area
-        self._fit()
-        return area
-
-    def _fit(self) -> None:
-        """As tall as the dates (so a warning is never hidden below), up to a limit."""
-        area = getattr(self, "area", None)
-        if area is not None:
-            area.setFixedHeight(min(self.sizeHint().height() + 4, PREVIEW_MAX_HEIGHT))
-
-    def show_problem(self, message: str) -> None:
-        self.preview = None
-        self.setText(message)
-        self._fit()
-        self.setAccessibleDescription(message)
-
-
-class Slot:
-    """The date and time of an appointment, typed as officers type them.
-
-    The shared `DateField` and `TimeField` (the contact form's too): the time is one
-    field, `14:30` or a range `14:30-15:15`; given only a start, the appointment keeps
-    the length it was given (the last appointment's), so moving it is one word.
-    """
-
-    def __init__(self, form: CaseForm, *, date_label: str = "Date") -> None:
-        self.date = add(form, "date", date_label, DateField(form.runner.ctx.today(), initial=""))
-        self.date.setPlaceholderText("e.g. +7, tue, 1/12/26")
-        self.time = add(form, "start_time", "Time", TimeField(), hint="e.g. 2pm, or 14:00-15:15")
-        self.minutes = DEFAULT_MINUTES
-
-    def set(self, day: dt.date | None, start: dt.time, end: dt.time) -> None:
-        if day is not None:
-            self.date.setText(f"{day:%d/%m/%Y}")
-        self.time.setText(f"{start:%H:%M}-{end:%H:%M}")
-        length = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-        self.minutes = length if length > 0 else DEFAULT_MINUTES
-
-    def connect(self, slot: Callable[[], None]) -> None:
-        self.date.textChanged.connect(slot)
-        self.time.textChanged.connect(slot)
-
-    def read(self, errors: list[ValidationError]) -> tuple[dt.date, dt.time, dt.time] | None:
-        """The date, start and end; problems are added to `errors` (None then)."""
-        day = _read(errors, self.date, "date", "the date (e.g. +7, tue, 1/12/26)")
-        span = _read(errors, self.time, "start_time", "the time (e.g. 14:30)")
-        if day is None or span is None:
-            return None
-        moved = dt.datetime.combine(day, span.start) + dt.timedelta(minutes=self.minutes)
-        end = span.end or (moved.time() if moved.date() == day else dt.time(23, 59))
-        return day, span.start, end
-
-
-def _read(
-    errors: list[ValidationError], widget: DateField | TimeField, field: str, what: str
-) -> Any:
-    if not widget.text().strip():
-        errors.append(ValidationError(f"Enter {what}.", field=field))
-        return None
-    try:
-        return widget.value(field=field)
-    except ValidationError as error:
-        errors.append(error)
-        return None
-
-
-def show_slot_errors(errors: list[Any]) -> list[Any]:
-    """The domain names the end time; on these forms it is typed in the one time field."""
-    for error in errors:
-        if getattr(error, "field", None) == "end_time":
-            error.field = "start_time"
-    return errors
-
-
-def confirm_box() -> QCheckBox:
-    return QCheckBox("Book anyway (Alt+K): I have checked the warnings")
-
-
-def show_confirm(
-    box: QCheckBox, preview: uc.Preview, show: Callable[[QWidget, bool], None]
-) -> None:
-    """The "book anyway" box: shown only with warnings, which a screen reader reads on it."""
-    warned = bool(preview.warnings)
-    if not warned:
-        box.setChecked(False)
-    box.setAccessibleDescription(" ".join(preview.warnings))
-    show(box, warned)
-
-
-def toggle_key(form: CaseForm, keys: str, box: QCheckBox) -> None:
-    """`keys` ticks or unticks `box` and puts the focus on it (a real action, because
-    "&" mnemonics do not fire on every platform)."""
-    action = QAction(form)
-    action.setShortcut(QKeySequence(keys))
-    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-    def on_triggered() -> None:
-        if box.isEnabled() and box.isVisibleTo(form):
-            box.setFocus()
-            box.toggle()
-
-    action.triggered.connect(on_triggered)
-    form.addAction(action)
-
-
-W = TypeVar("W", bound=QWidget)
-
-
-def check_preview(previewed: tuple[Any, uc.Preview] | None, request: Any, box: QCheckBox) -> None:
-    """Refuse at once, with every problem, what the current preview already refuses, and
-    booking over warnings the officer has not accepted.
-
-    A stale preview is left to the use case, which checks again on the writer thread.
-    """
-    if previewed is None or previewed[0] != request:
-        return
-    if previewed[1].errors:
-        raise FormInvalid(list(previewed[1].errors))
-    if box.isChecked():
-        return
-    warnings = previewed[1].warnings
-    if warnings:
-        many = "these warnings" if len(warnings) > 1 else "this warning"
-        raise ValidationError(
-            f"Tick 'Book anyway' (Alt+K) to book despite {many}, or change the details.",
-            field="confirm",
-        )
-
-
-def add(
-    form: CaseForm, name: str, label: str, widget: W, *, hint: str = "", drafted: bool = True
-) -> W:
-    """`form.add_field`, keeping the widget's own type for the caller."""
-    form.add_field(name, label, widget, hint=hint, drafted=drafted)
-    return widget
+def booked_when(booked: uc.Booked) -> str:
+    """` for Mon 7 Dec at 10:00` (what the officer tells the person), or ""."""
+    if booked.first_date is None:
+        return ""
+    day = booked.first_date
+    clock = f" at {booked.first_start:%H:%M}" if booked.first_start else ""
+    return f" for {day:%a} {day.day} {day:%b %Y}{clock}"
 
 
 class AppointmentForm(CaseForm):
@@ -467,5 +282,5 @@ class AppointmentForm(CaseForm):
         booked: uc.Booked = result
         count = len(booked.contact_ids)
         if count == 1:
-            return "Appointment booked."
-        return f"{count} appointments booked."
+            return f"Appointment booked{booked_when(booked)}."
+        return f"{count} appointments booked, the first{booked_when(booked)}."

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit
 
 from app.usecases import details as uc
 from domain.errors import FieldcaseError, ValidationError
-from ui.forms.appointment_form import add, toggle_key
 from ui.forms.base import CaseForm, FormInvalid, Use
+from ui.forms.booking_preview import toggle_key
+from ui.forms.slot import add
 
 CONTACT_FIELDS = (("phone", "Phone"), ("mobile", "Mobile"), ("email", "Email"))
 ADDRESS_FIELDS = (

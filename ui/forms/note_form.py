@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit
 from app.usecases import appointments as uc
 from domain.errors import FieldcaseError, ValidationError
 from domain.validation import NOTES_MAX
-from ui.forms.appointment_form import add
 from ui.forms.base import CaseForm, Use
+from ui.forms.slot import add
 from ui.widgets import named
 
 

@@ -19,17 +19,16 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit
 from app.usecases import appointments as uc
 from domain.errors import FieldcaseError, ValidationError
 from domain.reference import reference
-from ui.forms.appointment_form import (
+from ui.forms.appointment_form import booked_when
+from ui.forms.base import CaseForm, FormInvalid, Use
+from ui.forms.booking_preview import (
     PreviewPanel,
-    Slot,
-    add,
     check_preview,
     confirm_box,
     show_confirm,
-    show_slot_errors,
     toggle_key,
 )
-from ui.forms.base import CaseForm, FormInvalid, Use
+from ui.forms.slot import Slot, add, show_slot_errors
 from ui.widgets import named
 
 PREVIEW_DELAY_MS = 120
@@ -170,7 +169,7 @@ class RescheduleForm(CaseForm):
         )
 
     def saved_message(self, result: Any) -> str:
-        return "Appointment rescheduled."
+        return f"Appointment rescheduled{booked_when(result)}."
 
 
 def _same_slot(a: uc.RescheduleRequest, b: uc.RescheduleRequest) -> bool:

@@ -190,7 +190,8 @@ def test_ctrl_shift_a_arranges_from_the_case_and_says_so(qtbot, world, desk):
     qtbot.waitUntil(lambda: form.preview.preview is not None)
     with qtbot.waitSignal(form.saved):
         qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: desk.said.text() == "Appointment booked.")
+    # What the officer tells the person before they leave: the day and the time.
+    qtbot.waitUntil(lambda: desk.said.text().startswith("Appointment booked for Fri 27 Nov 2026"))
     assert [c["date"] for c in booked(world)] == ["2026-11-27"]
 
 

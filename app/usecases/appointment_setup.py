@@ -1,0 +1,112 @@
+"""What the arrange form opens with: events to link, places used, and its defaults.
+
+The defaults repeat the case's last appointment a week on (same type, time, place,
+event and requirement), because "book next week's appointment" is most of what the
+form is used for; a case with no appointment yet starts at 10:00 a week from today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app.context import AppContext
+from app.usecases.appointment_types import (
+    AppointmentRequest,
+    ArrangeSetup,
+    Choice,
+    EventChoice,
+    contact_of,
+    is_appointment,
+    was_rescheduled,
+)
+from domain.contacts import Contact
+from domain.reference import reference
+from domain.semantics import StoredRecord
+from domain.sentences import Event, Requirement
+
+DEFAULT_TYPE = "COAP"
+DEFAULT_START = dt.time(10, 0)
+DEFAULT_MINUTES = 30
+
+
+def arrange_setup(ctx: AppContext, crn: str) -> ArrangeSetup:
+    """Events to link, locations used before, and defaults from the last appointment."""
+    cache = ctx.cache()
+    events = _event_choices(
+        cache.case_records(crn, "event"), cache.case_records(crn, "requirement")
+    )
+    contacts = [contact_of(r) for r in cache.case_records(crn, "contact")]
+    appointments = sorted(
+        (c for c in contacts if is_appointment(c) and not was_rescheduled(c)),
+        key=lambda c: (c.date, c.start_time or dt.time()),
+    )
+    locations = tuple(
+        dict.fromkeys(c.location_code for c in reversed(appointments) if c.location_code)
+    )
+    last = appointments[-1] if appointments else None
+    defaults = _defaults(crn, last, events, ctx.today())
+    return ArrangeSetup(crn, events, locations, defaults, cache.type_usage())
+
+
+def _defaults(
+    crn: str, last: Contact | None, events: tuple[EventChoice, ...], today: dt.date
+) -> AppointmentRequest:
+    only_event = events[0].id if len(events) == 1 else None
+    if last is None or last.start_time is None:
+        start = DEFAULT_START
+        end = (dt.datetime.combine(today, start) + dt.timedelta(minutes=DEFAULT_MINUTES)).time()
+        return AppointmentRequest(
+            crn, DEFAULT_TYPE, today + dt.timedelta(days=7), start, end, event_id=only_event
+        )
+    live = {e.id for e in events}
+    day = last.date + dt.timedelta(days=7)
+    while day <= today:
+        day += dt.timedelta(days=7)
+    end = (
+        last.end_time
+        or (
+            dt.datetime.combine(day, last.start_time) + dt.timedelta(minutes=DEFAULT_MINUTES)
+        ).time()
+    )
+    event = last.event_id if last.event_id in live else only_event
+    return AppointmentRequest(
+        crn,
+        last.type_code,
+        day,
+        last.start_time,
+        end,
+        location_code=last.location_code,
+        event_id=event,
+        requirement_id=last.requirement_id if event == last.event_id else None,
+    )
+
+
+def _event_choices(
+    events: list[StoredRecord], requirements: list[StoredRecord]
+) -> tuple[EventChoice, ...]:
+    reqs = [Requirement.model_validate(dict(r.data)) for r in requirements]
+    choices: list[EventChoice] = []
+    for stored in events:
+        event = Event.model_validate(dict(stored.data))
+        if not event.active:
+            continue
+        sentence = ""
+        if event.sentence is not None:
+            kind = reference().sentence_types.get(event.sentence.type_code)
+            sentence = f" – {kind.description if kind else event.sentence.type_code}"
+        live = tuple(
+            Choice(r.id, _requirement_label(r))
+            for r in reqs
+            if r.event_id == event.id and r.termination_date is None
+        )
+        label = f"Event {event.number}: {event.main_offence}{sentence}"
+        choices.append(EventChoice(event.id, label, live))
+    return tuple(sorted(choices, key=lambda c: c.label))
+
+
+def _requirement_label(requirement: Requirement) -> str:
+    category = reference().requirement_categories.get(requirement.category_code)
+    words = category.description if category else requirement.category_code
+    if requirement.length and category is not None and category.units != "none":
+        return f"{words} ({requirement.length} {category.units})"
+    return words
