@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, func, select
@@ -334,3 +335,45 @@ def test_a_write_between_deciding_and_locking_is_caught(
     assert competed == ["owner"]
     assert (result.status, [c.field for c in result.conflicts]) == ("conflict", ["mobile"])
     assert world.records_of(crn, "person")[0].data["mobile"] == "07700900001"
+
+
+def test_a_failure_mid_batch_answers_nothing_unapplied_and_a_resend_applies_each_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database fails on the third mutation: the push raises (the laptop gets no
+    answer and keeps everything), and nothing is left half-applied; the resend applies
+    each mutation once (SQLite commits the batch together, PostgreSQL each mutation)."""
+    from sqlalchemy.exc import OperationalError
+
+    from central.sync import clients
+
+    officer = world.officer(world.seed.officers[0])
+    crn = world.plain_case(officer.principal.username)
+    before = _count(world, crn)
+    batch = [officer.envelope("record_contact", contact_args(crn)) for _ in range(5)]
+    real_store = clients.store_result
+
+    def failing_store(conn: Connection, client_id: str, env: Any, *args: Any, **kw: Any) -> None:
+        if env.seq == 3:
+            raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+        real_store(conn, client_id, env, *args, **kw)
+
+    monkeypatch.setattr(clients, "store_result", failing_store)
+    with pytest.raises(OperationalError):
+        officer.send(*batch)
+    with world.engine.connect() as conn:
+        stored = conn.execute(
+            select(func.count())
+            .select_from(applied_mutations)
+            .where(applied_mutations.c.client_id == str(officer.client_id))
+        ).scalar_one()
+    applied_first = 0 if is_sqlite(world.engine) else 2
+    assert _count(world, crn) == before + applied_first
+    assert stored == applied_first  # a stored result exactly for each applied mutation
+    monkeypatch.setattr(clients, "store_result", real_store)
+
+    resent = officer.send(*batch)
+
+    assert [r.status for r in resent.results] == ["applied"] * 5
+    assert resent.last_applied_seq == 5
+    assert _count(world, crn) == before + 5
