@@ -51,14 +51,14 @@ AFTER_UNLOCK = (
 )
 
 
-def _preload() -> None:
-    for name in AFTER_UNLOCK:
+def _preload(names: tuple[str, ...]) -> None:
+    for name in names:
         importlib.import_module(name)
 
 
-def start_preload() -> threading.Thread:
-    """Import the post-unlock modules on a thread (import order is the layers' order)."""
-    thread = threading.Thread(target=_preload, name="fieldcase-preload", daemon=True)
+def start_preload(names: tuple[str, ...] = AFTER_UNLOCK) -> threading.Thread:
+    """Import modules needed soon on a thread (a lower layer's before a higher one's)."""
+    thread = threading.Thread(target=_preload, args=(names,), name="fieldcase-preload", daemon=True)
     thread.start()
     return thread
 

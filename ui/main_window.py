@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 from app.session import ChangesWaiting
 from domain.errors import FieldcaseError
 from ui.attention_view import AttentionView
-from ui.case_view import CaseView
 from ui.caseload_view import CaseloadView
 from ui.diary_view import DiaryView, NeedsOutcomeView
 from ui.forms.base import close_open_forms, flush_open_drafts
@@ -33,6 +33,9 @@ from ui.sign_in import SignInScreen, UnlockScreen
 from ui.status_bar import SyncStatusBar
 from ui.theme import DEMO_BANNER
 from ui.widgets import ErrorBanner, NoticeBar, named
+
+if TYPE_CHECKING:  # the case view (and its forms) load on first use, not at start-up
+    from ui.case_view import CaseView
 
 SECTIONS = ("My caseload", "Diary", "Needs an outcome", "Search", "Needs your attention")
 CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION = range(len(SECTIONS))

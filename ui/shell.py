@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import settings as settings_store
+from app.backend import start_preload
 from app.changes import ATTENTION, OUTBOX, ChangeHub, ChangeSet
 from app.idle import IdleWatcher
 from app.rows import CaseDetail, CaseloadPage
@@ -29,7 +30,6 @@ from app.usecases.case import open_case, read_case
 from app.usecases.caseload import load_caseload_page
 from domain.errors import FieldcaseError
 from ui import format as fmt
-from ui.case_view import CaseView
 from ui.main_window import ATTENTION as ATTENTION_PAGE
 from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow
 from ui.theme import apply_high_contrast
@@ -44,6 +44,7 @@ SyncFactory = Callable[[Session, ChangeHub], Any]
 # stall. A shorter slice costs the workers a little throughput, never correctness.
 GUI_SWITCH_INTERVAL_S = 0.0005
 NEXT_PAGE_DELAY_MS = 60
+AFTER_CASELOAD = ("ui.case_view",)
 
 
 def settle_long_lived_objects() -> None:
@@ -79,6 +80,7 @@ class Shell(QObject):
         self._sync_factory = sync_factory
         self.idle = IdleWatcher(session.policy.idle_lock_minutes)
         self._caseload_load = 0
+        self._preloaded = False
         self._connect()
 
     def _connect(self) -> None:
@@ -222,6 +224,9 @@ class Shell(QObject):
 
     def _show_caseload(self, page: CaseloadPage) -> None:
         self.window.caseload.show_page(page)
+        if not self._preloaded:  # what opening a case needs, off the GUI thread
+            self._preloaded = True
+            start_preload(AFTER_CASELOAD)
         if not page.complete:
             load, offset = self._caseload_load, page.offset + len(page.rows)
             QTimer.singleShot(NEXT_PAGE_DELAY_MS, lambda: self._next_page(load, offset))
@@ -241,6 +246,8 @@ class Shell(QObject):
             current.show_detail(detail)
             return
         assert self.runner is not None
+        from ui.case_view import CaseView  # preloaded once the caseload is on screen
+
         view = CaseView(self.runner, detail)
         view.refresh_requested.connect(self._refresh_case)
         self.window.show_case(view)
