@@ -14,9 +14,11 @@ from uuid import UUID
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -41,6 +43,7 @@ TABS = ("Overview", "Contact log", "Sentence", "Risk", "Personal details")
 RECORD_CONTACT_KEYS = "Ctrl+N"
 RECORD_OUTCOME_KEYS = "Ctrl+O"
 CORRECT_OUTCOME_KEYS = "Ctrl+Shift+O"
+ACTIONS_PER_ROW = 4  # seven labelled buttons in two rows: the case fits a 1280-wide laptop
 
 
 class CaseView(QWidget):
@@ -64,7 +67,7 @@ class CaseView(QWidget):
         self.contacts = ContactLogPanel(runner, detail.crn)
         self._fill(detail)
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.actions_bar = QHBoxLayout()
+        self.actions_bar = QGridLayout()
         self.add_case_action("Record a contact", RECORD_CONTACT_KEYS, self.record_contact)
         self.add_case_action("Record outcome", RECORD_OUTCOME_KEYS, self.record_outcome)
         self.add_case_action("Correct outcome", CORRECT_OUTCOME_KEYS, self.correct_outcome)
@@ -78,15 +81,16 @@ class CaseView(QWidget):
         top.addStretch(1)
         layout.addLayout(top)
         layout.addWidget(self.header)
-        for action in self.actions():  # ours and those install_case_actions added
+        for number, action in enumerate(self.actions()):  # ours and install_case_actions'
             button = QToolButton()
             button.setDefaultAction(action)
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             button.setText(f"{action.text()} ({keys})" if keys else action.text())
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             named(button, action.text())
-            self.actions_bar.addWidget(button)
-        self.actions_bar.addStretch(1)
+            row, column = divmod(number, ACTIONS_PER_ROW)
+            self.actions_bar.addWidget(button, row, column)
         layout.addLayout(self.actions_bar)
         layout.addWidget(self.said)
         layout.addWidget(self.tabs, 1)
@@ -155,14 +159,20 @@ class CaseView(QWidget):
 
     def open_form(self, form: CaseForm) -> None:
         """Show a case-work form over this case: `run` for `install_case_actions`."""
+        self.say("")  # an earlier "select an appointment..." no longer applies
         self.form_host.show(form)
 
     def _on_form_saved(self, form: CaseForm, result: object) -> None:
         self.say(form.saved_message(result))
 
     def _on_form_closed(self, _form: CaseForm) -> None:
+        """Back where the officer was: the contact log's selected row if that tab is
+        shown (so the next Ctrl+Shift+N acts on the same contact), else the tabs."""
         self.activateWindow()
-        self.tabs.setFocus()
+        if self.tabs.currentWidget() is self.contacts:
+            self.contacts.table.setFocus()
+        else:
+            self.tabs.setFocus()
 
     def say(self, text: str) -> None:
         """A plain message under the actions (saved, or why nothing opened)."""

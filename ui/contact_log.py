@@ -47,7 +47,8 @@ class ContactLogPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setColumnWidth(0, 100)
         self.table.setColumnWidth(2, 220)
-        self.table.setColumnWidth(3, 200)
+        self.table.setColumnWidth(3, 240)  # "Rescheduled at the person's request"
+        self.table.setColumnWidth(4, 150)  # "Sensitive, Waiting to send"
         self.table.horizontalHeader().setStretchLastSection(True)
         self.previous = named(QPushButton("Previous page"), "Previous page")
         self.next = named(QPushButton("Next page"), "Next page")
@@ -99,7 +100,13 @@ class ContactLogPanel(QWidget):
         self.runner.query(use, self.show_page, key=f"contacts:{id(self)}")
 
     def show_page(self, page: ContactPage) -> None:
+        """Show a page, keeping the selected contact selected (a save refreshes the log,
+        and the officer's next action is often on the same contact)."""
+        chosen = self.selected()
         self.model.set_rows(page.rows)
+        row = self.model.row_of_key(chosen.id) if chosen is not None else None
+        if row is not None:
+            self.table.setCurrentIndex(self.model.index(row, 0))
         self.page = page.offset // PAGE_SIZE
         self.total = page.total
         first = page.offset + 1 if page.rows else 0

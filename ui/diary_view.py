@@ -8,7 +8,7 @@ from functools import partial
 from uuid import UUID
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.rows import DiaryRow
@@ -36,10 +36,17 @@ def _size_columns(table: CaseTable) -> None:
 class OutcomeOpener:
     """Opens the outcome form of a diary row over a list (one `FormHost` per session)."""
 
-    def __init__(self, view: QWidget, table: CaseTable, on_saved: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        view: QWidget,
+        table: CaseTable,
+        on_saved: Callable[[], None],
+        say: Callable[[str], None] | None = None,
+    ) -> None:
         self.view = view
         self.table = table
         self.on_saved = on_saved
+        self.say = say
         self.host: FormHost | None = None
 
     def open(self, runner: TaskRunner | None, item: DiaryRow) -> None:
@@ -47,7 +54,7 @@ class OutcomeOpener:
             return
         if self.host is None or self.host.runner is not runner:
             self.host = FormHost(self.view, runner)  # a new session after a lock
-            self.host.form_saved.connect(lambda *_: self.on_saved())
+            self.host.form_saved.connect(self._on_saved)
             self.host.form_closed.connect(self._on_closed)
         form = OutcomeForm(runner, item.crn, UUID(item.contact_id), person=item.name)
         self.host.show(form)
@@ -56,12 +63,28 @@ class OutcomeOpener:
     def forms(self) -> list[CaseForm]:
         return self.host.open if self.host is not None else []
 
+    def _on_saved(self, form: CaseForm, result: object) -> None:
+        if self.say is not None:  # the row leaves the list: say what was saved, and for whom
+            self.say(f"{form.person}: {form.saved_message(result)}")
+        self.on_saved()
+
     def _on_closed(self, _form: CaseForm) -> None:
         self.view.activateWindow()
         self.table.setFocus()
 
 
-class DiaryView(QWidget):
+class _ListView(QWidget):
+    """A list page whose table takes the keyboard as soon as the page is shown, so
+    Ctrl+2 / Ctrl+3 then Enter or arrow keys work without a Tab hunt."""
+
+    table: CaseTable
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class DiaryView(_ListView):
     """My appointments by day or week. Enter opens the case; Ctrl+O records the
     selected appointment's outcome without leaving the diary."""
 
@@ -137,7 +160,7 @@ class DiaryView(QWidget):
             self.runner.query(use, self.model.set_rows, key="diary")
 
 
-class NeedsOutcomeView(QWidget):
+class NeedsOutcomeView(_ListView):
     """Every past appointment without an outcome, oldest first, recordable from the list:
     Enter on a row opens its outcome form; the row goes once the outcome is saved.
     Ctrl+Enter (or the button) opens the case instead."""
@@ -154,7 +177,9 @@ class NeedsOutcomeView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         _size_columns(self.table)
         self.table.row_activated.connect(self.record_outcome)
-        self.outcomes = OutcomeOpener(self, self.table, self.reload)
+        self.said = named(QLabel(""), "Needs an outcome message")
+        self.said.setStyleSheet("font-weight:bold;")
+        self.outcomes = OutcomeOpener(self, self.table, self.reload, self.say)
         self.open_case = named(QPushButton("Open the case (Ctrl+Enter)"), "Open the case")
         self.open_case.clicked.connect(self._open_current_case)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -168,8 +193,15 @@ class NeedsOutcomeView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(_title("Needs an outcome"))
         layout.addWidget(self.summary)
+        layout.addWidget(self.said)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        self.setTabOrder(self.table, self.open_case)  # the list first, then its button
+
+    def say(self, text: str) -> None:
+        """What was just saved (its row has left the list)."""
+        self.said.setText(text)
+        self.said.setAccessibleDescription(text)
 
     def record_outcome(self, contact_id: str) -> None:
         row = self.model.row_of_key(contact_id)

@@ -83,6 +83,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -225,6 +226,7 @@ class CaseForm(QDialog):
     title: ClassVar[str] = "Form"
     noun: ClassVar[str] = "form"  # "You have an unsaved {noun} for ..."
     DRAFT_DELAY_MS: ClassVar[int] = 800
+    MIN_WIDTH: ClassVar[int] = 620  # an event's "Event 1: Robbery – SA2020 ..." is readable
 
     saved = Signal(object)  # the write's result
 
@@ -275,6 +277,10 @@ class CaseForm(QDialog):
         layout.addWidget(self.banner)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
+        # Never smaller than what it holds: a preview or message that grows pushes the
+        # buttons down instead of being drawn under them.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        layout.addStrut(self.MIN_WIDTH)  # a width the constraint keeps (setMinimumWidth is not)
         self.save_button.setDefault(True)  # again, now that it is inside the dialog
         self.build()
         for item in self.fields.values():

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.cache_adapter import StorageCache
 from app.changes import ChangeHub
@@ -21,6 +22,7 @@ from storage.db import CacheDb
 from storage.profile import Profile
 from storage.pulled import apply_pull_page
 from tests.storage.builders import NOW, OFFICER, TODAY, CaseData, make_case
+from ui.case_view import CaseView
 
 OLIVE = Officer(
     OFFICER.username, "Olive Officer", OFFICER.staff_code or "", OFFICER.team_code or ""
@@ -112,3 +114,20 @@ def make_world(tmp_path: Path) -> Iterator[World]:
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
     yield from make_world(tmp_path)
+
+
+@pytest.fixture
+def desk(qtbot, world):
+    """The case view over the real cache, in an active window, focus in the case."""
+    runner = world.runner()
+    detail = runner.ctx.cache().case_detail("X100001", today=runner.ctx.today())
+    view = CaseView(runner, detail)
+    window = QWidget()
+    QVBoxLayout(window).addWidget(view)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    view.tabs.setFocus()
+    yield view
+    window.close()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton
 
-from ui.case_view import CaseView
 from ui.forms.appointment_form import AppointmentForm
 from ui.forms.details_form import DetailsForm
 from ui.forms.note_form import NoteForm
@@ -140,23 +138,6 @@ def test_escape_keeps_a_draft_of_what_was_typed(qtbot, world):
 
 
 # -- from the case view -------------------------------------------------------------
-
-
-@pytest.fixture
-def desk(qtbot, world):
-    """The case view over the real cache, in an active window, focus in the case."""
-    runner = world.runner()
-    detail = runner.ctx.cache().case_detail("X100001", today=runner.ctx.today())
-    view = CaseView(runner, detail)
-    window = QWidget()
-    QVBoxLayout(window).addWidget(view)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    view.tabs.setFocus()
-    yield view
-    window.close()
 
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

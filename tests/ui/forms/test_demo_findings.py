@@ -1,0 +1,142 @@
+"""Defects found driving the real demo by keyboard, each pinned by a test.
+
+- the case's action buttons made the window wider than a 1600-pixel screen;
+- a form whose dates panel grew drew Save over the panel, and a narrow form cut the
+  event and requirement names short;
+- "Select an appointment..." stayed on screen after the form had opened;
+- after a form closed, the contact log lost its selected row and the focus, so the
+  next Ctrl+Shift+N on the same contact meant finding it again;
+- Ctrl+3 then Enter did nothing (the list did not have the focus), and a recorded
+  outcome left the Needs an outcome list without saying what was saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from app.usecases.caseload import load_needs_outcome
+from tests.ui.forms.test_appointment_form import (
+    CTRL_SHIFT,
+    back_in_case,
+    open_form,
+    open_from,
+    replace_text,
+    select_contact,
+)
+from ui.diary_view import NeedsOutcomeView
+from ui.forms.note_form import NoteForm
+from ui.forms.outcome_form import OutcomeForm
+from ui.forms.reschedule_form import RescheduleForm
+
+
+def test_the_case_fits_a_laptop_screen(desk):
+    # Seven labelled buttons in one row needed ~1,980 pixels, wider than the screen.
+    assert desk.minimumSizeHint().width() < 1280
+
+
+def test_arrange_form_shows_event_and_requirement_names_whole(qtbot, world):
+    form = open_form(qtbot, world.runner())
+    for combo in (form.event_box, form.requirement):
+        text = combo.currentText()
+        assert text
+        room = combo.width() - 30  # the drop-down arrow
+        assert QFontMetrics(combo.font()).horizontalAdvance(text) <= room, text
+
+
+def test_a_growing_dates_panel_pushes_save_down_instead_of_under_it(qtbot, world):
+    form = open_form(qtbot, world.runner())
+    form.frequency.setCurrentIndex(form.frequency.findData("weekly"))
+    replace_text(qtbot, form.ends, "8")
+    qtbot.waitUntil(lambda: "8 appointments to book" in form.preview.text())
+    qtbot.waitUntil(lambda: form.height() >= form.minimumSizeHint().height())
+    panel = form.preview.area
+    panel_bottom = panel.mapTo(form, panel.rect().bottomLeft()).y()
+    save_top = form.save_button.mapTo(form, form.save_button.rect().topLeft()).y()
+    assert save_top > panel_bottom
+
+
+def test_an_old_message_goes_when_a_form_opens(qtbot, desk):
+    qtbot.keyClick(desk.tabs, Qt.Key.Key_R, CTRL_SHIFT)
+    assert desk.said.text().startswith("Select an appointment")
+    select_contact(qtbot, desk, 0)
+    form = open_from(qtbot, desk, Qt.Key.Key_N)
+    assert isinstance(form, NoteForm)
+    assert desk.said.text() == ""
+
+
+def test_after_a_form_the_same_contact_is_selected_and_has_the_focus(qtbot, world, desk):
+    select_contact(qtbot, desk, 1)
+    chosen = desk.selected_contact()
+    assert chosen is not None
+    note = open_from(qtbot, desk, Qt.Key.Key_N)
+    qtbot.keyClicks(note.focusWidget(), "Rang back about the hostel place.")
+    with qtbot.waitSignal(note.saved):
+        qtbot.keyClick(note.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    back_in_case(qtbot, desk)
+    desk.contacts.reload()  # what the app's change hub does after a save
+    qtbot.waitUntil(lambda: "hostel" in (desk.selected_contact() or chosen).notes)
+    assert desk.selected_contact().id == chosen.id  # the log refreshed, the row stayed
+    qtbot.waitUntil(desk.contacts.table.hasFocus)
+    again = open_from(qtbot, desk, Qt.Key.Key_N)  # straight on: the same contact
+    assert isinstance(again, NoteForm)
+    assert str(again.contact_id) == chosen.id
+
+
+def _list_window(qtbot, runner):
+    pages = QStackedWidget()
+    pages.addWidget(QWidget())
+    view = NeedsOutcomeView()
+    view.runner = runner
+    pages.addWidget(view)
+    window = QWidget()
+    QVBoxLayout(window).addWidget(pages)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window, pages, view
+
+
+def test_needs_an_outcome_takes_the_keys_at_once_and_says_what_was_saved(qtbot, world):
+    world.appointment(2, start=dt.time(11, 0))
+    runner = world.runner()
+    _window, pages, view = _list_window(qtbot, runner)
+    pages.setCurrentWidget(view)  # what Ctrl+3 does
+    view.reload()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    assert view.table.hasFocus()
+    qtbot.keyClick(view.focusWidget() or view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(view.forms) and view.forms[-1].isActiveWindow())
+    form = view.forms[-1]
+    assert isinstance(form, OutcomeForm)
+    qtbot.waitUntil(lambda: form.target is not None)
+    assert form.focusWidget() is form.outcome
+    qtbot.keyClicks(form.outcome, "attc")
+    with qtbot.waitSignal(form.saved):
+        qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
+    assert view.said.text() == "Amelia Hughes: Outcome recorded: Attended and complied."
+    box: list[object] = []
+    runner.query(load_needs_outcome, box.append)
+    qtbot.waitUntil(lambda: bool(box))
+    assert list(box[0]) == []
+
+
+def test_reschedule_says_the_new_day(qtbot, world, desk):
+    world.appointment(-3, start=dt.time(14, 0))  # booked for three days from now
+    desk.contacts.reload()
+    select_contact(qtbot, desk, 0)
+    moving = open_from(qtbot, desk, Qt.Key.Key_R)
+    assert isinstance(moving, RescheduleForm)
+    qtbot.waitUntil(lambda: moving.old is not None)
+    qtbot.keyClicks(moving.reason, "s")
+    replace_text(qtbot, moving.slot.date, "+4")
+    qtbot.waitUntil(lambda: moving.previewed is not None)
+    with qtbot.waitSignal(moving.saved):
+        qtbot.keyClick(moving.slot.date, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.said.text().startswith("Appointment rescheduled for "))
+    assert "at 14:00" in desk.said.text()
