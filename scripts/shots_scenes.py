@@ -27,11 +27,36 @@ class Camera:
         self.app, self.out, self.suffix = app, out, suffix
         self.saved: list[Path] = []
 
-    def shoot(self, window: MainWindow, name: str) -> None:
+    def shoot(self, window: Any, name: str) -> None:
         self.app.processEvents()
         path = self.out / f"{name}{self.suffix}.png"
         window.grab().save(str(path))
         self.saved.append(path)
+
+
+def form_scenes(app: Any, camera: Camera, window: MainWindow) -> None:
+    """Each case-work form open over the case (a dialog: photographed on its own)."""
+    view = window.case_view
+    assert view is not None
+    arrange = getattr(view, "case_actions", {}).get("arrange")
+    openers = (
+        ("13-record-contact", getattr(view, "record_contact", None)),
+        ("14-arrange-appointment", arrange.trigger if arrange is not None else None),
+        ("15-record-outcome", getattr(view, "record_outcome", None)),
+    )
+    for name, open_form in openers:
+        if open_form is None:
+            continue
+        open_form()
+        try:
+            wait_until(app, lambda: bool(view.forms) and view.forms[-1].isVisible(), 5)
+        except TimeoutError:  # e.g. nothing on this case needs an outcome
+            continue
+        form = view.forms[-1]
+        form.resize(max(form.width(), 720), max(form.height(), 640))
+        camera.shoot(form, name)
+        form.reject()
+        wait_until(app, lambda: not any(f.isVisible() for f in view.forms), 5)
 
 
 def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
@@ -67,6 +92,8 @@ def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     for tab, name in ((2, "06-case-sentence"), (3, "07-case-risk"), (4, "08-case-personal")):
         view.tabs.setCurrentIndex(tab)
         camera.shoot(window, name)
+    view.tabs.setCurrentIndex(0)
+    form_scenes(app, camera, window)
     window.show_section(DIARY)
     window.diary.toggle_week()
     wait_until(app, lambda: window.diary.model.rowCount() > 0)
@@ -77,6 +104,8 @@ def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     window.show_section(SEARCH)
     window.search.box.setText(window.caseload.model.row_at(3).name.split()[-1])
     wait_until(app, lambda: window.search.model.rowCount() > 0)
+    window.search.search_nationally()  # appended below the cases on this laptop
+    wait_until(app, lambda: window.search.note.text() != "Searching nationally…", 20)
     camera.shoot(window, "11-search")
     shell.lock()
     camera.shoot(window, "02-unlock")

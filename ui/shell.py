@@ -23,7 +23,7 @@ from app.backend import start_preload
 from app.changes import ATTENTION, OUTBOX, ChangeHub, ChangeSet
 from app.idle import IdleWatcher
 from app.rows import CaseDetail, CaseloadPage
-from app.session import ChangesWaiting, Session, SessionState
+from app.session import ChangesWaiting, OfflineTooLong, Session, SessionState
 from app.settings import Settings
 from app.tasks import TaskRunner
 from app.usecases.case import open_case, read_case
@@ -88,7 +88,7 @@ class Shell(QObject):
         session.state_changed.connect(self.on_session_state)
         session.first_sync_progressed.connect(window.sign_in.show_progress)
         session.sign_in_failed.connect(self.on_sign_in_failed)
-        session.unlock_failed.connect(window.unlock.show_error)
+        session.unlock_failed.connect(self.on_unlock_failed)
         window.sign_in.sign_in_requested.connect(session.sign_in)
         window.sign_in.cancel_requested.connect(session.cancel_first_sync)
         window.unlock.unlock_requested.connect(session.unlock)
@@ -130,6 +130,14 @@ class Shell(QObject):
             self.window.show_error(error)  # the first sync stopped; work with what arrived
         else:
             self.window.sign_in.show_error(error)
+
+    def on_unlock_failed(self, error: FieldcaseError) -> None:
+        """Too long offline: only an online sign-in opens the cache, so go straight there."""
+        if isinstance(error, OfflineTooLong):
+            self.window.show_sign_in()
+            self.window.sign_in.show_error(error)
+        else:
+            self.window.unlock.show_error(error)
 
     def _on_ready(self) -> None:
         context = self.session.context

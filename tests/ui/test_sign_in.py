@@ -111,3 +111,24 @@ def test_sign_out_with_changes_waiting_asks_and_keeps_them(qtbot, harness, monke
     assert h.session.state is SessionState.SIGNED_OUT
     assert h.window.screens.currentWidget() is h.window.sign_in
     assert h.backend.pending == 2
+
+
+def test_too_long_offline_the_cache_stays_locked_until_an_online_sign_in(qtbot, harness):
+    import datetime as dt
+
+    from app.session import Policy
+
+    backend = FakeBackend(
+        cached=True,
+        synced=True,
+        policy=Policy(idle_lock_minutes=15, max_offline_days=7),
+        last_sync=dt.datetime.now(dt.UTC) - dt.timedelta(days=8),
+    )
+    h = harness(backend)
+    h.unlock()
+    qtbot.waitUntil(lambda: h.window.screens.currentWidget() is h.window.sign_in)
+    assert h.window.sign_in.banner.isVisible()
+    assert "more than 7 days" in h.window.sign_in.banner.message.text()
+    assert h.session.state is SessionState.LOCKED
+    assert h.backend.locked  # the key left memory again
+    assert h.window.caseload.model.rows() == []
