@@ -396,6 +396,25 @@ class CaseForm(QDialog):
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def refit(self) -> None:
+        """Grow to fit wrapped text (a long message, a longer list of dates) once laid out.
+
+        A window's minimum size ignores height-for-width, so a message that wraps to two
+        lines would otherwise get one line's height, cut off over the field above."""
+        QTimer.singleShot(0, self._grow_to_fit)
+
+    def _grow_to_fit(self) -> None:
+        if not shiboken6.isValid(self):
+            return
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        wanted = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        wanted = max(wanted, layout.totalMinimumSize().height())
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)
+
     def error_text(self, name: str) -> str:
         """The inline message under a field ("" when none is shown)."""
         item = self.fields[name]
@@ -529,6 +548,12 @@ class CaseForm(QDialog):
         self.flush_draft()
         self._finished = True
         super().reject()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a message, a preview, a row changed
+            self.refit()
+        return handled
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):

@@ -28,6 +28,7 @@ from tests.ui.forms.test_appointment_form import (
     select_contact,
 )
 from ui.diary_view import NeedsOutcomeView
+from ui.forms.details_form import DetailsForm
 from ui.forms.note_form import NoteForm
 from ui.forms.outcome_form import OutcomeForm
 from ui.forms.reschedule_form import RescheduleForm
@@ -140,3 +141,25 @@ def test_reschedule_says_the_new_day(qtbot, world, desk):
         qtbot.keyClick(moving.slot.date, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: desk.said.text().startswith("Appointment rescheduled for "))
     assert "at 14:00" in desk.said.text()
+
+
+def test_a_long_message_under_a_field_is_shown_whole(qtbot, world):
+    # In the demo a wrapped message ("A phone number can only hold digits, ...") was
+    # squeezed into one line's height, cut off and drawn over the field above.
+    form = DetailsForm(world.runner(), "X100001", person="Amelia Hughes")
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    qtbot.waitUntil(lambda: form.before is not None)
+    form.resize(form.minimumWidth(), form.height())
+    mobile = form.edits["mobile"]
+    replace_text(qtbot, mobile, "07700 900999x" * 3)
+    qtbot.keyClick(mobile, Qt.Key.Key_Return)
+    error = form.fields["mobile"].error
+    qtbot.waitUntil(error.isVisible)
+    assert error.text().startswith("A phone number can only hold")
+    qtbot.waitUntil(lambda: error.height() >= error.heightForWidth(error.width()))
+    below = form.edits["email"]
+    error_bottom = error.mapTo(form, error.rect().bottomLeft()).y()
+    assert below.mapTo(form, below.rect().topLeft()).y() > error_bottom
