@@ -174,13 +174,16 @@ def _kdf_seconds(profile: Path, runs: int) -> float:
 
 def cold_start(folder: Path, runs: int) -> dict[str, Any]:
     """Median process start to usable caseload, with where the time went, and bare Qt's."""
-    ours = [_timed_process(_COLD_START, str(folder / "profile"), PASSWORD) for _ in range(runs)]
-    bare = [_timed_process(_BARE_QT)[0] for _ in range(runs)]
+    ours, bare = [], []
+    for _ in range(runs):  # interleaved: both see the same load on a shared machine
+        ours.append(_timed_process(_COLD_START, str(folder / "profile"), PASSWORD))
+        bare.append(_timed_process(_BARE_QT)[0])
     middle = sorted(ours, key=lambda run: run[0])[len(ours) // 2]
     return {
         "value": statistics.median(run[0] for run in ours),
         "baseline": statistics.median(bare),
         "runs": [round(run[0], 3) for run in ours],
+        "baseline_runs": [round(run, 3) for run in bare],
         "stages_s": {k: round(v, 3) for k, v in middle[1].items()},
         "kdf_s": round(_kdf_seconds(folder / "profile", runs), 3),
     }

@@ -98,7 +98,17 @@ class CaseloadView(QWidget):
             self.summary.setText(f"{total} cases shown, loading the rest of {page.total}…")
 
     def set_rows(self, rows: Sequence[CaseloadRow]) -> None:
-        """Replace the rows, keeping the sort, the filter and the selected case."""
+        """Replace the rows, keeping the sort, the filter and the selected case.
+
+        The same cases as shown (the usual reload after a sync or a save) are updated in
+        place: no model reset, so nothing on screen jumps and the GUI thread does little.
+        """
+        if self.model.rows() and self.model.update_rows(rows):
+            if self.model.changed_count:  # a changed date or risk may move a row
+                header = self.table.horizontalHeader()
+                self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            self._update_summary()
+            return  # the selection followed its case through the sort
         selected = self.selected_crn()
         self.model.set_rows(rows)
         self.table.sortByColumn(

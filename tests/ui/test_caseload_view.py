@@ -72,3 +72,27 @@ def test_keyboard_only_open_a_case_and_come_back(qtbot, harness):
     assert h.window.case_view.crn == expected
     qtbot.keyClick(h.window, Qt.Key.Key_Escape)
     assert h.window.case_view is None
+
+
+def test_a_reload_with_the_same_cases_updates_in_place_and_keeps_the_place(qtbot):
+    """After a sync most cases are unchanged: no reset, selection and sort stay put."""
+    import dataclasses
+
+    view = CaseloadView()
+    qtbot.addWidget(view)
+    rows = caseload_rows(40)
+    view.set_rows(rows)
+    view.select_crn("X100021")
+    resets = []
+    view.model.modelReset.connect(lambda: resets.append(1))
+    moved = [
+        dataclasses.replace(r, name="Aaron Aardvark") if r.crn == "X100021" else r for r in rows
+    ]
+    with qtbot.waitSignal(view.model.dataChanged):
+        view.set_rows(list(reversed(moved)))
+    assert resets == []
+    assert view.selected_crn() == "X100021"
+    assert view.proxy.index(0, 0).data() == "Aaron Aardvark"  # re-sorted by surname
+    assert view.table.currentIndex().row() == 0  # the selection moved with its case
+    view.set_rows(rows[:39])  # a case left the caseload: a full reload
+    assert resets == [1]

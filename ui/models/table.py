@@ -20,6 +20,7 @@ from ui.models import roles
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 BATCH = 500
+CHANGED_ONE_BY_ONE = 100  # more changed rows than this: one signal for all shown rows
 
 _R = Qt.ItemDataRole
 _TEXT = frozenset({int(_R.DisplayRole.value), int(_R.AccessibleTextRole.value)})
@@ -53,6 +54,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._filter_text = filter_text
         self._rows: list[R] = []
         self._shown = 0
+        self.changed_count = 0
 
     # -- loading ------------------------------------------------------------
     def set_rows(self, rows: Sequence[R]) -> None:
@@ -60,6 +62,34 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._rows = list(rows)
         self._shown = min(BATCH, len(self._rows))
         self.endResetModel()
+
+    def update_rows(self, rows: Sequence[R]) -> bool:
+        """The same rows (by key) again: swap the changed ones in place and say which.
+
+        No model reset, so the view keeps its selection, scroll position and the
+        officer's place; a reload after a sync changes a handful of rows, not all.
+        Returns False (nothing done) when rows were added or removed: use `set_rows`.
+        """
+        fresh = {self._key(r): r for r in rows}
+        if len(fresh) != len(rows) or len(fresh) != len(self._rows):
+            return False
+        if any(self._key(r) not in fresh for r in self._rows):
+            return False
+        changed = []
+        for number, old in enumerate(self._rows):
+            new = fresh[self._key(old)]
+            if new != old:
+                self._rows[number] = new
+                changed.append(number)
+        shown = [n for n in changed if n < self._shown]
+        last = len(self.columns) - 1
+        if len(shown) > CHANGED_ONE_BY_ONE:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, last))
+        else:
+            for number in shown:
+                self.dataChanged.emit(self.index(number, 0), self.index(number, last))
+        self.changed_count = len(changed)
+        return True
 
     def rows(self) -> list[R]:
         return list(self._rows)
@@ -143,5 +173,10 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         spec = self.columns[column]
         key = spec.sort_key or (lambda r: spec.text(r).casefold())
         self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()  # the view's selection and current row
+        held = [(self._key(self._rows[i.row()]), i.column()) for i in before]
         self._rows.sort(key=key, reverse=order is Qt.SortOrder.DescendingOrder)
+        where = {self._key(r): n for n, r in enumerate(self._rows[: self._shown])}
+        after = [self.index(where[k], c) if k in where else QModelIndex() for k, c in held]
+        self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
