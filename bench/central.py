@@ -126,7 +126,7 @@ def _full_pull(client: httpx.Client, device: str, limit: int) -> tuple[int, int,
         response = client.post("/v1/sync/pull", json=body)
         response.raise_for_status()
         page = response.json()
-        size += len(response.content)
+        size += response.num_bytes_downloaded  # as on the wire (gzip)
         pages += 1
         for snapshot in page["snapshots"]:
             held.add(snapshot["crn"])

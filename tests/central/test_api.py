@@ -34,6 +34,19 @@ def test_metrics_count_requests_by_route_template_without_query_text(
     assert "Zebediah" not in text
 
 
+def test_large_answers_are_gzipped_for_clients_that_ask(sqlite_server: LiveServer) -> None:
+    with sqlite_server.client() as http:
+        plain = http.get("/openapi.json", headers={"Accept-Encoding": "identity"})
+        packed = http.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
+        small = http.get("/healthz", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.json() == plain.json()
+    assert packed.num_bytes_downloaded * 4 < plain.num_bytes_downloaded
+    assert packed.headers["X-Fieldcase-Protocol"] == "1"
+    assert "content-encoding" not in small.headers  # not worth it under 1 KiB
+
+
 def test_unknown_path_is_a_problem(sqlite_server: LiveServer) -> None:
     with sqlite_server.client() as http:
         answer = http.get("/v1/nothing-here")
