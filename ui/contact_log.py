@@ -1,4 +1,6 @@
-"""The contact log of one case: filters, full-text search, pages of 50."""
+"""The contact log of one case: filters, full-text search, pages of 50, and the
+selected contact's notes in full underneath (the table shows only their first line,
+and a tooltip is out of reach of the keyboard)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,11 +23,13 @@ from app.rows import ContactFilter, ContactPage, ContactRow
 from app.tasks import TaskRunner
 from app.usecases.case import PAGE_SIZE, contact_log
 from domain.reference import reference
+from ui import format as fmt
 from ui.caseload_view import CaseTable
 from ui.models.contacts import ContactModel
 from ui.widgets import named
 
 TYPING_PAUSE_MS = 250
+READING_HEIGHT = 110
 
 
 class ContactLogPanel(QWidget):
@@ -50,6 +55,13 @@ class ContactLogPanel(QWidget):
         self.table.setColumnWidth(3, 240)  # "Rescheduled at the person's request"
         self.table.setColumnWidth(4, 150)  # "Sensitive, Waiting to send"
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.reading = named(QPlainTextEdit(), "Notes of the selected contact")
+        self.reading.setReadOnly(True)  # still a Tab stop: read, select and copy by keys
+        self.reading.setTabChangesFocus(True)
+        self.reading.setPlaceholderText("Select a contact to read its notes in full.")
+        self.reading.setMaximumHeight(READING_HEIGHT)
+        selection = self.table.selectionModel()
+        selection.currentRowChanged.connect(lambda *_: self._show_notes())
         self.previous = named(QPushButton("Previous page"), "Previous page")
         self.next = named(QPushButton("Next page"), "Next page")
         self.where = named(QLabel(""), "Contact log page")
@@ -76,6 +88,7 @@ class ContactLogPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.reading)
         layout.addLayout(paging)
 
     def filters(self) -> ContactFilter:
@@ -92,6 +105,16 @@ class ContactLogPanel(QWidget):
             return None
         return self.model.row_at(index.row())
 
+    def _show_notes(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.reading.clear()
+            return
+        clock = f" {fmt.clock(row.start_time)}" if row.start_time else ""
+        outcome = f" · {row.outcome_text}" if row.outcome_text else ""
+        head = f"{fmt.day(row.date)}{clock} · {row.type_text}{outcome}"
+        self.reading.setPlainText(f"{head}\n\n{row.notes or '(no notes)'}")
+
     def reload(self) -> None:
         self.load_page(0)
 
@@ -107,6 +130,7 @@ class ContactLogPanel(QWidget):
         row = self.model.row_of_key(chosen.id) if chosen is not None else None
         if row is not None:
             self.table.setCurrentIndex(self.model.index(row, 0))
+        self._show_notes()
         self.page = page.offset // PAGE_SIZE
         self.total = page.total
         first = page.offset + 1 if page.rows else 0

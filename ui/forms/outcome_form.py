@@ -261,4 +261,6 @@ class CorrectOutcomeForm(OutcomeForm):
         return partial(correct_outcome, args=args)
 
     def saved_message(self, result: Any) -> str:
-        return f"Outcome corrected to {self.outcome.code()}."
+        code = self.outcome.code()
+        outcome = reference().outcomes.get(code)
+        return f"Outcome corrected: {outcome.plain_words if outcome else code} ({code})."

@@ -6,6 +6,7 @@
 - "Select an appointment..." stayed on screen after the form had opened;
 - after a form closed, the contact log lost its selected row and the focus, so the
   next Ctrl+Shift+N on the same contact meant finding it again;
+- a contact's notes could be read in full only in a tooltip (the mouse);
 - Ctrl+3 then Enter did nothing (the list did not have the focus), and a recorded
   outcome left the Needs an outcome list without saying what was saved.
 """
@@ -163,3 +164,20 @@ def test_a_long_message_under_a_field_is_shown_whole(qtbot, world):
     below = form.edits["email"]
     error_bottom = error.mapTo(form, error.rect().bottomLeft()).y()
     assert below.mapTo(form, below.rect().topLeft()).y() > error_bottom
+
+
+def test_the_selected_contacts_notes_are_readable_in_full_by_keyboard(qtbot, world, desk):
+    select_contact(qtbot, desk, 1)
+    note = open_from(qtbot, desk, Qt.Key.Key_N)
+    words = "Hostel place confirmed from Monday. " * 8  # longer than the table shows
+    qtbot.keyClicks(note.focusWidget(), words.strip())
+    with qtbot.waitSignal(note.saved):
+        qtbot.keyClick(note.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    back_in_case(qtbot, desk)
+    desk.contacts.reload()
+    reading = desk.contacts.reading
+    qtbot.waitUntil(lambda: words.strip() in reading.toPlainText())
+    assert "Discussed employment plans" in reading.toPlainText()  # the earlier notes too
+    assert reading.focusPolicy() & Qt.FocusPolicy.TabFocus
+    qtbot.keyClick(desk.contacts.table, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: words.strip() not in reading.toPlainText())

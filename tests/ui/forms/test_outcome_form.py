@@ -100,6 +100,8 @@ def test_correcting_a_failure_to_an_acceptable_absence_shows_and_lifts_the_warni
         qtbot.keyClick(form.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     saved = _contact(world, missed.id)
     assert saved["outcome_code"] == "AAME"
+    # Said in words, not just the code, so the officer sees what the case now holds.
+    assert form.saved_message(None).startswith("Outcome corrected: Acceptable absence")
     assert (saved["attended"], saved["complied"]) == (False, None)  # an acceptable absence
     [row] = world.read("SELECT name, args FROM outbox")
     assert (row["name"], json.loads(row["args"])["reason"]) == (
