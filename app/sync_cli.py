@@ -87,6 +87,12 @@ def run(args: argparse.Namespace, password: str) -> dict[str, Any]:
         cache.close()
 
 
+def _failed(title: str, message: str) -> int:
+    print(f"fieldcase-sync: {title}: {message}", file=sys.stderr)
+    print(json.dumps({"error": title, "message": message}))
+    return EXIT_FAILED
+
+
 def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
@@ -101,9 +107,11 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
     try:
         summary = run(args, password)
     except FieldcaseError as error:
-        print(f"fieldcase-sync: {error.title}: {error.message}", file=sys.stderr)
-        print(json.dumps({"error": error.title, "message": error.message}))
-        return EXIT_FAILED
+        return _failed(error.title, error.message)
+    except Exception as error:  # an IT tool ends with a plain line, never a traceback
+        logging.getLogger(__name__).info("unexpected failure", exc_info=True)
+        message = f"Unexpected {type(error).__name__}; run again with --verbose for details."
+        return _failed("Unexpected failure", message)
     print(json.dumps(summary))
     return 0
 

@@ -95,6 +95,20 @@ def test_unreachable_server_fails_plainly(tmp_path, capsys):
     assert json.loads(captured.out.strip().splitlines()[-1])["error"]
 
 
+def test_an_unexpected_failure_still_ends_with_a_plain_json_line(tmp_path, capsys, monkeypatch):
+    def broken(args, password):
+        raise ModuleNotFoundError("No module named 'site_keyring'")  # e.g. a bad keyring setting
+
+    monkeypatch.setattr("app.sync_cli.run", broken)
+    args = ["--profile", str(tmp_path), "--server", "http://127.0.0.1:9", "--username", "o"]
+    code = main(args, stdin=io.StringIO(PASSWORD + "\n"))
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "Traceback" not in captured.err
+    assert "ModuleNotFoundError" in captured.err
+    assert json.loads(captured.out.strip().splitlines()[-1])["error"] == "Unexpected failure"
+
+
 def test_a_cache_without_its_key_is_never_rekeyed(live, tmp_path, capsys):
     officer = live.seed.officers[0]
     fast_profile(tmp_path / "p", officer)
