@@ -10,9 +10,13 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from app.changes import OUTBOX, ChangeSet
 from app.context import AppContext, Officer
+from app.drafts import Draft, DraftKey
+from app.ports import CaseCache
 from app.rows import (
     Attention,
     CaseDetail,
@@ -47,6 +51,12 @@ RISKS = [
     None,
 ]
 TODAY = dt.date(2026, 11, 20)
+_CONTACTS = uuid5(NAMESPACE_URL, "https://fieldcase.invalid/tests/fake-contacts")
+
+
+def contact_id(crn: str, i: int) -> str:
+    """A fake contact's id: a real UUID (the forms parse it), the same on every call."""
+    return str(uuid5(_CONTACTS, f"{crn}/{i}"))
 
 
 def caseload_rows(n: int) -> list[CaseloadRow]:
@@ -72,7 +82,7 @@ def caseload_rows(n: int) -> list[CaseloadRow]:
 def contacts_for(crn: str, n: int) -> list[ContactRow]:
     return [
         ContactRow(
-            id=f"{crn}-c{i}",
+            id=contact_id(crn, i),
             crn=crn,
             date=TODAY - dt.timedelta(days=i),
             start_time=dt.time(9 + i % 8, 0),
@@ -86,6 +96,29 @@ def contacts_for(crn: str, n: int) -> list[ContactRow]:
         )
         for i in range(n)
     ]
+
+
+def contact_record(row: ContactRow, *, version: int = 1) -> StoredRecord:
+    """The stored record behind a fake contact-log row (what a form reads)."""
+    contact = Contact(
+        id=UUID(row.id),
+        crn=row.crn,
+        type_code=row.type_code,
+        date=row.date,
+        start_time=row.start_time,
+        end_time=(dt.datetime.combine(row.date, row.start_time) + dt.timedelta(minutes=30)).time()
+        if row.start_time
+        else None,
+        outcome_code=None
+        if row.outcome_text in ("", "Booked")
+        else _OUTCOME_CODES.get(row.outcome_text, "ATTC"),
+        notes=row.notes,
+        sensitive=row.sensitive,
+    )
+    return StoredRecord("contact", contact.id, row.crn, version, contact.model_dump(mode="json"))
+
+
+_OUTCOME_CODES = {"Attended and complied": "ATTC", "Unacceptable absence": "UAAB"}
 
 
 def detail_for(row: CaseloadRow, contacts: list[ContactRow]) -> CaseDetail:
@@ -139,6 +172,9 @@ class FakeCache:
     national_hits: list[SearchHit] = field(default_factory=list)
     closed: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
+    records: dict[tuple[RecordKind, UUID], StoredRecord] = field(default_factory=dict)
+    usage: dict[str, int] = field(default_factory=lambda: {"COAP": 40, "CHVS": 12, "CTOB": 5})
+    drafts: dict[DraftKey, Draft] = field(default_factory=dict)
 
     def caseload_page(self, *, offset: int, limit: int) -> CaseloadPage:
         ordered = sorted(self.rows, key=lambda r: (r.name.split()[-1], r.name))
@@ -193,7 +229,43 @@ class FakeCache:
         ]
 
     def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
-        return []
+        """Records added with `add_record`, and for contacts the fake contact log too."""
+        held = [r for (k, _), r in self.records.items() if k == kind and r.crn == crn]
+        if kind == "contact" and self._row(crn) is not None:
+            ids = {r.id for r in held}
+            rows = contacts_for(crn, self.contacts_per_case)
+            held += [contact_record(c) for c in rows if UUID(c.id) not in ids]
+        return held
+
+    # -- what the case-work forms read ----------------------------------------------
+    def add_record(self, record: StoredRecord) -> None:
+        with self.lock:
+            self.records[(record.kind, record.id)] = record
+
+    def record(self, kind: RecordKind, record_id: UUID) -> StoredRecord | None:
+        held = self.records.get((kind, record_id))
+        if held is not None or kind != "contact":
+            return held
+        for row in self.rows:  # a contact of the fake log: its record is made on demand
+            for contact in contacts_for(row.crn, self.contacts_per_case):
+                if contact.id == str(record_id):
+                    return contact_record(contact)
+        return None
+
+    def type_usage(self) -> dict[str, int]:
+        return dict(self.usage)
+
+    # -- drafts ------------------------------------------------------------------------
+    def save_draft(self, key: DraftKey, values: dict[str, Any], *, at: dt.datetime) -> None:
+        with self.lock:
+            self.drafts[key] = Draft(key, dict(values), at)
+
+    def load_draft(self, key: DraftKey) -> Draft | None:
+        return self.drafts.get(key)
+
+    def discard_draft(self, key: DraftKey) -> None:
+        with self.lock:
+            self.drafts.pop(key, None)
 
     def diary_contacts(self, start: dt.date, end: dt.date) -> list[Contact]:
         return []
@@ -241,6 +313,11 @@ class FakeCache:
 
     def close(self) -> None:
         self.closed = True
+
+
+def _conforms(cache: FakeCache) -> CaseCache:
+    """mypy checks here that the fake still has every method of the port."""
+    return cache
 
 
 def sample_attention() -> Attention:

@@ -71,3 +71,60 @@ def test_a_case_no_longer_here_is_an_inline_message(qtbot, harness):
     qtbot.waitUntil(h.window.banner.isVisible)
     assert h.window.banner.title.text() == "Case not on this laptop"
     assert h.window.case_view is None
+
+
+# -- case work over the in-memory cache (the forms' reads: records, usage, drafts) ----
+
+
+def _window_active(qtbot, h):
+    h.window.show()
+    h.window.activateWindow()
+    qtbot.waitUntil(h.window.isActiveWindow)
+
+
+def _form_open(qtbot, view):
+    qtbot.waitUntil(lambda: bool(view.forms) and view.forms[-1].isActiveWindow())
+    return view.forms[-1]
+
+
+def test_adding_to_the_notes_of_the_selected_contact(qtbot, harness):
+    from domain.mutations import AppendContactNote
+    from ui.forms.note_form import NoteForm
+
+    h = harness().ready()
+    _window_active(qtbot, h)
+    view = _open(qtbot, h)
+    view.tabs.setCurrentIndex(TABS.index("Contact log"))
+    qtbot.waitUntil(lambda: view.contacts.model.rowCount() > 2)
+    view.contacts.table.setFocus()
+    qtbot.keyClick(view.contacts.table, Qt.Key.Key_Down)
+    chosen = view.selected_contact()
+    assert chosen is not None
+    shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view.contacts.table, Qt.Key.Key_N, shift)
+    form = _form_open(qtbot, view)
+    assert isinstance(form, NoteForm)
+    qtbot.waitUntil(lambda: chosen.notes in form.existing.toPlainText())
+    qtbot.keyClicks(form.focusWidget(), "Letter from the GP handed in.")
+    with qtbot.waitSignal(form.saved):
+        qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    name, args = h.backend.cache.applied[-1]
+    assert name == "append_contact_note"
+    assert isinstance(args, AppendContactNote)
+    assert (str(args.contact_id), args.text) == (chosen.id, "Letter from the GP handed in.")
+
+
+def test_a_lock_keeps_what_was_typed_as_a_draft(qtbot, harness):
+    from app.drafts import DraftKey
+
+    h = harness().ready()
+    _window_active(qtbot, h)
+    view = _open(qtbot, h)
+    qtbot.keyClick(view.tabs, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = _form_open(qtbot, view)
+    qtbot.waitUntil(lambda: form.type_picker.items[0].code == "COAP")  # most used first
+    qtbot.keyClicks(form.notes, "Half-typed note before the lock")
+    qtbot.keyClick(form.notes, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # at once
+    qtbot.waitUntil(lambda: h.window.screens.currentWidget() is h.window.unlock)
+    draft = h.backend.cache.drafts[DraftKey("contact", "X100003")]
+    assert draft.values["notes"] == "Half-typed note before the lock"

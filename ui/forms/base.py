@@ -85,6 +85,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QMenuBar,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -611,6 +612,7 @@ class FormHost(QObject):
             form = same
         else:
             self.open.append(form)
+            share_menu_keys(form, self.host.window())
             form.saved.connect(partial(self._on_saved, form))
             form.finished.connect(partial(self._on_finished, form))
         form.show()
@@ -633,6 +635,22 @@ class FormHost(QObject):
         retired, self._retired = self._retired, []
         for form in retired:
             form.deleteLater()
+
+
+def share_menu_keys(form: QWidget, window: QWidget) -> None:
+    """The main window's menu keys work in a form too: Ctrl+L locks (the draft is kept
+    first), F5 syncs, Ctrl+Q quits. A form is its own window, and a menu shortcut only
+    fires in a window its action belongs to."""
+    bar = window.findChild(QMenuBar)
+    if bar is None:
+        return
+    for entry in bar.actions():
+        menu = entry.menu()
+        if not isinstance(menu, QWidget):
+            continue
+        for action in menu.actions():
+            if not action.shortcut().isEmpty() and action not in form.actions():
+                form.addAction(action)
 
 
 def _save_then_forget(ctx: AppContext, *, use: Use, key: DraftKey | None) -> Any:
