@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar
 
@@ -128,3 +129,26 @@ def test_a_lock_keeps_what_was_typed_as_a_draft(qtbot, harness):
     qtbot.waitUntil(lambda: h.window.screens.currentWidget() is h.window.unlock)
     draft = h.backend.cache.drafts[DraftKey("contact", "X100003")]
     assert draft.values["notes"] == "Half-typed note before the lock"
+
+
+@pytest.mark.xfail(
+    reason="ui/shell.py: Shell.lock() must call flush_open_drafts() before _stop_work() "
+    "(or idle_timed_out connect to window.request_lock); owned by another engineer",
+    strict=False,
+)
+def test_an_idle_lock_writes_the_draft_at_that_moment(qtbot, harness):
+    from app.drafts import DraftKey
+
+    h = harness().ready()
+    _window_active(qtbot, h)
+    view = _open(qtbot, h)
+    qtbot.keyClick(view.tabs, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = _form_open(qtbot, view)
+    form.DRAFT_DELAY_MS = 60_000  # the autosave has not run yet when the lock comes
+    form._draft_timer.setInterval(form.DRAFT_DELAY_MS)
+    qtbot.keyClicks(form.notes, "Typed just before the idle lock")
+    h.shell.idle.idle_timed_out.emit()
+    qtbot.waitUntil(lambda: h.window.screens.currentWidget() is h.window.unlock)
+    draft = h.backend.cache.drafts.get(DraftKey("contact", "X100003"))
+    assert draft is not None
+    assert draft.values["notes"] == "Typed just before the idle lock"
