@@ -55,10 +55,12 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._rows: list[R] = []
         self._shown = 0
         self.changed_count = 0
+        self._texts: dict[int, tuple[str, ...]] = {}  # id(row) -> column texts
 
     # -- loading ------------------------------------------------------------
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
+        self._texts.clear()
         self._rows = list(rows)
         self._shown = min(BATCH, len(self._rows))
         self.endResetModel()
@@ -79,6 +81,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         for number, old in enumerate(self._rows):
             new = fresh[self._key(old)]
             if new != old:
+                self._texts.pop(id(old), None)
                 self._rows[number] = new
                 changed.append(number)
         shown = [n for n in changed if n < self._shown]
@@ -148,7 +151,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         row = self._rows[index.row()]
         column = self.columns[index.column()]
         if role in _TEXT:
-            return column.text(row)
+            return self._text(row, index.column())
         if role == _TOOLTIP:
             return column.tooltip(row) if column.tooltip is not None else None
         if role in _COLOURS:
@@ -157,6 +160,15 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
                 return None
             return pair[0] if role == _BACKGROUND else pair[1]
         return self._custom(row, role)
+
+    def _text(self, row: R, column: int) -> str:
+        """Each shown row's words are worked out once (dates and risk words cost a repaint
+        otherwise: a view asks again for every cell on every paint)."""
+        texts = self._texts.get(id(row))
+        if texts is None:
+            texts = tuple(c.text(row) for c in self.columns)
+            self._texts[id(row)] = texts
+        return texts[column]
 
     def _custom(self, row: R, role: int) -> Any:
         if role == _FILTER:
