@@ -56,7 +56,13 @@ class RescheduleForm(CaseForm):
         self.moving = named(QLabel("Reading the appointment…"), "Appointment being moved")
         self.moving.setWordWrap(True)
         self.add_row("Moving", self.moving)
-        self.reason = add(self, "requested_by", "Who asked", QComboBox(), hint="P or S")
+        self.reason = add(
+            self,
+            "requested_by",
+            "Who asked",
+            QComboBox(),
+            hint="P: the person asked; S: the service",
+        )
         self.reason.addItem("Choose who asked for the change", None)
         for who in ("person", "service"):
             self.reason.addItem(reason_words(who), who)
