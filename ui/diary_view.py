@@ -86,7 +86,8 @@ class _ListView(QWidget):
 
 class DiaryView(_ListView):
     """My appointments by day or week. Enter opens the case; Ctrl+O records the
-    selected appointment's outcome without leaving the diary."""
+    selected appointment's outcome without leaving the diary; Ctrl+PgUp / Ctrl+PgDown
+    step a day (or week), Ctrl+T comes back to today, Alt+W switches day and week."""
 
     case_opened = Signal(str)
 
@@ -108,14 +109,20 @@ class DiaryView(_ListView):
         shortcut.activated.connect(self.record_outcome)
         self.when = named(QLabel(""), "Diary period")
         self.when.setStyleSheet("font-size:12pt; font-weight:bold;")
-        self.previous = named(QPushButton("◀ Previous"), "Previous day or week")
-        self.today_button = named(QPushButton("Today"), "Go to today")
-        self.next = named(QPushButton("Next ▶"), "Next day or week")
-        self.toggle = named(QPushButton("Show week"), "Switch between day and week")
-        self.previous.clicked.connect(lambda: self.step(-1))
-        self.next.clicked.connect(lambda: self.step(1))
-        self.today_button.clicked.connect(self.go_today)
-        self.toggle.clicked.connect(self.toggle_week)
+        self.previous = named(QPushButton("◀ Previous (Ctrl+PgUp)"), "Previous day or week")
+        self.today_button = named(QPushButton("Today (Ctrl+T)"), "Go to today")
+        self.next = named(QPushButton("Next ▶ (Ctrl+PgDown)"), "Next day or week")
+        self.toggle = named(QPushButton("Show week (Alt+W)"), "Switch between day and week")
+        for button, keys, handler in (
+            (self.previous, "Ctrl+PgUp", lambda: self.step(-1)),
+            (self.today_button, "Ctrl+T", self.go_today),
+            (self.next, "Ctrl+PgDown", lambda: self.step(1)),
+            (self.toggle, "Alt+W", self.toggle_week),
+        ):
+            button.clicked.connect(handler)
+            key = QShortcut(QKeySequence(keys), self)  # from the table too: no Tab hunt
+            key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            key.activated.connect(handler)
         bar = QHBoxLayout()
         for widget in (self.previous, self.today_button, self.next):
             bar.addWidget(widget)
@@ -146,7 +153,7 @@ class DiaryView(_ListView):
 
     def toggle_week(self) -> None:
         self.week = not self.week
-        self.toggle.setText("Show day" if self.week else "Show week")
+        self.toggle.setText("Show day (Alt+W)" if self.week else "Show week (Alt+W)")
         self.reload()
 
     def reload(self) -> None:

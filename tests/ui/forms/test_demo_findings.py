@@ -181,3 +181,26 @@ def test_the_selected_contacts_notes_are_readable_in_full_by_keyboard(qtbot, wor
     assert reading.focusPolicy() & Qt.FocusPolicy.TabFocus
     qtbot.keyClick(desk.contacts.table, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: words.strip() not in reading.toPlainText())
+
+
+def test_the_diary_steps_by_day_and_week_from_the_keyboard(qtbot, world):
+    from tests.storage.builders import TODAY
+    from ui.diary_view import DiaryView
+
+    view = DiaryView(lambda: TODAY)
+    view.runner = world.runner()
+    qtbot.addWidget(view)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    assert view.table.hasFocus()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(view.table, Qt.Key.Key_PageDown, ctrl)
+    assert view.day == TODAY + dt.timedelta(days=1)
+    qtbot.keyClick(view.table, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    assert view.week
+    assert view.when.text().startswith("Week of")
+    qtbot.keyClick(view.table, Qt.Key.Key_PageUp, ctrl)
+    assert view.day == TODAY - dt.timedelta(days=6)
+    qtbot.keyClick(view.table, Qt.Key.Key_T, ctrl)
+    assert view.day == TODAY
