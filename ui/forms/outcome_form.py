@@ -110,7 +110,9 @@ class OutcomeForm(CaseForm):
 
     def _on_target_loaded(self, target: OutcomeTarget) -> None:
         self.target = target
-        self.heading.setText(self.describe(target))
+        # Whose appointment, in the form itself: from Needs an outcome the officer works
+        # down a list of different people, and not every desktop shows the window title.
+        self.heading.setText(f"{self.person}: {self.describe(target)}")
         self.outcome.set_items(outcome_items(target.type_code))
         ctype = reference().contact_types.get(target.type_code)
         unpaid = ctype is not None and ctype.unpaid_work

@@ -116,6 +116,7 @@ def test_needs_an_outcome_takes_the_keys_at_once_and_says_what_was_saved(qtbot, 
     form = view.forms[-1]
     assert isinstance(form, OutcomeForm)
     qtbot.waitUntil(lambda: form.target is not None)
+    assert form.heading.text().startswith("Amelia Hughes: Planned Office Visit")
     assert form.focusWidget() is form.outcome
     qtbot.keyClicks(form.outcome, "attc")
     with qtbot.waitSignal(form.saved):
