@@ -45,6 +45,7 @@ SyncFactory = Callable[[Session, ChangeHub], Any]
 GUI_SWITCH_INTERVAL_S = 0.0005
 NEXT_PAGE_DELAY_MS = 60
 AFTER_CASELOAD = ("ui.case_view",)
+PRELOAD_DELAY_MS = 1500  # an import competes with painting for the interpreter lock
 
 
 def settle_long_lived_objects() -> None:
@@ -232,9 +233,9 @@ class Shell(QObject):
 
     def _show_caseload(self, page: CaseloadPage) -> None:
         self.window.caseload.show_page(page)
-        if not self._preloaded:  # what opening a case needs, off the GUI thread
-            self._preloaded = True
-            start_preload(AFTER_CASELOAD)
+        if page.complete and not self._preloaded:
+            self._preloaded = True  # what opening a case needs, once the list has painted
+            QTimer.singleShot(PRELOAD_DELAY_MS, lambda: start_preload(AFTER_CASELOAD))
         if not page.complete:
             load, offset = self._caseload_load, page.offset + len(page.rows)
             QTimer.singleShot(NEXT_PAGE_DELAY_MS, lambda: self._next_page(load, offset))
