@@ -34,8 +34,9 @@ from ui.case_header import CaseHeader
 from ui.case_tabs import overview_tab, personal_tab, risk_tab, sentence_tab
 from ui.contact_log import ContactLogPanel
 from ui.forms.appointment_actions import install_case_actions
-from ui.forms.base import CaseForm, FormHost
+from ui.forms.base import CaseForm
 from ui.forms.contact_form import ContactForm
+from ui.forms.host import FormHost
 from ui.forms.outcome_form import CorrectOutcomeForm, OutcomeForm
 from ui.widgets import named
 

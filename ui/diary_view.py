@@ -16,7 +16,8 @@ from app.tasks import TaskRunner
 from app.usecases.caseload import load_diary, load_needs_outcome, week_of
 from ui import format as fmt
 from ui.caseload_view import CaseTable
-from ui.forms.base import CaseForm, FormHost
+from ui.forms.base import CaseForm
+from ui.forms.host import FormHost
 from ui.forms.outcome_form import OutcomeForm
 from ui.models.diary import DiaryModel
 from ui.widgets import named

@@ -55,15 +55,15 @@ QWidget: `view.addAction(action)` with a shortcut (context
 `WidgetWithChildrenShortcut`) makes the action live while the case is shown, and
 every action added before the view lays itself out also gets a labelled button.
 `run` is `CaseView.open_form`: `run(form: CaseForm) -> None` shows a constructed form
-over the case view through a `FormHost`, which keeps it referenced, shows one form
-per draft key (opening the same form again brings the open one forward), puts the
+over the case view through a `FormHost` (`ui/forms/host.py`), which keeps it
+referenced, shows one form per draft key (opening the same form again brings the
+open one forward), puts the
 focus in its first field, says `form.saved_message(result)` when it is saved, and
 deletes it only when no reply for it can still arrive.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import weakref
 from collections.abc import Callable
@@ -76,16 +76,11 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLayout,
-    QLineEdit,
-    QMenuBar,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -97,6 +92,8 @@ from app.context import AppContext
 from app.drafts import Draft, DraftKey, discard_draft, load_draft, save_draft
 from app.tasks import TaskRunner
 from domain.errors import FieldcaseError, ValidationError
+from ui.forms.draft_offer import DraftOffer, when_text
+from ui.forms.field_values import change_signal, field_value, pydantic_errors, restore_value
 from ui.theme import ERROR_BANNER
 from ui.widgets import ErrorBanner, named
 
@@ -138,86 +135,6 @@ def close_open_forms() -> None:
     for form in list(_OPEN):
         if shiboken6.isValid(form) and form.isVisible():
             form.close()
-
-
-def field_value(widget: QWidget) -> Any:
-    """A registered widget's value as plain JSON (for the draft)."""
-    if hasattr(widget, "draft_value"):
-        return widget.draft_value()
-    if isinstance(widget, QLineEdit):
-        return widget.text()
-    if isinstance(widget, QPlainTextEdit):
-        return widget.toPlainText()
-    if isinstance(widget, QCheckBox):
-        return widget.isChecked()
-    if isinstance(widget, QComboBox):
-        data = widget.currentData()
-        return data if isinstance(data, str | int | None) else widget.currentText()
-    raise TypeError(f"no draft value for {type(widget).__name__}")
-
-
-def restore_value(widget: QWidget, value: Any) -> None:
-    if hasattr(widget, "restore_draft"):
-        widget.restore_draft(value)
-    elif isinstance(widget, QLineEdit):
-        widget.setText(str(value or ""))
-    elif isinstance(widget, QPlainTextEdit):
-        widget.setPlainText(str(value or ""))
-    elif isinstance(widget, QCheckBox):
-        widget.setChecked(bool(value))
-    elif isinstance(widget, QComboBox):
-        index = widget.findData(value)
-        widget.setCurrentIndex(index if index >= 0 else widget.findText(str(value)))
-
-
-def _change_signal(widget: QWidget) -> Any:
-    for name in ("changed", "textChanged", "toggled", "currentIndexChanged"):
-        signal = getattr(widget, name, None)
-        if signal is not None:
-            return signal
-    raise TypeError(f"no change signal on {type(widget).__name__}")
-
-
-def when_text(saved_at: dt.datetime, *, now: dt.datetime | None = None) -> str:
-    """`10:42` today, else `Tue 3 Mar 10:42` (local time)."""
-    local = saved_at.astimezone()
-    today = (now or dt.datetime.now(dt.UTC)).astimezone().date()
-    clock = local.strftime("%H:%M")
-    return clock if local.date() == today else f"{local:%a} {local.day} {local:%b} {clock}"
-
-
-class DraftOffer(QWidget):
-    """ "You have an unsaved contact for X from 10:42 — Restore / Discard"."""
-
-    restore = Signal()
-    discard = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setStyleSheet("font-weight:bold;")
-        # Real actions, not "&" mnemonics: those do not fire on every platform.
-        self.restore_button = named(QPushButton("Restore (Alt+R)"), "Restore draft")
-        self.discard_button = named(QPushButton("Discard (Alt+D)"), "Discard draft")
-        for button in (self.restore_button, self.discard_button):
-            button.setAutoDefault(False)
-        self.restore_button.clicked.connect(self.restore)
-        self.discard_button.clicked.connect(self.discard)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 6, 8, 6)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.restore_button)
-        row.addWidget(self.discard_button)
-        self.setStyleSheet("DraftOffer { background:#fff4ce; border:2px solid #8a6d00; }")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        named(self, "Unsaved draft")
-        self.hide()
-
-    def offer(self, text: str) -> None:
-        self.text.setText(text)
-        self.setAccessibleDescription(text)
-        self.show()
 
 
 class CaseForm(QDialog):
@@ -288,8 +205,8 @@ class CaseForm(QDialog):
             if isinstance(item.widget, QPlainTextEdit):
                 item.widget.installEventFilter(self)  # Ctrl+Enter saves from a notes box
             if item.drafted:
-                _change_signal(item.widget).connect(self._on_field_changed)
-            _change_signal(item.widget).connect(partial(self._clear_error, item.name))
+                change_signal(item.widget).connect(self._on_field_changed)
+            change_signal(item.widget).connect(partial(self._clear_error, item.name))
         _OPEN.add(self)
         self.runner.query(partial(load_draft, key=self.draft_key), self._on_draft_loaded)
         self.load()
@@ -583,99 +500,8 @@ class CaseForm(QDialog):
         super().closeEvent(event)
 
 
-class FormHost(QObject):
-    """Shows case-work forms over a view: one per draft key (a second Ctrl+N brings the
-    open form forward instead of racing it for the same draft), and a closed form is
-    deleted only once the runner is idle, so no reply can reach a deleted widget."""
-
-    form_saved = Signal(object, object)  # the form, the write's result
-    form_closed = Signal(object)
-
-    def __init__(self, host: QWidget, runner: TaskRunner) -> None:
-        super().__init__(host)
-        self.host = host
-        self.runner = runner
-        self.open: list[CaseForm] = []
-        self._retired: list[CaseForm] = []
-        runner.busy_changed.connect(self._on_busy_changed)
-
-    def show(self, form: CaseForm) -> CaseForm:
-        """Show `form` (or the same form already open); returns the one on screen."""
-        form.setParent(self.host, form.windowFlags() | Qt.WindowType.Dialog)
-        same = next(
-            (f for f in self.open if type(f) is type(form) and f.draft_key == form.draft_key),
-            None,
-        )
-        if same is not None:
-            form.abandon()
-            self._retired.append(form)
-            form = same
-        else:
-            self.open.append(form)
-            share_menu_keys(form, self.host.window())
-            form.saved.connect(partial(self._on_saved, form))
-            form.finished.connect(partial(self._on_finished, form))
-        form.show()
-        form.activateWindow()
-        form.focus_first_field()
-        return form
-
-    def _on_saved(self, form: CaseForm, result: Any) -> None:
-        self.form_saved.emit(form, result)
-
-    def _on_finished(self, form: CaseForm, *_: object) -> None:
-        if form in self.open:
-            self.open.remove(form)
-        self._retired.append(form)
-        self.form_closed.emit(form)
-
-    def _on_busy_changed(self, busy: bool) -> None:
-        if busy:
-            return
-        retired, self._retired = self._retired, []
-        for form in retired:
-            form.deleteLater()
-
-
-def share_menu_keys(form: QWidget, window: QWidget) -> None:
-    """The main window's menu keys work in a form too: Ctrl+L locks (the draft is kept
-    first), F5 syncs, Ctrl+Q quits. A form is its own window, and a menu shortcut only
-    fires in a window its action belongs to."""
-    bar = window.findChild(QMenuBar)
-    if bar is None:
-        return
-    for entry in bar.actions():
-        menu = entry.menu()
-        if not isinstance(menu, QWidget):
-            continue
-        for action in menu.actions():
-            if not action.shortcut().isEmpty() and action not in form.actions():
-                form.addAction(action)
-
-
 def _save_then_forget(ctx: AppContext, *, use: Use, key: DraftKey | None) -> Any:
     result = use(ctx)
     if key is not None:
         discard_draft(ctx, key)
     return result
-
-
-_PLAIN = {
-    "string_too_long": "This is too long.",
-    "missing": "This is needed.",
-    "greater_than_equal": "This is too small.",
-    "less_than_equal": "This is too large.",
-}
-
-
-def pydantic_errors(error: pydantic.ValidationError) -> list[ValidationError]:
-    """Map a mutation model's complaints onto form fields, in plain words."""
-    found: list[ValidationError] = []
-    for item in error.errors():
-        name = str(item["loc"][0]) if item["loc"] else None
-        message = _PLAIN.get(item["type"], f"Please check this: {item['msg']}.")
-        if item["type"] == "string_too_long":
-            limit = (item.get("ctx") or {}).get("max_length")
-            message = f"This is too long: at most {limit:,} characters." if limit else message
-        found.append(ValidationError(message, field=name))
-    return found

@@ -15,7 +15,8 @@ from domain.errors import ValidationError
 from domain.mutations import RecordContact
 from domain.parsing import parse_date
 from tests.storage.builders import NOW
-from ui.forms.base import CaseForm, FormHost, Use, flush_open_drafts
+from ui.forms.base import CaseForm, Use, flush_open_drafts
+from ui.forms.host import FormHost
 from ui.main_window import MainWindow
 
 
