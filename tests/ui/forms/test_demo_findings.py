@@ -8,7 +8,10 @@
   next Ctrl+Shift+N on the same contact meant finding it again;
 - a contact's notes could be read in full only in a tooltip (the mouse);
 - Ctrl+3 then Enter did nothing (the list did not have the focus), and a recorded
-  outcome left the Needs an outcome list without saying what was saved.
+  outcome left the Needs an outcome list without saying what was saved, or whose it was;
+- a wrapped message under a field was squeezed into one line and cut off;
+- the diary's previous / next day were buttons reached only by Tab.
+(Ctrl+L from inside a form is tested in tests/ui/test_case_view.py.)
 """
 
 from __future__ import annotations
