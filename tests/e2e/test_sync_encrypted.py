@@ -94,3 +94,25 @@ def test_revocation_destroys_cache_files_and_key(live, tmp_path):
     with pytest.raises(DeviceWiped):
         cache.pending_count()  # never reopened as a new, empty cache
     assert not (folder / "cache.db").exists()
+
+
+def test_a_damaged_case_is_detected_and_fetched_again(live, tmp_path):
+    """Local damage (here a lost record) shows as a checksum that differs from the server's
+    (the cache and central compute them alike); the next sync fetches that case again,
+    and only that case."""
+    officer = live.seed.officers[0]
+    cache = encrypted_cache(tmp_path / "p", officer)
+    laptop = live.laptop(officer, cache)
+    try:
+        laptop.sync()
+        crn = sorted(held(cache))[0]
+        db = cache.db()
+        lost = db.query("SELECT id FROM contact WHERE crn = ? ORDER BY id LIMIT 1", (crn,))[0]["id"]
+        with db.atomic():
+            db.execute("DELETE FROM contact WHERE id = ?", (lost,))
+        summary = laptop.sync()
+        assert summary.refetched == 1
+        assert db.query("SELECT id FROM contact WHERE id = ?", (lost,))  # back again
+        assert laptop.sync().refetched == 0  # the checksums agree once more
+    finally:
+        cache.close()
