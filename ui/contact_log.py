@@ -5,6 +5,7 @@ and a tooltip is out of reach of the keyboard)."""
 from __future__ import annotations
 
 from functools import partial
+from itertools import pairwise
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -90,6 +91,11 @@ class ContactLogPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.reading)
         layout.addLayout(paging)
+        # The list first: from the tabs, one Tab reaches the contacts the case actions
+        # (Ctrl+Shift+R / N / O) work on; the search and filters come after.
+        chain = (self.table, self.reading, self.search, self.types, self.sensitive, self.previous)
+        for first, second in pairwise((*chain, self.next)):
+            self.setTabOrder(first, second)
 
     def filters(self) -> ContactFilter:
         return ContactFilter(

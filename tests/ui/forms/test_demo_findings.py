@@ -208,3 +208,15 @@ def test_the_diary_steps_by_day_and_week_from_the_keyboard(qtbot, world):
     assert view.day == TODAY - dt.timedelta(days=6)
     qtbot.keyClick(view.table, Qt.Key.Key_T, ctrl)
     assert view.day == TODAY
+
+
+def test_one_tab_from_the_tabs_reaches_the_contact_list(qtbot, desk):
+    desk.tabs.setCurrentIndex(1)
+    desk.tabs.tabBar().setFocus()
+    qtbot.waitUntil(desk.tabs.tabBar().hasFocus)
+    qtbot.keyClick(desk.tabs.tabBar(), Qt.Key.Key_Tab)
+    assert desk.contacts.table.hasFocus()
+    qtbot.keyClick(desk.contacts.table, Qt.Key.Key_Tab)
+    assert desk.contacts.reading.hasFocus()  # the selected contact's notes, then search
+    qtbot.keyClick(desk.contacts.reading, Qt.Key.Key_Tab)
+    assert desk.contacts.search.hasFocus()
