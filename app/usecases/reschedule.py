@@ -21,6 +21,7 @@ from app.usecases.appointment_types import (
     Preview,
     RequestedBy,
     contact_of,
+    is_appointment,
 )
 from domain.errors import FieldcaseError
 from domain.mutations import RescheduleAppointment
@@ -68,6 +69,26 @@ class RescheduleRequest:
 
 class NotAnAppointment(FieldcaseError):
     title = "Cannot reschedule this"
+
+
+def next_booked(ctx: AppContext, crn: str) -> UUID:
+    """The case's next appointment still to happen (what "reschedule the appointment"
+    means when none is selected): today's or later, without an outcome, soonest first."""
+    today = ctx.today()
+    booked = sorted(
+        (
+            c
+            for c in (contact_of(r) for r in ctx.cache().case_records(crn, "contact"))
+            if is_appointment(c) and c.outcome_code is None and c.date >= today
+        ),
+        key=lambda c: (c.date, c.start_time or dt.time()),
+    )
+    if not booked:
+        raise NotAnAppointment(
+            "This case has no booked appointment to reschedule. "
+            "Select one in the contact log, or arrange one (Ctrl+Shift+A)."
+        )
+    return booked[0].id
 
 
 def load_contact(ctx: AppContext, crn: str, contact_id: UUID) -> AppointmentSummary:

@@ -196,6 +196,17 @@ def test_reschedule_at_the_persons_request(laptop):
         uc.reschedule_setup(laptop.ctx, "X100001", old_id)
 
 
+def test_with_nothing_selected_the_next_booked_appointment_is_the_one_to_move(laptop):
+    with pytest.raises(uc.NotAnAppointment, match="no booked appointment"):
+        uc.next_booked(laptop.ctx, "X100001")
+    first = uc.arrange_appointment(laptop.ctx, next_week(laptop)).contact_ids[0]
+    uc.arrange_appointment(laptop.ctx, next_week(laptop), accept_warnings=True)
+    assert uc.next_booked(laptop.ctx, "X100001") == first
+    request = uc.RescheduleRequest(first, "service", D(2026, 12, 1), T(9), T(9, 30))
+    moved = uc.reschedule_appointment(laptop.ctx, request, "X100001").contact_ids[0]
+    assert uc.next_booked(laptop.ctx, "X100001") == moved  # the old one is outcomed RSSR
+
+
 def test_reschedule_by_the_service_into_its_own_slot_is_not_a_clash(laptop):
     booked = uc.arrange_appointment(laptop.ctx, next_week(laptop))
     old = uc.reschedule_setup(laptop.ctx, "X100001", booked.contact_ids[0])

@@ -6,7 +6,8 @@ built (see `ui/forms/base.py` for the contract: `view.runner`, `view.crn`,
 shortcuts live while the case is shown:
 
 - Ctrl+Shift+A  arrange an appointment (defaults: the same again next week)
-- Ctrl+Shift+R  reschedule the appointment selected in the contact log
+- Ctrl+Shift+R  reschedule the appointment selected in the contact log, else the
+  case's next booked one (the form names the one it moves)
 - Ctrl+Shift+N  add to the notes of the contact selected in the contact log
 - Ctrl+Shift+D  update phone, mobile, email and address (also a button on the
   Personal details tab)
@@ -16,12 +17,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFormLayout, QPushButton, QScrollArea, QWidget
 
+from app.usecases import appointments as uc
 from ui.forms.appointment_form import AppointmentForm
 from ui.forms.details_form import DetailsForm
 from ui.forms.note_form import NoteForm
@@ -68,11 +71,19 @@ def install_case_actions(view: Any, run: Callable[[Any], None]) -> None:
         run(AppointmentForm(view.runner, view.crn, person=_person(view)))
 
     def reschedule() -> None:
+        """The appointment selected in the contact log, else the case's next booked one."""
         row = view.selected_contact()
-        if row is None or not row.is_appointment:
-            _tell(view, "Select an appointment in the contact log to reschedule it.")
+        if row is not None and row.is_appointment:
+            move(row.id)
             return
-        run(RescheduleForm(view.runner, view.crn, row.id, person=_person(view)))
+        view.runner.query(
+            partial(uc.next_booked, crn=view.crn),
+            move,
+            on_error=lambda error: _tell(view, error.message),
+        )
+
+    def move(contact_id: Any) -> None:
+        run(RescheduleForm(view.runner, view.crn, contact_id, person=_person(view)))
 
     def note() -> None:
         row = view.selected_contact()

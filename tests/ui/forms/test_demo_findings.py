@@ -66,7 +66,7 @@ def test_a_growing_dates_panel_pushes_save_down_instead_of_under_it(qtbot, world
 
 def test_an_old_message_goes_when_a_form_opens(qtbot, desk):
     qtbot.keyClick(desk.tabs, Qt.Key.Key_R, CTRL_SHIFT)
-    assert desk.said.text().startswith("Select an appointment")
+    qtbot.waitUntil(lambda: "no booked appointment" in desk.said.text())
     select_contact(qtbot, desk, 0)
     form = open_from(qtbot, desk, Qt.Key.Key_N)
     assert isinstance(form, NoteForm)
@@ -220,3 +220,20 @@ def test_one_tab_from_the_tabs_reaches_the_contact_list(qtbot, desk):
     assert desk.contacts.reading.hasFocus()  # the selected contact's notes, then search
     qtbot.keyClick(desk.contacts.reading, Qt.Key.Key_Tab)
     assert desk.contacts.search.hasFocus()
+
+
+def test_reschedule_with_nothing_selected_moves_the_next_booked_appointment(qtbot, world, desk):
+    later = world.appointment(-9, start=dt.time(15, 0))
+    soon = world.appointment(-2, start=dt.time(11, 0))
+    world.appointment(1, start=dt.time(9, 0))  # yesterday's, waiting for an outcome
+    qtbot.keyClick(desk.tabs, Qt.Key.Key_R, CTRL_SHIFT)
+    moving = _form_opened(qtbot, desk)
+    assert isinstance(moving, RescheduleForm)
+    assert moving.old_id == soon.id != later.id
+    qtbot.waitUntil(lambda: moving.old is not None)
+    assert "11:00" in moving.moving.text()
+
+
+def _form_opened(qtbot, view):
+    qtbot.waitUntil(lambda: bool(view.forms) and view.forms[-1].isActiveWindow())
+    return view.forms[-1]
