@@ -1,8 +1,10 @@
 """Search: instant over this laptop; national results appended when online; "keep on this laptop".
 
-Local results show as the officer types. A moment after typing stops (or on Enter)
-the national search runs off the GUI thread and its cases from outside this laptop
-are appended below; without a connection one plain line says so, never an error.
+Local results show as the officer types. Enter (or "Search nationally") also asks
+the national service, off the GUI thread, and its cases from outside this laptop are
+appended below; without a connection one plain line says so, never an error. Never
+on a mere pause in typing: the service audits every case it returns, so a national
+search is something the officer chose to do.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from ui.models.diary import SearchModel
 from ui.widgets import ErrorBanner, named
 
 TYPING_PAUSE_MS = 150
-NATIONAL_PAUSE_MS = 700  # the server is asked once typing has really stopped
 KEPT = "Kept on this laptop: arrives with the next sync"
 
 
@@ -55,7 +56,6 @@ class SearchView(QWidget):
         self.table.row_activated.connect(self._on_row_activated)
         self.table.clicked.connect(lambda index: self._update_pin())
         self._local_timer = self._timer(TYPING_PAUSE_MS, self.search_here)
-        self._national_timer = self._timer(NATIONAL_PAUSE_MS, self.search_nationally)
         self.box.textChanged.connect(self._on_typed)
         self.box.returnPressed.connect(self._search_now)
         self.national.clicked.connect(self.search_nationally)
@@ -93,7 +93,6 @@ class SearchView(QWidget):
 
     # -- searching ------------------------------------------------------------
     def _on_typed(self) -> None:
-        self._national_timer.stop()
         self._local_timer.start()
 
     def _search_now(self) -> None:
@@ -108,7 +107,6 @@ class SearchView(QWidget):
 
     def search_nationally(self) -> None:
         """Off the GUI thread; its answer is dropped if the officer typed on meanwhile."""
-        self._national_timer.stop()
         if self.runner is None or not self.box.text().strip():
             return
         self.note.setText("Searching nationally…")
@@ -121,15 +119,13 @@ class SearchView(QWidget):
         self.note.hide()
 
     def show_hits(self, hits: Sequence[SearchHit]) -> None:
-        """The cases on this laptop, at once; the national search follows after a pause."""
+        """The cases on this laptop, at once (national ones are appended on Enter)."""
         self.banner.hide()
         self.note.hide()
         self._local = list(hits)
         self.model.set_rows(self._local)
         self._summarise(0)
         self._update_pin()
-        if self.box.text().strip():
-            self._national_timer.start()
 
     def show_national(self, answer: NationalAnswer) -> None:
         if answer.text != self.box.text():
@@ -152,6 +148,8 @@ class SearchView(QWidget):
             text += f", {national} more nationally"
         elif searched:
             text += ", none more nationally"
+        else:
+            text += " (Enter searches nationally too)"
         self.summary.setText(text)
 
     # -- keeping a case here ----------------------------------------------------

@@ -63,7 +63,7 @@ def test_search_finds_cases_here_and_says_plainly_national_is_unavailable(qtbot,
     search = h.window.search
     qtbot.keyClicks(search.box, "hughes")
     qtbot.waitUntil(lambda: search.model.rowCount() > 0)
-    assert search.summary.text().endswith("found on this laptop")
+    assert "found on this laptop (Enter searches nationally too)" in search.summary.text()
     qtbot.mouseClick(search.national, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "not available" in search.note.text())
     assert not search.banner.isVisible()

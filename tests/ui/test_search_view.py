@@ -29,18 +29,21 @@ def test_national_results_are_appended_after_the_local_ones(qtbot, harness):
     _h, search = _search(qtbot, harness, national)
     local = search.model.rowCount()
     assert all(r.on_this_laptop for r in search.model.rows())
+    assert national.asked == []  # typing searches this laptop only (the server audits)
+    qtbot.keyClick(search.box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: search.model.rowCount() == local + 1, timeout=3000)
     last = search.model.rows()[-1]
     assert (last.crn, last.on_this_laptop) == ("Z111222", False)
     assert search.model.index(local, 4).data() == "National search"
     assert search.summary.text().endswith("1 more nationally")
-    assert national.asked == ["hughes"]  # once, when typing stopped, not per keystroke
+    assert national.asked == ["hughes"]
 
 
 def test_offline_national_search_is_one_plain_line_not_an_error(qtbot, harness):
     national = FakeNationalSearch(error=OfflineError("Could not reach the case service."))
     _h, search = _search(qtbot, harness, national)
     local = search.model.rowCount()
+    qtbot.mouseClick(search.national, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "needs a connection" in search.note.text(), timeout=3000)
     assert search.note.isVisible()
     assert not search.banner.isVisible()
@@ -67,6 +70,7 @@ def test_a_stale_national_answer_is_dropped(qtbot, harness):
 def test_keep_on_this_laptop_pins_a_case_from_outside_the_caseload(qtbot, harness):
     national = FakeNationalSearch(hits=[OUTSIDER])
     h, search = _search(qtbot, harness, national)
+    qtbot.keyClick(search.box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: search.model.rows()[-1].crn == "Z111222", timeout=3000)
     assert not search.pin.isEnabled()
     row = search.model.rowCount() - 1
