@@ -27,6 +27,7 @@ from domain.reference import reference
 from ui.forms.base import CaseForm, FormInvalid, Use
 from ui.forms.booking_preview import (
     PreviewPanel,
+    booked_when,
     check_preview,
     confirm_box,
     show_confirm,
@@ -49,15 +50,6 @@ def appointment_items(usage: dict[str, int]) -> list[PickItem]:
     """The types that are appointments, the officer's most used first."""
     types = reference().contact_types
     return [i for i in contact_type_items(usage) if types[i.code].attendance]
-
-
-def booked_when(booked: uc.Booked) -> str:
-    """` for Mon 7 Dec at 10:00` (what the officer tells the person), or ""."""
-    if booked.first_date is None:
-        return ""
-    day = booked.first_date
-    clock = f" at {booked.first_start:%H:%M}" if booked.first_start else ""
-    return f" for {day:%a} {day.day} {day:%b %Y}{clock}"
 
 
 class AppointmentForm(CaseForm):

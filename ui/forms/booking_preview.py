@@ -133,3 +133,12 @@ def check_preview(previewed: tuple[Any, uc.Preview] | None, request: Any, box: Q
             f"Tick 'Book anyway' (Alt+K) to book despite {many}, or change the details.",
             field="confirm",
         )
+
+
+def booked_when(booked: uc.Booked) -> str:
+    """` for Mon 7 Dec at 10:00` (what the officer tells the person), or ""."""
+    if booked.first_date is None:
+        return ""
+    day = booked.first_date
+    clock = f" at {booked.first_start:%H:%M}" if booked.first_start else ""
+    return f" for {day:%a} {day.day} {day:%b %Y}{clock}"

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit
 from app.usecases import appointments as uc
 from domain.errors import FieldcaseError, ValidationError
 from domain.reference import reference
-from ui.forms.appointment_form import booked_when
 from ui.forms.base import CaseForm, FormInvalid, Use
 from ui.forms.booking_preview import (
     PreviewPanel,
+    booked_when,
     check_preview,
     confirm_box,
     show_confirm,
