@@ -69,10 +69,19 @@ class CaseloadView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((NAME, 170), (1, 75), (2, 45), (RISK, 150), (4, 190), (5, 140)):
+        # Narrow enough that compliance (the last, stretching column) fits a laptop
+        # screen without scrolling sideways; long words elide, with the full text on hover.
+        for column, width in (
+            (NAME, 160),
+            (1, 75),
+            (2, 45),
+            (RISK, 140),
+            (4, 170),
+            (5, 135),
+            (6, 115),
+            (COMPLIANCE, 240),
+        ):
             self.table.setColumnWidth(column, width)
-        self.table.setColumnWidth(6, 200)
-        self.table.setColumnWidth(COMPLIANCE, 260)
         layout = QVBoxLayout(self)
         title = QLabel("My caseload")
         title.setStyleSheet("font-size:16pt; font-weight:bold;")

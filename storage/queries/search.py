@@ -7,6 +7,7 @@ expression by storage.search; junk input simply finds nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from storage.db import CacheDb
@@ -96,14 +97,15 @@ def search(cdb: CacheDb, text: str, *, limit: int = 20) -> list[SearchResult]:
                 row["crn"],
                 _name(row),
                 common.date_or_none(row["date_of_birth"]),
-                "Name or identifier",
+                "Name or CRN matches",
             ),
         )
     if len(found) < limit:
         for row in _contact_matches(cdb, text, limit * 10):
             if len(found) >= limit:
                 break
-            detail = f"{common.type_text(row['type_code'])} on {row['date']}"
+            when = dt.date.fromisoformat(row["date"]).strftime("%d %b %Y")
+            detail = f"Found in a contact: {common.type_text(row['type_code'])}, {when}"
             found.setdefault(
                 row["crn"],
                 SearchResult(

@@ -39,7 +39,7 @@ COLUMNS: tuple[Column[CaseloadRow], ...] = (
         colours=lambda r: badge_colours(r.risk.colour) if r.risk else None,
         tooltip=lambda r: f"Highest risk: {_risk_text(r)}",
     ),
-    Column("Sentence", lambda r: r.sentence),
+    Column("Sentence", lambda r: r.sentence, tooltip=lambda r: r.sentence),
     Column(
         "Next appointment",
         lambda r: fmt.when(r.next_appointment),
@@ -49,8 +49,9 @@ COLUMNS: tuple[Column[CaseloadRow], ...] = (
         "Last contact",
         _last_contact,
         lambda r: r.last_contact or dt.date.min,
+        tooltip=_last_contact,
     ),
-    Column("Compliance", lambda r: r.compliance),
+    Column("Compliance", lambda r: r.compliance, tooltip=lambda r: r.compliance),
 )
 NAME, CRN, TIER, RISK, SENTENCE, NEXT, LAST, COMPLIANCE = range(len(COLUMNS))
 
