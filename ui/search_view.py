@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from app.changes import ChangeSet
 from app.rows import SearchHit
 from app.tasks import TaskRunner
-from app.usecases.search import NationalAnswer, pin_case, search_here, search_national
+from app.usecases.search import NationalAnswer, merged, pin_case, search_here, search_national
 from domain.errors import FieldcaseError
 from ui.caseload_view import CaseTable
 from ui.models.diary import SearchModel
@@ -36,6 +36,8 @@ class SearchView(QWidget):
         super().__init__()
         self.runner: TaskRunner | None = None
         self._local: list[SearchHit] = []
+        self._national: NationalAnswer | None = None  # kept: the local answer may come later
+        self._asked = ""  # the text a national search is under way for
         self.box = named(QLineEdit(), "Search", "Name, CRN or date of birth")
         self.box.setPlaceholderText("Search by name, CRN or date of birth…")
         self.box.setClearButtonEnabled(True)
@@ -111,6 +113,7 @@ class SearchView(QWidget):
             return
         self.note.setText("Searching nationally…")
         self.note.show()
+        self._asked = self.box.text()
         use = partial(search_national, text=self.box.text())
         self.runner.query(use, self.show_national, on_error=self.show_error, key="national")
 
@@ -121,8 +124,13 @@ class SearchView(QWidget):
     def show_hits(self, hits: Sequence[SearchHit]) -> None:
         """The cases on this laptop, at once (national ones are appended on Enter)."""
         self.banner.hide()
-        self.note.hide()
         self._local = list(hits)
+        national = self._national
+        if national is not None and national.text == self.box.text():
+            self._show_merged(national)  # the national answer arrived first
+            return
+        if self._asked != self.box.text():  # else "Searching nationally…" stays
+            self.note.hide()
         self.model.set_rows(self._local)
         self._summarise(0)
         self._update_pin()
@@ -130,11 +138,14 @@ class SearchView(QWidget):
     def show_national(self, answer: NationalAnswer) -> None:
         if answer.text != self.box.text():
             return  # the officer has typed something else since
-        here = {hit.crn for hit in self._local}
-        more = [hit for hit in answer.hits if hit.crn not in here]
-        if more:
-            self.model.set_rows([*self._local, *more])
-        self._summarise(len(more), searched=not answer.note)
+        self._national, self._asked = answer, ""
+        self._show_merged(answer)
+
+    def _show_merged(self, answer: NationalAnswer) -> None:
+        rows = merged(self._local, answer.hits)
+        more = len(rows) - len(self._local)
+        self.model.set_rows(rows)
+        self._summarise(more, searched=not answer.note)
         self.note.setText(answer.note)
         self.note.setVisible(bool(answer.note))
         self._update_pin()

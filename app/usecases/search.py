@@ -14,6 +14,7 @@ from app.context import AppContext
 from app.rows import SearchHit
 from domain.errors import FieldcaseError
 from domain.mutations import PinCase
+from storage.queries.search import NAME_MATCH
 from sync.errors import SignInRequired, TransientError
 
 LIMIT = 50
@@ -65,6 +66,16 @@ def search_national(ctx: AppContext, text: str) -> NationalAnswer:
         replace(hit, on_this_laptop=bool(cache.case_records(hit.crn, "person"))) for hit in found
     )
     return NationalAnswer(text, hits, NARROW_IT if len(hits) >= LIMIT else "")
+
+
+def merged(here: list[SearchHit], national: tuple[SearchHit, ...]) -> list[SearchHit]:
+    """Cases found by who they are first (here, then national), then cases found only
+    because a contact's text mentions the words: a name search is about a person."""
+    known = {hit.crn for hit in here}
+    more = [hit for hit in national if hit.crn not in known]
+    by_name = [hit for hit in here if hit.detail == NAME_MATCH]
+    by_text = [hit for hit in here if hit.detail != NAME_MATCH]
+    return [*by_name, *more, *by_text]
 
 
 def pin_case(ctx: AppContext, crn: str) -> ChangeSet:

@@ -16,6 +16,8 @@ from storage.queries.rows import SearchResult
 from storage.schema import PREFIX_INDEXED
 from storage.search import match_expression, terms, tokens
 
+NAME_MATCH = "Name or CRN matches"  # the detail of a case found by who it is
+
 # No ORDER BY rank: scoring every match of "X00" or "sm" over 10,000 people costs
 # more than the budget; candidates are taken in index order and ordered in Python.
 _PEOPLE = """
@@ -97,7 +99,7 @@ def search(cdb: CacheDb, text: str, *, limit: int = 20) -> list[SearchResult]:
                 row["crn"],
                 _name(row),
                 common.date_or_none(row["date_of_birth"]),
-                "Name or CRN matches",
+                NAME_MATCH,
             ),
         )
     if len(found) < limit:

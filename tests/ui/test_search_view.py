@@ -32,9 +32,10 @@ def test_national_results_are_appended_after_the_local_ones(qtbot, harness):
     assert national.asked == []  # typing searches this laptop only (the server audits)
     qtbot.keyClick(search.box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: search.model.rowCount() == local + 1, timeout=3000)
-    last = search.model.rows()[-1]
-    assert (last.crn, last.on_this_laptop) == ("Z111222", False)
-    assert search.model.index(local, 4).data() == "National search"
+    crns = [r.crn for r in search.model.rows()]
+    found = crns.index("Z111222")
+    assert not search.model.rows()[found].on_this_laptop
+    assert search.model.index(found, 4).data() == "National search"
     assert search.summary.text().endswith("1 more nationally")
     assert national.asked == ["hughes"]
 
@@ -71,9 +72,9 @@ def test_keep_on_this_laptop_pins_a_case_from_outside_the_caseload(qtbot, harnes
     national = FakeNationalSearch(hits=[OUTSIDER])
     h, search = _search(qtbot, harness, national)
     qtbot.keyClick(search.box, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: search.model.rows()[-1].crn == "Z111222", timeout=3000)
+    qtbot.waitUntil(lambda: "Z111222" in [r.crn for r in search.model.rows()], timeout=3000)
     assert not search.pin.isEnabled()
-    row = search.model.rowCount() - 1
+    row = [r.crn for r in search.model.rows()].index("Z111222")
     search.table.setCurrentIndex(search.model.index(row, 0))
     search.table.clicked.emit(search.model.index(row, 0))
     assert search.pin.isEnabled()
@@ -85,5 +86,16 @@ def test_keep_on_this_laptop_pins_a_case_from_outside_the_caseload(qtbot, harnes
     (name, args), *_ = h.backend.cache.applied
     assert (name, args.crn) == ("pin_case", "Z111222")
     qtbot.waitUntil(lambda: "next sync" in search.summary.text())
-    assert "next sync" in search.model.rows()[-1].detail
+    assert "next sync" in search.model.rows()[row].detail
     assert not search.pin.isEnabled()
+
+
+def test_a_national_answer_that_beats_the_local_one_is_kept(qtbot, harness):
+    from app.usecases.search import NationalAnswer
+
+    _h, search = _search(qtbot, harness, FakeNationalSearch())
+    local = search.model.rows()
+    search.show_national(NationalAnswer("hughes", (OUTSIDER,)))
+    search.show_hits(local)  # the local answer, later
+    assert "Z111222" in [r.crn for r in search.model.rows()]
+    assert search.summary.text().endswith("1 more nationally")
