@@ -8,6 +8,7 @@ fresh demo has none.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from screenshots import wait_until
 
 from app.launch import prepare_demo
 from app.session import Session, SessionState
+from app.sync_bridge import SyncStatus
 from tests.app.fakes import FakeBackend, FakeCache, sample_attention
 from ui.main_window import ATTENTION, DIARY, NEEDS_OUTCOME, SEARCH, MainWindow
 from ui.run import make_sync
@@ -34,7 +36,7 @@ class Camera:
         self.saved.append(path)
 
 
-def form_scenes(app: Any, camera: Camera, window: MainWindow) -> None:
+def form_scenes(app: Any, camera: Camera, window: MainWindow, *, outcome: bool = False) -> None:
     """Each case-work form open over the case (a dialog: photographed on its own)."""
     view = window.case_view
     assert view is not None
@@ -42,8 +44,9 @@ def form_scenes(app: Any, camera: Camera, window: MainWindow) -> None:
     openers = (
         ("13-record-contact", getattr(view, "record_contact", None)),
         ("14-arrange-appointment", arrange.trigger if arrange is not None else None),
-        ("15-record-outcome", getattr(view, "record_outcome", None)),
     )
+    if outcome:
+        openers = (("15-record-outcome", getattr(view, "record_outcome", None)),)
     for name, open_form in openers:
         if open_form is None:
             continue
@@ -57,6 +60,16 @@ def form_scenes(app: Any, camera: Camera, window: MainWindow) -> None:
         camera.shoot(form, name)
         form.reject()
         wait_until(app, lambda: not any(f.isVisible() for f in view.forms), 5)
+
+
+def outcome_scene(app: Any, camera: Camera, window: MainWindow) -> None:
+    """The outcome form for the oldest appointment that needs one."""
+    if not window.needs_outcome.model.rowCount():
+        return
+    window.open_requested.emit(window.needs_outcome.model.row_at(0).crn)
+    wait_until(app, lambda: window.case_view is not None)
+    form_scenes(app, camera, window, outcome=True)
+    window.close_case()
 
 
 def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
@@ -101,8 +114,9 @@ def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     window.show_section(NEEDS_OUTCOME)
     wait_until(app, lambda: bool(window.needs_outcome.summary.text()))
     camera.shoot(window, "10-needs-outcome")
+    outcome_scene(app, camera, window)
     window.show_section(SEARCH)
-    window.search.box.setText(window.caseload.model.row_at(3).name.split()[-1])
+    window.search.box.setText(window.caseload.model.row_at(3).name.split()[-1][:2])
     wait_until(app, lambda: window.search.model.rowCount() > 0)
     window.search.search_nationally()  # appended below the cases on this laptop
     wait_until(app, lambda: window.search.note.text() != "Searching nationally…", 20)
@@ -124,6 +138,11 @@ def attention_scene(app: Any, camera: Camera) -> None:
     wait_until(app, lambda: session.state is SessionState.READY)
     window.show_section(ATTENTION)
     wait_until(app, lambda: len(window.attention.conflicts) > 0)
+    now = dt.datetime.now(dt.UTC)  # what the sync bridge would report for these items
+    window.status.show_status(
+        SyncStatus("error", 1, dt.timedelta(minutes=40), now - dt.timedelta(minutes=2), 1, 1,
+                   last_error="The server was busy; retrying in 2 minutes.")
+    )  # fmt: skip
     camera.shoot(window, "12-needs-attention")
     shell.shutdown()
 
