@@ -48,15 +48,21 @@ AFTER_CASELOAD = ("ui.case_view",)
 PRELOAD_DELAY_MS = 1500  # an import competes with painting for the interpreter lock
 
 
-def settle_long_lived_objects() -> None:
+_SETTLED: set[str] = set()
+
+
+def settle_long_lived_objects(moment: str) -> None:
     """Keep the garbage collector's full passes off what lives as long as the app.
 
     Modules, classes, pydantic schemas and widgets made at start-up (and by sign-in)
     are never garbage; a full collection walked all of them on the GUI thread,
     ~100 ms at a time, whenever a sync or a caseload page allocated enough. No collection
-    first (that would be the very stall): the little garbage of this moment is kept.
+    first (that would be the very stall): the little garbage of this moment is kept,
+    which is why it happens once per moment ("start", "ready") in a process.
     """
-    gc.freeze()
+    if moment not in _SETTLED:
+        _SETTLED.add(moment)
+        gc.freeze()
 
 
 class Shell(QObject):
@@ -115,7 +121,7 @@ class Shell(QObject):
         )
         self.on_session_state(self.session.state)
         self.window.show()
-        settle_long_lived_objects()
+        settle_long_lived_objects("start")
 
     # -- session states -------------------------------------------------------
     def on_session_state(self, state: SessionState) -> None:
@@ -143,7 +149,7 @@ class Shell(QObject):
     def _on_ready(self) -> None:
         context = self.session.context
         assert context is not None
-        settle_long_lived_objects()
+        settle_long_lived_objects("ready")
         self.runner = TaskRunner(context, self.hub)
         self.runner.error_raised.connect(self.window.show_error)
         for view in (
