@@ -12,16 +12,18 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, Signal
 
 from domain.errors import FieldcaseError
-from sync.client import SyncClient
-from sync.engine import SyncSummary
 from sync.errors import DeviceWiped, SignInRequired, UpgradeRequired
 from sync.progress import Progress, ProgressReport
-from sync.scheduler import Scheduler, Timing
+
+if TYPE_CHECKING:  # types only: the HTTP stack loads when the bridge is made, after start-up
+    from sync.client import SyncClient
+    from sync.engine import SyncSummary
+    from sync.scheduler import Timing
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,8 @@ class SyncBridge(QObject):
         self.client = client
         self._lock = threading.Lock()
         self._status = SyncStatus("idle", 0, None, last_success, 0, 0)
+        from sync.scheduler import Scheduler  # with the engine and the HTTP stack
+
         self.scheduler = Scheduler(
             client.sync,
             client.reachable,

@@ -112,14 +112,16 @@ from app.backend import LiveBackend
 from app.session import Session, SessionState
 from ui.main_window import MainWindow
 from ui.shell import Shell
+import app.crash, app.launch, app.logging_setup, ui.run  # what `fieldcase` imports too
 marks["imported"] = time.time()
 app = QApplication(sys.argv[:1])
 folder = Path(sys.argv[1])
 backend = LiveBackend(folder, settings_store.load(folder))
 session = Session(backend)
 window = MainWindow()
-shell = Shell(session, window, profile=folder)
-shell.start()
+launch = type("Launch", (), {"backend": backend})()
+shell = Shell(session, window, profile=folder, sync_factory=ui.run.make_sync(launch))
+shell.start()  # as `fieldcase` does: the sync bridge starts when the caseload is ready
 marks["window"] = time.time()
 session.state_changed.connect(lambda state: marks.setdefault(state.value, time.time()))
 session.unlock(sys.argv[2])
