@@ -246,6 +246,7 @@ def max_stall_during_sync(cases: int) -> float:  # noqa: PLR0915 - one scripted 
     from central.seed import seed_database
     from storage.crypto import FAST_TEST_PARAMS
     from ui.main_window import MainWindow
+    from ui.run import make_sync
     from ui.shell import Shell
 
     app = QApplication.instance() or QApplication([])
@@ -273,7 +274,8 @@ def max_stall_during_sync(cases: int) -> float:  # noqa: PLR0915 - one scripted 
         backend = LiveBackend(work / "profile", Settings(), kdf=FAST_TEST_PARAMS)
         session = Session(backend)
         window = MainWindow()
-        shell = Shell(session, window)
+        launch = type("Launch", (), {"backend": backend})()
+        shell = Shell(session, window, sync_factory=make_sync(launch))  # as `fieldcase`
         shell.start()
         gaps = [0]
         clock.start()

@@ -45,6 +45,7 @@ SyncFactory = Callable[[Session, ChangeHub], Any]
 GUI_SWITCH_INTERVAL_S = 0.0005
 NEXT_PAGE_DELAY_MS = 60
 AFTER_CASELOAD = ("ui.case_view",)
+SYNC_START_LATEST_MS = 3000
 PRELOAD_DELAY_MS = 1500  # an import competes with painting for the interpreter lock
 
 
@@ -88,6 +89,7 @@ class Shell(QObject):
         self.idle = IdleWatcher(session.policy.idle_lock_minutes)
         self._caseload_load = 0
         self._preloaded = False
+        self._sync_waiting = False
         self._connect()
 
     def _connect(self) -> None:
@@ -173,7 +175,8 @@ class Shell(QObject):
             for name in ("sign_in_required", "upgrade_required"):
                 getattr(self.sync, name).connect(self.window.show_error)
             self.sync.device_wiped.connect(self.on_device_wiped)
-            self.sync.start()
+            self._sync_waiting = True  # starts once the caseload has painted (or soon anyway)
+            QTimer.singleShot(SYNC_START_LATEST_MS, self._start_sync)
 
     def _remember_sign_in(self) -> None:
         server = self.window.sign_in.server.text().strip()
@@ -239,12 +242,21 @@ class Shell(QObject):
 
     def _show_caseload(self, page: CaseloadPage) -> None:
         self.window.caseload.show_page(page)
+        if page.complete:
+            self._start_sync()
         if page.complete and not self._preloaded:
             self._preloaded = True  # what opening a case needs, once the list has painted
             QTimer.singleShot(PRELOAD_DELAY_MS, lambda: start_preload(AFTER_CASELOAD))
         if not page.complete:
             load, offset = self._caseload_load, page.offset + len(page.rows)
             QTimer.singleShot(NEXT_PAGE_DELAY_MS, lambda: self._next_page(load, offset))
+
+    def _start_sync(self) -> None:
+        """The background sync competes with the first paint of the caseload for the
+        interpreter lock, so it starts after it (at the latest SYNC_START_LATEST_MS)."""
+        if self.sync is not None and self._sync_waiting:
+            self._sync_waiting = False
+            self.sync.start()
 
     def _next_page(self, load: int, offset: int) -> None:
         """The page just shown paints before the next is computed (both need the CPU)."""
