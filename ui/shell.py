@@ -30,6 +30,7 @@ from app.usecases.case import open_case, read_case
 from app.usecases.caseload import load_caseload_page
 from domain.errors import FieldcaseError
 from ui import format as fmt
+from ui.forms.base import flush_open_drafts
 from ui.main_window import ATTENTION as ATTENTION_PAGE
 from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow
 from ui.theme import apply_high_contrast
@@ -217,6 +218,7 @@ class Shell(QObject):
         if self.session.state is not SessionState.READY:
             return
         log.info("locking")
+        flush_open_drafts()  # an idle lock too: half-typed work is queued before the writer stops
         self._stop_work()
         self.session.lock()
 
