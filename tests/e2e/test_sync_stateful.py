@@ -234,8 +234,11 @@ def _run(examples: int, steps: int, *, derandomize: bool) -> None:
     )
     FAULTS.clear()
     machine().runTest()
-    # Faults did happen (lost answers are also forced in test_sync_e2e.py).
-    assert len(set(FAULTS) - {"pass"}) >= 4, FAULTS
+    # Faults did happen, among them an answer lost after the server committed (the
+    # fault exactly-once exists for; it is also forced in test_sync_e2e.py). The fates
+    # are drawn from a seeded plan, so the kinds seen are fixed for a given world.
+    assert FAULTS["lose_response"] >= 1, FAULTS
+    assert len(set(FAULTS) - {"pass"}) >= 3, FAULTS
 
 
 @pytest.mark.allow_warnings
