@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -187,12 +187,10 @@ def test_organisation_codes_and_limited_access(realistic: tuple[str, SeedResult]
 
 
 @pytest.mark.slow
-def test_national_scale_is_fast_on_sqlite(tmp_path: Path) -> None:
-    started = datetime.now(UTC)
+def test_national_scale_seeds_on_sqlite(tmp_path: Path) -> None:
+    # Its speed (about 39 s on an idle 2-core machine) is a benchmark's business, not a
+    # test's: here only that national scale completes with every case.
     result = seed_database(
         f"sqlite:///{tmp_path}/big.db", officers=200, cases_per_officer=100, seed=1, password="pw"
     )
-    elapsed = (datetime.now(UTC) - started).total_seconds()
     assert result.cases == 20_000
-    # About 39 s on an idle 2-core machine; the margin absorbs a busy CI runner.
-    assert elapsed < 90, f"20,000 cases took {elapsed:.1f} s"
