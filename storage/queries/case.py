@@ -88,7 +88,15 @@ def case_overview(cdb: CacheDb, crn: str, *, today: dt.date) -> CaseOverview | N
         Address.model_validate_json(r["data"])
         for r in cdb.query("SELECT data FROM address WHERE crn = ? AND status = 'main'", (crn,))
     ]
-    contacts = common.contacts(cdb.query("SELECT data FROM contact WHERE crn = ?", (crn,)))
+    # What compliance and requirement progress read: a long case's older contacts count
+    # towards neither (so are not parsed), unless linked to a requirement.
+    contacts = common.contacts(
+        cdb.query(
+            "SELECT data FROM contact WHERE crn = ? AND (requirement_id IS NOT NULL"
+            " OR (outcome_code IS NOT NULL AND date >= ?))",
+            (crn, common.earliest_counted(today).isoformat()),
+        )
+    )
     reqs = [
         Requirement.model_validate_json(r["data"])
         for r in cdb.query("SELECT data FROM requirement WHERE crn = ?", (crn,))

@@ -14,14 +14,10 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Literal
 from uuid import UUID
 
-from dateutil.relativedelta import relativedelta
-
 from domain.contacts import Contact
-from domain.reference import reference
 from domain.registrations import Registration
 from domain.rules.compliance import compliance_summary
 from domain.rules.risk import risk_badges
@@ -135,13 +131,6 @@ def _by_case(cdb: CacheDb, sql: str, params: list[Any]) -> dict[str, list[str]]:
     return grouped
 
 
-@cache
-def _longest_window_months() -> int:
-    """No sentence type counts compliance over a longer window than this."""
-    windows = [t.ftc_window_months for t in reference().sentence_types.values()]
-    return max([12, *windows])
-
-
 def _main_events(cdb: CacheDb, crns: str) -> dict[str, Event]:
     """Each case's first active event (the one its compliance is shown for)."""
     rows = _by_case(
@@ -169,7 +158,7 @@ def _counted_contacts(
     cache only holds contacts that were validated on the way in): a page of busy cases
     has thousands of them, and this runs while the officer scrolls.
     """
-    earliest = clock.today - relativedelta(months=_longest_window_months())
+    earliest = common.earliest_counted(clock.today)
     rows = cdb.query(
         "SELECT crn, id, type_code, date, start_time, event_id, outcome_code,"
         " json_extract(data, '$.attended') AS attended,"

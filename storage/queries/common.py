@@ -14,6 +14,21 @@ from domain.sentences import Event
 
 
 @cache
+def longest_window_months() -> int:
+    """No sentence type counts compliance over a longer window than this."""
+    windows = [t.ftc_window_months for t in reference().sentence_types.values()]
+    return max([12, *windows])
+
+
+def earliest_counted(today: dt.date) -> dt.date:
+    """Contacts before this day count towards no compliance figure (only requirement
+    progress reads older ones, and those are linked to their requirement)."""
+    months = longest_window_months()
+    year, month = divmod(today.month - 1 - months, 12)
+    return dt.date(today.year + year, month + 1, 1)
+
+
+@cache
 def appointment_types() -> tuple[str, ...]:
     """Contact types that are appointments (attendance is recorded against them)."""
     return tuple(sorted(c.code for c in reference().contact_types.values() if c.attendance))
