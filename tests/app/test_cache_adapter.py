@@ -92,3 +92,23 @@ def test_case_view_audit_is_queued(cache):
 def test_search_finds_by_name_and_odd_input_is_safe(cache):
     assert [h.crn for h in cache.search("hughes", limit=10)] == ["X100001"]
     assert cache.search('"(*', limit=10) == []
+
+
+def test_rar_days_count_the_contacts_linked_to_the_requirement(tmp_path):
+    """Only the requirement's own contacts are read for progress; they must all count."""
+    profile = Profile(tmp_path / "profile", "officer.one", kdf=FAST_TEST_PARAMS)
+    cdb = profile.open_writer(profile.keys.create("pw"))
+    case = make_case("X100003", surname="Khan", first="Ali", contacts=30)
+    for n, contact in enumerate(case.contacts[:3]):  # three RAR days, on three dates
+        case.contacts[n] = contact.model_copy(
+            update={"requirement_id": case.rar.id, "rar_activity": True}
+        )
+    apply_pull_page(cdb, snapshots=[case.snapshot()], cursor="c1", last_applied_seq=0)
+    actor = Actor(OFFICER.username, OFFICER.staff_code, OFFICER.team_code)
+    adapter = StorageCache(cdb, actor, lambda: NOW)
+    try:
+        (rar,) = adapter.case_detail("X100003", today=TODAY).progress
+        assert (rar.label, rar.done, rar.ordered) == ("RAR days", 3, 20)
+    finally:
+        adapter.close()
+        profile.close()
