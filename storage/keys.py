@@ -34,8 +34,8 @@ def _is_secure(backend: KeyringBackend) -> bool:
     return not type(backend).__module__.startswith("keyrings.alt")
 
 
-def _backend() -> KeyringBackend:
-    """The OS credential store, never a file fallback.
+def secure_backend() -> KeyringBackend:
+    """The OS credential store, never a file fallback (the tokens use it too).
 
     keyring's chainer would try every backend in turn, so a locked Secret Service could
     quietly hand the key to a plaintext file backend; we use the best secure one directly.
@@ -53,14 +53,14 @@ def _backend() -> KeyringBackend:
 
 def _get(profile: str) -> str | None:
     try:
-        return _backend().get_password(SERVICE, _entry(profile))
+        return secure_backend().get_password(SERVICE, _entry(profile))
     except keyring.errors.NoKeyringError:
         raise NoCredentialStore() from None
 
 
 def _set(profile: str, blob: str) -> None:
     try:
-        _backend().set_password(SERVICE, _entry(profile), blob)
+        secure_backend().set_password(SERVICE, _entry(profile), blob)
     except keyring.errors.NoKeyringError:
         raise NoCredentialStore() from None
 
@@ -98,7 +98,7 @@ class KeyStore:
     def delete(self) -> None:
         """Forget the key (idempotent): without it the cache file is noise."""
         try:
-            _backend().delete_password(SERVICE, _entry(self.profile))
+            secure_backend().delete_password(SERVICE, _entry(self.profile))
         except keyring.errors.PasswordDeleteError:
             pass
         except keyring.errors.NoKeyringError:

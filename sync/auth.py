@@ -23,6 +23,8 @@ import keyring.errors
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from storage.errors import NoCredentialStore
+from storage.keys import secure_backend
 from sync.errors import (
     BadAnswerError,
     CredentialStoreError,
@@ -68,8 +70,8 @@ class TokenStore:
 
     def load(self) -> Tokens | None:
         try:
-            raw = keyring.get_password(KEYRING_SERVICE, self.key)
-        except keyring.errors.KeyringError as exc:
+            raw = secure_backend().get_password(KEYRING_SERVICE, self.key)
+        except (keyring.errors.KeyringError, NoCredentialStore) as exc:
             raise CredentialStoreError(_NO_STORE) from exc
         if raw is None:
             return None
@@ -85,16 +87,16 @@ class TokenStore:
             {"a": tokens.access_token, "r": tokens.refresh_token, "e": tokens.access_expires_at}
         )
         try:
-            keyring.set_password(KEYRING_SERVICE, self.key, raw)
-        except keyring.errors.KeyringError as exc:
+            secure_backend().set_password(KEYRING_SERVICE, self.key, raw)
+        except (keyring.errors.KeyringError, NoCredentialStore) as exc:
             raise CredentialStoreError(_NO_STORE) from exc
 
     def clear(self) -> None:
         try:
-            keyring.delete_password(KEYRING_SERVICE, self.key)
+            secure_backend().delete_password(KEYRING_SERVICE, self.key)
         except keyring.errors.PasswordDeleteError:
             pass
-        except keyring.errors.KeyringError as exc:
+        except (keyring.errors.KeyringError, NoCredentialStore) as exc:
             raise CredentialStoreError(_NO_STORE) from exc
 
 

@@ -75,3 +75,30 @@ def test_no_credential_store_is_said_plainly(store: MemoryStore, server: str):
     client = SyncClient(store, server, USER, FAST)
     with pytest.raises(CredentialStoreError, match="credential store"):
         client.sign_in(PASSWORD, "laptop")
+
+
+def test_tokens_never_fall_back_to_a_plaintext_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """keyring's chainer tries every backend; tokens go only to a real credential store."""
+    from keyring.backends import chainer
+
+    from sync.auth import Tokens, TokenStore
+    from tests.support.memory_keyring import MemoryKeyring
+
+    class PlaintextFile(MemoryKeyring):
+        pass
+
+    PlaintextFile.__module__ = "keyrings.alt.file"
+    secure, plaintext = MemoryKeyring(), PlaintextFile()
+    monkeypatch.setattr(
+        chainer.ChainerBackend, "backends", property(lambda self: [plaintext, secure])
+    )
+    keyring.set_keyring(chainer.ChainerBackend())
+    store = TokenStore("https://central.example", USER, uuid.uuid4())
+    store.save(Tokens("access", "refresh", 1.0))
+    assert plaintext.store == {}
+    assert store.load() == Tokens("access", "refresh", 1.0)
+
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", property(lambda self: [plaintext]))
+    keyring.set_keyring(chainer.ChainerBackend())
+    with pytest.raises(CredentialStoreError):
+        store.load()
