@@ -180,11 +180,15 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(index)
         self.nav.blockSignals(False)
         self.pages.setCurrentIndex(index)
+        self._focus_section(index)
+        self.section_shown.emit(index)
+
+    def _focus_section(self, index: int) -> None:
+        """The keys go to the section's list (or the search box), not to the navigation."""
         if index == CASELOAD:
             self.caseload.table.setFocus()
         elif index == SEARCH:
             self.search.focus_box()
-        self.section_shown.emit(index)
 
     def go_to_search(self) -> None:
         if self.screens.currentWidget() is self.workspace:
@@ -204,7 +208,10 @@ class MainWindow(QMainWindow):
         view, self.case_view = self.case_view, None
         self.pages.removeWidget(view)
         view.deleteLater()
-        self.pages.setCurrentIndex(max(0, self.nav.currentRow()))
+        section = max(0, self.nav.currentRow())
+        self.pages.setCurrentIndex(section)
+        # Esc from a case lands back on the list it was opened from, ready for the next.
+        self._focus_section(section)
 
     def show_error(self, error: FieldcaseError) -> None:
         self.banner.show_error(error)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar
 
@@ -131,11 +130,6 @@ def test_a_lock_keeps_what_was_typed_as_a_draft(qtbot, harness):
     assert draft.values["notes"] == "Half-typed note before the lock"
 
 
-@pytest.mark.xfail(
-    reason="ui/shell.py: Shell.lock() must call flush_open_drafts() before _stop_work() "
-    "(or idle_timed_out connect to window.request_lock); owned by another engineer",
-    strict=False,
-)
 def test_an_idle_lock_writes_the_draft_at_that_moment(qtbot, harness):
     from app.drafts import DraftKey
 
@@ -152,3 +146,13 @@ def test_an_idle_lock_writes_the_draft_at_that_moment(qtbot, harness):
     draft = h.backend.cache.drafts.get(DraftKey("contact", "X100003"))
     assert draft is not None
     assert draft.values["notes"] == "Typed just before the idle lock"
+
+
+def test_escape_from_a_case_gives_the_keys_back_to_the_caseload(qtbot, harness):
+    h = harness().ready()
+    h.window.activateWindow()
+    view = _open(qtbot, h)
+    qtbot.waitUntil(view.tabs.hasFocus)
+    qtbot.keyClick(view.tabs, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: h.window.case_view is None)
+    assert h.window.caseload.table.hasFocus()
