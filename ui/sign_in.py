@@ -151,8 +151,11 @@ class UnlockScreen(QWidget):
         self.submit.setDefault(True)
         self.online = named(QPushButton("Sign in online instead"), "Sign in online instead")
         self.online.setFlat(True)
+        password_label = QLabel("&Password")
+        password_label.setBuddy(self.password)  # read out with the field; Alt+P goes there
         layout.addWidget(self.who)
         layout.addWidget(self.banner)
+        layout.addWidget(password_label)
         layout.addWidget(self.password)
         layout.addWidget(self.submit)
         layout.addWidget(self.online, 0, Qt.AlignmentFlag.AlignLeft)
