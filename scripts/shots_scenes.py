@@ -57,6 +57,8 @@ def form_scenes(app: Any, camera: Camera, window: MainWindow, *, outcome: bool =
             continue
         form = view.forms[-1]
         form.resize(max(form.width(), 720), max(form.height(), 640))
+        # the form's own reads (events, dates) have answered
+        wait_until(app, lambda r=view.runner: getattr(r, "_running", 0) == 0, 10)
         camera.shoot(form, name)
         form.reject()
         wait_until(app, lambda: not any(f.isVisible() for f in view.forms), 5)
