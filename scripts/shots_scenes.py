@@ -8,6 +8,7 @@ fresh demo has none.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,14 @@ class Camera:
         self.saved.append(path)
 
 
+def _still_working(form: Any) -> bool:
+    from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit
+
+    texts = [w.text() for w in form.findChildren(QLabel)]
+    texts += [w.toPlainText() for w in form.findChildren((QTextEdit, QPlainTextEdit))]
+    return any(t.startswith("Working out") for t in texts)
+
+
 def form_scenes(app: Any, camera: Camera, window: MainWindow, *, outcome: bool = False) -> None:
     """Each case-work form open over the case (a dialog: photographed on its own)."""
     view = window.case_view
@@ -57,8 +66,10 @@ def form_scenes(app: Any, camera: Camera, window: MainWindow, *, outcome: bool =
             continue
         form = view.forms[-1]
         form.resize(max(form.width(), 720), max(form.height(), 640))
-        # the form's own reads (events, dates) have answered
+        # the form's own reads (events, dates) have answered, its previews are worked out
         wait_until(app, lambda r=view.runner: getattr(r, "_running", 0) == 0, 10)
+        with contextlib.suppress(TimeoutError):
+            wait_until(app, lambda f=form: not _still_working(f), 5)
         camera.shoot(form, name)
         form.reject()
         wait_until(app, lambda: not any(f.isVisible() for f in view.forms), 5)

@@ -53,7 +53,7 @@ class SearchView(QWidget):
         self.table = named(CaseTable(), "Search results")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in ((0, 200), (1, 80), (2, 110), (3, 320)):
+        for column, width in ((0, 200), (1, 80), (2, 110), (3, 440)):
             self.table.setColumnWidth(column, width)
         self.table.row_activated.connect(self._on_row_activated)
         self.table.clicked.connect(lambda index: self._update_pin())
