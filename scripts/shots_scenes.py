@@ -41,7 +41,8 @@ def _still_working(form: Any) -> bool:
     from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit
 
     texts = [w.text() for w in form.findChildren(QLabel)]
-    texts += [w.toPlainText() for w in form.findChildren((QTextEdit, QPlainTextEdit))]
+    texts += [w.toPlainText() for w in form.findChildren(QTextEdit)]
+    texts += [w.toPlainText() for w in form.findChildren(QPlainTextEdit)]
     return any(t.startswith("Working out") for t in texts)
 
 
