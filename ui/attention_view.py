@@ -117,6 +117,18 @@ class RejectionBox(QGroupBox):
         return False
 
 
+def _summary(attention: Attention) -> str:
+    """Counted as the status bar counts them (what you decide); sync problems said apart."""
+    decide = len(attention.conflicts) + len(attention.rejections)
+    problems = len(attention.sync_errors)
+    if not decide and not problems:
+        return "Nothing needs your attention. Everything you did has been accepted."
+    parts = [f"{fmt.count(decide, 'item')} to decide"] if decide else []
+    if problems:
+        parts.append("a sync problem" if problems == 1 else f"{problems} sync problems")
+    return " and ".join(parts).capitalize() + "."
+
+
 class AttentionView(QWidget):
     def __init__(self) -> None:
         super().__init__()
@@ -178,11 +190,7 @@ class AttentionView(QWidget):
             error.setWordWrap(True)
             self.items.addWidget(error)
         self.items.addStretch(1)
-        self.summary.setText(
-            f"{fmt.count(attention.count, 'item')} to look at."
-            if attention.count
-            else "Nothing needs your attention. Everything you did has been accepted."
-        )
+        self.summary.setText(_summary(attention))
 
     def _resolve(self, box: ConflictBox) -> None:
         box.apply.setEnabled(False)

@@ -20,7 +20,7 @@ def _attention(qtbot, harness):
 
 def test_conflict_shows_three_values_and_applies_the_choice_per_field(qtbot, harness):
     h, view = _attention(qtbot, harness)
-    assert view.summary.text() == "3 items to look at."
+    assert view.summary.text() == "2 items to decide and a sync problem."
     box = view.conflicts[0]
     buttons = {
         b.accessibleName(): b
