@@ -52,6 +52,8 @@ def describe(status: Any, now: dt.datetime) -> StatusWords:
         connection = "Offline – trying to reconnect…"
     elif state == "syncing":
         connection = "Online – syncing…"
+    elif state == "error":  # reached, but the sync did not go through
+        connection = f"Sync problem – {error}" if error else "Sync problem – retrying"
     elif offline:
         connection = f"Offline since {fmt.when(last)}" if last else "Offline"
         if error:

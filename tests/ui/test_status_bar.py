@@ -59,7 +59,7 @@ class Status:
         ),
         (
             Status("error", last_error="The server did not answer."),
-            "Offline – The server did not answer.",
+            "Sync problem – The server did not answer.",
             "Not synced yet",
             "Everything sent",
             "Nothing needs your attention",
