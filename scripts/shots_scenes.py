@@ -31,7 +31,8 @@ class Camera:
         self.saved: list[Path] = []
 
     def shoot(self, window: Any, name: str) -> None:
-        self.app.processEvents()
+        for _ in range(3):  # a text change posts a re-layout, handled on the next pass
+            self.app.processEvents()
         path = self.out / f"{name}{self.suffix}.png"
         window.grab().save(str(path))
         self.saved.append(path)
