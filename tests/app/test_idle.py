@@ -55,3 +55,17 @@ def test_stopped_watcher_ignores_input_and_never_fires(qtbot: QtBot) -> None:
     watcher.stop()
     QTest.keyClick(field.window().windowHandle(), Qt.Key.Key_B)
     assert not watcher._timer.isActive()
+
+
+def test_typing_in_a_window_opened_later_restarts_it_too(qtbot: QtBot) -> None:
+    """A case-work form is its own window, opened after sign-in: typing there counts."""
+    _shown_field(qtbot)
+    watcher = IdleWatcher(minutes=0.005)
+    watcher.start()
+    form = _shown_field(qtbot)  # a second top-level window, now focused
+    qtbot.waitUntil(lambda: form.windowHandle() in watcher._watched)
+    qtbot.waitUntil(lambda: watcher._timer.remainingTime() < 150)
+    QTest.keyClick(form.windowHandle(), Qt.Key.Key_A)
+    assert watcher._timer.remainingTime() > 200
+    assert form.text() == "a"
+    watcher.stop()
