@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 from uuid import UUID
 
@@ -179,18 +180,27 @@ def _counted_contacts(
     return grouped
 
 
+@cache
+def _blank_contact() -> Contact:
+    """A valid contact whose copies carry every field's default (copying is ~30x cheaper
+    than pydantic's model_construct, which works each default out again)."""
+    return Contact(id=UUID(int=0), crn="X000000", type_code="COAP", date=dt.date(2000, 1, 1))
+
+
 def _counted(row: dict[str, Any]) -> Contact:
     """The fields the compliance rules read (every other field keeps its default)."""
-    return Contact.model_construct(
-        id=UUID(row["id"]),
-        crn=row["crn"],
-        type_code=row["type_code"],
-        date=dt.date.fromisoformat(row["date"]),
-        start_time=common.time_or_none(row["start_time"]),
-        event_id=UUID(row["event_id"]),
-        outcome_code=row["outcome_code"],
-        attended=None if row["attended"] is None else bool(row["attended"]),
-        complied=None if row["complied"] is None else bool(row["complied"]),
+    return _blank_contact().model_copy(
+        update={
+            "id": UUID(row["id"]),
+            "crn": row["crn"],
+            "type_code": row["type_code"],
+            "date": dt.date.fromisoformat(row["date"]),
+            "start_time": common.time_or_none(row["start_time"]),
+            "event_id": UUID(row["event_id"]),
+            "outcome_code": row["outcome_code"],
+            "attended": None if row["attended"] is None else bool(row["attended"]),
+            "complied": None if row["complied"] is None else bool(row["complied"]),
+        }
     )
 
 
