@@ -122,8 +122,15 @@ def seed_database(
     seed: int,
     password: str,
     today: date | None = None,
+    communications: int = 1,
 ) -> SeedResult:
-    """Fill an empty central database with synthetic data; deterministic for `seed`."""
+    """Fill an empty central database with synthetic data; deterministic for `seed`.
+
+    `communications` multiplies the calls, texts and e-mails between appointments
+    (1, the default, is the usual volume; load tests use more for a realistic-size log).
+    """
+    if communications < 1:
+        raise ValueError("communications must be at least 1")
     started = time.perf_counter()
     today = today or datetime.now(UTC).date()
     now = datetime.now(UTC)
@@ -134,7 +141,7 @@ def seed_database(
     assignments = _assign(org, cases_per_officer, rng)
     result = _plan(org, assignments, rng)
     specs = [
-        ChunkSpec(seed, n, today, tuple(assignments[start : start + CHUNK]))
+        ChunkSpec(seed, n, today, tuple(assignments[start : start + CHUNK]), communications)
         for n, start in enumerate(range(0, len(assignments), CHUNK))
     ]
     engine = make_engine(url)

@@ -42,6 +42,7 @@ class ChunkSpec:
     index: int
     today: date
     assignments: tuple[Assignment, ...]
+    communications: int = 1  # see CaseContext.communications
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ def build_chunk(spec: ChunkSpec, org: Organisation | None = None) -> ChunkRows:
             spec.today,
             rng,
             fake,
+            spec.communications,
         )
         previous = org.officers[item.previous] if item.previous is not None else None
         _add(rows, build_case(ctx, previous))

@@ -128,6 +128,8 @@ def make_contacts(
             contacts.append(_review_task(ctx, day + timedelta(days=1), event_id))
         if ctx.chance(0.6):
             contacts.append(_communication(ctx, day + timedelta(days=rng.randint(1, 5))))
+        for _ in range(ctx.communications - 1):  # none by default: the output is unchanged
+            contacts.append(_communication(ctx, day + timedelta(days=rng.randint(0, every - 1))))
         day += timedelta(days=every)
     if ctx.chance(0.25):  # seen recently, outcome not yet recorded
         contacts.append(_appointment(ctx, ctx.today - timedelta(days=1), links, None))

@@ -21,6 +21,9 @@ class CaseContext:
     today: date
     rng: random.Random
     fake: Faker
+    # Calls, texts and e-mails per appointment interval, as a multiple of the usual
+    # (1 = the usual; more for a busy, realistic-size load-test caseload).
+    communications: int = 1
 
     def uid(self) -> uuid.UUID:
         """A random (version 4) UUID drawn from the seeded generator: reproducible."""

@@ -30,6 +30,7 @@ from sync.protocol import PROTOCOL_VERSION, CaseSnapshot, PullRequest, PullRespo
 
 # At most this many whole cases per page, however small (bounds one IN list).
 MAX_SNAPSHOTS_PER_PAGE = 500
+FILL_FIRST = 2  # cases counted first when filling a page, then 4x more a round (_fill)
 
 
 class CursorAhead(Exception):
@@ -51,16 +52,26 @@ def _entering(scope: set[str], request: PullRequest, cursor: Cursor | None) -> l
 
 
 def _fill(conn: Connection, entering: list[str], limit: int) -> tuple[list[str], int]:
-    """The entering cases that fit in `limit` records (at least one), and their size."""
-    counts = record_counts(conn, entering[:MAX_SNAPSHOTS_PER_PAGE])
+    """The entering cases that fit in `limit` records (at least one), and their size.
+
+    Cases are counted a few at a time (FILL_FIRST, then 4x more each round) rather than
+    all up to MAX_SNAPSHOTS_PER_PAGE: a first sync's page holds a handful of cases, and
+    counting every remaining case on every page read the whole caseload each time.
+    """
+    candidates = entering[:MAX_SNAPSHOTS_PER_PAGE]
     chosen: list[str] = []
     used = 0
-    for crn in entering[:MAX_SNAPSHOTS_PER_PAGE]:
-        size = counts.get(crn, 0)
-        if chosen and used + size > limit:
-            break
-        chosen.append(crn)
-        used += size
+    start, step = 0, FILL_FIRST
+    while start < len(candidates):
+        batch = candidates[start : start + step]
+        counts = record_counts(conn, batch)
+        for crn in batch:
+            size = counts.get(crn, 0)
+            if chosen and used + size > limit:
+                return chosen, used
+            chosen.append(crn)
+            used += size
+        start, step = start + step, step * 4
     return chosen, used
 
 

@@ -7,12 +7,13 @@ computes the same value.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Text, cast, func, select
 
 from central.tables import records
 from sync.protocol import CaseSnapshot, RecordChange, case_checksum
@@ -51,23 +52,40 @@ def record_counts(conn: Connection, crns: Collection[str]) -> dict[str, int]:
     return counts
 
 
+def _record_json(kind: str, record_id: str, crn: str, version: int, data: str | None) -> str:
+    """One live record as RecordChange JSON, its `data` the stored JSON text as is."""
+    return (
+        f'{{"kind":{kind},"id":"{record_id}","crn":{crn},"version":{version},'
+        f'"deleted":false,"data":{"null" if data is None else data}}}'
+    )
+
+
 def snapshots(conn: Connection, crns: Collection[str]) -> list[CaseSnapshot]:
-    """A snapshot of each case, in CRN order."""
-    by_case: dict[str, list[RecordChange]] = defaultdict(list)
-    columns = (records.c.id, records.c.kind, records.c.crn, records.c.version, records.c.deleted)
+    """A snapshot of each case, in CRN order.
+
+    Each case is assembled as JSON text from the stored record text and validated once
+    by pydantic (Rust): decoding every record with json.loads and building a model per
+    record cost about 3x as much for a first sync's pages.
+    """
+    parts: dict[str, list[str]] = defaultdict(list)
+    triples: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    kinds: dict[str, str] = {}  # kind -> its JSON string, encoded once
+    data = cast(records.c.data, Text)
     for chunk in _chunks(crns):
         query = (
-            select(*columns, records.c.data)
+            select(records.c.id, records.c.kind, records.c.crn, records.c.version, data)
             .where(records.c.crn.in_(chunk), records.c.deleted.is_(False))
             .order_by(records.c.crn, records.c.version)
         )
-        for row in conn.execute(query):
-            by_case[row.crn].append(change_of(row))
+        for record_id, kind, crn, version, text in conn.execute(query).all():
+            encoded = kinds.get(kind) or kinds.setdefault(kind, json.dumps(kind))
+            parts[crn].append(_record_json(encoded, record_id, json.dumps(crn), version, text))
+            triples[crn].append((kind, record_id, int(version)))
     result = []
     for crn in sorted(crns):
-        changes = by_case.get(crn, [])
-        checksum = case_checksum((c.kind, c.id, c.version) for c in changes)
-        result.append(CaseSnapshot(crn=crn, records=changes, checksum=checksum))
+        checksum = case_checksum(triples.get(crn, []))
+        body = f'{{"crn":{json.dumps(crn)},"records":[{",".join(parts.get(crn, []))}],'
+        result.append(CaseSnapshot.model_validate_json(f'{body}"checksum":"{checksum}"}}'))
     return result
 
 

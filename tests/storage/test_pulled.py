@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from storage import outbox, records
+from storage import outbox, pulled, records
 from storage.checksum import case_checksums
 from storage.db import CacheDb
 from storage.pulled import apply_pull_page, evict, record_push_results, replace_case
@@ -143,3 +143,29 @@ def test_evict_and_replace_case(cdb: CacheDb, case: CaseData) -> None:
     assert case_checksums(cdb) == {}
     replace_case(cdb, case.snapshot(version=3))
     assert case_checksums(cdb) == {case.crn: case.snapshot(version=3).checksum}
+
+
+def test_a_page_of_big_snapshots_is_written_whole_indexed_and_in_order(cdb: CacheDb) -> None:
+    """More rows of a kind than one INSERT statement takes (ROWS_PER_INSERT), over two
+    cases in one page: every row, its search entry and its order within the case."""
+    big = make_case("B100001", surname="Bigcase", contacts=pulled.ROWS_PER_INSERT + 7)
+    small = make_case("S100002", surname="Smallcase", contacts=2)
+    for n, contact in enumerate(big.contacts):
+        big.contacts[n] = contact.model_copy(update={"notes": f"Zebrafinch séance {n}"})
+    apply_pull_page(
+        cdb, snapshots=[big.snapshot(), small.snapshot()], cursor="c2", last_applied_seq=0
+    )
+    sums = case_checksums(cdb)
+    assert sums[big.crn] == big.snapshot().checksum
+    assert sums[small.crn] == small.snapshot().checksum
+    rows = records.case_rows(cdb, big.crn, "contact")
+    assert [r["id"] for r in rows] == [str(c.id) for c in big.contacts]
+    assert json.loads(rows[-1]["data"]) == big.contacts[-1].model_dump(mode="json")
+    hits = cdb.one("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'zebrafin*'")
+    assert hits == len(big.contacts)
+    assert cdb.one("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'seance'") == hits
+    assert cdb.one("SELECT count(*) FROM person_fts WHERE person_fts MATCH 'bigcase'") == 1
+    # Pulled again whole (a drifted case): replaced, not duplicated, still indexed once.
+    replace_case(cdb, big.snapshot(version=2))
+    assert len(records.case_rows(cdb, big.crn, "contact")) == len(big.contacts)
+    assert cdb.one("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'zebrafin*'") == hits
