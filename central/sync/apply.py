@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, select
@@ -48,7 +50,14 @@ class Clock:
 
     @property
     def today(self) -> dt.date:
-        return self.now.astimezone(LONDON).date()
+        # London's offset is whole minutes and changes on a minute, so the date of the
+        # minute is the date of the moment (and a push batch asks for one minute only).
+        return _london_date(self.now.replace(second=0, microsecond=0))
+
+
+@lru_cache(maxsize=8)
+def _london_date(minute: dt.datetime) -> dt.date:
+    return minute.astimezone(LONDON).date()
 
 
 def _target_crn(args: dict[str, Any]) -> str | None:
@@ -56,9 +65,14 @@ def _target_crn(args: dict[str, Any]) -> str | None:
     return crn if isinstance(crn, str) else None
 
 
-def check_target(conn: Connection, principal: Principal, env: MutationEnvelope) -> ScopeCache:
+def check_target(
+    conn: Connection,
+    principal: Principal,
+    env: MutationEnvelope,
+    scope: ScopeCache | None = None,
+) -> ScopeCache:
     """Refuse before reading anything when the mutation names a case out of reach."""
-    scope = ScopeCache(conn, principal)
+    scope = ScopeCache(conn, principal) if scope is None else scope
     crn = _target_crn(env.args)
     if crn is None or env.name == "unpin_case":
         return scope
@@ -73,16 +87,23 @@ def check_target(conn: Connection, principal: Principal, env: MutationEnvelope) 
 
 
 def compute(
-    conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock
+    conn: Connection,
+    principal: Principal,
+    env: MutationEnvelope,
+    clock: Clock,
+    *,
+    scope: ScopeCache | None = None,
+    make_reader: Callable[[Callable[[str], bool]], SqlCaseReader] | None = None,
 ) -> tuple[Effects, SqlCaseReader]:
     """The effects of `env` for `principal`, or a typed error saying why it is refused.
 
     The arguments are checked first, so a malformed CRN is reported as malformed
-    rather than as out of reach.
+    rather than as out of reach. A push batch passes its own `scope` (shared by the
+    batch) and `make_reader` (reads through what the batch already read and wrote).
     """
     validate_model(mutation_model(env.name, env.version), env.args)
-    scope = check_target(conn, principal, env)
-    reader = SqlCaseReader(conn, scope.allows)
+    scope = check_target(conn, principal, env, scope)
+    reader = SqlCaseReader(conn, scope.allows) if make_reader is None else make_reader(scope.allows)
     effects = apply_mutation(
         env.name,
         env.version,
@@ -107,22 +128,32 @@ def write_effects(
     now: dt.datetime,
 ) -> None:
     """Pins and audit of one applied mutation (its records are written under the feed lock)."""
+    write_pins(conn, principal, effects, now)
+    for action, crn, record_id, detail, at in audit_items(env, effects, now):
+        record_audit(conn, principal, action, crn, record_id=record_id, detail=detail, at=at)
+
+
+def audit_items(
+    env: MutationEnvelope, effects: Effects, now: dt.datetime
+) -> list[tuple[str, str, str | None, dict[str, Any], dt.datetime]]:
+    """`write_effects`' audit entries as (action, crn, record_id, detail, at), to batch."""
+    items = []
+    for entry in effects.audit:
+        ids = [str(i) for i in entry.record_ids]
+        detail = {"mutation_id": str(env.id), "seq": env.seq, "record_ids": ids}
+        items.append(
+            (entry.action, entry.crn, ids[0] if len(ids) == 1 else None, detail, entry.at or now)
+        )
+    return items
+
+
+def write_pins(conn: Connection, principal: Principal, effects: Effects, now: dt.datetime) -> None:
+    """`write_effects`' pins and unpins alone."""
     for crn in effects.pins:
         _pin(conn, principal.username, crn, now)
     for crn in effects.unpins:
         conn.execute(
             delete(pins).where(and_(pins.c.username == principal.username, pins.c.crn == crn))
-        )
-    for entry in effects.audit:
-        ids = [str(i) for i in entry.record_ids]
-        record_audit(
-            conn,
-            principal,
-            entry.action,
-            entry.crn,
-            record_id=ids[0] if len(ids) == 1 else None,
-            detail={"mutation_id": str(env.id), "seq": env.seq, "record_ids": ids},
-            at=entry.at or now,
         )
 
 
@@ -177,8 +208,16 @@ def audit_refusal(
     conn: Connection, principal: Principal, env: MutationEnvelope, result: MutationResult
 ) -> None:
     """An attempt on a case out of reach (e.g. Limited Access) goes on that case's trail."""
+    refusal = refusal_audit(env, result)
+    if refusal is not None:
+        record_audit(conn, principal, "access_refused", refusal[0], detail=refusal[1])
+
+
+def refusal_audit(
+    env: MutationEnvelope, result: MutationResult
+) -> tuple[str, dict[str, Any]] | None:
+    """The (crn, detail) `audit_refusal` writes for this refusal, if any."""
     crn = _target_crn(env.args)
     if result.code != OutOfScope.code or crn is None or not _CRN.fullmatch(crn):
-        return
-    detail = {"mutation": env.name[:64], "mutation_id": str(env.id), "seq": env.seq}
-    record_audit(conn, principal, "access_refused", crn, detail=detail)
+        return None
+    return crn, {"mutation": env.name[:64], "mutation_id": str(env.id), "seq": env.seq}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Collection
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from sqlalchemy import Connection, Engine, bindparam, exists, select, update
@@ -85,12 +86,38 @@ def stored_results(
 
 # Built once: a push runs these for every mutation, and building a statement costs
 # more than executing it on SQLite.
-_STORE_RESULT = applied_mutations.insert()
+STORE_RESULT = applied_mutations.insert()
 _MOVE_SEQ = (
     update(sync_clients)
     .where(sync_clients.c.client_id == bindparam("client"))
     .values(last_applied_seq=bindparam("seq"), last_push_at=bindparam("now"))
 )
+
+
+def result_row(
+    client_id: str,
+    env: MutationEnvelope,
+    result: MutationResult,
+    now: dt.datetime,
+    *,
+    clashing_id: bool = False,
+) -> dict[str, Any]:
+    """The `applied_mutations` row keeping `result` (a clashing id is stored as a new one)."""
+    mutation_id = uuid5(_CLASHING_ID, f"{client_id}/{env.seq}") if clashing_id else env.id
+    return {
+        "client_id": client_id,
+        "seq": env.seq,
+        "mutation_id": str(mutation_id),
+        "name": env.name.replace("\x00", "")[:64],  # PostgreSQL text holds no NUL
+        "version": min(env.version, 2**31 - 1),
+        "status": result.status,
+        "result": result.model_dump(mode="json"),
+        "applied_at": now,
+    }
+
+
+def move_seq(conn: Connection, client_id: str, seq: int, now: dt.datetime) -> None:
+    conn.execute(_MOVE_SEQ, {"client": client_id, "seq": seq, "now": now})
 
 
 def store_result(
@@ -103,18 +130,5 @@ def store_result(
     clashing_id: bool = False,
 ) -> None:
     """Keep the result and move `last_applied_seq`, in the mutation's own transaction."""
-    mutation_id = uuid5(_CLASHING_ID, f"{client_id}/{env.seq}") if clashing_id else env.id
-    conn.execute(
-        _STORE_RESULT,
-        {
-            "client_id": client_id,
-            "seq": env.seq,
-            "mutation_id": str(mutation_id),
-            "name": env.name.replace("\x00", "")[:64],  # PostgreSQL text holds no NUL
-            "version": min(env.version, 2**31 - 1),
-            "status": result.status,
-            "result": result.model_dump(mode="json"),
-            "applied_at": now,
-        },
-    )
-    conn.execute(_MOVE_SEQ, {"client": client_id, "seq": env.seq, "now": now})
+    conn.execute(STORE_RESULT, result_row(client_id, env, result, now, clashing_id=clashing_id))
+    move_seq(conn, client_id, env.seq, now)

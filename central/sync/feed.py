@@ -97,7 +97,7 @@ def write_reserved(
         version = first + offset
         versions.append(version)
         _write_one(conn, upsert, existing.get(str(upsert.id)), version, actor=actor, now=now)
-    _refresh_search_columns(conn, [u for u in upserts if u.kind == "person"])
+    refresh_search_columns(conn, [u for u in upserts if u.kind == "person"])
     return versions
 
 
@@ -111,8 +111,8 @@ def _existing(conn: Connection, ids: list[str]) -> dict[str, Any]:
 
 
 # Built once: every record a push writes goes through one of these.
-_INSERT_RECORD = records.insert()
-_UPDATE_RECORD = (
+INSERT_RECORD = records.insert()
+UPDATE_RECORD = (
     update(records)
     .where(records.c.id == bindparam("record"))
     .values(
@@ -132,7 +132,7 @@ def _write_one(
     changed = dict.fromkeys(sorted(upsert.changed_fields), version)
     if row is None:
         conn.execute(
-            _INSERT_RECORD,
+            INSERT_RECORD,
             {
                 "id": str(upsert.id),
                 "kind": upsert.kind,
@@ -147,7 +147,7 @@ def _write_one(
         )
         return
     conn.execute(
-        _UPDATE_RECORD,
+        UPDATE_RECORD,
         {
             "record": str(upsert.id),
             "new_version": version,
@@ -159,7 +159,7 @@ def _write_one(
     )
 
 
-def _refresh_search_columns(conn: Connection, people: Iterable[Upsert]) -> None:
+def refresh_search_columns(conn: Connection, people: Iterable[Upsert]) -> None:
     """Keep the lower-cased copies national search uses in step with the person record."""
     for person in people:
         data = person.data

@@ -14,6 +14,7 @@ refused (no result) so the client resends in order. A permanent failure is store
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,14 +26,19 @@ from central.metrics import MUTATIONS
 from central.sync import clients
 from central.sync.apply import (
     Clock,
+    audit_items,
     audit_refusal,
     compute,
+    refusal_audit,
     rejected,
     result_of,
     write_effects,
+    write_pins,
 )
+from central.sync.batch import BatchReader, BatchWriter, candidate_ids
 from central.sync.feed import existing_records, lock_feed, write_reserved
 from central.sync.reader import SqlCaseReader
+from central.sync.scope import ScopeCache
 from central.versions import reserve_versions
 from domain.errors import FieldcaseError
 from domain.mutations import MUTATIONS as KNOWN_MUTATIONS
@@ -159,12 +165,14 @@ def _apply_together(
     lock from BEGIN IMMEDIATE, as each mutation's transaction would; every answer in
     `outcome` is committed together, and a failure rolls back all and answers none.
     Everything that stops the batch is raised before that mutation writes anything.
+    The batch reads what it needs once and writes with executemany (`central.sync.batch`).
     """
     decided: list[tuple[str, str]] = []  # (name, status), counted once committed
     with transaction(engine) as conn:
+        run = _Batch(conn, principal, client_id, todo)
         for env in todo:
             try:
-                result = _apply_in(conn, principal, client_id, env, pessimistic=False)
+                result = run.apply(env)
                 decided.append((env.name, result.status))
             except Answered as already:
                 result = already.result
@@ -174,8 +182,97 @@ def _apply_together(
                 outcome.action = ServerAction(kind="upgrade_required", message=exc.message)
                 break
             _take(outcome, result)
+        run.writer.finish()
     for name, status in decided:
         MUTATIONS.labels(_metric_name(name), status).inc()
+
+
+class _Batch:
+    """`_apply_in` and `_run` for a whole SQLite batch: the same decisions, in seq order,
+    with reads made once for the batch and writes queued on a `BatchWriter`."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        principal: Principal,
+        client_id: str,
+        todo: list[MutationEnvelope],
+    ) -> None:
+        self.conn = conn
+        self.principal = principal
+        self.client_id = client_id
+        current = clients.last_applied(conn, client_id)
+        if current is None:  # ensure_client registered it before this transaction
+            raise RuntimeError(f"sync client {client_id} is not registered")
+        self.current = current
+        self.writer = BatchWriter(conn, principal, client_id)
+        self.writer.read_taken(todo)
+        self.writer.records.load(candidate_ids(todo))
+        self.scope = ScopeCache(conn, principal, whole=True)
+
+    def _reader(self, allows: Callable[[str], bool]) -> SqlCaseReader:
+        return BatchReader(self.conn, allows, self.writer.records)
+
+    def apply(self, env: MutationEnvelope) -> MutationResult:
+        if env.seq <= self.current:  # applied meanwhile by a concurrent push of this laptop
+            stored = clients.stored_results(self.conn, self.client_id, [env.seq]).get(env.seq)
+            raise Answered(
+                stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
+            )
+        if env.seq > self.current + 1:
+            raise Stop
+        now = utcnow()
+        if str(env.id) in self.writer.taken:
+            result = MutationResult(
+                seq=env.seq,
+                status="rejected",
+                code="duplicate_mutation_id",
+                message="This change has the id of another change already received.",
+            )
+            self.writer.store_result(env, result, now, clashing_id=True)
+            self.current = env.seq
+            return result
+        decided = self._decide(env, Clock(now))
+        if isinstance(decided, MutationResult):
+            self.writer.store_result(env, decided, now)
+            refusal = refusal_audit(env, decided)
+            if refusal is not None:
+                self.writer.audit("access_refused", refusal[0], None, refusal[1], now)
+            self.current = env.seq
+            return decided
+        result = result_of(env.seq, decided)
+        if decided.pins or decided.unpins:
+            write_pins(self.conn, self.principal, decided, now)
+            self.scope.forget()
+        for action, crn, record_id, detail, at in audit_items(env, decided, now):
+            self.writer.audit(action, crn, record_id, detail, at)
+        self.writer.store_result(env, result, now)
+        if decided.upserts:
+            self.writer.write_records(decided.upserts, now=now)
+        self.current = env.seq
+        return result
+
+    def _decide(self, env: MutationEnvelope, clock: Clock) -> Effects | MutationResult:
+        """`_decide` over the batch's scope and records."""
+        try:
+            effects, _reads = compute(
+                self.conn,
+                self.principal,
+                env,
+                clock,
+                scope=self.scope,
+                make_reader=self._reader,
+            )
+            self.writer.records.existing(effects.upserts)
+            return effects
+        except UnsupportedMutationVersion as exc:
+            if exc.too_old:
+                raise
+            log.info("holding %s v%d: newer than this server", env.name[:64], env.version)
+            raise Stop from exc
+        except FieldcaseError as exc:
+            log.info("rejected seq=%d name=%s (%s)", env.seq, env.name[:64], type(exc).__name__)
+            return rejected(env.seq, exc)
 
 
 def apply_one(

@@ -70,14 +70,30 @@ def crn_visible(conn: Connection, username: str, crn: str) -> bool:
 
 
 class ScopeCache:
-    """Per-transaction memo of scope answers, so a mutation's many reads ask once per case."""
+    """Per-transaction memo of scope answers, so a mutation's many reads ask once per case.
 
-    def __init__(self, conn: Connection, officer: Officer) -> None:
+    `whole=True` (a push batch deciding many mutations) reads the officer's whole scope
+    in one query on first use instead of one query per case; `forget` drops what is
+    known, for after the transaction changed the scope itself (a pin or an unpin).
+    """
+
+    def __init__(self, conn: Connection, officer: Officer, *, whole: bool = False) -> None:
         self._conn = conn
         self._officer = officer
+        self._whole = whole
+        self._complete = False
         self._known: dict[str, bool] = {}
 
     def allows(self, crn: str) -> bool:
+        if self._whole and not self._complete:
+            self._known = dict.fromkeys(scope_crns(self._conn, self._officer), True)
+            self._complete = True
         if crn not in self._known:
-            self._known[crn] = crn_in_scope(self._conn, self._officer, crn)
+            self._known[crn] = (
+                False if self._complete else crn_in_scope(self._conn, self._officer, crn)
+            )
         return self._known[crn]
+
+    def forget(self) -> None:
+        self._known = {}
+        self._complete = False
