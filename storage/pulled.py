@@ -151,29 +151,44 @@ def _evict(cdb: CacheDb, crn: str) -> None:
     cdb.execute("DELETE FROM draft WHERE crn = ?", (crn,))  # unsaved forms hold its notes
 
 
-def _apply_change(cdb: CacheDb, change: Change) -> bool:
-    """Upsert or delete one record; into its shadow when a local change is pending."""
-    if not cdb.one("SELECT 1 FROM held_case WHERE crn = ?", (change.crn,)):
-        return False
-    key = (change.kind, str(change.id))
-    if cdb.one("SELECT 1 FROM shadow WHERE kind = ? AND id = ?", key):
-        data = None if change.deleted or change.data is None else json.dumps(change.data)
-        cdb.execute(
-            "UPDATE shadow SET version = ?, data = ? WHERE kind = ? AND id = ?",
-            (change.version, data, *key),
-        )
-    elif change.deleted or change.data is None:
-        records.delete(cdb, change.kind, change.id)
-    else:
-        records.put(
-            cdb,
-            change.kind,
-            change.id,
-            crn=change.crn,
-            version=change.version,
-            data=change.data,
-        )
-    return True
+def _apply_changes(cdb: CacheDb, changes: Sequence[Change]) -> list[Change]:
+    """Upsert or delete each change of a held case, in order; into its shadow when a
+    local change is pending. Returns the changes applied.
+
+    Upserts are gathered into multi-row INSERTs (see ROWS_PER_INSERT); a tombstone first
+    writes what was gathered, so a record's versions still land in feed order.
+    """
+    if not changes:
+        return []
+    held = set(held_cases(cdb))
+    shadowed = {(r["kind"], r["id"]) for r in cdb.query("SELECT kind, id FROM shadow")}
+    gathered: dict[str, list[tuple[str, str, int, str, str]]] = {}
+
+    def write_gathered() -> None:
+        for kind, rows in gathered.items():
+            _put_rows(cdb, kind, rows)
+        gathered.clear()
+
+    applied: list[Change] = []
+    for change in changes:
+        if change.crn not in held:
+            continue
+        applied.append(change)
+        key = (change.kind, str(change.id))
+        data = None if change.deleted else change.data
+        if key in shadowed:
+            cdb.execute(
+                "UPDATE shadow SET version = ?, data = ? WHERE kind = ? AND id = ?",
+                (change.version, None if data is None else json.dumps(data), *key),
+            )
+        elif data is None:
+            write_gathered()
+            records.delete(cdb, change.kind, change.id)
+        else:
+            row = (key[1], change.crn, change.version, _encode(data))
+            gathered.setdefault(change.kind, []).append((*row, search_text(change.kind, data)))
+    write_gathered()
+    return applied
 
 
 def apply_pull_page(
@@ -193,10 +208,9 @@ def apply_pull_page(
         touched.update(s.crn for s in snapshots)
         for crn in evicted:
             _evict(cdb, crn)
-        for change in changes:
-            if _apply_change(cdb, change):
-                touched.add(change.crn)
-                kinds.add(change.kind)
+        for change in _apply_changes(cdb, changes):
+            touched.add(change.crn)
+            kinds.add(change.kind)
         state.update(
             cdb,
             cursor=cursor,

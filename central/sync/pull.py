@@ -17,14 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, select
+from sqlalchemy import Connection, Engine, Text, and_, cast, select
 
 from central.db import is_sqlite
 from central.sync.clients import last_applied
 from central.sync.cursor import Cursor
 from central.sync.feed import high_water
 from central.sync.scope import Officer, crn_in_scope, scope_crns
-from central.sync.snapshots import change_of, checksums, record_counts, snapshots
+from central.sync.snapshots import changes_of, checksums, record_counts, snapshots
 from central.tables import records
 from sync.protocol import PROTOCOL_VERSION, CaseSnapshot, PullRequest, PullResponse, RecordChange
 
@@ -142,7 +142,7 @@ def _changes(
             records.c.crn,
             records.c.version,
             records.c.deleted,
-            records.c.data,
+            cast(records.c.data, Text),
         )
         .where(
             and_(
@@ -154,7 +154,7 @@ def _changes(
         .order_by(records.c.version)
         .limit(room + 1)
     )
-    return [change_of(row) for row in conn.execute(query)]
+    return changes_of(conn.execute(query).all())
 
 
 def case_snapshot(conn: Connection, crn: str) -> CaseSnapshot:

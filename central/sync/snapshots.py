@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
-from uuid import UUID
 
+from pydantic import TypeAdapter
 from sqlalchemy import Connection, Text, cast, func, select
 
 from central.tables import records
@@ -25,18 +25,6 @@ CHUNK = 900
 def _chunks(crns: Collection[str]) -> list[list[str]]:
     ordered = sorted(crns)
     return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
-
-
-def change_of(row: Any) -> RecordChange:
-    """A feed row as sent; built without re-validation (the database is the source)."""
-    return RecordChange.model_construct(
-        kind=row.kind,
-        id=UUID(row.id),
-        crn=row.crn,
-        version=int(row.version),
-        deleted=bool(row.deleted),
-        data=None if row.deleted else row.data,
-    )
 
 
 def record_counts(conn: Connection, crns: Collection[str]) -> dict[str, int]:
@@ -52,12 +40,29 @@ def record_counts(conn: Connection, crns: Collection[str]) -> dict[str, int]:
     return counts
 
 
-def _record_json(kind: str, record_id: str, crn: str, version: int, data: str | None) -> str:
-    """One live record as RecordChange JSON, its `data` the stored JSON text as is."""
+def _record_json(  # noqa: PLR0917 - one record's fields, in wire order
+    kind: str, record_id: str, crn: str, version: int, data: str | None, deleted: bool = False
+) -> str:
+    """One record as RecordChange JSON (kind and crn already JSON-encoded), its `data`
+    the stored JSON text as is; a tombstone carries no data."""
+    body = "null" if deleted or data is None else data
     return (
-        f'{{"kind":{kind},"id":"{record_id}","crn":{crn},"version":{version},'
-        f'"deleted":false,"data":{"null" if data is None else data}}}'
+        f'{{"kind":{kind},"id":"{record_id}","crn":{crn},"version":{int(version)},'
+        f'"deleted":{"true" if deleted else "false"},"data":{body}}}'
     )
+
+
+_CHANGES = TypeAdapter(list[RecordChange])
+
+
+def changes_of(rows: Iterable[Any]) -> list[RecordChange]:
+    """Feed rows (id, kind, crn, version, deleted, data as JSON text) as sent, validated
+    in one call rather than a model built per row."""
+    parts = [
+        _record_json(json.dumps(kind), record_id, json.dumps(crn), version, data, bool(deleted))
+        for record_id, kind, crn, version, deleted, data in rows
+    ]
+    return _CHANGES.validate_json(f"[{','.join(parts)}]")
 
 
 def snapshots(conn: Connection, crns: Collection[str]) -> list[CaseSnapshot]:

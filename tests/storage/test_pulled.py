@@ -169,3 +169,32 @@ def test_a_page_of_big_snapshots_is_written_whole_indexed_and_in_order(cdb: Cach
     replace_case(cdb, big.snapshot(version=2))
     assert len(records.case_rows(cdb, big.crn, "contact")) == len(big.contacts)
     assert cdb.one("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'zebrafin*'") == hits
+
+
+def test_a_page_of_changes_lands_in_feed_order_with_shadows_kept(
+    cdb: CacheDb, case: CaseData
+) -> None:
+    """Upserts are written in bulk, but a tombstone after an upsert of the same record
+    still wins, a shadowed record's change goes to its shadow, other cases are skipped."""
+    _edit_phone(cdb, case, "01632960999")  # the person now has a shadow
+    fresh = make_case(case.crn, contacts=pulled.ROWS_PER_INSERT + 3).contacts
+    doomed, edited = fresh[0], case.contacts[1].model_copy(update={"notes": "Quokka visit"})
+    other = make_case("Y123456")
+    page = [change("contact", c, 5) for c in fresh]
+    page += [
+        change("contact", edited, 6),
+        change("contact", doomed, 7, deleted=True),
+        change("person", case.person.model_copy(update={"tier": "A1"}), 8),
+        change("person", other.person, 9),
+    ]
+    applied = apply_pull_page(cdb, changes=page, cursor="c2", last_applied_seq=0)
+    assert applied.cases == {case.crn}
+    assert records.get_row(cdb, "contact", doomed.id) is None
+    assert records.get_row(cdb, "person", other.person.id) is None
+    rows = records.case_rows(cdb, case.crn, "contact")
+    assert len(rows) == len(case.contacts) + len(fresh) - 1
+    assert cdb.one("SELECT count(*) FROM contact_fts") == len(rows)
+    assert cdb.one("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'quokka'") == 1
+    person = records.get_row(cdb, "person", case.person.id)
+    assert person is not None  # the pulled tier, the pending phone re-applied on top
+    assert (json.loads(person["data"])["tier"], _phone(cdb, case)) == ("A1", "01632960999")
