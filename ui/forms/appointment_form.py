@@ -86,7 +86,7 @@ class AppointmentForm(CaseForm):
         )
         self.notes = add(self, "notes", "Notes", QPlainTextEdit())
         self.notes.setTabChangesFocus(True)
-        self.notes.setMaximumHeight(70)
+        self.notes.setMinimumHeight(70)  # takes the spare height, so it stays beside its label
         self.preview = PreviewPanel()
         self.add_row("Will book", self.preview.scroller())
         self.confirm = add(self, "confirm", "Warnings", confirm_box(), drafted=False)
