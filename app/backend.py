@@ -21,17 +21,15 @@ from app.context import AppContext, Officer
 from app.rows import SearchHit
 from app.session import Policy
 from app.settings import Settings
-from domain.semantics import Actor
 from storage.crypto import KdfParams
 from storage.keys import KeyStore
 from storage.profile import CACHE_FILE
-from sync.errors import SyncCancelled
-from sync.progress import Progress, ProgressReport
 
 if TYPE_CHECKING:
     from storage.state import SyncState
     from sync.cache import EncryptedCache
     from sync.client import SyncClient
+    from sync.progress import ProgressReport
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +161,9 @@ class LiveBackend:
     def first_sync(
         self, on_progress: Callable[[int, int], None], cancelled: threading.Event
     ) -> None:
+        from sync.errors import SyncCancelled
+        from sync.progress import Progress
+
         client = self.ensure_client()
 
         def listen(report: ProgressReport) -> None:
@@ -188,6 +189,8 @@ class LiveBackend:
     def open_context(self, officer: Officer) -> AppContext:
         cache = self.cache
         assert cache is not None
+        from domain.semantics import Actor
+
         actor = Actor(officer.username, officer.staff_code or None, officer.team_code or None)
 
         from app.cache_adapter import StorageCache
@@ -227,6 +230,7 @@ class LiveNationalSearch:
 
     def search(self, text: str, *, limit: int) -> list[SearchHit]:
         from sync.api import RetryPolicy, SyncApi
+        from sync.progress import Progress
 
         client = self.backend.ensure_client()
         api = SyncApi(

@@ -8,7 +8,7 @@ The use cases speak only to this port; `app/cache_adapter.py` maps it onto
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from app.changes import ChangeSet
@@ -22,9 +22,11 @@ from app.rows import (
     DiaryRow,
     SearchHit,
 )
-from domain.contacts import Contact
-from domain.mutations import MutationArgs
-from domain.semantics import RecordKind, StoredRecord
+
+if TYPE_CHECKING:  # annotations only: the domain's models and semantics load after unlock
+    from domain.contacts import Contact
+    from domain.mutations import MutationArgs
+    from domain.semantics import RecordKind, StoredRecord
 
 
 class CaseCache(Protocol):

@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Literal
 from PySide6.QtCore import QObject, Signal
 
 from domain.errors import FieldcaseError
-from sync.errors import DeviceWiped, SignInRequired, UpgradeRequired
-from sync.progress import Progress, ProgressReport
 
 if TYPE_CHECKING:  # types only: the HTTP stack loads when the bridge is made, after start-up
     from sync.client import SyncClient
     from sync.engine import SyncSummary
+    from sync.progress import Progress, ProgressReport
     from sync.scheduler import Timing
 
 log = logging.getLogger(__name__)
@@ -114,6 +113,8 @@ class SyncBridge(QObject):
         self.sync_finished.emit(summary)
 
     def on_sync_failed(self, error: FieldcaseError, offline: bool) -> None:
+        from sync.errors import DeviceWiped, SignInRequired, UpgradeRequired
+
         state: SyncState = "offline" if offline else "error"
         if isinstance(error, SignInRequired):
             state = "signed_out"
@@ -132,6 +133,8 @@ class SyncBridge(QObject):
         self.sync_failed.emit(error)
 
     def _new_progress(self) -> Progress:
+        from sync.progress import Progress
+
         return Progress(
             lambda report: self._publish(state="syncing", progress=report, counts=False)
         )

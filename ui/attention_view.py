@@ -26,12 +26,6 @@ from PySide6.QtWidgets import (
 
 from app.rows import Attention, ConflictRow, RejectionRow
 from app.tasks import TaskRunner
-from app.usecases.attention import (
-    discard_rejection,
-    load_attention,
-    resolve_conflict,
-    retry_rejection,
-)
 from ui import format as fmt
 from ui.widgets import named
 
@@ -161,6 +155,8 @@ class AttentionView(QWidget):
 
     def reload(self) -> None:
         if self.runner is not None:
+            from app.usecases.attention import load_attention  # its domain models load after unlock
+
             self.runner.query(load_attention, self.show_attention, key="attention")
 
     def show_attention(self, attention: Attention) -> None:
@@ -174,6 +170,8 @@ class AttentionView(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.conflicts, self.rejections = [], []
+        from app.usecases.attention import retry_rejection
+
         for conflict in attention.conflicts:
             box = ConflictBox(conflict)
             box.apply.clicked.connect(partial(self._resolve, box))
@@ -194,10 +192,14 @@ class AttentionView(QWidget):
 
     def _resolve(self, box: ConflictBox) -> None:
         box.apply.setEnabled(False)
+        from app.usecases.attention import resolve_conflict
+
         self._run(partial(resolve_conflict, conflict=box.conflict, choices=box.choices()))
 
     def _discard(self, box: RejectionBox) -> None:
         if box.ask_to_confirm():
+            from app.usecases.attention import discard_rejection
+
             self._run(discard_rejection, box.rejection.id)
 
     def _run(self, use: Any, *args: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from PySide6.QtCore import Qt, Signal
@@ -16,11 +17,12 @@ from app.tasks import TaskRunner
 from app.usecases.caseload import load_diary, load_needs_outcome, week_of
 from ui import format as fmt
 from ui.caseload_view import CaseTable
-from ui.forms.base import CaseForm
-from ui.forms.host import FormHost
-from ui.forms.outcome_form import OutcomeForm
 from ui.models.diary import DiaryModel
 from ui.widgets import named
+
+if TYPE_CHECKING:  # the forms load when one opens, not at start-up
+    from ui.forms.base import CaseForm
+    from ui.forms.host import FormHost
 
 
 def _title(text: str) -> QLabel:
@@ -53,6 +55,9 @@ class OutcomeOpener:
     def open(self, runner: TaskRunner | None, item: DiaryRow) -> None:
         if runner is None:
             return
+        from ui.forms.host import FormHost
+        from ui.forms.outcome_form import OutcomeForm
+
         if self.host is None or self.host.runner is not runner:
             self.host = FormHost(self.view, runner)  # a new session after a lock
             self.host.form_saved.connect(self._on_saved)

@@ -7,6 +7,7 @@ those requests to the session and the use cases.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,6 @@ from domain.errors import FieldcaseError
 from ui.attention_view import AttentionView
 from ui.caseload_view import CaseloadView
 from ui.diary_view import DiaryView, NeedsOutcomeView
-from ui.forms.base import close_open_forms, flush_open_drafts
 from ui.search_view import SearchView
 from ui.sign_in import SignInScreen, UnlockScreen
 from ui.status_bar import SyncStatusBar
@@ -43,6 +43,21 @@ DEMO_TEXT = (
     "DEMO – every person shown here is invented (synthetic data). "
     "Nothing you do reaches a real case system."
 )
+
+
+def flush_open_drafts() -> None:
+    """`ui.forms.base.flush_open_drafts` without loading the forms at start-up: until
+    that module is imported no form exists, so there is nothing to keep."""
+    forms = sys.modules.get("ui.forms.base")
+    if forms is not None:
+        forms.flush_open_drafts()
+
+
+def close_open_forms() -> None:
+    """`ui.forms.base.close_open_forms`, likewise only once a form can exist."""
+    forms = sys.modules.get("ui.forms.base")
+    if forms is not None:
+        forms.close_open_forms()
 
 
 class MainWindow(QMainWindow):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -19,11 +20,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from app.changes import ChangeSet
 from app.rows import SearchHit
 from app.tasks import TaskRunner
-from app.usecases.search import NationalAnswer, merged, pin_case, search_here, search_national
 from domain.errors import FieldcaseError
 from ui.caseload_view import CaseTable
 from ui.models.diary import SearchModel
 from ui.widgets import ErrorBanner, named
+
+if TYPE_CHECKING:  # the search use cases (and their queries) load on the first search
+    from app.usecases.search import NationalAnswer
 
 TYPING_PAUSE_MS = 150
 KEPT = "Kept on this laptop: arrives with the next sync"
@@ -104,7 +107,9 @@ class SearchView(QWidget):
 
     def search_here(self) -> None:
         if self.runner is not None:
-            use = partial(search_here, text=self.box.text())
+            from app.usecases import search
+
+            use = partial(search.search_here, text=self.box.text())
             self.runner.query(use, self.show_hits, key="search")
 
     def search_nationally(self) -> None:
@@ -114,7 +119,9 @@ class SearchView(QWidget):
         self.note.setText("Searching nationally…")
         self.note.show()
         self._asked = self.box.text()
-        use = partial(search_national, text=self.box.text())
+        from app.usecases import search
+
+        use = partial(search.search_national, text=self.box.text())
         self.runner.query(use, self.show_national, on_error=self.show_error, key="national")
 
     def show_error(self, error: FieldcaseError) -> None:
@@ -142,6 +149,8 @@ class SearchView(QWidget):
         self._show_merged(answer)
 
     def _show_merged(self, answer: NationalAnswer) -> None:
+        from app.usecases.search import merged
+
         rows = merged(self._local, answer.hits)
         more = len(rows) - len(self._local)
         self.model.set_rows(rows)
@@ -186,6 +195,8 @@ class SearchView(QWidget):
         hit = self._selected()
         if hit is None or self.runner is None:
             return
+        from app.usecases.search import pin_case
+
         self.runner.op(partial(pin_case, crn=hit.crn), partial(self._on_pinned, hit))
 
     def _on_pinned(self, hit: SearchHit, _changes: ChangeSet) -> None:

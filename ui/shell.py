@@ -26,13 +26,11 @@ from app.rows import CaseDetail, CaseloadPage
 from app.session import ChangesWaiting, OfflineTooLong, Session, SessionState
 from app.settings import Settings
 from app.tasks import TaskRunner
-from app.usecases.case import open_case, read_case
 from app.usecases.caseload import load_caseload_page
 from domain.errors import FieldcaseError
 from ui import format as fmt
-from ui.forms.base import flush_open_drafts
 from ui.main_window import ATTENTION as ATTENTION_PAGE
-from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow
+from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow, flush_open_drafts
 from ui.theme import apply_high_contrast
 
 log = logging.getLogger(__name__)
@@ -45,7 +43,7 @@ SyncFactory = Callable[[Session, ChangeHub], Any]
 # stall. A shorter slice costs the workers a little throughput, never correctness.
 GUI_SWITCH_INTERVAL_S = 0.0005
 NEXT_PAGE_DELAY_MS = 60
-AFTER_CASELOAD = ("ui.case_view",)
+AFTER_CASELOAD = ("ui.case_view", "ui.forms.outcome_form", "app.usecases.search")
 SYNC_START_LATEST_MS = 3000
 PRELOAD_DELAY_MS = 1500  # an import competes with painting for the interpreter lock
 
@@ -267,7 +265,9 @@ class Shell(QObject):
 
     def open_case(self, crn: str) -> None:
         if self.runner is not None:
-            self.runner.op(partial(open_case, crn=crn), self._show_case)
+            from app.usecases import case
+
+            self.runner.op(partial(case.open_case, crn=crn), self._show_case)
 
     def _show_case(self, detail: CaseDetail) -> None:
         current = self.window.case_view
@@ -283,7 +283,9 @@ class Shell(QObject):
 
     def _refresh_case(self, crn: str) -> None:
         if self.runner is not None:
-            self.runner.query(partial(read_case, crn=crn), self._show_case, key="case")
+            from app.usecases import case
+
+            self.runner.query(partial(case.read_case, crn=crn), self._show_case, key="case")
 
     def sync_now(self) -> None:
         if self.sync is not None:
