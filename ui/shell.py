@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import settings as settings_store
-from app.backend import start_preload
+from app.backend import preload_for_unlock, start_preload
 from app.changes import ATTENTION, OUTBOX, ChangeHub, ChangeSet
 from app.idle import IdleWatcher
 from app.rows import CaseDetail, CaseloadPage
@@ -130,6 +130,7 @@ class Shell(QObject):
             self.window.show_sign_in()
         elif state is SessionState.LOCKED:
             self.window.show_unlock(self.session.backend.remembered_user())
+            preload_for_unlock()
         elif state is SessionState.READY:
             self._on_ready()
 
