@@ -33,7 +33,7 @@ from sqlalchemy.sql.dml import Insert, Update
 
 from central.auth.deps import Principal
 from central.sync import clients
-from central.sync.feed import INSERT_RECORD, UPDATE_RECORD, lock_feed, refresh_search_columns
+from central.sync.feed import lock_feed, record_write, refresh_search_columns
 from central.sync.reader import SqlCaseReader
 from central.tables import applied_mutations, audit_log, records
 from central.versions import reserve_versions
@@ -130,45 +130,29 @@ class BatchRecords:
         """`feed._write_one`, queued; the row as it will be stored is known at once."""
         record_id = str(upsert.id)
         row = self.row(record_id)
-        changed = dict.fromkeys(sorted(upsert.changed_fields), version)
+        stored = None if row is None else dict(row.field_versions)
+        statement, params = record_write(upsert, stored, version, actor=actor, now=now)
+        self._pending.append((statement, params))
         if row is None:
-            self._pending.append(
-                (
-                    INSERT_RECORD,
-                    {
-                        "id": record_id,
-                        "kind": upsert.kind,
-                        "crn": upsert.crn,
-                        "version": version,
-                        "deleted": False,
-                        "data": upsert.data,
-                        "field_versions": changed,
-                        "updated_at": now,
-                        "updated_by": actor,
-                    },
-                )
-            )
             self._rows[record_id] = Row(
-                record_id, upsert.kind, upsert.crn, version, False, upsert.data, changed
+                record_id,
+                upsert.kind,
+                upsert.crn,
+                version,
+                False,
+                upsert.data,
+                params["field_versions"],
             )
             return
-        merged = {**row.field_versions, **changed}
-        self._pending.append(
-            (
-                UPDATE_RECORD,
-                {
-                    "record": record_id,
-                    "new_version": version,
-                    "new_data": upsert.data,
-                    "new_field_versions": merged,
-                    "at": now,
-                    "by": actor,
-                },
-            )
-        )
         # The UPDATE keeps the stored kind and crn (the crn is checked equal beforehand).
         self._rows[record_id] = Row(
-            record_id, row.kind, row.crn, version, False, upsert.data, merged
+            record_id,
+            row.kind,
+            row.crn,
+            version,
+            False,
+            upsert.data,
+            params["new_field_versions"],
         )
 
     def flush(self) -> None:

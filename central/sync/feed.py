@@ -126,37 +126,45 @@ UPDATE_RECORD = (
 )
 
 
+def record_write(
+    upsert: Upsert,
+    stored_field_versions: dict[str, int] | None,
+    version: int,
+    *,
+    actor: str,
+    now: datetime,
+) -> tuple[Any, dict[str, Any]]:
+    """The statement and parameters that store one upsert at `version`: an INSERT when no
+    row exists (`stored_field_versions` is None), else an UPDATE merging field versions.
+    Shared by the one-at-a-time path and SQLite's batches so both store rows alike."""
+    changed = dict.fromkeys(sorted(upsert.changed_fields), version)
+    if stored_field_versions is None:
+        return INSERT_RECORD, {
+            "id": str(upsert.id),
+            "kind": upsert.kind,
+            "crn": upsert.crn,
+            "version": version,
+            "deleted": False,
+            "data": upsert.data,
+            "field_versions": changed,
+            "updated_at": now,
+            "updated_by": actor,
+        }
+    return UPDATE_RECORD, {
+        "record": str(upsert.id),
+        "new_version": version,
+        "new_data": upsert.data,
+        "new_field_versions": {**stored_field_versions, **changed},
+        "at": now,
+        "by": actor,
+    }
+
+
 def _write_one(
     conn: Connection, upsert: Upsert, row: Any, version: int, *, actor: str, now: datetime
 ) -> None:
-    changed = dict.fromkeys(sorted(upsert.changed_fields), version)
-    if row is None:
-        conn.execute(
-            INSERT_RECORD,
-            {
-                "id": str(upsert.id),
-                "kind": upsert.kind,
-                "crn": upsert.crn,
-                "version": version,
-                "deleted": False,
-                "data": upsert.data,
-                "field_versions": changed,
-                "updated_at": now,
-                "updated_by": actor,
-            },
-        )
-        return
-    conn.execute(
-        UPDATE_RECORD,
-        {
-            "record": str(upsert.id),
-            "new_version": version,
-            "new_data": upsert.data,
-            "new_field_versions": {**dict(row.field_versions or {}), **changed},
-            "at": now,
-            "by": actor,
-        },
-    )
+    stored = None if row is None else dict(row.field_versions or {})
+    conn.execute(*record_write(upsert, stored, version, actor=actor, now=now))
 
 
 def refresh_search_columns(conn: Connection, people: Iterable[Upsert]) -> None:

@@ -265,14 +265,8 @@ class _Batch:
             )
             self.writer.records.existing(effects.upserts)
             return effects
-        except UnsupportedMutationVersion as exc:
-            if exc.too_old:
-                raise
-            log.info("holding %s v%d: newer than this server", env.name[:64], env.version)
-            raise Stop from exc
         except FieldcaseError as exc:
-            log.info("rejected seq=%d name=%s (%s)", env.seq, env.name[:64], type(exc).__name__)
-            return rejected(env.seq, exc)
+            return _refused(env, exc)
 
 
 def apply_one(
@@ -330,14 +324,21 @@ def _decide(
     try:
         effects, reads = compute(conn, principal, env, clock)
         return effects, reads, existing_records(conn, effects.upserts)
-    except UnsupportedMutationVersion as exc:
+    except FieldcaseError as exc:
+        return _refused(env, exc)
+
+
+def _refused(env: MutationEnvelope, exc: FieldcaseError) -> MutationResult:
+    """What the rules' refusal becomes, the same in a batch and alone: a mutation newer than
+    this server is held (Stop: it and those behind it wait), one too old asks for an upgrade
+    (re-raised), anything else is a stored rejection."""
+    if isinstance(exc, UnsupportedMutationVersion):
         if exc.too_old:
-            raise
+            raise exc
         log.info("holding %s v%d: newer than this server", env.name[:64], env.version)
         raise Stop from exc
-    except FieldcaseError as exc:
-        log.info("rejected seq=%d name=%s (%s)", env.seq, env.name[:64], type(exc).__name__)
-        return rejected(env.seq, exc)
+    log.info("rejected seq=%d name=%s (%s)", env.seq, env.name[:64], type(exc).__name__)
+    return rejected(env.seq, exc)
 
 
 def _run(
