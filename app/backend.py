@@ -23,7 +23,7 @@ from app.session import Policy
 from app.settings import Settings
 from storage.crypto import KdfParams
 from storage.keys import KeyStore
-from storage.profile import CACHE_FILE
+from storage.profile import CACHE_FILE, Profile
 
 if TYPE_CHECKING:
     from storage.state import SyncState
@@ -46,23 +46,26 @@ AFTER_UNLOCK = (
     "storage.queries.caseload",
     "app.cache_adapter",
     "app.usecases.caseload",
-    "sync.client",  # the sync bridge starts as the caseload appears (HTTP stack: ~0.2 s)
 )
-# Opening the cache imports sync.cache (the storage layer and the domain semantics, ~0.4 s)
-# before Argon2 can start, so from the unlock screen that comes first: the officer's typing
-# hides it, and what follows overlaps Argon2 as before.
+# The sync bridge's engine and HTTP stack (~0.2 s): imported on a worker once the caseload
+# has painted (ui/shell.py), so neither the caseload query nor the GUI thread waits on them.
+SYNC_STACK = ("sync.client", "sync.scheduler")
+# From the unlock screen sync.cache (the storage layer and the domain semantics, ~0.2 s)
+# comes first: the officer's typing hides it; an unlock that begins sooner unwraps the
+# key (Argon2) while it is imported.
 FOR_UNLOCK = ("sync.cache", *AFTER_UNLOCK)
 _unlock_preload: list[threading.Thread] = []
 
 
-def _preload(names: tuple[str, ...]) -> None:
+def preload(names: tuple[str, ...]) -> None:
+    """Import these modules now (on the calling thread)."""
     for name in names:
         importlib.import_module(name)
 
 
 def start_preload(names: tuple[str, ...] = AFTER_UNLOCK) -> threading.Thread:
     """Import modules needed soon on a thread (a lower layer's before a higher one's)."""
-    thread = threading.Thread(target=_preload, args=(names,), name="fieldcase-preload", daemon=True)
+    thread = threading.Thread(target=preload, args=(names,), name="fieldcase-preload", daemon=True)
     thread.start()
     return thread
 
@@ -101,13 +104,15 @@ class LiveBackend:
     def _open(self, username: str, password: str) -> EncryptedCache:
         if self.cache is None:
             preload_for_unlock()
-        from sync.cache import EncryptedCache
-
         with self._lock:
             if self.cache is None:
-                self.cache = EncryptedCache.open(
-                    self.folder, self._name(username), password, kdf=self.kdf
-                )
+                # Argon2 first: it releases the GIL, so the preload thread imports
+                # sync.cache (the storage layer and the domain semantics) meanwhile.
+                profile = Profile(self.folder, self._name(username), kdf=self.kdf)
+                key = profile.unlock_or_create(password)
+                from sync.cache import EncryptedCache
+
+                self.cache = EncryptedCache.from_key(profile, key)
             return self.cache
 
     def ensure_client(self) -> SyncClient:

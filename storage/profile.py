@@ -14,7 +14,7 @@ from pathlib import Path
 from storage import salvage, state
 from storage.crypto import KdfParams
 from storage.db import CacheDb, NotADatabase, SQLError
-from storage.errors import CacheDamaged
+from storage.errors import CacheDamaged, NoCacheKey
 from storage.keys import KeyStore
 from storage.lock import ProfileLock
 from storage.migrations import migrate
@@ -47,6 +47,18 @@ class Profile:
         self.keys = KeyStore(name, params=kdf)
         self.lock = ProfileLock(folder)
         self.notice: CacheDamaged | None = None
+
+    def unlock_or_create(self, password: str) -> bytes:
+        """The cache key: unwrapped with the password, or made on the first sign-in.
+
+        A cache file without its key is never given a new key: opening it would fail and
+        rebuild it, losing cases (and anything unsent that salvage cannot read).
+        """
+        if self.keys.exists():
+            return self.keys.unlock(password)
+        if self.db_path.exists():
+            raise NoCacheKey()
+        return self.keys.create(password)
 
     def open_writer(self, key: bytes) -> CacheDb:
         """The writing connection: lock, open, check, migrate (or salvage and rebuild)."""

@@ -21,7 +21,6 @@ from uuid import UUID
 from storage import checksum, outbox, pulled, state
 from storage.crypto import KdfParams
 from storage.db import CacheDb
-from storage.errors import NoCacheKey
 from storage.profile import Profile
 from storage.pulled import Applied
 from storage.queries import problems
@@ -65,18 +64,16 @@ class EncryptedCache:
         kdf: KdfParams | None = None,
         on_change: OnChange | None = None,
     ) -> EncryptedCache:
-        """Unlock (or create, on first sign-in) the profile's cache and take its writer lock.
-
-        A cache file without its key is never given a new key: opening it would fail and
-        rebuild it, losing cases (and anything unsent that salvage cannot read).
-        """
+        """Unlock (or create, on first sign-in) the profile's cache and take its writer lock."""
         profile = Profile(folder, name, kdf=kdf)
-        if profile.keys.exists():
-            key = profile.keys.unlock(password)
-        elif profile.db_path.exists():
-            raise NoCacheKey()
-        else:
-            key = profile.keys.create(password)
+        return cls.from_key(profile, profile.unlock_or_create(password), on_change)
+
+    @classmethod
+    def from_key(
+        cls, profile: Profile, key: bytes, on_change: OnChange | None = None
+    ) -> EncryptedCache:
+        """Open the cache with a key already unwrapped (the app unwraps it before this
+        module is imported, so the import overlaps Argon2) and take its writer lock."""
         cache = cls(profile, key, on_change)
         cache._writer = profile.open_writer(key)
         cache._connections[threading.get_ident()] = cache._writer

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import settings as settings_store
-from app.backend import preload_for_unlock, start_preload
+from app.backend import SYNC_STACK, preload, preload_for_unlock, start_preload
 from app.changes import ATTENTION, OUTBOX, ChangeHub, ChangeSet
 from app.idle import IdleWatcher
 from app.rows import CaseDetail, CaseloadPage
@@ -169,12 +169,6 @@ class Shell(QObject):
         self.idle.start()
         self._remember_sign_in()
         if self._sync_factory is not None and self.sync is None:
-            self.sync = self._sync_factory(self.session, self.hub)
-            self.sync.status_changed.connect(self.window.status.show_status)
-            self.sync.status_changed.connect(self.on_sync_status)
-            for name in ("sign_in_required", "upgrade_required"):
-                getattr(self.sync, name).connect(self.window.show_error)
-            self.sync.device_wiped.connect(self.on_device_wiped)
             self._sync_waiting = True  # starts once the caseload has painted (or soon anyway)
             QTimer.singleShot(SYNC_START_LATEST_MS, self._start_sync)
 
@@ -254,10 +248,27 @@ class Shell(QObject):
 
     def _start_sync(self) -> None:
         """The background sync competes with the first paint of the caseload for the
-        interpreter lock, so it starts after it (at the latest SYNC_START_LATEST_MS)."""
-        if self.sync is not None and self._sync_waiting:
+        interpreter lock, so it starts after it (at the latest SYNC_START_LATEST_MS); its
+        HTTP stack and engine (~0.2 s of imports) load on a worker first, not on this
+        thread and not before the caseload shows."""
+        runner = self.runner
+        if runner is not None and self._sync_waiting:
             self._sync_waiting = False
-            self.sync.start()
+            runner.query(
+                lambda _ctx: preload(SYNC_STACK), lambda _: self._attach_sync(runner), key="sync"
+            )
+
+    def _attach_sync(self, runner: TaskRunner) -> None:
+        """Make and start the sync bridge, unless the session locked meanwhile."""
+        if self.runner is not runner or self._sync_factory is None or self.sync is not None:
+            return
+        self.sync = self._sync_factory(self.session, self.hub)
+        self.sync.status_changed.connect(self.window.status.show_status)
+        self.sync.status_changed.connect(self.on_sync_status)
+        for name in ("sign_in_required", "upgrade_required"):
+            getattr(self.sync, name).connect(self.window.show_error)
+        self.sync.device_wiped.connect(self.on_device_wiped)
+        self.sync.start()
 
     def _next_page(self, load: int, offset: int) -> None:
         """The page just shown paints before the next is computed (both need the CPU)."""

@@ -111,6 +111,7 @@ def test_offline_notice_follows_the_sync_status(qtbot, harness):
     h = harness()
     h.shell._sync_factory = lambda session, hub: sync
     h.ready()
+    qtbot.waitUntil(lambda: h.shell.sync is sync)  # attached once the caseload has painted
     sync.status_changed.emit(Status("offline", pending=2, last_success=NOW))
     assert h.window.offline_notice.isVisible()
     assert h.window.offline_notice.text().startswith("Working offline since")
