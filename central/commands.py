@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+
+from sqlalchemy import Connection
 
 from central import admin
 from central.audit import case_audit
@@ -16,6 +20,18 @@ from central.config import ENV_PREFIX
 from central.db import make_engine, transaction, utcnow
 
 log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _connection(args: argparse.Namespace, *, write: bool = False) -> Iterator[Connection]:
+    """A connection to the command line's database (one transaction when writing); the
+    engine is disposed afterwards, so a one-shot command leaves no pool behind."""
+    engine = make_engine(args.database_url)
+    try:
+        with transaction(engine) if write else engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
 def _fail(message: str) -> int:
@@ -97,27 +113,20 @@ def seed(args: argparse.Namespace) -> int:
 def allocate(args: argparse.Namespace) -> int:
     import getpass
 
-    engine = make_engine(args.database_url)
     try:
-        with transaction(engine) as conn:
+        with _connection(args, write=True) as conn:
             admin.allocate(
                 conn, args.crn, args.staff, now=utcnow(), by=getpass.getuser(), reason=args.reason
             )
     except admin.AdminError as exc:
         return _fail(str(exc))
-    finally:
-        engine.dispose()
     print(f"{args.crn} allocated to {args.staff}")
     return 0
 
 
 def audit(args: argparse.Namespace) -> int:
-    engine = make_engine(args.database_url)
-    try:
-        with engine.connect() as conn:
-            entries = case_audit(conn, args.crn)
-    finally:
-        engine.dispose()
+    with _connection(args) as conn:
+        entries = case_audit(conn, args.crn)
     for e in entries:
         if args.json:
             print(
@@ -145,12 +154,8 @@ def audit(args: argparse.Namespace) -> int:
 
 
 def users_list(args: argparse.Namespace) -> int:
-    engine = make_engine(args.database_url)
-    try:
-        with engine.connect() as conn:
-            rows = admin.list_users(conn)
-    finally:
-        engine.dispose()
+    with _connection(args) as conn:
+        rows = admin.list_users(conn)
     for row in rows:
         flags = ("admin " if row.is_admin else "") + ("" if row.active else "disabled")
         print(f"{row.username:<20} {row.staff_code or '-':<8} {flags}".rstrip())
@@ -163,9 +168,8 @@ def users_add(args: argparse.Namespace) -> int:
     password = read_password(args)
     if not password:
         return _fail("a password is required")
-    engine = make_engine(args.database_url)
     try:
-        with transaction(engine) as conn:
+        with _connection(args, write=True) as conn:
             admin.add_user(
                 conn,
                 args.username,
@@ -176,8 +180,6 @@ def users_add(args: argparse.Namespace) -> int:
             )
     except admin.AdminError as exc:
         return _fail(str(exc))
-    finally:
-        engine.dispose()
     print(f"user {args.username} added")
     return 0
 
@@ -188,25 +190,18 @@ def users_reset(args: argparse.Namespace) -> int:
     password = read_password(args)
     if not password:
         return _fail("a password is required")
-    engine = make_engine(args.database_url)
     try:
-        with transaction(engine) as conn:
+        with _connection(args, write=True) as conn:
             admin.reset_password(conn, args.username, password, now=utcnow())
     except admin.AdminError as exc:
         return _fail(str(exc))
-    finally:
-        engine.dispose()
     print(f"password of {args.username} reset; their devices must sign in again")
     return 0
 
 
 def devices_list(args: argparse.Namespace) -> int:
-    engine = make_engine(args.database_url)
-    try:
-        with engine.connect() as conn:
-            rows = list_devices(conn, args.username)
-    finally:
-        engine.dispose()
+    with _connection(args) as conn:
+        rows = list_devices(conn, args.username)
     for d in rows:
         state = f"revoked {d.revoked_at:%Y-%m-%d}" if d.revoked_at else "active"
         print(f"{d.id} {d.username:<16} {state:<18} {d.name}".rstrip())
@@ -214,12 +209,8 @@ def devices_list(args: argparse.Namespace) -> int:
 
 
 def devices_revoke(args: argparse.Namespace) -> int:
-    engine = make_engine(args.database_url)
-    try:
-        with transaction(engine) as conn:
-            found = revoke_device(conn, args.device_id, args.by, utcnow())
-    finally:
-        engine.dispose()
+    with _connection(args, write=True) as conn:
+        found = revoke_device(conn, args.device_id, args.by, utcnow())
     if not found:
         return _fail(f"no device {args.device_id}")
     print(f"device {args.device_id} revoked; it will wipe itself at its next contact")
