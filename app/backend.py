@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import settings as settings_store
+from app.changes import PulledChanges
 from app.context import AppContext, Officer
 from app.rows import SearchHit
 from app.session import Policy
@@ -84,6 +85,7 @@ class LiveBackend:
         self.kdf = kdf
         self.cache: EncryptedCache | None = None
         self.client: SyncClient | None = None
+        self.pulled = PulledChanges()  # what syncs changed, taken when each one ends
         self._lock = threading.Lock()
 
     def _name(self, username: str) -> str:
@@ -110,9 +112,7 @@ class LiveBackend:
                 # sync.cache (the storage layer and the domain semantics) meanwhile.
                 profile = Profile(self.folder, self._name(username), kdf=self.kdf)
                 key = profile.unlock_or_create(password)
-                from sync.cache import EncryptedCache
-
-                self.cache = EncryptedCache.from_key(profile, key)
+                self.cache = _reporting_cache(profile, key, self.pulled)
             return self.cache
 
     def ensure_client(self) -> SyncClient:
@@ -194,6 +194,8 @@ class LiveBackend:
         except SyncCancelled:
             log.info("first sync cancelled; resumes with the next sync")
             return
+        finally:
+            self.pulled.take()  # the workspace then loads the whole caseload anyway
         log.info("first sync: %d cases in %.1f s", summary.cases, summary.duration_s)
 
     def last_successful_sync(self) -> dt.datetime | None:
@@ -225,6 +227,7 @@ class LiveBackend:
             if self.cache is not None:
                 self.cache.close()
                 self.cache = None
+            self.pulled.take()  # the next unlock loads the whole caseload
 
     def lock(self) -> None:
         self.close()
@@ -233,6 +236,20 @@ class LiveBackend:
         if self.client is not None:
             self.client.auth.forget()
         self.close()
+
+
+def _reporting_cache(profile: Profile, key: bytes, pulled: PulledChanges) -> EncryptedCache:
+    """The encrypted cache, reporting what each pulled page and push answer changed to
+    `pulled` (so a sync refreshes just those cases), a reset before a re-download too
+    (sync.cache does not report that one through `on_change` yet)."""
+    from sync.cache import EncryptedCache
+
+    class ReportingCache(EncryptedCache):
+        def reset_for_redownload(self) -> None:
+            super().reset_for_redownload()
+            pulled.add_everything()
+
+    return ReportingCache.from_key(profile, key, pulled.add)
 
 
 class LiveNationalSearch:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +19,7 @@ from app.rows import (
     Attention,
     CaseDetail,
     CaseloadPage,
+    CaseloadRow,
     ConflictRow,
     ContactFilter,
     ContactPage,
@@ -74,6 +75,10 @@ class StorageCache:
         query = caseload_q.CaseloadQuery(offset=offset, limit=limit)
         page = caseload_q.caseload(self.cdb, query, today=self._today(), now=self._now())
         return CaseloadPage(tuple(caseload_row(i) for i in page.rows), offset, page.total)
+
+    def caseload_rows(self, crns: Collection[str]) -> tuple[CaseloadRow, ...]:
+        found = caseload_q.caseload_rows(self.cdb, crns, today=self._today(), now=self._now())
+        return tuple(caseload_row(i) for i in found)
 
     def case_detail(self, crn: str, *, today: dt.date) -> CaseDetail | None:
         overview = case_overview(self.cdb, crn, today=today)

@@ -6,8 +6,10 @@ main window broadcasts it and each view decides whether it cares.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
@@ -50,6 +52,64 @@ class ChangeSet:
     def touches_caseload(self) -> bool:
         """Any case changed, or the set of cases did: the caseload list is stale."""
         return self.everything or bool(self.cases) or CASELOAD in self.kinds
+
+    def caseload_cases(self) -> frozenset[str] | None:
+        """The cases whose caseload rows to read again (rows come, change or go), or
+        None when only a whole reload will do: after a reset, or when the set of cases
+        changed without saying which (CASELOAD with no case)."""
+        if self.everything or (CASELOAD in self.kinds and not self.cases):
+            return None
+        return self.cases
+
+
+class Applied(Protocol):
+    """What the cache reports for each pulled page or push answer (storage.pulled.Applied,
+    taken structurally: the storage layer loads after the window shows)."""
+
+    @property
+    def cases(self) -> frozenset[str]: ...
+    @property
+    def kinds(self) -> frozenset[str]: ...
+    @property
+    def caseload(self) -> bool: ...
+
+
+def from_applied(applied: Applied) -> ChangeSet:
+    """A pulled page's or push answer's change set. Its cases include every case that
+    came (snapshots) or went (evictions), so `caseload` needs no whole reload. The
+    outbox kind is dropped: it says the sync moved outbox rows, and OUTBOX in a change
+    set means "a local change is waiting", which asks for another sync."""
+    kinds = applied.kinds - {OUTBOX}
+    return ChangeSet(applied.cases, kinds | {CASELOAD} if applied.caseload else kinds)
+
+
+class PulledChanges:
+    """What the sync applied to the cache since it was last taken.
+
+    `add` is the cache's `on_change` (called on the sync's thread, page by page);
+    the GUI thread `take`s the merged change set when a sync ends and publishes it,
+    so one sync is one refresh of just the cases it touched.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._changes = ChangeSet()
+
+    def add(self, applied: Applied) -> None:
+        self._merge(from_applied(applied))
+
+    def add_everything(self) -> None:
+        """The cache forgot every case (a reset before a re-download): reload it all."""
+        self._merge(ChangeSet.all())
+
+    def _merge(self, changes: ChangeSet) -> None:
+        with self._lock:
+            self._changes = self._changes.merge(changes)
+
+    def take(self) -> ChangeSet:
+        with self._lock:
+            changes, self._changes = self._changes, ChangeSet()
+        return changes
 
 
 class ChangeHub(QObject):

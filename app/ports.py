@@ -8,6 +8,7 @@ The use cases speak only to this port; `app/cache_adapter.py` maps it onto
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from app.rows import (
     Attention,
     CaseDetail,
     CaseloadPage,
+    CaseloadRow,
     ContactFilter,
     ContactPage,
     DiaryRow,
@@ -34,6 +36,11 @@ class CaseCache(Protocol):
 
     def caseload_page(self, *, offset: int, limit: int) -> CaseloadPage:
         """One page of the caseload in name order; `total` counts every case."""
+        ...
+
+    def caseload_rows(self, crns: Collection[str]) -> tuple[CaseloadRow, ...]:
+        """The caseload rows of just these cases, read set-based (not a query per case);
+        a CRN not held (evicted, never arrived) has no row."""
         ...
 
     def case_detail(self, crn: str, *, today: dt.date) -> CaseDetail | None: ...

@@ -55,6 +55,19 @@ class CaseloadPage:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseloadUpdate:
+    """The caseload rows of the cases a change touched: `rows` for those still held
+    (changed, or new to the caseload), and the asked-for cases with no row, `gone`."""
+
+    asked: frozenset[str]
+    rows: tuple[CaseloadRow, ...]
+
+    @property
+    def gone(self) -> frozenset[str]:
+        return self.asked - {r.crn for r in self.rows}
+
+
+@dataclass(frozen=True, slots=True)
 class ContactRow:
     id: str
     crn: str

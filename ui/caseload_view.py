@@ -15,11 +15,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rows import CaseloadPage, CaseloadRow
+from app.rows import CaseloadPage, CaseloadRow, CaseloadUpdate
 from ui.models import roles
 from ui.models.caseload import COMPLIANCE, NAME, RISK, CaseloadModel
 from ui.models.proxy import RowFilterProxy
 from ui.widgets import named
+
+
+class ReadOrder:
+    """Orders the caseload's reads, which run on a pool and may finish out of order: a case
+    keeps the rows of the newest read that asked for it, and a whole reload makes every
+    read begun before it stale (it brings those cases too)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._whole = 0
+        self._shown: dict[str, int] = {}  # crn -> ticket of the read its row came from
+
+    def ticket(self) -> int:
+        self._count += 1
+        return self._count
+
+    def whole(self) -> None:
+        self._whole, self._shown = self.ticket(), {}
+
+    def fresh(self, ticket: int, update: CaseloadUpdate) -> CaseloadUpdate | None:
+        """What of this read's update is still news (None: nothing)."""
+        if ticket < self._whole:
+            return None
+        newer = {c for c in update.asked if self._shown.get(c, 0) > ticket}
+        for crn in update.asked - newer:
+            self._shown[crn] = ticket
+        if not newer:
+            return update
+        rows = tuple(r for r in update.rows if r.crn not in newer)
+        return CaseloadUpdate(update.asked - newer, rows) if update.asked - newer else None
 
 
 class CaseTable(QTableView):
@@ -128,6 +158,12 @@ class CaseloadView(QWidget):
             self.proxy.set_filter_words(self.filter.text())
         if selected is not None:
             self.select_crn(selected)
+        self._update_summary()
+
+    def patch(self, update: CaseloadUpdate) -> None:
+        """Just the rows of the cases a change touched: updated, added or removed in
+        place, so the sort, the filter, the selection and the scroll position stay."""
+        self.model.patch_rows(update.rows, update.gone)
         self._update_summary()
 
     def selected_crn(self) -> str | None:

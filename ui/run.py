@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.changes import ChangeHub, ChangeSet
+from app.changes import ChangeHub
 from app.crash import CrashReporter
 from app.launch import Launch
 from app.session import Session
@@ -27,14 +27,16 @@ def make_sync(launch: Launch) -> Any:
     def factory(session: Session, hub: ChangeHub) -> SyncBridge:
         client = launch.backend.ensure_client()
         bridge = SyncBridge(client, last_success=launch.backend.last_successful_sync())
+        pulled = launch.backend.pulled
 
-        def on_finished(summary: Any) -> None:
-            if summary.pulled or summary.snapshots or summary.evicted or summary.refetched:
-                hub.publish(ChangeSet.all())
-            elif summary.pushed:
-                hub.publish(ChangeSet.of(kinds=["outbox", "attention"]))
+        def on_ended(_outcome: Any) -> None:
+            """What the sync's pages and push answers changed (reported by the cache as they
+            were written), one change set a sync: views refresh just those cases. Also
+            after a failed sync: the pages written before the failure are kept."""
+            hub.publish(pulled.take())
 
-        bridge.sync_finished.connect(on_finished)
+        bridge.sync_finished.connect(on_ended)
+        bridge.sync_failed.connect(on_ended)
         return bridge
 
     return factory

@@ -7,6 +7,7 @@ idle-lock watcher and the sync bridge. Widgets never see the session or the cach
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import logging
 import sys
@@ -22,13 +23,14 @@ from app import settings as settings_store
 from app.backend import SYNC_STACK, preload, preload_for_unlock, start_preload
 from app.changes import ATTENTION, OUTBOX, ChangeHub, ChangeSet
 from app.idle import IdleWatcher
-from app.rows import CaseDetail, CaseloadPage
+from app.rows import CaseDetail, CaseloadPage, CaseloadUpdate
 from app.session import ChangesWaiting, OfflineTooLong, Session, SessionState
 from app.settings import Settings
 from app.tasks import TaskRunner
-from app.usecases.caseload import load_caseload_page
+from app.usecases.caseload import load_caseload_page, load_caseload_rows
 from domain.errors import FieldcaseError
 from ui import format as fmt
+from ui.caseload_view import ReadOrder
 from ui.main_window import ATTENTION as ATTENTION_PAGE
 from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow, flush_open_drafts
 from ui.theme import apply_high_contrast
@@ -45,7 +47,11 @@ GUI_SWITCH_INTERVAL_S = 0.0005
 NEXT_PAGE_DELAY_MS = 60
 AFTER_CASELOAD = ("ui.case_view", "ui.forms.outcome_form", "app.usecases.search")
 SYNC_START_LATEST_MS = 3000
+# More changed cases than this (a re-download, a big reallocation): the whole caseload
+# is read again in pages, cheaper then than inserting and removing rows one by one.
+WHOLE_RELOAD_ABOVE = 2_000
 PRELOAD_DELAY_MS = 1500  # an import competes with painting for the interpreter lock
+DIARY_KINDS = ("contact", "person")  # what the diary and needs-an-outcome lists show
 
 
 _SETTLED: set[str] = set()
@@ -87,6 +93,9 @@ class Shell(QObject):
         self._sync_factory = sync_factory
         self.idle = IdleWatcher(session.policy.idle_lock_minutes)
         self._caseload_load = 0
+        self._caseload_loading = False  # a whole load is under way, page by page
+        self._caseload_day: dt.date | None = None  # the day the whole caseload was read on
+        self._reads = ReadOrder()  # a newer caseload read's rows win
         self._preloaded = False
         self._sync_waiting = False
         self._connect()
@@ -199,6 +208,7 @@ class Shell(QObject):
         if runner is not None:
             runner.shutdown()
         self.window.close_case()
+        self._caseload_loading, self._caseload_day = False, None
         self.window.caseload.set_rows([])
         for model in (
             self.window.diary.model,
@@ -231,13 +241,35 @@ class Shell(QObject):
         """First page at once (a usable window), then the rest page by page."""
         if offset == 0:
             self._caseload_load += 1
+            self._reads.whole()  # per-case reads begun before it are stale
         if self.runner is not None:
+            if offset == 0:
+                self._caseload_loading, self._caseload_day = True, self.runner.ctx.today()
             use = partial(load_caseload_page, offset=offset)
             self.runner.query(use, self._show_caseload, key="caseload")
+
+    def refresh_cases(self, crns: frozenset[str]) -> None:
+        """Read again just these cases' caseload rows (one set-based read) and patch them
+        in: a sync that pulled one edit costs one row, not the whole caseload."""
+        runner = self.runner
+        if runner is None or not crns:
+            return
+        whole = self._caseload_loading or len(crns) > WHOLE_RELOAD_ABOVE
+        if whole or self._caseload_day != runner.ctx.today():  # dates and compliance move on
+            self.reload_caseload()
+            return
+        use = partial(load_caseload_rows, crns=crns)
+        runner.query(use, partial(self._patch_caseload, self._reads.ticket()))
+
+    def _patch_caseload(self, ticket: int, update: CaseloadUpdate) -> None:
+        fresh = None if self._caseload_loading else self._reads.fresh(ticket, update)
+        if fresh is not None:
+            self.window.caseload.patch(fresh)
 
     def _show_caseload(self, page: CaseloadPage) -> None:
         self.window.caseload.show_page(page)
         if page.complete:
+            self._caseload_loading = False
             self._start_sync()
         if page.complete and not self._preloaded:
             self._preloaded = True  # what opening a case needs, once the list has painted
@@ -332,12 +364,20 @@ class Shell(QObject):
 
     def on_changes(self, changes: ChangeSet) -> None:
         """Refresh only what the change touched (CONVENTIONS §7)."""
-        if changes.touches_caseload():
+        cases = changes.caseload_cases()
+        if cases is None:
             self.reload_caseload()
+        else:
+            self.refresh_cases(cases)
         if self.window.case_view is not None:
             self.window.case_view.on_changes(changes)
         if changes.touches_kind(ATTENTION):
             self.window.attention.reload()
+        shown = self.window.pages.currentWidget()
+        if changes.touches_kind(*DIARY_KINDS):  # one hidden reloads when next shown
+            for view in (self.window.diary, self.window.needs_outcome):
+                if shown is view:
+                    view.reload()
         if changes.touches_kind(OUTBOX) and self.sync is not None:
             self.sync.local_change()  # a sync follows shortly (debounced)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from app.context import AppContext
-from app.rows import CaseloadPage, DiaryRow
+from app.rows import CaseloadPage, CaseloadUpdate, DiaryRow
 
 FIRST_PAGE = 60
 PAGE = 2_000
@@ -15,6 +16,12 @@ def load_caseload_page(ctx: AppContext, offset: int = 0) -> CaseloadPage:
     """A small first page so the window is usable at once, then larger ones."""
     limit = FIRST_PAGE if offset == 0 else PAGE
     return ctx.cache().caseload_page(offset=offset, limit=limit)
+
+
+def load_caseload_rows(ctx: AppContext, crns: Collection[str]) -> CaseloadUpdate:
+    """The rows of just the cases a change touched (one set-based read, not one a case)."""
+    asked = frozenset(crns)
+    return CaseloadUpdate(asked, ctx.cache().caseload_rows(asked) if asked else ())
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:

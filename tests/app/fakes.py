@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -175,10 +175,19 @@ class FakeCache:
     records: dict[tuple[RecordKind, UUID], StoredRecord] = field(default_factory=dict)
     usage: dict[str, int] = field(default_factory=lambda: {"COAP": 40, "CHVS": 12, "CTOB": 5})
     drafts: dict[DraftKey, Draft] = field(default_factory=dict)
+    rows_asked: list[frozenset[str]] = field(default_factory=list)  # caseload_rows calls
+    pages_asked: list[int] = field(default_factory=list)  # caseload_page offsets
 
     def caseload_page(self, *, offset: int, limit: int) -> CaseloadPage:
+        with self.lock:
+            self.pages_asked.append(offset)
         ordered = sorted(self.rows, key=lambda r: (r.name.split()[-1], r.name))
         return CaseloadPage(tuple(ordered[offset : offset + limit]), offset, len(ordered))
+
+    def caseload_rows(self, crns: Collection[str]) -> tuple[CaseloadRow, ...]:
+        with self.lock:
+            self.rows_asked.append(frozenset(crns))
+        return tuple(r for r in self.rows if r.crn in crns)
 
     def _row(self, crn: str) -> CaseloadRow | None:
         return next((r for r in self.rows if r.crn == crn), None)

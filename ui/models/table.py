@@ -8,7 +8,7 @@ with Python's own sort on a per-column key (much faster than a proxy asking
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -56,6 +56,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._shown = 0
         self.changed_count = 0
         self._texts: dict[int, tuple[str, ...]] = {}  # id(row) -> column texts
+        self._order: tuple[Callable[[R], Any], bool] | None = None  # last sort: key, reverse
 
     # -- loading ------------------------------------------------------------
     def set_rows(self, rows: Sequence[R]) -> None:
@@ -84,15 +85,111 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
                 self._texts.pop(id(old), None)
                 self._rows[number] = new
                 changed.append(number)
-        shown = [n for n in changed if n < self._shown]
+        self._emit_changed([n for n in changed if n < self._shown])
+        self.changed_count = len(changed)
+        return True
+
+    def patch_rows(self, rows: Sequence[R], gone: Collection[str] = ()) -> None:
+        """Some rows changed, came or went (by key), the others did not: change just those.
+
+        Rows in `gone` are removed and new keys inserted where the current sort puts
+        them (begin/endRemoveRows, begin/endInsertRows); changed rows are swapped in place
+        (dataChanged), or, when their sort key moved them, put back in order in one
+        layout change that carries the view's selection along. A refresh after a sync
+        that touched a few cases costs a few rows, never a reset or a re-sort of all.
+        """
+        fresh = {self._key(r): r for r in rows}
+        where = self._numbers()
+        self._remove([where[k] for k in set(gone) - fresh.keys() if k in where])
+        where = self._numbers() if len(where) != len(self._rows) else where
+        changed = [where[k] for k, r in fresh.items() if k in where and r != self._rows[where[k]]]
+        for number in changed:
+            self._texts.pop(id(self._rows[number]), None)
+            self._rows[number] = fresh[self._key(self._rows[number])]
+        if all(self._in_order(n) for n in changed):
+            self._emit_changed(sorted(n for n in changed if n < self._shown))
+        else:
+            self._reorder(changed)
+        for row in (r for k, r in fresh.items() if k not in where):
+            self._insert(row)
+        self.changed_count = len(changed)
+
+    def _numbers(self) -> dict[str, int]:
+        return {self._key(r): n for n, r in enumerate(self._rows)}
+
+    def _remove(self, numbers: list[int]) -> None:
+        for number in sorted(numbers, reverse=True):
+            self._texts.pop(id(self._rows[number]), None)
+            if number < self._shown:
+                self.beginRemoveRows(QModelIndex(), number, number)
+                del self._rows[number]
+                self._shown -= 1
+                self.endRemoveRows()
+            else:
+                del self._rows[number]
+
+    def _position(self, row: R) -> int:
+        """Where the current sort puts `row` (after its equals), or the end if unsorted."""
+        if self._order is None:
+            return len(self._rows)
+        key, reverse = self._order
+        wanted = key(row)
+        low, high = 0, len(self._rows)
+        while low < high:
+            middle = (low + high) // 2
+            there = key(self._rows[middle])
+            before = wanted < there if not reverse else wanted > there
+            if before:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def _insert(self, row: R) -> None:
+        number = self._position(row)
+        if number < self._shown or self._shown == len(self._rows):
+            self.beginInsertRows(QModelIndex(), number, number)
+            self._rows.insert(number, row)
+            self._shown += 1
+            self.endInsertRows()
+        else:
+            self._rows.insert(number, row)
+
+    def _in_order(self, number: int) -> bool:
+        """The row at `number` sits rightly between its neighbours in the current sort."""
+        if self._order is None:
+            return True
+        key, reverse = self._order
+        here = key(self._rows[number])
+        if number > 0 and not _ordered(key(self._rows[number - 1]), here, reverse):
+            return False
+        last = len(self._rows) - 1
+        return number == last or _ordered(here, key(self._rows[number + 1]), reverse)
+
+    def _reorder(self, numbers: list[int]) -> None:
+        """Put changed rows back in order: every one is taken out (the rows left are still
+        in order, so each goes back where a binary search finds), in one layout change,
+        the view's persistent indexes (selection, current row) following their rows."""
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        held = [(self._key(self._rows[i.row()]), i.column()) for i in before]
+        taken = [self._rows[n] for n in sorted(numbers)]
+        for number in sorted(numbers, reverse=True):
+            del self._rows[number]
+        for row in taken:
+            self._rows.insert(self._position(row), row)
+        where = {self._key(r): n for n, r in enumerate(self._rows[: self._shown])}
+        after = [self.index(where[k], c) if k in where else QModelIndex() for k, c in held]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    def _emit_changed(self, shown: list[int]) -> None:
         last = len(self.columns) - 1
         if len(shown) > CHANGED_ONE_BY_ONE:
             self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, last))
         else:
             for number in shown:
                 self.dataChanged.emit(self.index(number, 0), self.index(number, last))
-        self.changed_count = len(changed)
-        return True
 
     def rows(self) -> list[R]:
         return list(self._rows)
@@ -184,6 +281,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return
         spec = self.columns[column]
         key = spec.sort_key or (lambda r: spec.text(r).casefold())
+        self._order = (key, order is Qt.SortOrder.DescendingOrder)
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()  # the view's selection and current row
         held = [(self._key(self._rows[i.row()]), i.column()) for i in before]
@@ -192,3 +290,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         after = [self.index(where[k], c) if k in where else QModelIndex() for k, c in held]
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
+
+
+def _ordered(first: Any, second: Any, reverse: bool) -> bool:
+    """`first` may come before `second` in this order (equal keys in either order)."""
+    return bool(second <= first) if reverse else bool(first <= second)

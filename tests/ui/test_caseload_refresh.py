@@ -1,0 +1,127 @@
+"""A change refreshes what it touched: the caseload rows of its cases (read for just those
+cases, patched in place), an open case view of one of them, a diary on screen."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from app.changes import CASELOAD, ChangeSet
+from app.rows import CaseloadUpdate
+from tests.app.fakes import caseload_rows
+from ui.caseload_view import ReadOrder
+from ui.main_window import DIARY
+
+
+def crns_shown(h) -> set[str]:
+    return {r.crn for r in h.window.caseload.model.rows()}
+
+
+def row_of(h, crn: str):
+    return next(r for r in h.window.caseload.model.rows() if r.crn == crn)
+
+
+def ready(harness):
+    h = harness().ready()
+    cache = h.backend.cache
+    h.qtbot.waitUntil(lambda: len(h.window.caseload.model.rows()) == len(cache.rows))
+    return h, cache
+
+
+def test_an_edited_case_reloads_its_row_and_nothing_else(qtbot, harness):
+    h, cache = ready(harness)
+    pages = len(cache.pages_asked)
+    table = h.window.caseload
+    table.select_crn(table.model.row_at(0).crn)
+    selected = table.selected_crn()
+    crn = cache.rows[5].crn
+    cache.rows[5] = dataclasses.replace(cache.rows[5], compliance="Breach: 3 failures to comply")
+    h.shell.hub.publish(ChangeSet.of([crn], ["contact"]))
+    qtbot.waitUntil(lambda: row_of(h, crn).compliance.startswith("Breach"))
+    assert cache.rows_asked == [{crn}]  # one read, for that case only
+    assert len(cache.pages_asked) == pages  # no page of the whole caseload
+    assert table.selected_crn() == selected
+    assert table.summary.text() == "30 cases"
+
+
+def test_a_case_entering_appears_and_one_reallocated_away_disappears(qtbot, harness):
+    h, cache = ready(harness)
+    pages = len(cache.pages_asked)
+    (arrived,) = [dataclasses.replace(r, crn="Z999999") for r in caseload_rows(1)]
+    cache.rows.append(arrived)
+    h.shell.hub.publish(ChangeSet.of([arrived.crn], [CASELOAD, "person"]))
+    qtbot.waitUntil(lambda: "Z999999" in crns_shown(h))
+    left = cache.rows.pop(3).crn
+    h.shell.hub.publish(ChangeSet.of([left], [CASELOAD, "person"]))
+    qtbot.waitUntil(lambda: left not in crns_shown(h))
+    assert len(h.window.caseload.model.rows()) == 30
+    assert cache.rows_asked == [{"Z999999"}, {left}]
+    assert len(cache.pages_asked) == pages
+    assert h.window.caseload.summary.text() == "30 cases"
+
+
+def test_a_reset_still_reloads_the_whole_caseload(qtbot, harness):
+    h, cache = ready(harness)
+    pages = len(cache.pages_asked)
+    h.shell.hub.publish(ChangeSet.all())
+    qtbot.waitUntil(lambda: len(cache.pages_asked) > pages)
+    assert cache.rows_asked == []
+
+
+def test_an_open_case_refreshes_only_when_its_case_changed(qtbot, harness, monkeypatch):
+    h, cache = ready(harness)
+    read: list[str] = []
+    original = cache.case_detail
+
+    def case_detail(crn: str, *, today: dt.date):
+        read.append(crn)
+        return original(crn, today=today)
+
+    monkeypatch.setattr(cache, "case_detail", case_detail)
+    h.window.open_requested.emit("X100003")
+    qtbot.waitUntil(lambda: h.window.case_view is not None)
+    assert read == ["X100003"]
+    h.shell.hub.publish(ChangeSet.of(["X100004"], ["contact"]))  # another case: no re-read
+    h.shell.hub.publish(ChangeSet.of(["X100003"], ["contact"]))
+    qtbot.waitUntil(lambda: len(read) == 2)
+    assert read == ["X100003", "X100003"]
+
+
+def test_the_diary_on_screen_reloads_when_contacts_changed(qtbot, harness, monkeypatch):
+    h, cache = ready(harness)
+    asked: list[dt.date] = []
+    original = cache.diary
+
+    def diary(start: dt.date, end: dt.date):
+        asked.append(start)
+        return original(start, end)
+
+    monkeypatch.setattr(cache, "diary", diary)
+    h.shell.hub.publish(ChangeSet.of(["X100004"], ["contact"]))  # diary hidden: not read
+    h.window.show_section(DIARY)
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    h.shell.hub.publish(ChangeSet.of(["X100004"], ["attention"]))  # no contact: not read
+    h.shell.hub.publish(ChangeSet.of(["X100004"], ["contact"]))
+    qtbot.waitUntil(lambda: len(asked) == 2)
+    qtbot.waitUntil(lambda: cache.rows_asked == [{"X100004"}] * 3)
+    assert len(asked) == 2
+
+
+def _update(*crns: str) -> CaseloadUpdate:
+    rows = tuple(
+        dataclasses.replace(r, crn=c) for r, c in zip(caseload_rows(len(crns)), crns, strict=True)
+    )
+    return CaseloadUpdate(frozenset(crns), rows)
+
+
+def test_reads_finishing_out_of_order_keep_the_newest_rows() -> None:
+    order = ReadOrder()
+    older, newer = order.ticket(), order.ticket()
+    assert order.fresh(newer, _update("A", "B")) == _update("A", "B")
+    partly = order.fresh(older, _update("A", "C"))  # A was read again since
+    assert partly is not None
+    assert (partly.asked, [r.crn for r in partly.rows]) == ({"C"}, ["C"])
+    assert order.fresh(older, _update("A")) is None
+    before_whole = order.ticket()
+    order.whole()
+    assert order.fresh(before_whole, _update("D")) is None
