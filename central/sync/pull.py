@@ -24,13 +24,13 @@ from central.sync.clients import last_applied
 from central.sync.cursor import Cursor
 from central.sync.feed import high_water
 from central.sync.scope import Officer, crn_in_scope, scope_crns
-from central.sync.snapshots import changes_of, checksums, record_counts, snapshots
+from central.sync.snapshots import Snapshots, change_json, checksums, snapshots, take
+from central.sync.wire import pull_body
 from central.tables import records
-from sync.protocol import PROTOCOL_VERSION, CaseSnapshot, PullRequest, PullResponse, RecordChange
+from sync.protocol import CaseSnapshot, PullRequest, PullResponse
 
 # At most this many whole cases per page, however small (bounds one IN list).
 MAX_SNAPSHOTS_PER_PAGE = 500
-FILL_FIRST = 2  # cases counted first when filling a page, then 4x more a round (_fill)
 
 
 class CursorAhead(Exception):
@@ -39,8 +39,18 @@ class CursorAhead(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    response: PullResponse
+    """One page: its `PullResponse` JSON as sent, and what the handler logs and audits."""
+
+    body: bytes
     snapshotted: list[str]
+    changes: int
+    evicted: int
+    has_more: bool
+
+    @property
+    def response(self) -> PullResponse:
+        """The page parsed as the client parses it (strictly): for tests and tools."""
+        return PullResponse.model_validate_json(self.body, strict=True)
 
 
 def _entering(scope: set[str], request: PullRequest, cursor: Cursor | None) -> list[str]:
@@ -49,30 +59,6 @@ def _entering(scope: set[str], request: PullRequest, cursor: Cursor | None) -> l
     held = set(request.held_cases)
     after = cursor.snapshot_after
     return sorted(c for c in scope - held if after is None or c > after)
-
-
-def _fill(conn: Connection, entering: list[str], limit: int) -> tuple[list[str], int]:
-    """The entering cases that fit in `limit` records (at least one), and their size.
-
-    Cases are counted a few at a time (FILL_FIRST, then 4x more each round) rather than
-    all up to MAX_SNAPSHOTS_PER_PAGE: a first sync's page holds a handful of cases, and
-    counting every remaining case on every page read the whole caseload each time.
-    """
-    candidates = entering[:MAX_SNAPSHOTS_PER_PAGE]
-    chosen: list[str] = []
-    used = 0
-    start, step = 0, FILL_FIRST
-    while start < len(candidates):
-        batch = candidates[start : start + step]
-        counts = record_counts(conn, batch)
-        for crn in batch:
-            size = counts.get(crn, 0)
-            if chosen and used + size > limit:
-                return chosen, used
-            chosen.append(crn)
-            used += size
-        start, step = start + step, step * 4
-    return chosen, used
 
 
 def pull_page(
@@ -86,34 +72,38 @@ def pull_page(
     scope = scope_crns(conn, officer)
     evicted = sorted(set(request.held_cases) - scope)
     entering = _entering(scope, request, cursor)
-    chosen, used = _fill(conn, entering, request.limit) if entering else ([], 0)
-    sent = snapshots(conn, chosen)
+    sent = (
+        take(conn, entering[:MAX_SNAPSHOTS_PER_PAGE], request.limit)
+        if entering
+        else Snapshots([], [], 0)
+    )
+    chosen, used = sent.crns, sent.records
     after = chosen[-1] if chosen else (cursor.snapshot_after if cursor else None)
 
-    def page(**kwargs: Any) -> Page:
-        response = PullResponse(
-            protocol_version=PROTOCOL_VERSION,
-            snapshots=sent,
+    def page(
+        cursor: Cursor, has_more: bool, changes: list[str], sums: dict[str, str] | None = None
+    ) -> Page:
+        body = pull_body(
+            snapshots=sent.texts,
+            changes=changes,
             evicted=evicted,
+            checksums=sums or {},
+            cursor=cursor.encode(),
+            has_more=has_more,
             last_applied_seq=last_seq,
-            **kwargs,
         )
-        return Page(response, chosen)
+        return Page(body, chosen, len(changes), len(evicted), has_more)
 
     if len(chosen) < len(entering) or used >= request.limit:
-        return page(cursor=Cursor(position, after).encode(), has_more=True)
+        return page(Cursor(position, after), True, [])
     holding = _holding(scope, request, cursor, chosen)
-    changes = _changes(conn, holding, position, high, request.limit - used)
-    if len(changes) > request.limit - used:
-        last = changes[request.limit - used - 1].version
-        kept = changes[: request.limit - used]
-        return page(changes=kept, cursor=Cursor(last, after).encode(), has_more=True)
-    return page(
-        changes=changes,
-        checksums=checksums(conn, scope),
-        cursor=Cursor(high).encode(),
-        has_more=False,
-    )
+    room = request.limit - used
+    rows = _changes(conn, holding, position, high, room)
+    if len(rows) > room:
+        last = int(rows[room - 1][3])
+        return page(Cursor(last, after), True, [change_json(row) for row in rows[:room]])
+    changes = [change_json(row) for row in rows]
+    return page(Cursor(high), False, changes, checksums(conn, scope))
 
 
 def _holding(
@@ -129,9 +119,7 @@ def _holding(
     return (set(request.held_cases) & scope) - set(chosen)
 
 
-def _changes(
-    conn: Connection, crns: set[str], position: int, high: int, room: int
-) -> list[RecordChange]:
+def _changes(conn: Connection, crns: set[str], position: int, high: int, room: int) -> list[Any]:
     """Up to room+1 changes above `position` (the extra one says whether more remain)."""
     if not crns or position >= high:
         return []
@@ -154,7 +142,7 @@ def _changes(
         .order_by(records.c.version)
         .limit(room + 1)
     )
-    return changes_of(conn.execute(query).all())
+    return list(conn.execute(query).all())
 
 
 def case_snapshot(conn: Connection, crn: str) -> CaseSnapshot:

@@ -83,7 +83,7 @@ def _reset(message: str) -> ApiError:
     return ApiError(400, "bad_cursor", message, action=action)
 
 
-def _json(model: PushResponse | PullResponse | CaseSnapshot) -> Response:
+def _json(model: PushResponse | CaseSnapshot) -> Response:
     """Serialise once, without re-validating models built from the database's rows."""
     return Response(model.model_dump_json(), media_type="application/json")
 
@@ -123,17 +123,17 @@ def pull_endpoint(body: PullRequest, principal: CurrentPrincipal, state: State) 
         raise _reset("The pull cursor is ahead of this server's data; pull again.") from exc
     except OperationalError as exc:
         raise _busy(exc) from exc
-    r = page.response
     log.info(
         "pull client=%s snapshots=%d changes=%d evicted=%d has_more=%s ms=%.0f",
         client_id,
-        len(r.snapshots),
-        len(r.changes),
-        len(r.evicted),
-        r.has_more,
+        len(page.snapshotted),
+        page.changes,
+        page.evicted,
+        page.has_more,
         (time.perf_counter() - started) * 1000,
     )
-    return _json(r)
+    # Already the PullResponse JSON (central.sync.wire); `response_model` documents it.
+    return Response(page.body, media_type="application/json")
 
 
 @router.post("/case", response_model=CaseSnapshot, responses=_ERRORS)
