@@ -103,7 +103,9 @@ def test_work_done_while_the_server_is_down_arrives_when_it_is_back(qtbot, tmp_p
         qtbot.keyClick(screen.password, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: session.state is SessionState.READY, timeout=60_000)
         qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 4, timeout=10_000)
-        qtbot.waitUntil(lambda: shell.sync.status.state == "idle", timeout=30_000)
+        qtbot.waitUntil(
+            lambda: shell.sync is not None and shell.sync.status.state == "idle", timeout=30_000
+        )
 
         central.stop()
         crn = window.caseload.model.row_at(0).crn

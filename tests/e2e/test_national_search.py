@@ -60,7 +60,9 @@ def test_find_nationally_keep_it_here_and_it_arrives_with_the_next_sync(qtbot, t
         session.sign_in(central.url, central.officer, PASSWORD)
         qtbot.waitUntil(lambda: session.state is SessionState.READY, timeout=60_000)
         qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 3, timeout=10_000)
-        qtbot.waitUntil(lambda: shell.sync.status.state == "idle", timeout=30_000)
+        qtbot.waitUntil(
+            lambda: shell.sync is not None and shell.sync.status.state == "idle", timeout=30_000
+        )
         assert central.elsewhere not in {r.crn for r in window.caseload.model.rows()}
 
         window.show_section(SEARCH)
