@@ -17,20 +17,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Text, and_, cast, select
+from sqlalchemy import Connection, Engine, String, Text, and_, bindparam, cast, select
 
 from central.db import is_sqlite
-from central.sync.clients import last_applied
 from central.sync.cursor import Cursor
 from central.sync.feed import high_water
 from central.sync.scope import Officer, crn_in_scope, scope_crns
 from central.sync.snapshots import Snapshots, change_json, checksums, snapshots, take
 from central.sync.wire import pull_body
-from central.tables import records
+from central.tables import feed_counter, records, sync_clients
 from sync.protocol import CaseSnapshot, PullRequest, PullResponse
 
 # At most this many whole cases per page, however small (bounds one IN list).
 MAX_SNAPSHOTS_PER_PAGE = 500
+
+
+# A page's first read, built once: the committed feed counter (`feed.high_water`) and
+# the laptop's last applied seq (`clients.last_applied`) in one statement.
+_POSITION = select(
+    select(feed_counter.c.value).where(feed_counter.c.id == 1).scalar_subquery(),
+    select(sync_clients.c.last_applied_seq)
+    .where(sync_clients.c.client_id == bindparam("client", type_=String))
+    .scalar_subquery(),
+)
 
 
 class CursorAhead(Exception):
@@ -62,10 +71,17 @@ def _entering(scope: set[str], request: PullRequest, cursor: Cursor | None) -> l
 
 
 def pull_page(
-    conn: Connection, officer: Officer, request: PullRequest, cursor: Cursor | None, last_seq: int
+    conn: Connection,
+    officer: Officer,
+    request: PullRequest,
+    cursor: Cursor | None,
+    last_seq: int,
+    *,
+    high: int | None = None,
 ) -> Page:
-    """Build one page; the caller runs it inside a read transaction."""
-    high = high_water(conn)
+    """Build one page; the caller runs it inside a read transaction (and may have read
+    the feed counter already, with `last_seq`)."""
+    high = high_water(conn) if high is None else high
     if cursor is not None and cursor.feed > high:
         raise CursorAhead
     position = high if cursor is None else cursor.feed
@@ -169,8 +185,8 @@ def serve_pull(
 ) -> Page:
     """One page for the officer's laptop (`request.client_id`, already checked)."""
     with reading(engine) as conn:
-        last = last_applied(conn, str(request.client_id)) or 0
-        return pull_page(conn, officer, request, cursor, last)
+        high, last = conn.execute(_POSITION, {"client": str(request.client_id)}).one()
+        return pull_page(conn, officer, request, cursor, int(last or 0), high=int(high))
 
 
 def serve_case(engine: Engine, officer: Officer, crn: str) -> CaseSnapshot | None:
