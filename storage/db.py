@@ -21,6 +21,16 @@ from storage.errors import DiskFull
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
+# WAL pages between automatic checkpoints: SQLite's default, and while a pull writes the
+# pages before its last (`re_downloadable`). A checkpoint syncs the WAL and the database
+# file (two fsyncs) and copies every page the WAL holds: at 1,000 a first sync of 27,000
+# records checkpointed ~22 times; at 8,000 (32 MiB of WAL) ~3 times, and a page written by
+# several commits is copied once.
+CHECKPOINT_PAGES = 1_000
+BULK_CHECKPOINT_PAGES = 8_000
+# After a checkpoint empties the WAL, its file is cut back to this size (a bulk pull may
+# have grown it to ~BULK_CHECKPOINT_PAGES pages).
+WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024
 SQLError = sqlcipher3.Error
 IntegrityError = sqlcipher3.IntegrityError
 
@@ -35,6 +45,8 @@ def _pragmas() -> tuple[str, ...]:
         # FULL: in WAL mode NORMAL may lose the last commits on power loss; FULL syncs
         # the WAL on every commit, so a change the officer saw saved stays saved.
         "PRAGMA synchronous = FULL",
+        f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}",
+        f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}",
         "PRAGMA foreign_keys = ON",
         # Deleted case data is overwritten with zeros rather than left in free pages.
         "PRAGMA secure_delete = ON",
@@ -103,6 +115,37 @@ class CacheDb:
             if isinstance(exc, sqlcipher3.OperationalError) and "full" in str(exc):
                 raise DiskFull() from exc
             raise
+
+    @contextlib.contextmanager
+    def re_downloadable(self) -> Iterator[CacheDb]:
+        """Transactions inside commit without an fsync (`synchronous = NORMAL`) and
+        checkpoint less often; only for pulled pages the server can send again.
+
+        Why this keeps every promise (docs/storage.md "Pragmas", docs/sync.md):
+        - A process crash (SIGKILL, an exception) loses nothing: a NORMAL commit is in the
+          WAL file (the OS holds it) before COMMIT returns, exactly as with FULL.
+        - Power loss may drop the last NORMAL commits, never part of one: WAL frames are
+          checksummed and only whole committed transactions are replayed, so the cache
+          comes back as it was after an earlier page, with that page's cursor (saved in
+          the same transaction). The next pull asks again from that cursor: the lost pages
+          are downloaded again, nothing is skipped or half-applied.
+        - Nothing else becomes less durable. The outbox, push results and local saves are
+          never written in here and still commit with FULL, and a FULL commit (any
+          connection) syncs the whole WAL, so it also makes every earlier NORMAL commit
+          durable: a saved change can never outlive the pulled page it was made on. With
+          NORMAL, SQLite also syncs the WAL before any checkpoint copies it.
+        - The caller commits the last page of each pull outside this block, with FULL, so
+          a pull that has finished is durable as a whole.
+        """
+        if self.conn.in_transaction:
+            raise RuntimeError("re_downloadable() must wrap whole transactions")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        try:
+            yield self
+        finally:
+            self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
 
     def close(self) -> None:
         self.db.close()

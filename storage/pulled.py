@@ -8,6 +8,7 @@ sync.protocol's RecordChange, CaseSnapshot and MutationResult satisfy them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -199,8 +200,36 @@ def apply_pull_page(
     evicted: Sequence[str] = (),
     cursor: str,
     last_applied_seq: int,
+    more_to_come: bool = False,
 ) -> Applied:
-    """Snapshots, evictions, changes, cursor and rebase: one transaction."""
+    """Snapshots, evictions, changes, cursor and rebase: one transaction.
+
+    `more_to_come`: the server has further pages for this pull. Such a page commits
+    without an fsync (`CacheDb.re_downloadable`: a power cut may make the next pull ask
+    for it again, a crash loses nothing); the pull's last page commits with FULL and
+    makes the whole pull durable.
+    """
+    relaxed = more_to_come and not cdb.conn.in_transaction
+    with cdb.re_downloadable() if relaxed else contextlib.nullcontext(cdb):
+        return _apply_pull_page(
+            cdb,
+            snapshots=snapshots,
+            changes=changes,
+            evicted=evicted,
+            cursor=cursor,
+            last_applied_seq=last_applied_seq,
+        )
+
+
+def _apply_pull_page(
+    cdb: CacheDb,
+    *,
+    snapshots: Sequence[Snapshot],
+    changes: Sequence[Change],
+    evicted: Sequence[str],
+    cursor: str,
+    last_applied_seq: int,
+) -> Applied:
     touched: set[str] = set()
     kinds: set[str] = set()
     with cdb.atomic():

@@ -145,6 +145,7 @@ class EncryptedCache:
             evicted=response.evicted,
             cursor=response.cursor,
             last_applied_seq=response.last_applied_seq,
+            more_to_come=response.has_more,
         )
         self._changed(applied)
 
