@@ -3,12 +3,14 @@
 SQLite gets WAL (readers never block the writer), foreign keys and a busy
 timeout on every connection, and transactions begun explicitly so a writer can
 take the write lock up front (`BEGIN IMMEDIATE`) instead of failing with
-"database is locked" when a read transaction tries to upgrade. PostgreSQL goes
-through psycopg 3.
+"database is locked" when a read transaction tries to upgrade. A SQLite file's WAL
+is checkpointed by a thread of the engine's own (`central.checkpoint`), not inside
+the commits of requests. PostgreSQL goes through psycopg 3.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,8 +19,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from central.checkpoint import FALLBACK_PAGES, Checkpointer
+
 BUSY_TIMEOUT_MS = 10_000
 IMMEDIATE = "fieldcase_immediate"
+_COMMITTED = "fieldcase_committed"
+_checkpointers: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
 
 
 def normalise_url(url: str) -> str:
@@ -34,18 +40,32 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url` with the per-connection settings the service relies on."""
+def make_engine(url: str, *, background_checkpoints: bool = True, **kwargs: Any) -> Engine:
+    """An engine for `url` with the per-connection settings the service relies on.
+
+    `background_checkpoints=False` leaves a SQLite file's checkpoints to SQLite (inside
+    the commit that takes the WAL past 1,000 pages), as a one-off tool may prefer.
+    """
     url = normalise_url(url)
     if is_sqlite(url):
         engine = create_engine(url, **kwargs)
-        _configure_sqlite(engine)
+        path = engine.url.database
+        on_file = bool(path) and path != ":memory:" and not str(path).startswith("file:")
+        checkpointer = Checkpointer(str(path)) if background_checkpoints and on_file else None
+        _configure_sqlite(engine, checkpointer)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def checkpointer_of(engine: Engine) -> Checkpointer | None:
+    """The engine's WAL checkpointer (SQLite files only), for tests and operations."""
+    return _checkpointers.get(engine)
+
+
+def _configure_sqlite(engine: Engine, checkpointer: Checkpointer | None) -> None:
+    autocheckpoint = FALLBACK_PAGES if checkpointer is not None else 1000
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is deferred-only).
@@ -55,12 +75,35 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={autocheckpoint}")
         cursor.close()
+
+    if checkpointer is not None:
+        _checkpoint_after_commits(engine, checkpointer)
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(IMMEDIATE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _checkpoint_after_commits(engine: Engine, checkpointer: Checkpointer) -> None:
+    """Poke the checkpointer when a connection that committed is back in the pool: the
+    commit is complete by then (SQLAlchemy's "commit" event comes before it)."""
+    _checkpointers[engine] = checkpointer
+
+    @event.listens_for(engine, "commit")
+    def on_commit(conn: Connection) -> None:
+        conn.info[_COMMITTED] = True
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None and record.info.pop(_COMMITTED, False):
+            checkpointer.poke()
+
+    @event.listens_for(engine, "engine_disposed")
+    def on_dispose(_engine: Engine) -> None:
+        checkpointer.stop()
 
 
 @contextmanager

@@ -97,12 +97,17 @@ def compute(
 ) -> tuple[Effects, SqlCaseReader]:
     """The effects of `env` for `principal`, or a typed error saying why it is refused.
 
-    The arguments are checked first, so a malformed CRN is reported as malformed
-    rather than as out of reach. A push batch passes its own `scope` (shared by the
-    batch) and `make_reader` (reads through what the batch already read and wrote).
+    The arguments are judged before the scope: a malformed CRN is reported as malformed
+    rather than as out of reach. They are validated once: `apply_mutation` does it
+    before anything else, so only a refusal of the target has to validate them first.
+    A push batch passes its own `scope` (shared by the batch) and `make_reader` (reads
+    through what the batch already read and wrote).
     """
-    validate_model(mutation_model(env.name, env.version), env.args)
-    scope = check_target(conn, principal, env, scope)
+    try:
+        scope = check_target(conn, principal, env, scope)
+    except OutOfScope:
+        validate_model(mutation_model(env.name, env.version), env.args)
+        raise
     reader = SqlCaseReader(conn, scope.allows) if make_reader is None else make_reader(scope.allows)
     effects = apply_mutation(
         env.name,

@@ -23,17 +23,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, String, bindparam, func, select
 from sqlalchemy.sql.dml import Insert, Update
 
 from central.auth.deps import Principal
+from central.bulk import BulkInsert
 from central.sync import clients
-from central.sync.feed import lock_feed, record_write, refresh_search_columns
+from central.sync.feed import INSERT_RECORD, lock_feed, record_write, refresh_search_columns
 from central.sync.reader import SqlCaseReader
 from central.tables import applied_mutations, audit_log, records
 from central.versions import reserve_versions
@@ -42,7 +44,10 @@ from domain.errors import RuleViolation
 from domain.semantics import RecordKind, StoredRecord, Upsert
 from sync.protocol import MutationEnvelope, MutationResult
 
-_CHUNK = 500  # ids per IN (...) query, well under any SQLite variable limit
+# A batch's ids travel as one JSON array (`json_each`): no IN (...) list for SQLAlchemy to
+# expand on every call, and no limit on bound variables. Each id is still looked up in the
+# primary or unique index.
+_IDS = select(func.json_each(bindparam("ids", type_=String)).table_valued("value").c.value)
 
 _ROWS = select(
     records.c.id,
@@ -52,11 +57,13 @@ _ROWS = select(
     records.c.deleted,
     records.c.data,
     records.c.field_versions,
-).where(records.c.id.in_(bindparam("ids", expanding=True)))
+).where(records.c.id.in_(_IDS))
 
-_TAKEN = select(applied_mutations.c.mutation_id).where(
-    applied_mutations.c.mutation_id.in_(bindparam("ids", expanding=True))
-)
+_INSERT_RECORDS = BulkInsert(records)
+_INSERT_RESULTS = BulkInsert(applied_mutations)
+_INSERT_AUDIT = BulkInsert(audit_log, skip={"id"})
+
+_TAKEN = select(applied_mutations.c.mutation_id).where(applied_mutations.c.mutation_id.in_(_IDS))
 
 
 @dataclass(slots=True)
@@ -70,11 +77,6 @@ class Row:
     deleted: bool
     data: dict[str, Any] | None
     field_versions: dict[str, int]
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
 
 
 def candidate_ids(mutations: Iterable[MutationEnvelope]) -> list[str]:
@@ -97,21 +99,22 @@ class BatchRecords:
 
     def load(self, ids: Iterable[str]) -> None:
         wanted = [i for i in dict.fromkeys(ids) if i not in self._rows]
-        for chunk in _chunks(wanted):
-            found = {
-                row.id: Row(
-                    row.id,
-                    row.kind,
-                    row.crn,
-                    int(row.version),
-                    bool(row.deleted),
-                    row.data,
-                    {k: int(v) for k, v in (row.field_versions or {}).items()},
-                )
-                for row in self._conn.execute(_ROWS, {"ids": list(chunk)})
-            }
-            for record_id in chunk:
-                self._rows[record_id] = found.get(record_id)
+        if not wanted:
+            return
+        found = {
+            row.id: Row(
+                row.id,
+                row.kind,
+                row.crn,
+                int(row.version),
+                bool(row.deleted),
+                row.data,
+                {k: int(v) for k, v in (row.field_versions or {}).items()},
+            )
+            for row in self._conn.execute(_ROWS, {"ids": json.dumps(wanted)})
+        }
+        for record_id in wanted:
+            self._rows[record_id] = found.get(record_id)
 
     def row(self, record_id: str) -> Row | None:
         if record_id not in self._rows:
@@ -120,9 +123,10 @@ class BatchRecords:
 
     def existing(self, upserts: Sequence[Upsert]) -> None:
         """`feed.existing_records`' check: refuse an id that belongs to another case."""
-        self.load(str(u.id) for u in upserts)
-        for upsert in upserts:
-            row = self._rows[str(upsert.id)]
+        ids = [str(u.id) for u in upserts]
+        self.load(ids)
+        for upsert, record_id in zip(upserts, ids, strict=True):
+            row = self._rows[record_id]
             if row is not None and row.crn != upsert.crn:
                 raise RuleViolation("This change refers to a record of another case.")
 
@@ -164,7 +168,11 @@ class BatchRecords:
             end = start
             while end < len(pending) and pending[end][0] is statement:
                 end += 1
-            self._conn.execute(statement, [params for _s, params in pending[start:end]])
+            rows = [params for _s, params in pending[start:end]]
+            if statement is INSERT_RECORD:
+                _INSERT_RECORDS.execute(self._conn, rows)
+            else:
+                self._conn.execute(statement, rows)
             start = end
 
 
@@ -217,9 +225,9 @@ class BatchWriter:
 
     def read_taken(self, mutations: Sequence[MutationEnvelope]) -> None:
         """Which of these mutation ids a stored mutation already has (one query)."""
-        ids = list(dict.fromkeys(str(env.id) for env in mutations))
-        for chunk in _chunks(ids):
-            self.taken.update(self._conn.execute(_TAKEN, {"ids": list(chunk)}).scalars())
+        if mutations:
+            ids = json.dumps([str(env.id) for env in mutations])
+            self.taken.update(self._conn.execute(_TAKEN, {"ids": ids}).scalars())
 
     def store_result(
         self,
@@ -274,10 +282,8 @@ class BatchWriter:
     def finish(self) -> None:
         """Everything queued, in the batch's transaction (the caller commits)."""
         self.records.flush()
-        if self._audit:
-            self._conn.execute(audit_log.insert(), self._audit)
-        if self._results:
-            self._conn.execute(clients.STORE_RESULT, self._results)
+        _INSERT_AUDIT.execute(self._conn, self._audit)
+        _INSERT_RESULTS.execute(self._conn, self._results)
         if self._last_seq is not None:
             clients.move_seq(self._conn, self._client_id, *self._last_seq)
         if self._first_version is not None and self._next_version > self._first_version:

@@ -14,6 +14,7 @@ refused (no result) so the client resends in order. A permanent failure is store
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,8 +105,10 @@ def push(engine: Engine, principal: Principal, request: PushRequest) -> PushResp
     client_id = str(request.client_id)
     last = clients.ensure_client(engine, client_id, principal.username)
     batch = _in_order(list(request.mutations))
-    with engine.connect() as conn:
-        known = clients.stored_results(conn, client_id, [m.seq for m in batch if m.seq <= last])
+    known: dict[int, MutationResult] = {}
+    if batch and batch[0].seq <= last:  # a resend: answer what was applied from its results
+        with engine.connect() as conn:
+            known = clients.stored_results(conn, client_id, [m.seq for m in batch if m.seq <= last])
     outcome = BatchOutcome(last)
     todo = []
     for env in batch:
@@ -167,13 +170,13 @@ def _apply_together(
     Everything that stops the batch is raised before that mutation writes anything.
     The batch reads what it needs once and writes with executemany (`central.sync.batch`).
     """
-    decided: list[tuple[str, str]] = []  # (name, status), counted once committed
+    decided: Counter[tuple[str, str]] = Counter()  # (name, status), counted once committed
     with transaction(engine) as conn:
         run = _Batch(conn, principal, client_id, todo)
         for env in todo:
             try:
                 result = run.apply(env)
-                decided.append((env.name, result.status))
+                decided[_metric_name(env.name), result.status] += 1
             except Answered as already:
                 result = already.result
             except Stop:
@@ -183,8 +186,8 @@ def _apply_together(
                 break
             _take(outcome, result)
         run.writer.finish()
-    for name, status in decided:
-        MUTATIONS.labels(_metric_name(name), status).inc()
+    for (name, status), count in decided.items():
+        MUTATIONS.labels(name, status).inc(count)
 
 
 class _Batch:
