@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -184,6 +185,22 @@ class CaseloadView(QWidget):
             return
         self.model.patch_rows(update.rows, update.gone)
         self._update_summary()
+
+    def appointments_begun(self, now: dt.datetime) -> tuple[frozenset[str], dt.datetime | None]:
+        """The cases whose shown next appointment has begun by `now` (local time; read
+        again, their row names the one after), and the earliest still to come."""
+        begun: set[str] = set()
+        upcoming: dt.datetime | None = None
+        for row in self.model.rows():
+            at = row.next_appointment
+            if at is None:
+                continue
+            at = at.replace(tzinfo=None)
+            if at <= now:
+                begun.add(row.crn)
+            elif upcoming is None or at < upcoming:
+                upcoming = at
+        return frozenset(begun), upcoming
 
     def selected_crn(self) -> str | None:
         index = self.table.currentIndex()

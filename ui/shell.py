@@ -96,6 +96,9 @@ class Shell(QObject):
         self._caseload_loading = False  # a whole load is under way, page by page
         self._caseload_day: dt.date | None = None  # the day the whole caseload was read on
         self._reads = ReadOrder()  # a newer caseload read's rows win
+        self._appointment_due = QTimer(self)  # a shown next appointment begins
+        self._appointment_due.setSingleShot(True)
+        self._appointment_due.timeout.connect(self.on_appointment_begun)
         self._preloaded = False
         self._sync_waiting = False
         self._connect()
@@ -209,6 +212,7 @@ class Shell(QObject):
             runner.shutdown()
         self.window.close_case()
         self._caseload_loading, self._caseload_day = False, None
+        self._appointment_due.stop()
         self.window.caseload.set_rows([])
         for model in (
             self.window.diary.model,
@@ -265,11 +269,28 @@ class Shell(QObject):
         fresh = None if self._caseload_loading else self._reads.fresh(ticket, update)
         if fresh is not None:
             self.window.caseload.patch(fresh)
+            self._watch_appointments()
+
+    def _watch_appointments(self) -> None:
+        """Rows are read again when a change touches their case, so the one whose next
+        appointment begins is read again then (it names the one after)."""
+        _begun, upcoming = self.window.caseload.appointments_begun(dt.datetime.now())
+        if upcoming is None:
+            self._appointment_due.stop()
+            return
+        wait_s = (upcoming - dt.datetime.now()).total_seconds() + 1
+        self._appointment_due.start(int(min(max(wait_s, 1), 3600) * 1000))
+
+    def on_appointment_begun(self) -> None:
+        begun, _upcoming = self.window.caseload.appointments_begun(dt.datetime.now())
+        self.refresh_cases(begun)
+        self._watch_appointments()
 
     def _show_caseload(self, page: CaseloadPage) -> None:
         self.window.caseload.show_page(page)
         if page.complete:
             self._caseload_loading = False
+            self._watch_appointments()
             self._start_sync()
         if page.complete and not self._preloaded:
             self._preloaded = True  # what opening a case needs, once the list has painted

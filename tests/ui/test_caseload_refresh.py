@@ -149,3 +149,24 @@ def test_many_changed_cases_are_merged_in_one_go(qtbot, harness):
     assert shown[changed.crn].compliance == "Breach"
     assert view.selected_crn() == "X100007"
     assert view.summary.text() == "529 cases"
+
+
+def test_rows_whose_next_appointment_began_are_read_again(qtbot, harness):
+    h, cache = ready(harness)
+    now = dt.datetime.now()
+    view = h.window.caseload
+    later = dataclasses.replace(cache.rows[0], next_appointment=now + dt.timedelta(hours=2))
+    began = dataclasses.replace(cache.rows[1], next_appointment=now - dt.timedelta(minutes=5))
+    cache.rows[:2] = [later, began]
+    h.shell.hub.publish(ChangeSet.of([later.crn, began.crn], ["contact"]))
+    qtbot.waitUntil(lambda: {later, began} <= set(view.model.rows()))
+    timer = h.shell._appointment_due
+    assert timer.isActive()
+    assert timer.interval() <= 3_600_000  # at most an hour, then looked at again
+    at = dt.datetime.now()
+    expected = {r.crn for r in view.model.rows() if r.next_appointment and r.next_appointment <= at}
+    assert began.crn in expected
+    assert later.crn not in expected
+    h.shell.on_appointment_begun()  # as the timer does when it fires
+    qtbot.waitUntil(lambda: len(cache.rows_asked) == 2)
+    assert cache.rows_asked[1] == expected
