@@ -10,7 +10,13 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from storage.schema import RECORD_KINDS, SEARCHED, fts_sql, record_table_sql
+from storage.schema import (
+    DEFERRED_INDEX_TABLE,
+    RECORD_KINDS,
+    SEARCHED,
+    fts_sql,
+    record_table_sql,
+)
 
 migrations = Migrations("fieldcase_cache")
 
@@ -142,6 +148,13 @@ def m006_drafts(db: sqlite_utils.Database) -> None:
             "CREATE INDEX draft_crn ON draft (crn)",
         ],
     )
+
+
+@migrations()
+def m007_deferred_indexes(db: sqlite_utils.Database) -> None:
+    """Where a pull from scratch keeps the indexes it dropped until its last page
+    (schema.DEFERRABLE_INDEXES): their CREATE statements, to build them again."""
+    _run(db, [DEFERRED_INDEX_TABLE])
 
 
 def migrate(db: sqlite_utils.Database) -> int:

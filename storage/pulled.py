@@ -23,7 +23,7 @@ from storage import outbox, records, state
 from storage.db import CacheDb
 from storage.rebase import rebase
 from storage.records import search_text
-from storage.schema import RECORD_KINDS
+from storage.schema import DEFERRABLE_INDEXES, RECORD_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -218,6 +218,7 @@ def apply_pull_page(
             evicted=evicted,
             cursor=cursor,
             last_applied_seq=last_applied_seq,
+            more_to_come=more_to_come,
         )
 
 
@@ -229,10 +230,13 @@ def _apply_pull_page(
     evicted: Sequence[str],
     cursor: str,
     last_applied_seq: int,
+    more_to_come: bool,
 ) -> Applied:
     touched: set[str] = set()
     kinds: set[str] = set()
     with cdb.atomic():
+        if more_to_come and state.read(cdb).cursor is None:
+            _defer_indexes(cdb)
         _replace(cdb, snapshots)
         touched.update(s.crn for s in snapshots)
         for crn in evicted:
@@ -248,12 +252,53 @@ def _apply_pull_page(
             last_error=None,
         )
         rebase(cdb, touched - set(evicted), after_seq=last_applied_seq)
+        if not more_to_come:
+            build_deferred_indexes(cdb)
     if snapshots:
         kinds.update(RECORD_KINDS)
     sizes = (len(snapshots), len(changes), len(evicted))
     log.info("pulled page: %d snapshots, %d changes, %d evicted", *sizes)
     cases = frozenset(touched | set(evicted))
     return Applied(cases, frozenset(kinds), caseload=bool(snapshots or evicted))
+
+
+def _defer_indexes(cdb: CacheDb) -> None:
+    """First page of a pull from scratch with more to come: drop the indexes its rows
+    would update in random order (schema.DEFERRABLE_INDEXES), keeping their CREATE
+    statements; the pull's last page builds them (`build_deferred_indexes`)."""
+    for name in DEFERRABLE_INDEXES:
+        sql = cdb.one("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,))
+        if sql is None:
+            continue  # already deferred by an earlier, interrupted pull
+        cdb.execute(
+            "INSERT INTO deferred_index (name, sql) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            (name, sql),
+        )
+        cdb.execute(f"DROP INDEX {name}")
+
+
+def build_deferred_indexes(cdb: CacheDb) -> int:
+    """Build the indexes a pull deferred (one transaction, or the caller's); how many.
+
+    Run with a pull's last page, and when the cache is opened (sync/cache.py), so an
+    interrupted first sync leaves them missing (slower queries, same answers) at most
+    until the next successful pull or the next start.
+    """
+    with cdb.atomic():
+        rows = cdb.query("SELECT name, sql FROM deferred_index ORDER BY name")
+        for row in rows:
+            name, sql = row["name"], row["sql"]
+            if name not in DEFERRABLE_INDEXES or not sql.startswith(f"CREATE INDEX {name} "):
+                raise ValueError(f"unexpected deferred index {name!r}")
+            exists = cdb.one(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+            )
+            if exists is None:
+                cdb.execute(sql)
+            cdb.execute("DELETE FROM deferred_index WHERE name = ?", (name,))
+    if rows:
+        log.info("built %d deferred index(es)", len(rows))
+    return len(rows)
 
 
 def replace_case(cdb: CacheDb, snapshot: Snapshot) -> Applied:

@@ -77,6 +77,12 @@ class EncryptedCache:
         cache = cls(profile, key, on_change)
         cache._writer = profile.open_writer(key)
         cache._connections[threading.get_ident()] = cache._writer
+        try:
+            # A first sync interrupted before its last page left some indexes unbuilt.
+            pulled.build_deferred_indexes(cache._writer)
+        except BaseException:
+            cache.close()
+            raise
         return cache
 
     def db(self) -> CacheDb:

@@ -1,11 +1,13 @@
-"""Pages before a pull's last commit without an fsync; everything else stays FULL."""
+"""Pages before a pull's last commit without an fsync; everything else stays FULL. A pull
+from scratch builds the random-order indexes once, with its last page."""
 
 from __future__ import annotations
 
 import pytest
 
 from storage.db import BULK_CHECKPOINT_PAGES, CHECKPOINT_PAGES, CacheDb
-from storage.pulled import apply_pull_page
+from storage.pulled import apply_pull_page, build_deferred_indexes
+from storage.schema import DEFERRABLE_INDEXES
 from tests.storage.builders import make_case
 
 NORMAL, FULL = 1, 2
@@ -54,3 +56,67 @@ def test_inside_a_callers_transaction_the_page_joins_it(cdb: CacheDb) -> None:
         )
         assert cdb.one("PRAGMA synchronous") == FULL
     assert cdb.one("SELECT cursor FROM sync_state") == "c1"
+
+
+def _indexes(cdb: CacheDb) -> dict[str, str]:
+    rows = cdb.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+    return {r["name"]: r["sql"] for r in rows}
+
+
+def test_a_pull_from_scratch_defers_the_random_order_indexes_to_its_last_page(
+    cdb: CacheDb,
+) -> None:
+    fresh = _indexes(cdb)
+    assert set(DEFERRABLE_INDEXES) <= set(fresh)
+    apply_pull_page(
+        cdb,
+        snapshots=[make_case("X100001").snapshot()],
+        cursor="c1",
+        last_applied_seq=0,
+        more_to_come=True,
+    )
+    assert not set(DEFERRABLE_INDEXES) & set(_indexes(cdb))
+    assert cdb.one("SELECT count(*) FROM deferred_index") == len(DEFERRABLE_INDEXES)
+    apply_pull_page(
+        cdb,
+        snapshots=[make_case("X100002").snapshot()],
+        cursor="c2",
+        last_applied_seq=0,
+        more_to_come=True,
+    )
+    apply_pull_page(
+        cdb, snapshots=[make_case("X100003").snapshot()], cursor="c3", last_applied_seq=0
+    )
+    assert _indexes(cdb) == fresh  # the same statements, built again
+    assert cdb.one("SELECT count(*) FROM deferred_index") == 0
+    assert cdb.one("PRAGMA integrity_check") == "ok"
+
+
+def test_a_pull_that_resumes_or_fits_one_page_defers_nothing(cdb: CacheDb) -> None:
+    fresh = _indexes(cdb)
+    apply_pull_page(
+        cdb, snapshots=[make_case("X100001").snapshot()], cursor="c1", last_applied_seq=0
+    )
+    apply_pull_page(
+        cdb,
+        snapshots=[make_case("X100002").snapshot()],
+        cursor="c2",
+        last_applied_seq=0,
+        more_to_come=True,  # a later pull (cursor saved): nothing deferred
+    )
+    assert _indexes(cdb) == fresh
+    assert build_deferred_indexes(cdb) == 0
+
+
+def test_deferred_indexes_are_built_once_whoever_asks(cdb: CacheDb) -> None:
+    fresh = _indexes(cdb)
+    apply_pull_page(
+        cdb,
+        snapshots=[make_case("X100001").snapshot()],
+        cursor="c1",
+        last_applied_seq=0,
+        more_to_come=True,
+    )
+    assert build_deferred_indexes(cdb) == len(DEFERRABLE_INDEXES)
+    assert build_deferred_indexes(cdb) == 0
+    assert _indexes(cdb) == fresh
