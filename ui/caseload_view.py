@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,6 +27,69 @@ from ui.widgets import named
 # one 50-60 ms, 2,000 in 230 ms; a reset with its sort ~55 ms whatever the count. Changed
 # rows stay in place whatever their number (a reset would re-sort everything).
 COME_OR_GO_ONE_BY_ONE = 400
+
+
+def appointments_begun(
+    rows: Iterable[CaseloadRow], now: dt.datetime
+) -> tuple[frozenset[str], dt.datetime | None]:
+    """The cases whose shown next appointment has begun by `now` (local time; read
+    again, their row names the one after), and the earliest still to come."""
+    begun: set[str] = set()
+    upcoming: dt.datetime | None = None
+    for row in rows:
+        at = row.next_appointment
+        if at is None:
+            continue
+        if at.tzinfo is not None:
+            at = at.replace(tzinfo=None)
+        if at <= now:
+            begun.add(row.crn)
+        elif upcoming is None or at < upcoming:
+            upcoming = at
+    return frozenset(begun), upcoming
+
+
+class AppointmentWatch(QObject):
+    """Rows are read again when a change touches their case, so the row whose next
+    appointment begins must be read again then (it names the one after): one single-shot
+    timer for the earliest upcoming one shown, at most an hour ahead (then it looks
+    again). Every row is looked at after a whole load and when the timer fires; after a
+    patch only the patched rows (an earlier appointment among them brings it forward)."""
+
+    begun = Signal(frozenset)  # the cases whose shown next appointment has begun
+
+    def __init__(
+        self, view: CaseloadView, clock: Callable[[], dt.datetime] = dt.datetime.now
+    ) -> None:
+        super().__init__(view)
+        self.view, self.clock = view, clock
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.on_timer_fired)
+        self.due: dt.datetime | None = None
+
+    def watch(self, patched: Iterable[CaseloadRow] | None = None) -> None:
+        now = self.clock()
+        rows = self.view.model.rows() if patched is None else patched
+        _begun, upcoming = appointments_begun(rows, now)
+        if patched is not None and (upcoming is None or (self.due and self.due <= upcoming)):
+            return
+        self.due = upcoming
+        if upcoming is None:
+            self.timer.stop()
+            return
+        wait_s = (upcoming - now).total_seconds() + 1
+        self.timer.start(int(min(max(wait_s, 1), 3600) * 1000))
+
+    def on_timer_fired(self) -> None:
+        begun, _upcoming = appointments_begun(self.view.model.rows(), self.clock())
+        if begun:
+            self.begun.emit(begun)
+        self.watch()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.due = None
 
 
 class ReadOrder:
@@ -185,22 +248,6 @@ class CaseloadView(QWidget):
             return
         self.model.patch_rows(update.rows, update.gone)
         self._update_summary()
-
-    def appointments_begun(self, now: dt.datetime) -> tuple[frozenset[str], dt.datetime | None]:
-        """The cases whose shown next appointment has begun by `now` (local time; read
-        again, their row names the one after), and the earliest still to come."""
-        begun: set[str] = set()
-        upcoming: dt.datetime | None = None
-        for row in self.model.rows():
-            at = row.next_appointment
-            if at is None:
-                continue
-            at = at.replace(tzinfo=None)
-            if at <= now:
-                begun.add(row.crn)
-            elif upcoming is None or at < upcoming:
-                upcoming = at
-        return frozenset(begun), upcoming
 
     def selected_crn(self) -> str | None:
         index = self.table.currentIndex()

@@ -30,7 +30,7 @@ from app.tasks import TaskRunner
 from app.usecases.caseload import load_caseload_page, load_caseload_rows
 from domain.errors import FieldcaseError
 from ui import format as fmt
-from ui.caseload_view import ReadOrder
+from ui.caseload_view import AppointmentWatch, ReadOrder
 from ui.main_window import ATTENTION as ATTENTION_PAGE
 from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow, flush_open_drafts
 from ui.theme import apply_high_contrast
@@ -96,9 +96,8 @@ class Shell(QObject):
         self._caseload_loading = False  # a whole load is under way, page by page
         self._caseload_day: dt.date | None = None  # the day the whole caseload was read on
         self._reads = ReadOrder()  # a newer caseload read's rows win
-        self._appointment_due = QTimer(self)  # a shown next appointment begins
-        self._appointment_due.setSingleShot(True)
-        self._appointment_due.timeout.connect(self.on_appointment_begun)
+        self.appointments = AppointmentWatch(self.window.caseload)
+        self.appointments.begun.connect(self.refresh_cases)
         self._preloaded = False
         self._sync_waiting = False
         self._connect()
@@ -212,7 +211,7 @@ class Shell(QObject):
             runner.shutdown()
         self.window.close_case()
         self._caseload_loading, self._caseload_day = False, None
-        self._appointment_due.stop()
+        self.appointments.stop()
         self.window.caseload.set_rows([])
         for model in (
             self.window.diary.model,
@@ -269,28 +268,13 @@ class Shell(QObject):
         fresh = None if self._caseload_loading else self._reads.fresh(ticket, update)
         if fresh is not None:
             self.window.caseload.patch(fresh)
-            self._watch_appointments()
-
-    def _watch_appointments(self) -> None:
-        """Rows are read again when a change touches their case, so the one whose next
-        appointment begins is read again then (it names the one after)."""
-        _begun, upcoming = self.window.caseload.appointments_begun(dt.datetime.now())
-        if upcoming is None:
-            self._appointment_due.stop()
-            return
-        wait_s = (upcoming - dt.datetime.now()).total_seconds() + 1
-        self._appointment_due.start(int(min(max(wait_s, 1), 3600) * 1000))
-
-    def on_appointment_begun(self) -> None:
-        begun, _upcoming = self.window.caseload.appointments_begun(dt.datetime.now())
-        self.refresh_cases(begun)
-        self._watch_appointments()
+            self.appointments.watch(fresh.rows)
 
     def _show_caseload(self, page: CaseloadPage) -> None:
         self.window.caseload.show_page(page)
         if page.complete:
             self._caseload_loading = False
-            self._watch_appointments()
+            self.appointments.watch()
             self._start_sync()
         if page.complete and not self._preloaded:
             self._preloaded = True  # what opening a case needs, once the list has painted

@@ -160,13 +160,41 @@ def test_rows_whose_next_appointment_began_are_read_again(qtbot, harness):
     cache.rows[:2] = [later, began]
     h.shell.hub.publish(ChangeSet.of([later.crn, began.crn], ["contact"]))
     qtbot.waitUntil(lambda: {later, began} <= set(view.model.rows()))
-    timer = h.shell._appointment_due
+    timer = h.shell.appointments.timer
     assert timer.isActive()
     assert timer.interval() <= 3_600_000  # at most an hour, then looked at again
     at = dt.datetime.now()
     expected = {r.crn for r in view.model.rows() if r.next_appointment and r.next_appointment <= at}
     assert began.crn in expected
     assert later.crn not in expected
-    h.shell.on_appointment_begun()  # as the timer does when it fires
+    h.shell.appointments.on_timer_fired()  # as when the timer fires
     qtbot.waitUntil(lambda: len(cache.rows_asked) == 2)
     assert cache.rows_asked[1] == expected
+
+
+def test_the_appointment_watch_waits_for_the_earliest_upcoming_one(qtbot):
+    from ui.caseload_view import AppointmentWatch, CaseloadView
+
+    at = dt.datetime(2026, 11, 20, 9, 0)
+    clock = [at]
+    view = CaseloadView()
+    qtbot.addWidget(view)
+    rows = [
+        dataclasses.replace(r, next_appointment=at + dt.timedelta(minutes=m))
+        for r, m in zip(caseload_rows(3), (-10, 30, 20), strict=True)
+    ]
+    view.set_rows(rows)
+    watch = AppointmentWatch(view, clock=lambda: clock[0])
+    watch.watch()
+    assert watch.timer.interval() == (20 * 60 + 1) * 1000
+    watch.watch([dataclasses.replace(rows[1], next_appointment=at + dt.timedelta(minutes=50))])
+    assert watch.timer.interval() == (20 * 60 + 1) * 1000  # a later one: no change
+    watch.watch([dataclasses.replace(rows[1], next_appointment=at + dt.timedelta(minutes=5))])
+    assert watch.timer.interval() == (5 * 60 + 1) * 1000  # an earlier one: sooner
+    clock[0] = at + dt.timedelta(minutes=21)
+    with qtbot.waitSignal(watch.begun) as fired:
+        watch.on_timer_fired()
+    assert fired.args == [frozenset({rows[0].crn, rows[2].crn})]
+    assert watch.timer.interval() == (9 * 60 + 1) * 1000  # rows[1], at +30 minutes
+    watch.stop()
+    assert not watch.timer.isActive()
