@@ -17,6 +17,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -29,6 +30,21 @@ Processor = Callable[[Any], Any] | None
 class _Compiled:
     sql: str
     columns: tuple[tuple[str, Processor], ...]  # in the statement's parameter order
+
+    def values(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        """Each row's values in parameter order, through the processors that apply."""
+        names = [name for name, _p in self.columns]
+        get = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+        processed = [(i, p) for i, (_n, p) in enumerate(self.columns) if p is not None]
+        if not processed:
+            return [get(row) for row in rows]
+        out = []
+        for row in rows:
+            values = list(get(row))
+            for i, process in processed:
+                values[i] = process(values[i])
+            out.append(tuple(values))
+        return out
 
 
 class BulkInsert:
@@ -49,11 +65,7 @@ class BulkInsert:
         if compiled is None:
             conn.execute(self.table.insert(), [dict(row) for row in rows])
             return
-        columns = compiled.columns
-        conn.exec_driver_sql(
-            compiled.sql,
-            [tuple(row[n] if p is None else p(row[n]) for n, p in columns) for row in rows],
-        )
+        conn.exec_driver_sql(compiled.sql, compiled.values(rows))
 
     def _compile(self, dialect: Dialect) -> _Compiled | None:
         if dialect in self._compiled:

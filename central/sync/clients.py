@@ -111,9 +111,22 @@ def result_row(
         "name": env.name.replace("\x00", "")[:64],  # PostgreSQL text holds no NUL
         "version": min(env.version, 2**31 - 1),
         "status": result.status,
-        "result": result.model_dump(mode="json"),
+        "result": _stored_form(result),
         "applied_at": now,
     }
+
+
+_PLAIN_APPLIED_JSON = MutationResult(seq=0, status="applied").model_dump(mode="json")
+# The shortcut below knows these fields only; a new field turns it off.
+_SHORTCUT = set(MutationResult.model_fields) == {"seq", "status", "code", "message", "conflicts"}
+
+
+def _stored_form(result: MutationResult) -> dict[str, Any]:
+    """`result.model_dump(mode="json")`; the common plain "applied" without pydantic."""
+    plain = result.code is None and result.message is None and not result.conflicts
+    if _SHORTCUT and plain and result.status == "applied":
+        return {**_PLAIN_APPLIED_JSON, "seq": result.seq, "conflicts": []}
+    return result.model_dump(mode="json")
 
 
 def move_seq(conn: Connection, client_id: str, seq: int, now: dt.datetime) -> None:
