@@ -37,9 +37,13 @@ log = logging.getLogger(__name__)
 DEVICE_NAME = "Fieldcase desktop"
 
 # Records per pull page. Parsing a page holds the interpreter lock from start to end
-# (pydantic's validator gives it up only when done), and the window cannot repaint
-# meanwhile: 1,000 records took ~110 ms on the shared test machine, 400 stay under 50.
-PULL_PAGE_RECORDS = 400
+# (pydantic's validator gives it up only when done), so the window cannot repaint
+# meanwhile; bigger pages make a first sync faster (fewer requests and commits).
+# ui_max_stall_ms_during_sync (bench/ui.py's scene, load ~2, 2026-11-29): 400 records
+# 28-36 ms, 1,000 31-32 ms, 2,000 35-45 ms, 5,000 64-74 ms (target < 50). Earlier rounds
+# measured ~110 ms at 1,000, before the caseload was refreshed per case and long-lived
+# objects were kept out of the garbage collector. `python -m bench sync` uses this value.
+PULL_PAGE_RECORDS = 1_000
 
 # What the first screen after an unlock needs; imported while Argon2 runs (it releases
 # the GIL), so the caseload query does not wait for them after the key is unwrapped.

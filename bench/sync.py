@@ -33,6 +33,7 @@ os.environ.setdefault("FIELDCASE_CENTRAL_ARGON2_PROFILE", "CHEAPEST")
 
 import keyring
 
+from app.backend import PULL_PAGE_RECORDS
 from domain.semantics import Actor
 from storage.crypto import FAST_TEST_PARAMS
 from storage.schema import RECORD_KINDS
@@ -125,7 +126,7 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
 def _laptop(live: Any, folder: Path, name: str) -> tuple[SyncClient, EncryptedCache]:
     officer = live.seed.officers[0]
     cache = EncryptedCache.open(folder / name, officer, PASSWORD, kdf=FAST_TEST_PARAMS)
-    client = SyncClient(cache, live.url, officer, SyncSettings())
+    client = SyncClient(cache, live.url, officer, SyncSettings(pull_limit=PULL_PAGE_RECORDS))
     client.sign_in(PASSWORD, "bench laptop")
     return client, cache
 
@@ -168,7 +169,7 @@ def initial_sync(live: Any, folder: Path) -> Iterable[Figure]:
     client, cache = _laptop(live, folder, "first")
     progress = Progress()
     api = client.api(progress)
-    # The app's page size (SyncSettings), not the engine's default.
+    # The app's page size (app/backend.py PULL_PAGE_RECORDS), not the engine's default.
     engine = SyncEngine(cache, api, progress, pull_limit=client.settings.pull_limit)
     started = time.perf_counter()
     summary = engine.run()
