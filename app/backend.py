@@ -116,7 +116,11 @@ class LiveBackend:
                 # sync.cache (the storage layer and the domain semantics) meanwhile.
                 profile = Profile(self.folder, self._name(username), kdf=self.kdf)
                 key = profile.unlock_or_create(password)
-                self.cache = _reporting_cache(profile, key, self.pulled)
+                from sync.cache import EncryptedCache
+
+                # What each pulled page, push answer or reset changed goes to `pulled`,
+                # so a sync refreshes just those cases.
+                self.cache = EncryptedCache.from_key(profile, key, self.pulled.add)
             return self.cache
 
     def ensure_client(self) -> SyncClient:
@@ -240,20 +244,6 @@ class LiveBackend:
         if self.client is not None:
             self.client.auth.forget()
         self.close()
-
-
-def _reporting_cache(profile: Profile, key: bytes, pulled: PulledChanges) -> EncryptedCache:
-    """The encrypted cache, reporting what each pulled page and push answer changed to
-    `pulled` (so a sync refreshes just those cases), a reset before a re-download too
-    (sync.cache does not report that one through `on_change` yet)."""
-    from sync.cache import EncryptedCache
-
-    class ReportingCache(EncryptedCache):
-        def reset_for_redownload(self) -> None:
-            super().reset_for_redownload()
-            pulled.add_everything()
-
-    return ReportingCache.from_key(profile, key, pulled.add)
 
 
 class LiveNationalSearch:

@@ -78,7 +78,10 @@ def from_applied(applied: Applied) -> ChangeSet:
     """A pulled page's or push answer's change set. Its cases include every case that
     came (snapshots) or went (evictions), so `caseload` needs no whole reload. The
     outbox kind is dropped: it says the sync moved outbox rows, and OUTBOX in a change
-    set means "a local change is waiting", which asks for another sync."""
+    set means "a local change is waiting", which asks for another sync. Cases that came
+    or went without being named (the cache's reset before a re-download) reload all."""
+    if applied.caseload and not applied.cases:
+        return ChangeSet.all()  # cases came or went without naming any (a reset)
     kinds = applied.kinds - {OUTBOX}
     return ChangeSet(applied.cases, kinds | {CASELOAD} if applied.caseload else kinds)
 
@@ -97,10 +100,6 @@ class PulledChanges:
 
     def add(self, applied: Applied) -> None:
         self._merge(from_applied(applied))
-
-    def add_everything(self) -> None:
-        """The cache forgot every case (a reset before a re-download): reload it all."""
-        self._merge(ChangeSet.all())
 
     def _merge(self, changes: ChangeSet) -> None:
         with self._lock:

@@ -24,6 +24,7 @@ from storage.db import CacheDb
 from storage.profile import Profile
 from storage.pulled import Applied
 from storage.queries import problems
+from storage.schema import RECORD_KINDS
 from sync.errors import DeviceWiped
 from sync.ports import CacheCounts, PullState
 from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
@@ -193,3 +194,5 @@ class EncryptedCache:
 
     def reset_for_redownload(self) -> None:
         pulled.reset_for_redownload(self.db())
+        # Every case went: whoever shows cases reloads them all.
+        self._changed(Applied(frozenset(), frozenset(RECORD_KINDS), caseload=True))

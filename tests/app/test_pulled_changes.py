@@ -53,5 +53,5 @@ def test_pages_gather_until_taken_from_any_thread() -> None:
 def test_a_reset_asks_for_everything() -> None:
     pulled = PulledChanges()
     pulled.add(Applied(frozenset({"X1"}), frozenset({"person"})))
-    pulled.add_everything()
+    pulled.add(Applied(frozenset(), frozenset({"person", "contact"}), caseload=True))
     assert pulled.take().caseload_cases() is None
