@@ -118,7 +118,10 @@ class Checkpointer:
 
     @contextmanager
     def paused(self) -> Iterator[None]:
-        """No checkpoint runs inside this block (e.g. while the files are copied)."""
+        """No checkpoint runs inside this block (e.g. while the files are copied).
+
+        `stop()` (and so `engine.dispose()`) waits for a checkpoint held here: not inside.
+        """
         with self._gate:
             yield
 
