@@ -16,13 +16,16 @@ from sync.errors import ActionRequired, DeviceWiped
 from sync.http import HttpClient, HttpSettings
 from sync.ports import CachePort
 from sync.progress import Progress
+from sync.protocol import MAX_PUSH_BATCH
 
 
 @dataclass(frozen=True)
 class SyncSettings:
     http: HttpSettings = field(default_factory=HttpSettings)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    push_batch: int = 250
+    # The protocol's maximum: half the commits of 250 on both sides (bench sync, same
+    # server and run: 1,628-1,730/s against 1,524-1,577/s at load 1.2).
+    push_batch: int = MAX_PUSH_BATCH
     pull_limit: int = 1000
 
 

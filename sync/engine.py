@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from uuid import UUID
 
+from pydantic_core import to_json
+
 from sync.api import SyncApi
 from sync.checks import check_pull, check_push, check_snapshot
 from sync.errors import (
@@ -29,6 +31,7 @@ from sync.errors import (
 from sync.ports import CachePort
 from sync.progress import Progress
 from sync.protocol import (
+    MAX_PUSH_BATCH,
     PROTOCOL_VERSION,
     CaseRequest,
     MutationEnvelope,
@@ -40,6 +43,13 @@ from sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
+
+# A push request's body stays under this, whatever the notes hold: central refuses bodies
+# over 16 MiB (central/api.py MAX_BODY_BYTES), and 500 notes of 12,000 characters could
+# pass that; a batch it refused would be refused at every sync. A quarter leaves room for
+# the envelopes. One mutation is always sent, whatever its size.
+PUSH_BODY_BUDGET = 4 * 2**20
+_ENVELOPE_BYTES = 200  # seq, id, name, version, created_at and punctuation, generously
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +90,7 @@ class SyncEngine:
         api: SyncApi,
         progress: Progress,
         *,
-        push_batch: int = 250,
+        push_batch: int = MAX_PUSH_BATCH,
         pull_limit: int = 1000,
     ) -> None:
         self.store = store
@@ -116,7 +126,7 @@ class SyncEngine:
         self.progress.update("push", 0, total)
         while True:
             self.progress.check()
-            batch = list(self.store.next_outbox_batch(self.push_batch))
+            batch = _within_budget(self.store.next_outbox_batch(self.push_batch))
             if not batch:
                 return
             request = PushRequest(
@@ -260,3 +270,14 @@ class SyncEngine:
 def _held_after(held: list[str], response: PullResponse) -> list[str]:
     """The cases held once `response` is applied: snapshots in, evictions out."""
     return sorted((set(held) | {s.crn for s in response.snapshots}) - set(response.evicted))
+
+
+def _within_budget(batch: Sequence[MutationEnvelope]) -> list[MutationEnvelope]:
+    """The longest start of `batch` whose request body fits PUSH_BODY_BUDGET (at least one
+    mutation): the rest goes in the next request, still in seq order."""
+    size = 0
+    for taken, mutation in enumerate(batch):
+        size += len(to_json(mutation.args)) + _ENVELOPE_BYTES
+        if size > PUSH_BODY_BUDGET and taken > 0:
+            return list(batch[:taken])
+    return list(batch)

@@ -232,3 +232,37 @@ def test_revoked_device_signing_in_again_is_wiped(client, store: MemoryStore, ce
     with pytest.raises(DeviceWiped):
         client.sign_in("correct horse battery", "laptop")
     assert store.wiped
+
+
+def test_long_notes_go_in_requests_central_accepts(
+    client, store: MemoryStore, central, monkeypatch
+):
+    """A batch whose notes would make the request body too big for central is split
+    (in seq order, each request within the budget), so it can never be refused at every
+    sync; one mutation always goes, whatever its size."""
+    from sync import engine
+
+    monkeypatch.setattr(engine, "PUSH_BODY_BUDGET", 20_000)
+    client.sync()
+    crn = sorted(store.cases)[0]
+    for _ in range(12):
+        store.queue(
+            "add_record", {"crn": crn, "record_id": str(uuid.uuid4()), "notes": "é" * 4_000}
+        )
+    store.queue("add_record", {"crn": crn, "record_id": str(uuid.uuid4()), "notes": "x" * 30_000})
+    sent: list[tuple[int, int]] = []
+    push = central.push
+
+    def recording(user, request):
+        sent.append((len(request.mutations), len(request.model_dump_json().encode())))
+        return push(user, request)
+
+    monkeypatch.setattr(central, "push", recording)
+    summary = client.sync()
+    assert (summary.pushed, summary.pending) == (13, 0)
+    assert sum(count for count, _ in sent) == 13
+    assert len(sent) > 2  # 12 notes of ~8 KB each cannot go in one 20 KB request
+    assert all(size <= 20_000 for count, size in sent if count > 1)
+    assert sent[-1][0] == 1  # the oversized one alone
+    seqs = [seq for cid, seq, _ in central.applied if cid == store.client_id()]
+    assert seqs == list(range(1, 14))
