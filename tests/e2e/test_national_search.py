@@ -8,16 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.backend import LiveBackend
-from app.session import Session, SessionState
-from app.settings import Settings
+from app.session import SessionState
 from central.db import make_engine
 from central.seed import seed_database
 from central.tables import cases
-from storage.crypto import FAST_TEST_PARAMS
-from tests.e2e.test_app_offline import PASSWORD, Central
-from ui.main_window import SEARCH, MainWindow
-from ui.shell import Shell
+from tests.e2e.live_app import PASSWORD, Central, live_app
+from ui.main_window import SEARCH
 
 pytestmark = pytest.mark.e2e
 
@@ -46,17 +42,8 @@ def _surname(central: Central, crn: str) -> str:
 
 @pytest.mark.allow_warnings  # the sync engine logs the lost connection at WARNING
 def test_find_nationally_keep_it_here_and_it_arrives_with_the_next_sync(qtbot, tmp_path, central):
-    from ui.run import make_sync
-
-    profile = tmp_path / "profile"
-    backend = LiveBackend(profile, Settings(), kdf=FAST_TEST_PARAMS)
-    launch = type("L", (), {"backend": backend})()
-    session = Session(backend)
-    window = MainWindow()
-    qtbot.addWidget(window)
-    shell = Shell(session, window, profile=profile, sync_factory=make_sync(launch))
-    shell.start()
-    try:
+    with live_app(qtbot, tmp_path / "profile") as app:
+        backend, session, window, shell = app.backend, app.session, app.window, app.shell
         session.sign_in(central.url, central.officer, PASSWORD)
         qtbot.waitUntil(lambda: session.state is SessionState.READY, timeout=60_000)
         qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 3, timeout=10_000)
@@ -98,6 +85,3 @@ def test_find_nationally_keep_it_here_and_it_arrives_with_the_next_sync(qtbot, t
         qtbot.waitUntil(lambda: "needs a connection" in search.note.text(), timeout=30_000)
         assert not search.banner.isVisible()
         assert [r.crn for r in search.model.rows()] == [central.elsewhere]  # still here
-    finally:
-        shell.shutdown()
-        backend.close()
