@@ -153,18 +153,16 @@ class LiveBackend:
         me = client.me()
         officer = _officer(username, me.officer)
         policy = Policy(me.policy.idle_lock_minutes, me.policy.max_offline_days)
-        self.settings = self.settings.model_copy(
-            update={
-                "server_url": server_url,
-                "username": username,
-                "officer_name": officer.name,
-                "staff_code": officer.staff_code,
-                "team_code": officer.team_code,
-                "idle_lock_minutes": policy.idle_lock_minutes,
-                "max_offline_days": policy.max_offline_days,
-            }
+        self.settings = settings_store.update(
+            self.folder,
+            server_url=server_url,
+            username=username,
+            officer_name=officer.name,
+            staff_code=officer.staff_code,
+            team_code=officer.team_code,
+            idle_lock_minutes=policy.idle_lock_minutes,
+            max_offline_days=policy.max_offline_days,
         )
-        settings_store.save(self.folder, self.settings)
         return officer, policy
 
     def unlock(self, username: str, password: str) -> tuple[Officer, Policy]:

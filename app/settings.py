@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -94,3 +95,20 @@ def save(profile: Path, settings: Settings) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(settings.model_dump_json(indent=2), "utf-8")
     os.replace(tmp, path)
+
+
+_writing = threading.Lock()
+
+
+def update(profile: Path, **changes: Any) -> Settings:
+    """Change some settings in the file and keep the rest as the file has them.
+
+    The session (officer, policy: on the sign-in thread) and the window (server, theme,
+    size: on the GUI thread) each remember their own fields; saving a whole in-memory
+    copy would put back what the other had changed (a sign-in's staff code and the
+    server's lock policy were lost that way, and offline unlock then ran without them).
+    """
+    with _writing:
+        changed = load(profile).model_copy(update=changes)
+        save(profile, changed)
+        return changed

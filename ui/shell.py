@@ -188,10 +188,7 @@ class Shell(QObject):
         username = self.window.sign_in.username.text().strip()
         if self.profile is None or not username:
             return
-        self.settings = self.settings.model_copy(
-            update={"server_url": server, "username": username}
-        )
-        settings_store.save(self.profile, self.settings)
+        self.settings = settings_store.update(self.profile, server_url=server, username=username)
 
     def _stop_work(self) -> None:
         """Finish queued writes, stop syncing and forget every row on screen."""
@@ -391,8 +388,7 @@ class Shell(QObject):
         if isinstance(app, QApplication):
             apply_high_contrast(app, enabled)
         if self.profile is not None and enabled != self.settings.high_contrast:
-            self.settings = self.settings.model_copy(update={"high_contrast": enabled})
-            settings_store.save(self.profile, self.settings)
+            self.settings = settings_store.update(self.profile, high_contrast=enabled)
 
     def shutdown(self) -> None:
         self._stop_work()
