@@ -30,6 +30,7 @@ from app.tasks import TaskRunner
 from app.usecases.caseload import load_caseload_page, load_caseload_rows
 from domain.errors import FieldcaseError
 from ui import format as fmt
+from ui import window_state
 from ui.caseload_view import AppointmentWatch, ReadOrder
 from ui.main_window import ATTENTION as ATTENTION_PAGE
 from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow, flush_open_drafts
@@ -132,6 +133,7 @@ class Shell(QObject):
             self.window.sign_in.username.text() or self.settings.username
         )
         self.on_session_state(self.session.state)
+        window_state.restore(self.window, self.settings)
         self.window.show()
         settle_long_lived_objects("start")
 
@@ -391,5 +393,7 @@ class Shell(QObject):
             self.settings = settings_store.update(self.profile, high_contrast=enabled)
 
     def shutdown(self) -> None:
+        if self.profile is not None:
+            window_state.remember(self.window, self.profile)
         self._stop_work()
         self.session.shutdown()
