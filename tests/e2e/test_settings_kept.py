@@ -40,5 +40,6 @@ def test_a_sign_in_leaves_the_officer_and_policy_in_the_settings_file(qtbot, tmp
     saved = settings_store.load(profile)
     assert saved.username == central.officer
     assert saved.server_url == central.url
-    assert saved.staff_code and saved.staff_code == in_memory.staff_code
+    assert saved.staff_code
+    assert saved.staff_code == in_memory.staff_code
     assert saved.officer_name == in_memory.officer_name
