@@ -19,6 +19,7 @@ from app.session import Session
 from app.settings import Settings
 from central.audit import case_audit
 from central.db import make_engine
+from central.seed import SeedResult, seed_database
 from storage.crypto import FAST_TEST_PARAMS
 from ui.main_window import MainWindow
 from ui.shell import Shell
@@ -41,6 +42,8 @@ class Central:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = folder / "central.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self.seeded: SeedResult | None = None
+        self.officer = ""  # the first seeded officer's username
 
     def start(self, qtbot) -> None:
         command = [sys.executable, "-m", "central.cli", "serve", "--database-url", self.url_db,
@@ -69,6 +72,27 @@ class Central:
                 return [e.action for e in case_audit(conn, crn)]
         finally:
             engine.dispose()
+
+
+@contextmanager
+def seeded_central(
+    qtbot, folder: Path, *, officers: int, cases_per_officer: int, seed: int
+) -> Iterator[Central]:
+    """A central seeded with synthetic people, serving until the block ends."""
+    server = Central(folder)
+    server.seeded = seed_database(
+        server.url_db,
+        officers=officers,
+        cases_per_officer=cases_per_officer,
+        seed=seed,
+        password=PASSWORD,
+    )
+    server.officer = server.seeded.officers[0]
+    server.start(qtbot)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @dataclass

@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from app.session import SessionState
 from central.db import make_engine
-from central.seed import seed_database
 from central.tables import cases
-from tests.e2e.live_app import PASSWORD, Central, live_app
+from tests.e2e.live_app import PASSWORD, Central, live_app, seeded_central
 from ui.main_window import SEARCH
 
 pytestmark = pytest.mark.e2e
@@ -20,15 +19,9 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def central(tmp_path, qtbot):
-    server = Central(tmp_path)
-    seeded = seed_database(
-        server.url_db, officers=2, cases_per_officer=3, seed=11, password=PASSWORD
-    )
-    server.officer = seeded.officers[0]
-    server.elsewhere = seeded.caseloads[seeded.officers[1]][0]
-    server.start(qtbot)
-    yield server
-    server.stop()
+    with seeded_central(qtbot, tmp_path, officers=2, cases_per_officer=3, seed=11) as server:
+        server.elsewhere = server.seeded.caseloads[server.seeded.officers[1]][0]
+        yield server
 
 
 def _surname(central: Central, crn: str) -> str:

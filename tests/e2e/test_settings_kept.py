@@ -8,22 +8,15 @@ from PySide6.QtCore import Qt
 
 from app import settings as settings_store
 from app.session import SessionState
-from central.seed import seed_database
-from tests.e2e.live_app import PASSWORD, Central, live_app
+from tests.e2e.live_app import PASSWORD, live_app, seeded_central
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def central(tmp_path, qtbot):
-    server = Central(tmp_path)
-    result = seed_database(
-        server.url_db, officers=1, cases_per_officer=2, seed=5, password=PASSWORD
-    )
-    server.officer = result.officers[0]
-    server.start(qtbot)
-    yield server
-    server.stop()
+    with seeded_central(qtbot, tmp_path, officers=1, cases_per_officer=2, seed=5) as server:
+        yield server
 
 
 def test_a_sign_in_leaves_the_officer_and_policy_in_the_settings_file(qtbot, tmp_path, central):
