@@ -27,6 +27,8 @@ from ui.widgets import named
 # one 50-60 ms, 2,000 in 230 ms; a reset with its sort ~55 ms whatever the count. Changed
 # rows stay in place whatever their number (a reset would re-sort everything).
 COME_OR_GO_ONE_BY_ONE = 400
+ASCENDING, DESCENDING = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
+DEFAULT_SORT = (NAME, ASCENDING)
 
 
 def appointments_begun(
@@ -164,7 +166,7 @@ class CaseloadView(QWidget):
         self.table = named(CaseTable(), "Caseload table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(*DEFAULT_SORT)
         self.table.row_activated.connect(self.case_opened)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -190,6 +192,19 @@ class CaseloadView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         self.setTabOrder(self.filter, self.table)
+
+    def sort_choice(self) -> tuple[int, bool]:
+        """The column the caseload is sorted by, and whether descending."""
+        header = self.table.horizontalHeader()
+        return header.sortIndicatorSection(), header.sortIndicatorOrder() is DESCENDING
+
+    def restore_sort(self, column: int, descending: bool) -> None:
+        """Sort as the officer left it; a column this build no longer has (a settings file
+        from a build with more columns, or edited by hand) gives the default sort."""
+        if 0 <= column < self.model.columnCount():
+            self.table.sortByColumn(column, DESCENDING if descending else ASCENDING)
+        else:
+            self.table.sortByColumn(*DEFAULT_SORT)
 
     def show_page(self, page: CaseloadPage) -> None:
         """A page from a (re)load: the first replaces, later ones are appended."""

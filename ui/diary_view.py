@@ -96,6 +96,7 @@ class DiaryView(_ListView):
     step a day (or week), Ctrl+T comes back to today, Alt+W switches day and week."""
 
     case_opened = Signal(str)
+    week_view_toggled = Signal(bool)  # the officer switched to the week (True) or the day
 
     def __init__(self, today: Callable[[], dt.date]) -> None:
         super().__init__()
@@ -158,8 +159,13 @@ class DiaryView(_ListView):
         self.reload()
 
     def toggle_week(self) -> None:
-        self.week = not self.week
-        self.toggle.setText("Show day (Alt+W)" if self.week else "Show week (Alt+W)")
+        self.show_week(not self.week)
+        self.week_view_toggled.emit(self.week)
+
+    def show_week(self, week: bool) -> None:
+        """The week (or the day) around the day shown; also how the last run left it."""
+        self.week = week
+        self.toggle.setText("Show day (Alt+W)" if week else "Show week (Alt+W)")
         self.reload()
 
     def reload(self) -> None:

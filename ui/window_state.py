@@ -1,31 +1,80 @@
-"""The main window's size and place, kept in the profile's settings between runs.
+"""How the officer left the main window, kept in the profile's settings between runs: its
+size and place, the caseload's sort and the diary's day or week.
 
-An officer who widened the window so the compliance column fits should find it so the
-next morning. Geometry is Qt's own opaque `saveGeometry()` blob (base64 in the JSON
+An officer who widened the window so the compliance column fits, sorted the caseload by
+next appointment or risk, or reads the diary a week at a time should find it so the next
+morning. Geometry is Qt's own opaque `saveGeometry()` blob (base64 in the JSON
 settings); Qt checks it against the screens present now, so a window saved on a docking
 station's monitor comes back on the laptop's screen.
+
+Restoring reads the settings already loaded at start-up (no disk read here); each save
+changes only its own fields (`settings.update`: a few hundred bytes, written as the
+high-contrast toggle's are). Without a profile folder (the demo) nothing is saved.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QByteArray, QObject, Qt
 
 from app import settings as settings_store
 from app.settings import Settings
 
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
-def restore(window: QWidget, settings: Settings) -> bool:
-    """Put the window where it was last time; False when nothing was saved (or unreadable)."""
+
+def restore(window: MainWindow, settings: Settings) -> bool:
+    """Put the window where it was last time and its lists as they were left; False when
+    no geometry was saved (or it was unreadable)."""
+    window.caseload.restore_sort(settings.caseload_sort_column, settings.caseload_sort_descending)
+    window.diary.show_week(settings.diary_week_view)
     if not settings.window_geometry:
         return False
     blob = QByteArray.fromBase64(settings.window_geometry.encode("ascii"))
     return bool(window.restoreGeometry(blob))
 
 
-def remember(window: QWidget, profile: Path) -> None:
-    """Save the window's size and place for the next run (only that field changes)."""
+def remember(window: MainWindow, profile: Path) -> None:
+    """Save the window's size and place and its lists' choices for the next run (only
+    those fields change)."""
     blob = bytes(window.saveGeometry().toBase64().data()).decode("ascii")
-    settings_store.update(profile, window_geometry=blob)
+    settings_store.update(profile, window_geometry=blob, **_view_fields(window))
+
+
+def _view_fields(window: MainWindow) -> dict[str, Any]:
+    column, descending = window.caseload.sort_choice()
+    return {
+        "caseload_sort_column": column,
+        "caseload_sort_descending": descending,
+        "diary_week_view": window.diary.week,
+    }
+
+
+class ViewKeeper(QObject):
+    """Saves the caseload's sort and the diary's day or week as the officer changes them,
+    so a run that ends without `remember` (power cut, killed) still keeps them."""
+
+    def __init__(self, window: MainWindow, profile: Path) -> None:
+        super().__init__(window)
+        self.profile = profile
+        header = window.caseload.table.horizontalHeader()
+        header.sortIndicatorChanged.connect(self.on_sort_changed)
+        window.diary.week_view_toggled.connect(self.on_week_view_toggled)
+
+    def on_sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        settings_store.update(
+            self.profile,
+            caseload_sort_column=column,
+            caseload_sort_descending=order is Qt.SortOrder.DescendingOrder,
+        )
+
+    def on_week_view_toggled(self, week: bool) -> None:
+        settings_store.update(self.profile, diary_week_view=week)
+
+
+def keep(window: MainWindow, profile: Path | None) -> ViewKeeper | None:
+    """Save the lists' choices as they change (after `restore`); nothing without a profile."""
+    return None if profile is None else ViewKeeper(window, profile)
