@@ -214,7 +214,7 @@ class LiveBackend:
     def open_context(self, officer: Officer) -> AppContext:
         cache = self.cache
         assert cache is not None
-        from domain.semantics import Actor
+        from domain.actor import Actor  # not domain.semantics: the write paths load later
 
         actor = Actor(officer.username, officer.staff_code or None, officer.team_code or None)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from app.changes import ATTENTION, CASELOAD, OUTBOX, ChangeSet
@@ -36,18 +36,24 @@ from app.rows_mapping import (
     diary_row,
     mutation_words,
 )
-from domain.contacts import Contact
-from domain.mutations import MutationArgs
-from domain.semantics import Actor, RecordKind, StoredRecord
-from storage import drafts, records
-from storage.db import CacheDb
+from storage import drafts
 from storage.queries import caseload as caseload_q
 from storage.queries import contacts as contacts_q
 from storage.queries import problems
 from storage.queries import search as search_q
-from storage.queries.case import case_overview
-from storage.queries.rows import ConflictItem
-from storage.write import apply_local_mutation
+
+# The first screen after an unlock is the caseload, and this module is imported for it
+# (app/backend.py `AFTER_UNLOCK`). What only the case view, the forms and the writes use
+# is imported where it is used: `storage.records` (the mutation semantics, via
+# `domain.semantics`), `storage.write` (`domain.mutations`): ~0.1 s of imports with the
+# semantics; `storage.queries.case`. tests/app/test_startup_imports.py keeps it so.
+if TYPE_CHECKING:
+    from domain.actor import Actor
+    from domain.contacts import Contact
+    from domain.mutations import MutationArgs
+    from domain.semantics import RecordKind, StoredRecord
+    from storage.db import CacheDb
+    from storage.queries.rows import ConflictItem
 
 
 class StorageCache:
@@ -81,6 +87,9 @@ class StorageCache:
         return tuple(caseload_row(i) for i in found)
 
     def case_detail(self, crn: str, *, today: dt.date) -> CaseDetail | None:
+        from storage import records
+        from storage.queries.case import case_overview
+
         overview = case_overview(self.cdb, crn, today=today)
         if overview is None:
             return None
@@ -123,12 +132,16 @@ class StorageCache:
         return [diary_row(d) for d in contacts_q.needs_outcome(self.cdb, now=self._now())]
 
     def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
+        from storage import records
+
         return records.CacheReader(self.cdb).case_records(crn, kind)
 
     def diary_contacts(self, start: dt.date, end: dt.date) -> list[Contact]:
         staff = self.actor.staff_code
         if staff is None:
             return []
+        from storage import records
+
         return records.CacheReader(self.cdb).diary(staff, start, end)
 
     def search(self, text: str, *, limit: int) -> list[SearchHit]:
@@ -153,6 +166,8 @@ class StorageCache:
         return Attention(conflicts, rejections)
 
     def _conflict(self, item: ConflictItem) -> ConflictRow:
+        from storage import records
+
         first = item.fields[0] if item.fields else {}
         kind = str(first.get("kind", ""))
         record_id = str(first.get("record_id", ""))
@@ -173,6 +188,8 @@ class StorageCache:
 
     # -- writes (run on the app's single writer thread) -------------------------
     def _apply(self, name: str, args: MutationArgs | dict[str, Any]) -> ChangeSet:
+        from storage.write import apply_local_mutation
+
         change = apply_local_mutation(
             self.cdb, name, args, actor=self.actor, today=self._today(), now=self._now()
         )
@@ -205,6 +222,8 @@ class StorageCache:
 
     # -- case-work forms ---------------------------------------------------------
     def record(self, kind: RecordKind, record_id: UUID) -> StoredRecord | None:
+        from storage import records
+
         return records.CacheReader(self.cdb).get(kind, record_id)
 
     def type_usage(self) -> dict[str, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.rows import (
     CaseDetail,
@@ -21,13 +21,15 @@ from app.rows import (
     SentenceRow,
 )
 from domain.contacts import Contact
-from domain.people import Person
 from domain.registrations import Registration
 from domain.rules.progress import rar_progress, unpaid_work_progress
 from domain.rules.risk import risk_badges
 from domain.sentences import Requirement
-from storage.queries.case import CaseOverview
 from storage.queries.rows import CaseloadItem, ContactItem, DiaryItem, RiskFlag
+
+if TYPE_CHECKING:  # the case view's query: not imported for the caseload (start-up)
+    from domain.people import Person
+    from storage.queries.case import CaseOverview
 
 RAR, UNPAID_WORK = "F", "W"
 PROGRESS_CATEGORIES = frozenset({RAR, UNPAID_WORK})

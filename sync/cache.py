@@ -16,22 +16,28 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from storage import checksum, outbox, pulled, state
-from storage.crypto import KdfParams
-from storage.db import CacheDb
+from storage import outbox, state
 from storage.profile import Profile
-from storage.pulled import Applied
 from storage.queries import problems
-from storage.schema import RECORD_KINDS
 from sync.errors import DeviceWiped
 from sync.ports import CacheCounts, PullState
-from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
+
+# The app opens the cache (`from_key`) before its first screen, the caseload; what only
+# a sync uses is imported in the methods that use it, once the caseload has painted:
+# `storage.pulled` (with the mutation semantics it re-applies pending changes with) and
+# `sync.protocol` (the wire models). tests/app/test_startup_imports.py keeps it so.
+if TYPE_CHECKING:
+    from storage.crypto import KdfParams
+    from storage.db import CacheDb
+    from storage.pulled import Applied
+    from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
 
 log = logging.getLogger(__name__)
 
-OnChange = Callable[[Applied], None]
+OnChange = Callable[["Applied"], None]
 
 
 def profile_name(folder: Path, username: str) -> str:
@@ -79,8 +85,13 @@ class EncryptedCache:
         cache._writer = profile.open_writer(key)
         cache._connections[threading.get_ident()] = cache._writer
         try:
-            # A first sync interrupted before its last page left some indexes unbuilt.
-            pulled.build_deferred_indexes(cache._writer)
+            # A first sync interrupted before its last page left some indexes unbuilt
+            # (listed in `deferred_index`, storage/migrations.py m007). Mostly there are
+            # none: the pull writer is then not imported before the caseload shows.
+            if cache._writer.one("SELECT 1 FROM deferred_index LIMIT 1") is not None:
+                from storage.pulled import build_deferred_indexes
+
+                build_deferred_indexes(cache._writer)
         except BaseException:
             cache.close()
             raise
@@ -121,6 +132,8 @@ class EncryptedCache:
         return state.read(self.db()).client_id
 
     def next_outbox_batch(self, limit: int) -> Sequence[MutationEnvelope]:
+        from sync.protocol import MutationEnvelope
+
         return [
             MutationEnvelope(
                 seq=row.seq,
@@ -134,17 +147,23 @@ class EncryptedCache:
         ]
 
     def record_push_results(self, response: PushResponse) -> None:
+        from storage import pulled
+
         applied = pulled.record_push_results(
             self.db(), response.results, last_applied_seq=response.last_applied_seq
         )
         self._changed(applied)
 
     def pull_state(self) -> PullState:
+        from storage import pulled
+
         cdb = self.db()
         current = state.read(cdb)
         return PullState(current.client_id, current.cursor, pulled.held_cases(cdb))
 
     def apply_pull_page(self, response: PullResponse) -> None:
+        from storage import pulled
+
         applied = pulled.apply_pull_page(
             self.db(),
             snapshots=response.snapshots,
@@ -157,12 +176,18 @@ class EncryptedCache:
         self._changed(applied)
 
     def replace_case(self, snapshot: CaseSnapshot) -> None:
+        from storage import pulled
+
         self._changed(pulled.replace_case(self.db(), snapshot))
 
     def case_checksums(self) -> Mapping[str, str]:
+        from storage import checksum
+
         return checksum.case_checksums(self.db())
 
     def evict(self, crns: Sequence[str]) -> None:
+        from storage import pulled
+
         self._changed(pulled.evict(self.db(), crns))
 
     def pending_count(self) -> int:
@@ -193,6 +218,9 @@ class EncryptedCache:
         self.profile.wipe()
 
     def reset_for_redownload(self) -> None:
+        from storage import pulled
+        from storage.schema import RECORD_KINDS
+
         pulled.reset_for_redownload(self.db())
         # Every case went: whoever shows cases reloads them all.
-        self._changed(Applied(frozenset(), frozenset(RECORD_KINDS), caseload=True))
+        self._changed(pulled.Applied(frozenset(), frozenset(RECORD_KINDS), caseload=True))

@@ -9,8 +9,12 @@ answer that parsed and validated.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from domain.errors import FieldcaseError
-from sync.protocol import ServerAction
+
+if TYPE_CHECKING:  # the wire models load with the sync, after the app's first screen
+    from sync.protocol import ServerAction
 
 
 class SyncError(FieldcaseError):

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
-from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
+if TYPE_CHECKING:  # the wire models load with the sync, after the app's first screen
+    from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -13,10 +13,12 @@ from app.changes import ChangeHub
 from app.crash import CrashReporter
 from app.launch import Launch
 from app.session import Session
-from app.sync_bridge import SyncBridge
 from ui.crash_dialog import CrashDialog
 from ui.main_window import MainWindow
 from ui.shell import Shell
+
+if TYPE_CHECKING:
+    from app.sync_bridge import SyncBridge
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,8 @@ def make_sync(launch: Launch) -> Any:
     """The factory the shell calls once the session is ready: a bridge over the live client."""
 
     def factory(session: Session, hub: ChangeHub) -> SyncBridge:
+        from app.sync_bridge import SyncBridge  # made once the caseload has painted
+
         client = launch.backend.ensure_client()
         bridge = SyncBridge(client, last_success=launch.backend.last_successful_sync())
         pulled = launch.backend.pulled

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from app.changes import ChangeSet
 from app.context import AppContext
 from app.rows import Attention, ConflictRow
 from domain.errors import RuleViolation
-from domain.mutations import MutationArgs, UpdateAddress, UpdateContactDetails
+
+if TYPE_CHECKING:
+    from domain.mutations import MutationArgs
 
 
 def load_attention(ctx: AppContext) -> Attention:
@@ -18,6 +20,10 @@ def load_attention(ctx: AppContext) -> Attention:
 
 def _resolution(conflict: ConflictRow, values: dict[str, Any]) -> tuple[str, MutationArgs]:
     """The mutation that records the officer's choice, based on the central version."""
+    # Imported here: the attention list is read as the caseload first loads, its
+    # resolutions only when the officer chooses (domain.mutations: ~30 ms of imports).
+    from domain.mutations import UpdateAddress, UpdateContactDetails
+
     if conflict.kind == "person":
         return "update_contact_details", UpdateContactDetails(
             crn=conflict.crn, base_version=conflict.central_version, **values

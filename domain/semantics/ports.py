@@ -3,6 +3,8 @@
 The same semantics run on the laptop (over the encrypted cache) and on the central
 service (over its database), so they read through this small protocol instead of
 either store. `StoredRecord.data` is the domain entity's `model_dump(mode="json")`.
+`Actor` lives in `domain.actor` (light to import, for the app's start-up) and is
+re-exported here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 from uuid import UUID
 
+from domain.actor import Actor
 from domain.contacts import Contact
+
+__all__ = ["Actor", "CaseReader", "RecordKind", "StoredRecord"]
 
 # The record kinds of the wire protocol (sync.protocol.RecordKind spells the same list;
 # the domain cannot import sync, so a test keeps the two equal).
@@ -58,12 +63,3 @@ class CaseReader(Protocol):
     def diary(self, staff_code: str, start: dt.date, end: dt.date) -> list[Contact]:
         """The officer's appointments dated `start`..`end` inclusive (for clash warnings)."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """The signed-in officer a mutation is applied for (the server's word, not the client's)."""
-
-    username: str
-    staff_code: str | None
-    team_code: str | None
