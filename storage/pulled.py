@@ -207,8 +207,10 @@ def apply_pull_page(
     `more_to_come`: the server has further pages for this pull. Such a page commits
     without an fsync (`CacheDb.re_downloadable`: a power cut may make the next pull ask
     for it again, a crash loses nothing); the pull's last page commits with FULL and
-    makes the whole pull durable.
+    makes the whole pull durable. The connection keeps a larger page cache from then on
+    (`CacheDb.use_pull_cache`).
     """
+    cdb.use_pull_cache()
     relaxed = more_to_come and not cdb.conn.in_transaction
     with cdb.re_downloadable() if relaxed else contextlib.nullcontext(cdb):
         return _apply_pull_page(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.db import BULK_CHECKPOINT_PAGES, CHECKPOINT_PAGES, CacheDb
+from storage.db import BULK_CHECKPOINT_PAGES, CHECKPOINT_PAGES, PULL_CACHE_KIB, CacheDb
 from storage.pulled import apply_pull_page, build_deferred_indexes
 from storage.schema import DEFERRABLE_INDEXES
 from tests.storage.builders import make_case
@@ -120,3 +120,19 @@ def test_deferred_indexes_are_built_once_whoever_asks(cdb: CacheDb) -> None:
     assert build_deferred_indexes(cdb) == len(DEFERRABLE_INDEXES)
     assert build_deferred_indexes(cdb) == 0
     assert _indexes(cdb) == fresh
+
+
+def test_a_connection_that_applies_pulled_pages_keeps_a_larger_page_cache(
+    cdb: CacheDb,
+) -> None:
+    assert cdb.one("PRAGMA cache_size") > -PULL_CACHE_KIB  # the default is smaller
+    apply_pull_page(
+        cdb,
+        snapshots=[make_case("X100001").snapshot()],
+        cursor="c1",
+        last_applied_seq=0,
+        more_to_come=True,
+    )
+    assert cdb.one("PRAGMA cache_size") == -PULL_CACHE_KIB
+    apply_pull_page(cdb, snapshots=[], cursor="c2", last_applied_seq=0)
+    assert cdb.one("PRAGMA cache_size") == -PULL_CACHE_KIB  # kept between pages
