@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import settings as settings_store
-from app.backend import SYNC_STACK, preload, preload_for_unlock, start_preload
+from app.backend import FOR_CASE, SYNC_STACK, preload, preload_for_unlock, start_preload
 from app.changes import ATTENTION, OUTBOX, ChangeHub, ChangeSet
 from app.idle import IdleWatcher
 from app.rows import CaseDetail, CaseloadPage, CaseloadUpdate
@@ -277,7 +277,8 @@ class Shell(QObject):
             self._start_sync()
         if page.complete and not self._preloaded:
             self._preloaded = True  # what opening a case needs, once the list has painted
-            QTimer.singleShot(PRELOAD_DELAY_MS, lambda: start_preload(AFTER_CASELOAD))
+            what = (*FOR_CASE, *AFTER_CASELOAD)  # a lower layer's modules first
+            QTimer.singleShot(PRELOAD_DELAY_MS, lambda: start_preload(what))
         if not page.complete:
             load, offset = self._caseload_load, page.offset + len(page.rows)
             QTimer.singleShot(NEXT_PAGE_DELAY_MS, lambda: self._next_page(load, offset))
