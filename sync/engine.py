@@ -2,9 +2,10 @@
 
 Plain Python with no threads of its own; `app/sync_bridge.py` and the CLI run it.
 Order matters: pushing first means the pull already reflects our changes, so the
-rebase in the cache has less to re-apply. Each server answer is committed to the
-cache before the next request, so a crash anywhere repeats at most one request,
-which the server answers idempotently (per-client seq; cursor saved per page).
+rebase in the cache has less to re-apply. The next request (push batch, pull page)
+travels while the current answer is committed to the cache, so a crash anywhere
+repeats at most the requests whose answers were not committed, which the server
+answers idempotently (per-client seq with stored results; cursor saved per page).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 # the envelopes. One mutation is always sent, whatever its size.
 PUSH_BODY_BUDGET = 4 * 2**20
 _ENVELOPE_BYTES = 200  # seq, id, name, version, created_at and punctuation, generously
+# Batches read from the outbox at a time while pushing (one of them is the one in flight).
+_READ_AHEAD = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,7 @@ class SyncEngine:
         self.push_batch = push_batch
         self.pull_limit = pull_limit
         self._tally = _Tally()
+        self._ahead: list[MutationEnvelope] = []
 
     def run(self) -> SyncSummary:
         """Push, pull, verify; a server `reset` is honoured once per run."""
@@ -120,29 +124,75 @@ class SyncEngine:
         self.verify(checksums)
 
     def push(self) -> None:
-        """Deliver the outbox in seq order, batch by batch, each answer committed first."""
+        """Deliver the outbox in seq order, batch by batch, each answer committed first.
+
+        Pipelined like `pull`: once batch N's answer is in hand and answers every
+        mutation of N, batch N+1 (read from the outbox while N was in flight) is sent
+        and N's results are committed while it travels. The server has applied N before
+        it sees N+1 (per-client order), a mutation counts as delivered only once its
+        result is committed here, and a crash or failure between the two leaves N+1
+        pending: it is sent again and the server answers a seq it applied from its
+        stored result (exactly once). An answer that leaves part of N unanswered (a gap,
+        a mutation newer than the server) is committed before anything else is sent.
+        """
         client_id = self.store.client_id()
         total = self.store.pending_count()
         self.progress.update("push", 0, total)
-        while True:
-            self.progress.check()
-            batch = _within_budget(self.store.next_outbox_batch(self.push_batch))
-            if not batch:
-                return
-            request = PushRequest(
-                protocol_version=PROTOCOL_VERSION, client_id=client_id, mutations=batch
-            )
-            response = self.api.push(request)
-            if response.action is not None:
-                raise ActionRequired(response.action)
-            check_push(response, batch)
-            self.store.record_push_results(response)
-            log.info(
-                "pushed seq %s-%s: %s results", batch[0].seq, batch[-1].seq, len(response.results)
-            )
-            self._count_results(response.results)
-            self.progress.update("push", self._tally.pushed, total)
-            self._ensure_progress(batch)
+        self.progress.check()
+        batch = self._outbox_batch()
+        if not batch:
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as pool:
+            answer = pool.submit(self.api.push, self._push_request(client_id, batch))
+            while True:
+                following = self._outbox_batch(after=batch[-1].seq)  # while N travels
+                response = answer.result()
+                if response.action is not None:
+                    raise ActionRequired(response.action)
+                check_push(response, batch)
+                whole = {r.seq for r in response.results} >= {m.seq for m in batch}
+                if whole and following:
+                    self.progress.check()
+                    answer = pool.submit(self.api.push, self._push_request(client_id, following))
+                self.store.record_push_results(response)
+                log.info(
+                    "pushed seq %s-%s: %s results",
+                    batch[0].seq,
+                    batch[-1].seq,
+                    len(response.results),
+                )
+                self._count_results(response.results)
+                self.progress.update("push", self._tally.pushed, total)
+                if not (whole and following):
+                    self._ensure_progress(batch)
+                    self.progress.check()
+                    following = self._outbox_batch()  # what is left, and anything queued since
+                    if not following:
+                        return
+                    answer = pool.submit(self.api.push, self._push_request(client_id, following))
+                batch = following
+
+    def _outbox_batch(self, after: int | None = None) -> list[MutationEnvelope]:
+        """The next batch to send: the oldest pending mutations, or those after seq `after`
+        (whose batch is still in flight, so still pending), within the body budget.
+
+        Reading after an unanswered batch reads it again; so a few batches are read at a
+        time and kept (`_ahead`), in seq order. A mutation queued meanwhile has a higher
+        seq than all of them and is read with the next few.
+        """
+        if after is None:
+            self._ahead = []
+            return _within_budget(self.store.next_outbox_batch(self.push_batch))
+        ahead = [m for m in self._ahead if m.seq > after]
+        if len(ahead) < self.push_batch:
+            read = self.store.next_outbox_batch(self.push_batch * _READ_AHEAD)
+            ahead = [m for m in read if m.seq > after]
+        batch = _within_budget(ahead[: self.push_batch])
+        self._ahead = ahead[len(batch) :]
+        return batch
+
+    def _push_request(self, client_id: UUID, batch: list[MutationEnvelope]) -> PushRequest:
+        return PushRequest(protocol_version=PROTOCOL_VERSION, client_id=client_id, mutations=batch)
 
     def _ensure_progress(self, batch: Sequence[MutationEnvelope]) -> None:
         following = self.store.next_outbox_batch(1)

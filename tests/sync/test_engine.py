@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -266,3 +267,112 @@ def test_long_notes_go_in_requests_central_accepts(
     assert sent[-1][0] == 1  # the oversized one alone
     seqs = [seq for cid, seq, _ in central.applied if cid == store.client_id()]
     assert seqs == list(range(1, 14))
+
+
+def _queue_records(store: MemoryStore, count: int) -> None:
+    crn = sorted(store.cases)[0]
+    for _ in range(count):
+        store.queue("add_record", {"crn": crn, "record_id": str(uuid.uuid4())})
+
+
+def _applied_seqs(central: Central, store: MemoryStore) -> list[int]:
+    return [seq for cid, seq, _ in central.applied if cid == store.client_id()]
+
+
+def test_next_batch_travels_while_the_answer_is_committed(
+    client, store: MemoryStore, central, monkeypatch
+):
+    """Pipelined push: batch N+1 reaches the server while N's results are being
+    committed, and only after N was answered (the server applies in seq order)."""
+    client.sync()
+    _queue_records(store, 120)  # batches of 50: 1-50, 51-100, 101-120
+    events: list[tuple[str, int]] = []
+    second_arrived = threading.Event()
+    push = central.push
+
+    def recording(user, request):
+        first = request.mutations[0].seq
+        events.append(("received", first))
+        if first == 51:
+            second_arrived.set()
+        answer = push(user, request)
+        events.append(("answered", first))
+        return answer
+
+    overlapped: list[bool] = []
+    record = store.record_push_results
+
+    def slow_commit(response):
+        if response.results and response.results[0].seq == 1:
+            overlapped.append(second_arrived.wait(timeout=10))
+        record(response)
+
+    monkeypatch.setattr(central, "push", recording)
+    monkeypatch.setattr(store, "record_push_results", slow_commit)
+    summary = client.sync()
+    assert overlapped == [True]
+    assert events == [
+        ("received", 1),
+        ("answered", 1),
+        ("received", 51),
+        ("answered", 51),
+        ("received", 101),
+        ("answered", 101),
+    ]
+    assert (summary.pushed, summary.pending) == (120, 0)
+    assert _applied_seqs(central, store) == list(range(1, 121))
+
+
+def test_failure_of_the_next_batch_keeps_it_pending(client, store: MemoryStore, central):
+    """Batch N+1's request fails after the server applied it and after N's answer came:
+    N is recorded, N+1 is still pending, and the next sync delivers it exactly once
+    (the server answers it from its stored results), in order."""
+    client.sync()
+    _queue_records(store, 120)
+    bearer = next(iter(central.access))
+    central.access = {bearer: central.access[bearer]}
+    pushes = {"count": 0}
+
+    def fail_second(path: str, body: bytes):
+        if path != "/v1/sync/push":
+            return None
+        pushes["count"] += 1
+        if pushes["count"] == 2:
+            central.handle(path, body, bearer)  # applied on the server...
+            return 400, {"code": "bad_request", "message": "lost"}, {}  # ...answer lost
+        return None
+
+    central.hook = fail_second
+    with pytest.raises(ServerRefusedError):
+        client.sync()
+    assert sorted(store.results) == list(range(1, 51))
+    assert [m.seq for m in store.next_outbox_batch(1000)] == list(range(51, 121))
+    assert _applied_seqs(central, store) == list(range(1, 101))
+    central.hook = None
+    summary = client.sync()
+    assert (summary.pushed, summary.applied, summary.pending) == (70, 70, 0)
+    assert sorted(store.results) == list(range(1, 121))
+    assert _applied_seqs(central, store) == list(range(1, 121))  # each seq applied once
+
+
+def test_a_partly_answered_batch_is_committed_before_more_is_sent(
+    client, store: MemoryStore, central, monkeypatch
+):
+    """An answer leaving part of its batch unanswered stops the pipeline: the rest is
+    read again from the outbox after the commit, so nothing is sent out of order."""
+    client.sync()
+    _queue_records(store, 120)
+    push = central.push
+    firsts: list[int] = []
+
+    def partial(user, request):
+        firsts.append(request.mutations[0].seq)
+        if len(firsts) == 1:  # the server takes only the first 30 of the batch
+            request = request.model_copy(update={"mutations": request.mutations[:30]})
+        return push(user, request)
+
+    monkeypatch.setattr(central, "push", partial)
+    summary = client.sync()
+    assert firsts == [1, 31, 81]
+    assert (summary.pushed, summary.pending) == (120, 0)
+    assert _applied_seqs(central, store) == list(range(1, 121))
