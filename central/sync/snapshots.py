@@ -21,7 +21,6 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Integer,
     Select,
@@ -29,6 +28,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     cast,
+    func,
     select,
 )
 
@@ -53,17 +53,21 @@ _SNAPSHOT_ROWS = (
 _SNAPSHOT_ROWS_UP_TO = _SNAPSHOT_ROWS.limit(bindparam("most", type_=Integer))
 
 
-def _lines(order: tuple[ColumnElement[str], ...]) -> Select[str, str]:
-    """Each live record's checksum line "kind:id:version\n", by CRN, in checksum order."""
-    line = records.c.kind + ":" + records.c.id + ":" + cast(records.c.version, String) + "\n"
-    return select(records.c.crn, line).where(_IN_CRNS, _LIVE).order_by(records.c.crn, *order)
+def _case_lines(aggregate: Any) -> Select[str, str]:
+    """Each case's checksum lines "kind:id:version" of its live records, joined by
+    newlines in no particular order (one row per case; `checksums` sorts them)."""
+    line = records.c.kind + ":" + records.c.id + ":" + cast(records.c.version, String)
+    return (
+        select(records.c.crn, aggregate(line, "\n")).where(_IN_CRNS, _LIVE).group_by(records.c.crn)
+    )
 
 
-# The database sorts the lines as `case_checksum` sorts its triples (by kind, then id;
-# ids are unique): SQLite's BINARY collation and PostgreSQL's "C" compare code points,
-# as Python does, so each case is hashed as one joined text, with no Python sort.
-_LINES_SQLITE = _lines((records.c.kind, records.c.id))
-_LINES_BYTEWISE = _lines((records.c.kind.collate("C"), records.c.id.collate("C")))
+# One row per case rather than one per record: the rows come in index order (no sort in
+# the database), and the driver and SQLAlchemy build 100 rows instead of 27,000 for a
+# first sync's last page; the lines are sorted in Python (0.21-0.25 s -> 0.09-0.11 s for
+# 100 cases of the bench's caseload).
+_CASE_LINES_SQLITE = _case_lines(func.group_concat)
+_CASE_LINES_POSTGRES = _case_lines(func.string_agg)
 
 
 def _chunks(crns: Collection[str]) -> list[list[str]]:
@@ -177,12 +181,16 @@ def snapshots(conn: Connection, crns: Collection[str]) -> list[CaseSnapshot]:
 
 def checksums(conn: Connection, crns: Collection[str]) -> dict[str, str]:
     """The checksum of each case from (kind, id, version) only: no record data is read."""
-    lines = _LINES_SQLITE if conn.dialect.name == "sqlite" else _LINES_BYTEWISE
+    query = _CASE_LINES_SQLITE if conn.dialect.name == "sqlite" else _CASE_LINES_POSTGRES
     empty = checksum_of([])
     sums = dict.fromkeys(sorted(crns), empty)
     for chunk in _chunks(crns):
-        rows = conn.execute(lines, {"crns": chunk}).all()
-        for crn, group in groupby(rows, key=itemgetter(0)):
-            text = "".join([line for _crn, line in group])
-            sums[crn] = hashlib.sha256(text.encode()).hexdigest()[:32]
+        for crn, joined in conn.execute(query, {"crns": chunk}):
+            # Sorted as `case_checksum` sorts its triples: by kind, then id (ids are
+            # unique, of one length, and no kind is a prefix of another, so comparing
+            # the "kind:id:version" texts is comparing the triples).
+            lines = joined.split("\n")
+            lines.sort()
+            lines.append("")
+            sums[crn] = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
     return sums
