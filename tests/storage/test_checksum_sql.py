@@ -1,5 +1,6 @@
-"""`case_checksums` builds each case's lines in SQL: it must equal the wire algorithm
-(`sync.protocol.case_checksum`) over exactly the server versions the cache holds."""
+"""`case_checksums` builds each case's lines in SQL and sorts them in Python: it must equal
+the wire algorithm (`sync.protocol.case_checksum`) over exactly the server versions the
+cache holds."""
 
 from __future__ import annotations
 
