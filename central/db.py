@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -40,6 +41,13 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def json_text(value: Any) -> str:
+    """The text of a JSON column's value: compact and UTF-8, as pydantic writes JSON on the
+    wire (pull splices stored `data` into its answers as is). pydantic's Rust encoder is
+    about 4x faster than `json.dumps`, and a push batch writes four JSON values a mutation."""
+    return to_json(value).decode()
+
+
 def make_engine(url: str, *, background_checkpoints: bool = True, **kwargs: Any) -> Engine:
     """An engine for `url` with the per-connection settings the service relies on.
 
@@ -47,6 +55,7 @@ def make_engine(url: str, *, background_checkpoints: bool = True, **kwargs: Any)
     the commit that takes the WAL past 1,000 pages), as a one-off tool may prefer.
     """
     url = normalise_url(url)
+    kwargs.setdefault("json_serializer", json_text)
     if is_sqlite(url):
         engine = create_engine(url, **kwargs)
         path = engine.url.database

@@ -173,8 +173,9 @@ def _pin(conn: Connection, username: str, crn: str, now: dt.datetime) -> None:
 def result_of(seq: int, effects: Effects) -> MutationResult:
     """Applied, or a conflict listing every field held back with both values."""
     if not effects.conflicts:
-        # Built from known-good values (a push answers hundreds): no validation needed.
-        return MutationResult.model_construct(seq=seq, status="applied")
+        # A push answers hundreds: pydantic's validating constructor is the quick one
+        # here (model_construct runs its default-filling in Python, half as fast again).
+        return MutationResult(seq=seq, status="applied")
     conflicts = [
         FieldConflict(
             kind=c.kind,

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, String, func, select
 
 from central import versions
 from central.audit import case_audit
-from central.db import is_sqlite
+from central.db import is_sqlite, json_text
 from central.sync.push import push
 from central.tables import applied_mutations, pins, records
 from domain.mutations import SUPPORTED
@@ -458,3 +459,35 @@ def test_one_batch_sees_its_own_earlier_writes_scope_and_ids(world: World) -> No
     assert len(refused) == 2
     replay = officer.send(*batch)
     assert replay.results == response.results
+
+
+def test_pushed_json_is_stored_compact_and_utf8_and_pulls_back_intact(world: World) -> None:
+    """JSON columns are written by `central.db.json_text` (pydantic's encoder): compact,
+    UTF-8, the same text the wire carries; pull splices stored `data` into its answer."""
+    officer = world.officer(world.seed.officers[0])
+    crn = world.plain_case(officer.principal.username)
+    notes = 'Café "quoted" \\ back — ñ 😀 \n two lines'
+    args = contact_args(crn, notes=notes)
+
+    env = officer.envelope("record_contact", args)
+    assert [r.status for r in officer.send(env).results] == ["applied"]
+
+    with world.engine.connect() as conn:
+        stored = conn.execute(
+            select(
+                func.cast(records.c.data, String), func.cast(records.c.field_versions, String)
+            ).where(records.c.id == args["contact_id"])
+        ).one()
+        result = conn.execute(
+            select(func.cast(applied_mutations.c.result, String)).where(
+                applied_mutations.c.mutation_id == str(env.id)
+            )
+        ).scalar_one()
+    for text in (*stored, result):
+        assert text == json_text(json.loads(text))  # compact: no ", " or ": " padding
+    assert "Café" in stored[0]
+    assert "😀" in stored[0]
+    officer.pull_page()
+    pulled = officer.held[crn][args["contact_id"]]
+    assert pulled.data is not None
+    assert pulled.data["notes"] == notes
