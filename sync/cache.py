@@ -22,6 +22,7 @@ from uuid import UUID
 from storage import outbox, state
 from storage.profile import Profile
 from storage.queries import problems
+from storage.schema import RECORD_KINDS
 from sync.errors import DeviceWiped
 from sync.ports import CacheCounts, PullState
 
@@ -219,7 +220,6 @@ class EncryptedCache:
 
     def reset_for_redownload(self) -> None:
         from storage import pulled
-        from storage.schema import RECORD_KINDS
 
         pulled.reset_for_redownload(self.db())
         # Every case went: whoever shows cases reloads them all.

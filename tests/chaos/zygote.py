@@ -17,11 +17,12 @@ import os
 import sys
 
 import app.sync_cli
+import storage.pulled
 import storage.write
 import sync.cache
 import sync.client
 
-_PRELOADED = (storage.write, sync.cache, sync.client)
+_PRELOADED = (storage.pulled, storage.write, sync.cache, sync.client)
 
 
 def child(command: dict[str, object]) -> None:
