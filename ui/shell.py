@@ -134,6 +134,7 @@ class Shell(QObject):
         )
         self.on_session_state(self.session.state)
         window_state.restore(self.window, self.settings)
+        window_state.keep(self.window, self.profile)
         self.window.show()
         settle_long_lived_objects("start")
 

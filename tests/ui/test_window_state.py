@@ -104,8 +104,7 @@ def test_the_caseload_comes_back_sorted_as_it_was_left(qtbot, tmp_path):
 
 
 def test_the_sort_is_saved_as_soon_as_it_changes(qtbot, tmp_path):
-    shell, window = _open(qtbot, tmp_path)
-    window_state.keep(window, tmp_path)
+    shell, window = _open(qtbot, tmp_path)  # the shell keeps them from start()
     try:
         window.caseload.table.sortByColumn(NEXT, Qt.SortOrder.DescendingOrder)
         saved = settings_store.load(tmp_path)
