@@ -229,7 +229,9 @@ def push_rate(live: Any, folder: Path, count: int) -> Figure:
         "unit": "mutations/s",
         "mutations": count,
         "target": 2000,
-        # The client's own share (outbox reads, result commits), without the server's time:
+        # Time with no request in flight, as a rate. Push is pipelined (sync/engine.py):
+        # the next batch travels while the last answer is committed, so most of the
+        # client's work (outbox reads, result commits) is hidden in the server's time:
         "client_side_per_s": round(count / max(seconds - api.seconds_in_requests, 1e-9), 1),
         "server_wait_share": round(api.seconds_in_requests / seconds, 2),
     }
