@@ -63,27 +63,26 @@ def _indexes(cdb: CacheDb) -> dict[str, str]:
     return {r["name"]: r["sql"] for r in rows}
 
 
+def _page(cdb: CacheDb, crn: str, cursor: str, *, more_to_come: bool = False) -> None:
+    """One pulled page holding one case's snapshot."""
+    apply_pull_page(
+        cdb,
+        snapshots=[make_case(crn).snapshot()],
+        cursor=cursor,
+        last_applied_seq=0,
+        more_to_come=more_to_come,
+    )
+
+
 def test_a_pull_from_scratch_defers_the_random_order_indexes_to_its_last_page(
     cdb: CacheDb,
 ) -> None:
     fresh = _indexes(cdb)
     assert set(DEFERRABLE_INDEXES) <= set(fresh)
-    apply_pull_page(
-        cdb,
-        snapshots=[make_case("X100001").snapshot()],
-        cursor="c1",
-        last_applied_seq=0,
-        more_to_come=True,
-    )
+    _page(cdb, "X100001", "c1", more_to_come=True)
     assert not set(DEFERRABLE_INDEXES) & set(_indexes(cdb))
     assert cdb.one("SELECT count(*) FROM deferred_index") == len(DEFERRABLE_INDEXES)
-    apply_pull_page(
-        cdb,
-        snapshots=[make_case("X100002").snapshot()],
-        cursor="c2",
-        last_applied_seq=0,
-        more_to_come=True,
-    )
+    _page(cdb, "X100002", "c2", more_to_come=True)
     apply_pull_page(
         cdb, snapshots=[make_case("X100003").snapshot()], cursor="c3", last_applied_seq=0
     )
@@ -110,13 +109,7 @@ def test_a_pull_that_resumes_or_fits_one_page_defers_nothing(cdb: CacheDb) -> No
 
 def test_deferred_indexes_are_built_once_whoever_asks(cdb: CacheDb) -> None:
     fresh = _indexes(cdb)
-    apply_pull_page(
-        cdb,
-        snapshots=[make_case("X100001").snapshot()],
-        cursor="c1",
-        last_applied_seq=0,
-        more_to_come=True,
-    )
+    _page(cdb, "X100001", "c1", more_to_come=True)
     assert build_deferred_indexes(cdb) == len(DEFERRABLE_INDEXES)
     assert build_deferred_indexes(cdb) == 0
     assert _indexes(cdb) == fresh
@@ -126,13 +119,7 @@ def test_a_connection_that_applies_pulled_pages_keeps_a_larger_page_cache(
     cdb: CacheDb,
 ) -> None:
     assert cdb.one("PRAGMA cache_size") > -PULL_CACHE_KIB  # the default is smaller
-    apply_pull_page(
-        cdb,
-        snapshots=[make_case("X100001").snapshot()],
-        cursor="c1",
-        last_applied_seq=0,
-        more_to_come=True,
-    )
+    _page(cdb, "X100001", "c1", more_to_come=True)
     assert cdb.one("PRAGMA cache_size") == -PULL_CACHE_KIB
     apply_pull_page(cdb, snapshots=[], cursor="c2", last_applied_seq=0)
     assert cdb.one("PRAGMA cache_size") == -PULL_CACHE_KIB  # kept between pages
