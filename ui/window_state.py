@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QObject, Qt
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt
 
 from app import settings as settings_store
 from app.settings import Settings
@@ -25,16 +25,40 @@ from app.settings import Settings
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
+# The first run's size: most of the screen, up to what shows every caseload column
+# (compliance is the last) beside the navigation without scrolling.
+FIRST_RUN_MAX = (1760, 1040)
+FIRST_RUN_SHARE = 0.92
+
 
 def restore(window: MainWindow, settings: Settings) -> bool:
     """Put the window where it was last time and its lists as they were left; False when
     no geometry was saved (or it was unreadable)."""
     window.caseload.restore_sort(settings.caseload_sort_column, settings.caseload_sort_descending)
     window.diary.show_week(settings.diary_week_view)
-    if not settings.window_geometry:
-        return False
-    blob = QByteArray.fromBase64(settings.window_geometry.encode("ascii"))
-    return bool(window.restoreGeometry(blob))
+    if settings.window_geometry:
+        blob = QByteArray.fromBase64(settings.window_geometry.encode("ascii"))
+        if window.restoreGeometry(blob):
+            return True
+    fit_first_run(window)
+    return False
+
+
+def fit_first_run(window: MainWindow) -> None:
+    """Size a window with no saved geometry to most of its screen (capped), centred: a
+    fixed 1280 wide cut the compliance column on a 1920-wide laptop screen."""
+    screen = window.screen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    least = window.minimumSizeHint()
+    width = max(least.width(), min(FIRST_RUN_MAX[0], int(room.width() * FIRST_RUN_SHARE)))
+    height = max(least.height(), min(FIRST_RUN_MAX[1], int(room.height() * FIRST_RUN_SHARE)))
+    placed = QRect(0, 0, width, height)
+    placed.moveCenter(room.center())
+    # a screen narrower than the window's least size: its left and top edges stay on it
+    placed.moveTo(max(placed.left(), room.left()), max(placed.top(), room.top()))
+    window.setGeometry(placed)
 
 
 def remember(window: MainWindow, profile: Path) -> None:

@@ -43,17 +43,42 @@ def test_the_window_comes_back_the_size_it_was_left(qtbot, tmp_path):
     shell, again = _open(qtbot, tmp_path)
     try:
         # the offscreen test screen is 800 wide, so Qt fits the width back on it; the
-        # height (the default is 800) shows the saved geometry came back
+        # height (a first run's is 736 there) shows the saved geometry came back
         assert again.height() == 700
     finally:
         shell.shutdown()
 
 
-def test_an_unreadable_saved_geometry_leaves_the_default_size(qtbot, tmp_path):
+def _first_run_size(window: MainWindow) -> tuple[int, int]:
+    room = window.screen().availableGeometry()
+    share = window_state.FIRST_RUN_SHARE
+    cap_width, cap_height = window_state.FIRST_RUN_MAX
+    least = window.minimumSizeHint()
+    return (
+        max(least.width(), min(cap_width, int(room.width() * share))),
+        max(least.height(), min(cap_height, int(room.height() * share))),
+    )
+
+
+def test_a_first_run_fills_most_of_the_screen_centred(qtbot, tmp_path):
+    shell, window = _open(qtbot, tmp_path)
+    try:
+        room = window.screen().availableGeometry()
+        assert (window.width(), window.height()) == _first_run_size(window)
+        # the offscreen screen (800 x 800) is narrower than the window's least width:
+        # its left and top edges stay on the screen, and it is centred top to bottom
+        assert window.geometry().left() == room.left()
+        assert room.top() <= window.geometry().top()
+        assert abs(window.geometry().center().y() - room.center().y()) <= 1
+    finally:
+        shell.shutdown()
+
+
+def test_an_unreadable_saved_geometry_leaves_the_first_run_size(qtbot, tmp_path):
     settings_store.save(tmp_path, Settings(window_geometry="bm90IGEgZ2VvbWV0cnk="))
     shell, window = _open(qtbot, tmp_path)
     try:
-        assert (window.width(), window.height()) == (1280, 800)
+        assert (window.width(), window.height()) == _first_run_size(window)
     finally:
         shell.shutdown()
 
