@@ -78,6 +78,9 @@ def test_after_a_form_the_same_contact_is_selected_and_has_the_focus(qtbot, worl
     chosen = desk.selected_contact()
     assert chosen is not None
     note = open_from(qtbot, desk, Qt.Key.Key_N)
+    # Until the contact is read, Ctrl+Enter says "Still reading the contact" and saves
+    # nothing: on a loaded machine the keys came first and the test timed out.
+    qtbot.waitUntil(lambda: note.found is not None)
     qtbot.keyClicks(note.focusWidget(), "Rang back about the hostel place.")
     with qtbot.waitSignal(note.saved):
         qtbot.keyClick(note.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -173,6 +176,7 @@ def test_a_long_message_under_a_field_is_shown_whole(qtbot, world):
 def test_the_selected_contacts_notes_are_readable_in_full_by_keyboard(qtbot, world, desk):
     select_contact(qtbot, desk, 1)
     note = open_from(qtbot, desk, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: note.found is not None)  # as above: the contact is read
     words = "Hostel place confirmed from Monday. " * 8  # longer than the table shows
     qtbot.keyClicks(note.focusWidget(), words.strip())
     with qtbot.waitSignal(note.saved):
