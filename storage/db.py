@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlcipher3
 import sqlite_utils
@@ -117,11 +117,21 @@ class CacheDb:
             yield self
             self.conn.execute("COMMIT")
         except BaseException as exc:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlcipher3.OperationalError) and "full" in str(exc):
-                raise DiskFull() from exc
-            raise
+            self._rolled_back(exc)
+
+    def commit(self) -> None:
+        """COMMIT a transaction begun by hand (storage/chunked.py); rolled back if it fails."""
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rolled_back(exc)
+
+    def _rolled_back(self, exc: BaseException) -> NoReturn:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        if isinstance(exc, sqlcipher3.OperationalError) and "full" in str(exc):
+            raise DiskFull() from exc
+        raise exc
 
     def use_pull_cache(self) -> None:
         """Give this connection the pull's page cache (PULL_CACHE_KIB), once."""
@@ -151,15 +161,22 @@ class CacheDb:
         - The caller commits the last page of each pull outside this block, with FULL, so
           a pull that has finished is durable as a whole.
         """
+        self.relax_durability()
+        try:
+            yield self
+        finally:
+            self.restore_durability()
+
+    def relax_durability(self) -> None:
+        """Enter `re_downloadable`'s mode (outside a transaction); see there for why."""
         if self.conn.in_transaction:
             raise RuntimeError("re_downloadable() must wrap whole transactions")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
-        try:
-            yield self
-        finally:
-            self.conn.execute("PRAGMA synchronous = FULL")
-            self.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
+
+    def restore_durability(self) -> None:
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
 
     def close(self) -> None:
         self.db.close()

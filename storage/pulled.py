@@ -202,7 +202,9 @@ def apply_pull_page(
     last_applied_seq: int,
     more_to_come: bool = False,
 ) -> Applied:
-    """Snapshots, evictions, changes, cursor and rebase: one transaction.
+    """Snapshots, evictions, changes, cursor and rebase: one transaction (a savepoint
+    when called inside one: a pull from scratch applies a chunk of pages per
+    transaction, storage/chunked.py).
 
     `more_to_come`: the server has further pages for this pull. Such a page commits
     without an fsync (`CacheDb.re_downloadable`: a power cut may make the next pull ask

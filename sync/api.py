@@ -27,7 +27,7 @@ from tenacity import (
 
 from sync.auth import Authenticator
 from sync.errors import AccessTokenExpired, TransientError
-from sync.http import HttpClient
+from sync.http import HttpClient, parse_model
 from sync.progress import Progress
 from sync.protocol import (
     CaseRequest,
@@ -88,7 +88,12 @@ class SyncApi:
         return self._call("/v1/sync/push", request, PushResponse)
 
     def pull(self, request: PullRequest) -> PullResponse:
-        return self._call("/v1/sync/pull", request, PullResponse)
+        def parse(raw: bytes) -> PullResponse:
+            page = parse_model(raw, PullResponse)
+            page._body = raw  # staged as received by a pull from scratch (storage/stage.py)
+            return page
+
+        return self._call("/v1/sync/pull", request, PullResponse, parse)
 
     def case(self, request: CaseRequest) -> CaseSnapshot:
         return self._call("/v1/sync/case", request, CaseSnapshot)
@@ -106,12 +111,19 @@ class SyncApi:
             lambda: self._authorised(lambda t: self.http.get_model("/v1/me", Me, token=t))
         )
 
-    def _call(self, path: str, body: BaseModel, answer: type[M]) -> M:
+    def _call(
+        self,
+        path: str,
+        body: BaseModel,
+        answer: type[M],
+        parse: Callable[[bytes], M] | None = None,
+    ) -> M:
         def send(token: str) -> M:
             self.requests += 1
             started = time.perf_counter()
             try:
-                return self.http.post_model(path, body, answer, token=token)
+                raw = self.http.post_json(path, body, token=token)
+                return parse(raw) if parse is not None else parse_model(raw, answer)
             finally:
                 self.seconds_in_requests += time.perf_counter() - started
 

@@ -23,7 +23,7 @@ from storage import outbox, state
 from storage.profile import Profile
 from storage.queries import problems
 from storage.schema import RECORD_KINDS
-from sync.errors import DeviceWiped
+from sync.errors import BadAnswerError, DeviceWiped
 from sync.ports import CacheCounts, PullState
 
 # The app opens the cache (`from_key`) before its first screen, the caseload; what only
@@ -31,9 +31,11 @@ from sync.ports import CacheCounts, PullState
 # `storage.pulled` (with the mutation semantics it re-applies pending changes with) and
 # `sync.protocol` (the wire models). tests/app/test_startup_imports.py keeps it so.
 if TYPE_CHECKING:
+    from storage.chunked import ChunkedPull
     from storage.crypto import KdfParams
     from storage.db import CacheDb
     from storage.pulled import Applied
+    from storage.stage import PullStage, StagedPage
     from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,7 @@ class EncryptedCache:
         self._connections: dict[int, CacheDb] = {}
         self._writer: CacheDb | None = None
         self._wiped = False
+        self._chunked: ChunkedPull | None = None  # a pull from scratch under way
 
     @classmethod
     def open(
@@ -119,6 +122,9 @@ class EncryptedCache:
         with self._lock:
             mine = self._connections.pop(threading.get_ident(), None)
             self._connections.clear()
+            # A pull still under way is left as a crash would leave it: its open chunk
+            # rolls back with the connection, its pages stay staged (storage/chunked.py).
+            self._chunked = None
         if mine is not None:
             mine.close()
         if self._writer is not None:
@@ -156,17 +162,66 @@ class EncryptedCache:
         self._changed(applied)
 
     def pull_state(self) -> PullState:
+        """Where the next pull starts; pages a crash left staged are applied first."""
         from storage import pulled
 
         cdb = self.db()
+        if self._chunked is None:
+            self._resume_staged(cdb)
         current = state.read(cdb)
         return PullState(current.client_id, current.cursor, pulled.held_cases(cdb))
 
     def apply_pull_page(self, response: PullResponse) -> None:
+        """One page; a pull from scratch applies its pages in chunks (storage/chunked.py)."""
+        from storage import chunked
+
+        cdb = self.db()
+        bulk = self._chunked
+        if bulk is None and response.has_more and state.read(cdb).cursor is None:
+            bulk = self._chunked = chunked.ChunkedPull(cdb, self._stage())
+        if bulk is None:
+            self._changed(self._apply_page(cdb, response))
+            return
+        if bulk.cdb is not cdb:
+            raise RuntimeError("a pull's pages must all be applied by one thread")
+        body = response._body
+        if body is None:  # built in memory (tests, tools), not received
+            body = response.model_dump_json().encode()
+        after = state.read(cdb).cursor
+        try:
+            applied = bulk.apply(
+                after,
+                body,
+                lambda: self._apply_page(cdb, response),
+                more_to_come=response.has_more,
+            )
+        finally:
+            if not response.has_more:
+                self._chunked = None
+                bulk.close()
+        self._changed(applied)
+
+    def settle_pull(self) -> None:
+        """Commit what a pull from scratch has applied so far (the engine waits for the
+        network, or the pull ended): no write lock is held while nothing is written."""
+        bulk = self._chunked
+        if bulk is None:
+            return
+        if bulk.cdb is not self.db():
+            raise RuntimeError("a pull must be settled by the thread that applied it")
+        bulk.settle()
+
+    def end_pull(self) -> None:
+        """The pull is over (done, failed or cancelled): commit and forget its chunking."""
+        bulk, self._chunked = self._chunked, None
+        if bulk is not None:
+            bulk.close()
+
+    def _apply_page(self, cdb: CacheDb, response: PullResponse) -> Applied:
         from storage import pulled
 
-        applied = pulled.apply_pull_page(
-            self.db(),
+        return pulled.apply_pull_page(
+            cdb,
             snapshots=response.snapshots,
             changes=response.changes,
             evicted=response.evicted,
@@ -174,7 +229,30 @@ class EncryptedCache:
             last_applied_seq=response.last_applied_seq,
             more_to_come=response.has_more,
         )
-        self._changed(applied)
+
+    def _stage(self) -> PullStage:
+        from storage.stage import STAGE_FILE, PullStage
+
+        return PullStage(self.profile.folder / STAGE_FILE, self._key)
+
+    def _resume_staged(self, cdb: CacheDb) -> None:
+        """Apply the pages an interrupted pull from scratch staged (storage/chunked.py)."""
+        from storage import chunked
+        from storage.stage import STAGE_FILE
+
+        if not (self.profile.folder / STAGE_FILE).exists():
+            return
+        from sync.http import parse_model
+        from sync.protocol import PullResponse
+
+        def apply(page: StagedPage) -> None:
+            try:
+                response = parse_model(page.body, PullResponse)
+            except BadAnswerError as exc:
+                raise ValueError("unreadable staged page") from exc
+            self._changed(self._apply_page(cdb, response))
+
+        chunked.resume(cdb, self._stage(), apply)
 
     def replace_case(self, snapshot: CaseSnapshot) -> None:
         from storage import pulled

@@ -10,6 +10,7 @@ answers idempotently (per-client seq with stored results; cursor saved per page)
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import time
@@ -223,9 +224,17 @@ class SyncEngine:
         checksums: dict[str, str] = {}
         state = self.store.pull_state()
         request = self._pull_request(state.client_id, state.cursor, state.held_cases)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool,
+            contextlib.ExitStack() as ending,
+        ):
+            ending.callback(self.store.end_pull)
             answer = pool.submit(self.api.pull, request)
             for page in itertools.count(1):
+                if not answer.done():
+                    # Nothing to write until it comes: commit what a pull from scratch
+                    # has applied, so no save waits on the network (storage/chunked.py).
+                    self.store.settle_pull()
                 response = answer.result()
                 if response.action is not None:
                     raise ActionRequired(response.action)

@@ -81,10 +81,14 @@ class HttpClient:
         self, path: str, body: BaseModel, answer: type[M], *, token: str | None = None
     ) -> M:
         """POST a protocol model, return the answer parsed strictly into `answer`."""
+        return parse_model(self.post_json(path, body, token=token), answer)
+
+    def post_json(self, path: str, body: BaseModel, *, token: str | None = None) -> bytes:
+        """POST a protocol model, return the answer's body (a 2xx, within the size cap)."""
         data = body.model_dump_json().encode()
         headers = {"Content-Type": "application/json"}
         _, raw = self._send("POST", path, data=data, headers=headers, token=token)
-        return parse_model(raw, answer)
+        return raw
 
     def get_model(self, path: str, answer: type[M], *, token: str | None = None) -> M:
         _, raw = self._send("GET", path, token=token)

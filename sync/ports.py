@@ -51,7 +51,16 @@ class CachePort(Protocol):
 
     def apply_pull_page(self, response: PullResponse) -> None:
         """Snapshots, changes, tombstones, evictions and the cursor, in one transaction,
-        with pending local mutations re-applied on top (rebase)."""
+        with pending local mutations re-applied on top (rebase). A pull from scratch may
+        apply several pages in one transaction, each staged first (storage/chunked.py)."""
+        ...
+
+    def settle_pull(self) -> None:
+        """Commit the pages applied so far (called before waiting on the next one)."""
+        ...
+
+    def end_pull(self) -> None:
+        """The pull is over, whether it finished, failed or was cancelled."""
         ...
 
     def replace_case(self, snapshot: CaseSnapshot) -> None: ...

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 500
@@ -138,6 +138,10 @@ class PullResponse(WireModel):
     has_more: bool
     last_applied_seq: int
     action: ServerAction | None = None
+    # The answer's bytes as the client received them (never sent, never in the schema):
+    # a pull from scratch stages them before applying (storage/stage.py) rather than
+    # serialising the page again.
+    _body: bytes | None = PrivateAttr(default=None)
 
 
 class CaseRequest(WireModel):

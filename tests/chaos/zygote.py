@@ -4,7 +4,8 @@ Starting Python and importing the client costs about a second on the test
 machine; forking an already-imported, single-threaded process costs
 milliseconds, and each child is still a real process that a test can SIGKILL.
 Protocol on stdin/stdout, one JSON object per line:
-  -> {"argv": [...], "password": "...", "stderr": FIFO path, "stdout": file path}
+  -> {"argv": [...], "password": "...", "stderr": FIFO path, "stdout": file path,
+      "chunk_pages": N (optional: storage.chunked.CHUNK_PAGES in the child)}
   <- {"pid": N}          once forked
   <- {"pid": N, "status": S}   once the child has ended (S < 0: killed by signal -S)
 """
@@ -17,12 +18,13 @@ import os
 import sys
 
 import app.sync_cli
+import storage.chunked
 import storage.pulled
 import storage.write
 import sync.cache
 import sync.client
 
-_PRELOADED = (storage.pulled, storage.write, sync.cache, sync.client)
+_PRELOADED = (storage.chunked, storage.pulled, storage.write, sync.cache, sync.client)
 
 
 def child(command: dict[str, object]) -> None:
@@ -33,6 +35,8 @@ def child(command: dict[str, object]) -> None:
     sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", closefd=False), line_buffering=True)
     sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", closefd=False), line_buffering=True)
     code = 70
+    if "chunk_pages" in command:  # small chunks, so a short first sync has several
+        storage.chunked.CHUNK_PAGES = int(command["chunk_pages"])  # type: ignore[call-overload]
     try:
         argv = [str(a) for a in command["argv"]]  # type: ignore[attr-defined]
         code = app.sync_cli.main(argv, stdin=io.StringIO(f"{command['password']}\n"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -222,20 +223,20 @@ def test_interrupted_first_sync_resumes_with_at_most_one_page_again(live):
     laptop.settings = SyncSettings(http=FAST.http, retry=FAST.retry, pull_limit=30)
     received: list[str] = []  # snapshots written to the cache
     downloaded: list[list[str]] = []  # snapshots the server sent, page by page
-    real_apply, real_post = laptop.store.apply_pull_page, laptop.http.post_model
+    real_apply, real_post = laptop.store.apply_pull_page, laptop.http.post_json
 
     def apply(response):
         received.extend(s.crn for s in response.snapshots)
         real_apply(response)
 
-    def post_model(path, body, answer, token):
-        parsed = real_post(path, body, answer, token=token)
+    def post_json(path, body, token):
+        raw = real_post(path, body, token=token)
         if path == "/v1/sync/pull":
-            downloaded.append([s.crn for s in parsed.snapshots])
-        return parsed
+            downloaded.append([s["crn"] for s in json.loads(raw)["snapshots"]])
+        return raw
 
     laptop.store.apply_pull_page = apply
-    laptop.http.post_model = post_model
+    laptop.http.post_json = post_json
     with pytest.raises(Crash):
         laptop.sync(CrashingProgress(2))  # dies after the second committed page
     assert 0 < len(received) < len(live.visible_caseload(officer))

@@ -70,6 +70,12 @@ class MemoryStore:
         with self.lock:
             return PullState(self._client_id, self.cursor, sorted(self.cases))
 
+    def settle_pull(self) -> None:
+        """Every page is its own step here: nothing to commit."""
+
+    def end_pull(self) -> None:
+        """Nothing held between pages."""
+
     def apply_pull_page(self, response: PullResponse) -> None:
         with self.lock:
             for snapshot in response.snapshots:
