@@ -354,15 +354,20 @@ def record_push_results(
     """Mark outbox rows from the server's answers, store problems as rows, and rebase
     cases whose optimistic change the server did not (fully) take: one transaction."""
     undo: set[str] = set()
+    first: dict[int, PushResult] = {}
+    for result in results:
+        first.setdefault(result.seq, result)  # a seq answered twice counts once
     with cdb.atomic():
-        for result in results:
-            row = outbox.by_seq(cdb, result.seq)
-            if row is None or row.state not in outbox.PENDING_STATES:
-                continue  # answered before (a retried push): results are stored once
-            outbox.set_state(cdb, [row.seq], result.status, error=result.message)
-            if result.status != "applied":
-                _store_problem(cdb, row, result)
-                undo.update(row.crns)
+        # Answered before (a retried push): results are stored once.
+        waiting = outbox.still_pending(cdb, first)
+        answered = [(seq, r.status, r.message) for seq, r in first.items() if seq in waiting]
+        outbox.mark_answered(cdb, answered)
+        for seq, status, _ in answered:
+            if status != "applied":
+                row = outbox.by_seq(cdb, seq)
+                if row is not None:
+                    _store_problem(cdb, row, first[seq])
+                    undo.update(row.crns)
         acked = max(state.read(cdb).last_acked_seq, last_applied_seq)
         state.update(cdb, last_acked_seq=acked, last_success=_now())
         rebase(cdb, undo, after_seq=state.read(cdb).pulled_applied_seq)

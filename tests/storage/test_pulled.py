@@ -89,6 +89,30 @@ def test_results_are_stored_once_when_a_push_is_retried(cdb: CacheDb, case: Case
     assert cdb.one("SELECT count(*) FROM rejection") == 1
 
 
+def test_one_answer_with_every_outcome_marks_each_row_and_keeps_each_problem(
+    cdb: CacheDb, case: CaseData
+) -> None:
+    seqs = [_edit_phone(cdb, case, f"0163296{n:04d}") for n in range(4)]
+    results = [
+        MutationResult(seq=seqs[0], status="applied"),
+        MutationResult(seq=seqs[1], status="rejected", code="forbidden", message="Not allowed."),
+        MutationResult(seq=seqs[2], status="applied"),
+        MutationResult(seq=seqs[3], status="conflict", message="Changed centrally."),
+        MutationResult(seq=seqs[1], status="applied"),  # answered twice: the first counts
+    ]
+    record_push_results(cdb, results, last_applied_seq=seqs[-1])
+    rows = cdb.query("SELECT seq, state, attempts, last_error FROM outbox ORDER BY seq")
+    assert [(r["state"], r["attempts"], r["last_error"]) for r in rows] == [
+        ("applied", 1, None),
+        ("rejected", 1, "Not allowed."),
+        ("applied", 1, None),
+        ("conflict", 1, "Changed centrally."),
+    ]
+    assert cdb.query("SELECT seq FROM rejection") == [{"seq": seqs[1]}]
+    assert cdb.query("SELECT seq FROM conflict") == [{"seq": seqs[3]}]
+    assert outbox.pending_count(cdb) == 0
+
+
 def test_a_locally_created_contact_becomes_the_server_row(cdb: CacheDb, case: CaseData) -> None:
     args = contact_args(case.crn)
     seq = apply_local_mutation(cdb, "record_contact", args, actor=OFFICER, today=TODAY, now=NOW).seq
