@@ -126,6 +126,10 @@ def test_the_last_page_makes_the_whole_pull_committed_durable_and_indexed(
     names = {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert set(DEFERRABLE_INDEXES) <= names
     assert db.one("SELECT cursor FROM sync_state") == "c4"
+    # Checkpointed: the pulled pages are in the file itself, so the officer's first save
+    # does not pay for copying them out of the WAL.
+    pages, size = int(db.one("PRAGMA page_count")), int(db.one("PRAGMA page_size"))
+    assert (folder / "cache.db").stat().st_size == pages * size
 
 
 def test_waiting_for_the_network_holds_no_write_lock(folder: Path, cache: EncryptedCache) -> None:
