@@ -33,10 +33,10 @@ from storage.stage import PullStage, StagedPage
 
 log = logging.getLogger(__name__)
 
-# Pages a transaction. 4: 1.56 s, 8: 1.42 s, 16: 1.47 s, all in one: 1.28 s, one a
-# page: 2.07 s (the SQL of a 27,099-record first sync, replayed; /tmp figures in
-# docs/sync.md). Eight 1,000-record pages keep a transaction's dirty pages (~7 MiB)
-# well inside the pull's page cache, and a waiting save under half a second.
+# Pages a transaction. The SQL of a 27,099-record first sync, replayed: one a page
+# 2.07 s, 4: 1.56 s, 8: 1.42 s, 16: 1.47 s, all in one: 1.28 s (docs/sync.md "First
+# sync"). Eight 1,000-record pages keep a transaction's dirty pages (~7 MiB) well inside
+# the pull's page cache, and a save that waits for them under half a second.
 CHUNK_PAGES = 8
 
 T = TypeVar("T")

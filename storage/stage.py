@@ -44,19 +44,25 @@ class PullStage:
     def _db(self) -> Any:
         if self._conn is None:
             try:
-                conn = connect(self.path, self._key)
-                conn.execute(
-                    "CREATE TABLE IF NOT EXISTS page (n INTEGER PRIMARY KEY, after TEXT,"
-                    " body BLOB NOT NULL)"
-                )
+                self._conn = self._open()
             except (NotADatabase, SQLError) as exc:
                 log.warning("pull stage unreadable (%s); starting it afresh", type(exc).__name__)
                 self.remove()
-                conn = connect(self.path, self._key)
-                conn.execute("CREATE TABLE page (n INTEGER PRIMARY KEY, after TEXT, body BLOB)")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self._conn = conn
+                self._conn = self._open()
         return self._conn
+
+    def _open(self) -> Any:
+        conn = connect(self.path, self._key)
+        try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS page (n INTEGER PRIMARY KEY, after TEXT,"
+                " body BLOB NOT NULL)"
+            )
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            conn.close()  # or Windows keeps the file open and `remove` cannot delete it
+            raise
+        return conn
 
     def add(self, after: str | None, body: bytes) -> None:
         """Keep one page (its own transaction: there, or not at all)."""
