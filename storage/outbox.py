@@ -127,8 +127,9 @@ def mark_answered(cdb: CacheDb, answers: Sequence[tuple[int, str, str | None]]) 
     a time, for a push answer of hundreds of results."""
     if answers:
         cdb.execute(
-            "UPDATE outbox SET state = a.value ->> 1, attempts = attempts + 1,"
-            " last_error = a.value ->> 2 FROM json_each(?) AS a WHERE outbox.seq = a.value ->> 0",
+            "UPDATE outbox SET state = json_extract(a.value, '$[1]'), attempts = attempts + 1,"
+            " last_error = json_extract(a.value, '$[2]') FROM json_each(?) AS a"
+            " WHERE outbox.seq = json_extract(a.value, '$[0]')",
             (json.dumps(answers),),
         )
 
