@@ -38,8 +38,15 @@ WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024
 # is taken as pages are used, so a small caseload costs only what it holds; it is kept
 # for the connection's life (shrinking would drop the pages the next page needs).
 PULL_CACHE_KIB = 65_536
+# The files SQLite keeps beside a database (WAL, shared memory, rollback journal).
+SIDE_FILES = ("-wal", "-shm", "-journal")
 SQLError = sqlcipher3.Error
 IntegrityError = sqlcipher3.IntegrityError
+
+
+def with_side_files(path: Path) -> list[Path]:
+    """A database file and the files SQLite may keep beside it."""
+    return [path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)]
 
 
 class NotADatabase(Exception):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storage.db import NotADatabase, SQLError, connect
+from storage.db import NotADatabase, SQLError, connect, with_side_files
 
 log = logging.getLogger(__name__)
 
@@ -104,5 +104,5 @@ class PullStage:
     def remove(self) -> None:
         """Close and delete the stage and SQLite's files beside it."""
         self.close()
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+        for path in with_side_files(self.path):
+            path.unlink(missing_ok=True)

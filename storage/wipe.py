@@ -10,20 +10,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from storage.db import with_side_files
 from storage.keys import KeyStore
 from storage.stage import STAGE_FILE
 
 log = logging.getLogger(__name__)
 
-SIDE_FILES = ("-wal", "-shm", "-journal")
-
 
 def cache_files(db_path: Path) -> list[Path]:
     """The database and the files SQLite keeps beside it, the pull stage (pulled pages
     not yet committed, storage/stage.py) and its files, plus salvaged outboxes."""
-    stage = db_path.with_name(STAGE_FILE)
-    files = [db_path, *(db_path.with_name(db_path.name + s) for s in SIDE_FILES)]
-    files += [stage, *(stage.with_name(stage.name + s) for s in SIDE_FILES)]
+    files = with_side_files(db_path) + with_side_files(db_path.with_name(STAGE_FILE))
     return files + sorted(db_path.parent.glob("salvaged-*.bin"))
 
 
