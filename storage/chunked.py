@@ -52,11 +52,11 @@ class ChunkedPull:
         self._relaxed = False
 
     def apply(
-        self, after: str | None, body: bytes, page: Callable[[], T], *, more_to_come: bool
+        self, after: str | None, packed: bytes, page: Callable[[], T], *, more_to_come: bool
     ) -> T:
-        """Stage the page, then apply it (`page()`) in the open chunk; commit the chunk
-        when it is full or this was the pull's last page."""
-        self.stage.add(after, body)
+        """Stage the page (`stage.pack`ed), then apply it (`page()`) in the open chunk;
+        commit the chunk when it is full or this was the pull's last page."""
+        self.stage.add(after, packed)
         if not self.cdb.conn.in_transaction:
             self._begin()
         applied = page()

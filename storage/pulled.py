@@ -99,6 +99,8 @@ def held_cases(cdb: CacheDb) -> list[str]:
 # 32,766-parameter bound.
 ROWS_PER_INSERT = 500
 
+Row = tuple[str, str, int, str, str]  # id, crn, version, data, search_text
+
 
 def _upsert_rows_sql(kind: str, count: int) -> str:
     """records.put's upsert (same columns, same conflict rule) for `count` rows."""
@@ -112,35 +114,48 @@ def _upsert_rows_sql(kind: str, count: int) -> str:
     )
 
 
-def _put_rows(cdb: CacheDb, kind: str, rows: list[tuple[str, str, int, str, str]]) -> None:
+def _put_rows(cdb: CacheDb, kind: str, rows: list[Row]) -> None:
     for start in range(0, len(rows), ROWS_PER_INSERT):
         part = rows[start : start + ROWS_PER_INSERT]
         cdb.execute(_upsert_rows_sql(kind, len(part)), [v for row in part for v in row])
 
 
-def _replace(cdb: CacheDb, snapshots: Sequence[Snapshot]) -> None:
-    """Whole cases in: each case's old rows go, then every kind's rows in bulk.
+def snapshot_rows(snapshots: Sequence[Snapshot]) -> dict[str, list[Row]]:
+    """The rows `_replace` writes for `snapshots`, by kind, derived as `records.put`
+    derives them (compact JSON, `records.search_text`), in snapshot order.
 
-    Rows are derived as `records.put` derives them (compact JSON, `records.search_text`);
-    they keep snapshot order, so each case's rows keep the server's order.
+    Pure (no cache access): the sync engine derives them on the thread that fetched the
+    page, while the writer thread is still writing the one before (docs/sync.md).
     """
-    by_kind: dict[str, list[tuple[str, str, int, str, str]]] = {}
-    received = _now()
+    by_kind: dict[str, list[Row]] = {}
     for snapshot in snapshots:
-        records.delete_case(cdb, snapshot.crn)
         for record in snapshot.records:
             data = record.data
             if record.deleted or data is None:
                 continue
             row = (str(record.id), record.crn, record.version, _encode(data))
             by_kind.setdefault(record.kind, []).append((*row, search_text(record.kind, data)))
+    return by_kind
+
+
+def _replace(
+    cdb: CacheDb, snapshots: Sequence[Snapshot], rows: dict[str, list[Row]] | None = None
+) -> None:
+    """Whole cases in: each case's old rows go, then every kind's rows in bulk.
+
+    `rows`: `snapshot_rows(snapshots)` when already derived. They keep snapshot order,
+    so each case's rows keep the server's order.
+    """
+    received = _now()
+    for snapshot in snapshots:
+        records.delete_case(cdb, snapshot.crn)
         cdb.execute(
             "INSERT INTO held_case (crn, received_at) VALUES (?, ?)"
             " ON CONFLICT (crn) DO UPDATE SET received_at = excluded.received_at",
             (snapshot.crn, received),
         )
-    for kind, rows in by_kind.items():
-        _put_rows(cdb, kind, rows)
+    for kind, kind_rows in (snapshot_rows(snapshots) if rows is None else rows).items():
+        _put_rows(cdb, kind, kind_rows)
 
 
 def _evict(cdb: CacheDb, crn: str) -> None:
@@ -163,7 +178,7 @@ def _apply_changes(cdb: CacheDb, changes: Sequence[Change]) -> list[Change]:
         return []
     held = set(held_cases(cdb))
     shadowed = {(r["kind"], r["id"]) for r in cdb.query("SELECT kind, id FROM shadow")}
-    gathered: dict[str, list[tuple[str, str, int, str, str]]] = {}
+    gathered: dict[str, list[Row]] = {}
 
     def write_gathered() -> None:
         for kind, rows in gathered.items():
@@ -201,6 +216,7 @@ def apply_pull_page(
     cursor: str,
     last_applied_seq: int,
     more_to_come: bool = False,
+    rows: dict[str, list[Row]] | None = None,
 ) -> Applied:
     """Snapshots, evictions, changes, cursor and rebase: one transaction (a savepoint
     when called inside one: a pull from scratch applies a chunk of pages per
@@ -211,6 +227,9 @@ def apply_pull_page(
     for it again, a crash loses nothing); the pull's last page commits with FULL and
     makes the whole pull durable. The connection keeps a larger page cache from then on
     (`CacheDb.use_pull_cache`).
+
+    `rows`: `snapshot_rows(snapshots)`, when the caller derived them ahead (off this
+    thread); derived here otherwise.
     """
     cdb.use_pull_cache()
     relaxed = more_to_come and not cdb.conn.in_transaction
@@ -223,6 +242,7 @@ def apply_pull_page(
             cursor=cursor,
             last_applied_seq=last_applied_seq,
             more_to_come=more_to_come,
+            rows=rows,
         )
 
 
@@ -235,13 +255,14 @@ def _apply_pull_page(
     cursor: str,
     last_applied_seq: int,
     more_to_come: bool,
+    rows: dict[str, list[Row]] | None,
 ) -> Applied:
     touched: set[str] = set()
     kinds: set[str] = set()
     with cdb.atomic():
         if more_to_come and state.read(cdb).cursor is None:
             _defer_indexes(cdb)
-        _replace(cdb, snapshots)
+        _replace(cdb, snapshots, rows)
         touched.update(s.crn for s in snapshots)
         for crn in evicted:
             _evict(cdb, crn)

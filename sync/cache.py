@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,13 +35,21 @@ if TYPE_CHECKING:
     from storage.chunked import ChunkedPull
     from storage.crypto import KdfParams
     from storage.db import CacheDb
-    from storage.pulled import Applied
+    from storage.pulled import Applied, Row
     from storage.stage import PullStage, StagedPage
     from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
 
 log = logging.getLogger(__name__)
 
 OnChange = Callable[["Applied"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedPage:
+    """`prepare_pull_page`'s work: `pulled.snapshot_rows` and the `stage.pack`ed page."""
+
+    rows: dict[str, list[Row]]
+    packed: bytes | None
 
 
 def profile_name(folder: Path, username: str) -> str:
@@ -171,28 +180,42 @@ class EncryptedCache:
         current = state.read(cdb)
         return PullState(current.client_id, current.cursor, pulled.held_cases(cdb))
 
-    def apply_pull_page(self, response: PullResponse) -> None:
-        """One page; a pull from scratch applies its pages in chunks (storage/chunked.py)."""
-        from storage import chunked
+    def prepare_pull_page(self, response: PullResponse) -> DerivedPage:
+        """The rows a page's snapshots become and, for a pull of several pages, the page
+        as the stage keeps it: derived on the thread that fetched it (no cache access),
+        so the sync thread spends a first sync's time writing (docs/sync.md)."""
+        from storage import pulled, stage
 
+        body = response._body
+        packed = stage.pack(body) if response.has_more and body is not None else None
+        return DerivedPage(pulled.snapshot_rows(response.snapshots), packed)
+
+    def apply_pull_page(self, response: PullResponse, prepared: object = None) -> None:
+        """One page; a pull from scratch applies its pages in chunks (storage/chunked.py)."""
+        from storage import chunked, stage
+
+        ready = prepared if isinstance(prepared, DerivedPage) else None
         cdb = self.db()
         bulk = self._chunked
         if bulk is None and response.has_more and state.read(cdb).cursor is None:
             bulk = self._chunked = chunked.ChunkedPull(cdb, self._stage())
         if bulk is None:
-            self._changed(self._apply_page(cdb, response))
+            self._changed(self._apply_page(cdb, response, ready))
             return
         if bulk.cdb is not cdb:
             raise RuntimeError("a pull's pages must all be applied by one thread")
-        body = response._body
-        if body is None:  # built in memory (tests, tools), not received
-            body = response.model_dump_json().encode()
+        packed = ready.packed if ready is not None else None
+        if packed is None:
+            body = response._body
+            if body is None:  # built in memory (tests, tools), not received
+                body = response.model_dump_json().encode()
+            packed = stage.pack(body)
         after = state.read(cdb).cursor
         try:
             applied = bulk.apply(
                 after,
-                body,
-                lambda: self._apply_page(cdb, response),
+                packed,
+                lambda: self._apply_page(cdb, response, ready),
                 more_to_come=response.has_more,
             )
         finally:
@@ -217,7 +240,9 @@ class EncryptedCache:
         if bulk is not None:
             bulk.close()
 
-    def _apply_page(self, cdb: CacheDb, response: PullResponse) -> Applied:
+    def _apply_page(
+        self, cdb: CacheDb, response: PullResponse, prepared: DerivedPage | None = None
+    ) -> Applied:
         from storage import pulled
 
         return pulled.apply_pull_page(
@@ -228,6 +253,7 @@ class EncryptedCache:
             cursor=response.cursor,
             last_applied_seq=response.last_applied_seq,
             more_to_come=response.has_more,
+            rows=prepared.rows if prepared is not None else None,
         )
 
     def _stage(self) -> PullStage:

@@ -30,7 +30,7 @@ from sync.errors import (
     ServerRefusedError,
     UpgradeRequired,
 )
-from sync.ports import CachePort
+from sync.ports import CachePort, PreparedPage
 from sync.progress import Progress
 from sync.protocol import (
     MAX_PUSH_BATCH,
@@ -219,7 +219,8 @@ class SyncEngine:
         The next page is requested while the current one is written to the cache:
         its request (cursor, held cases) follows from the current answer alone, so
         it is the same request as after the write, and pages are still committed
-        strictly in order, each with its cursor.
+        strictly in order, each with its cursor. The thread that fetches a page also
+        has the store derive what writing it needs (`prepare_pull_page`).
         """
         checksums: dict[str, str] = {}
         state = self.store.pull_state()
@@ -229,13 +230,13 @@ class SyncEngine:
             contextlib.ExitStack() as ending,
         ):
             ending.callback(self.store.end_pull)
-            answer = pool.submit(self.api.pull, request)
+            answer = pool.submit(self._fetch, request)
             for page in itertools.count(1):
                 if not answer.done():
                     # Nothing to write until it comes: commit what a pull from scratch
                     # has applied, so no save waits on the network (storage/chunked.py).
                     self.store.settle_pull()
-                response = answer.result()
+                response, prepared = answer.result()
                 if response.action is not None:
                     raise ActionRequired(response.action)
                 check_pull(response)
@@ -243,14 +244,21 @@ class SyncEngine:
                     self.progress.check()
                     held = _held_after(request.held_cases, response)
                     request = self._pull_request(request.client_id, response.cursor, held)
-                    answer = pool.submit(self.api.pull, request)
-                self.store.apply_pull_page(response)
+                    answer = pool.submit(self._fetch, request)
+                self.store.apply_pull_page(response, prepared)
                 self._count_page(response)
                 checksums.update(response.checksums)
                 self.progress.update("pull", page, None)
                 if not response.has_more:
                     break
         return checksums
+
+    def _fetch(self, request: PullRequest) -> tuple[PullResponse, PreparedPage | None]:
+        """One page and what the store derives from it (on the pull thread)."""
+        response = self.api.pull(request)
+        if response.action is not None:
+            return response, None
+        return response, self.store.prepare_pull_page(response)
 
     def _pull_request(self, client_id: UUID, cursor: str | None, held: list[str]) -> PullRequest:
         return PullRequest(

@@ -34,6 +34,11 @@ class CacheCounts:
     rejections: int
 
 
+class PreparedPage(Protocol):
+    """What a store derived from a pulled page before writing it. Only the store that
+    made it reads it; the engine just hands it back with the page."""
+
+
 class CachePort(Protocol):
     def client_id(self) -> UUID:
         """This laptop's sync client id (also its device id at sign-in)."""
@@ -49,10 +54,16 @@ class CachePort(Protocol):
 
     def pull_state(self) -> PullState: ...
 
-    def apply_pull_page(self, response: PullResponse) -> None:
+    def prepare_pull_page(self, response: PullResponse) -> PreparedPage | None:
+        """Derive what writing the page needs, without touching the cache: called on the
+        thread that fetched the page, so that work overlaps the writing of the one before."""
+        ...
+
+    def apply_pull_page(self, response: PullResponse, prepared: PreparedPage | None = None) -> None:
         """Snapshots, changes, tombstones, evictions and the cursor, in one transaction,
         with pending local mutations re-applied on top (rebase). A pull from scratch may
-        apply several pages in one transaction, each staged first (storage/chunked.py)."""
+        apply several pages in one transaction, each staged first (storage/chunked.py).
+        `prepared`: this store's `prepare_pull_page(response)`, if it was called."""
         ...
 
     def settle_pull(self) -> None:

@@ -225,9 +225,9 @@ def test_interrupted_first_sync_resumes_with_at_most_one_page_again(live):
     downloaded: list[list[str]] = []  # snapshots the server sent, page by page
     real_apply, real_post = laptop.store.apply_pull_page, laptop.http.post_json
 
-    def apply(response):
+    def apply(response, prepared=None):
         received.extend(s.crn for s in response.snapshots)
-        real_apply(response)
+        real_apply(response, prepared)
 
     def post_json(path, body, token):
         raw = real_post(path, body, token=token)

@@ -76,7 +76,10 @@ class MemoryStore:
     def end_pull(self) -> None:
         """Nothing held between pages."""
 
-    def apply_pull_page(self, response: PullResponse) -> None:
+    def prepare_pull_page(self, response: PullResponse) -> None:
+        """Nothing to derive: pages are kept as they came."""
+
+    def apply_pull_page(self, response: PullResponse, prepared: object = None) -> None:
         with self.lock:
             for snapshot in response.snapshots:
                 self._replace(snapshot)

@@ -13,7 +13,7 @@ import pytest
 from storage.chunked import CHUNK_PAGES
 from storage.crypto import FAST_TEST_PARAMS
 from storage.schema import DEFERRABLE_INDEXES
-from storage.stage import STAGE_FILE
+from storage.stage import STAGE_FILE, pack
 from storage.wipe import cache_files
 from sync.cache import EncryptedCache, profile_name
 from sync.protocol import PROTOCOL_VERSION, PullResponse
@@ -174,7 +174,7 @@ def test_staged_pages_that_do_not_follow_on_are_dropped(folder: Path) -> None:
 
     stage = PullStage(folder / STAGE_FILE, cache._key)
     for n in range(1, 3):
-        stage.add(None if n == 1 else f"c{n - 1}", _page(n).model_dump_json().encode())
+        stage.add(None if n == 1 else f"c{n - 1}", pack(_page(n).model_dump_json().encode()))
     stage.close()
     cache.close()
 
