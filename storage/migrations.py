@@ -157,6 +157,17 @@ def m007_deferred_indexes(db: sqlite_utils.Database) -> None:
     _run(db, [DEFERRED_INDEX_TABLE])
 
 
+@migrations()
+def m008_pull_from_scratch(db: sqlite_utils.Database) -> None:
+    """Whether a pull from scratch (a first sync, a re-download) is part-way: set by its
+    first page, cleared by its last, so one resumed after a crash or a restart still
+    goes a chunk of pages at a time (storage/chunked.py)."""
+    _run(
+        db,
+        ["ALTER TABLE sync_state ADD COLUMN pull_from_scratch INTEGER NOT NULL DEFAULT 0"],
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Bring the schema up to date; returns how many steps ran."""
     pending = len(migrations.pending(db))

@@ -260,7 +260,8 @@ def _apply_pull_page(
     touched: set[str] = set()
     kinds: set[str] = set()
     with cdb.atomic():
-        if more_to_come and state.read(cdb).cursor is None:
+        scratch = more_to_come and from_scratch(cdb)
+        if scratch:
             _defer_indexes(cdb)
         _replace(cdb, snapshots, rows)
         touched.update(s.crn for s in snapshots)
@@ -275,6 +276,7 @@ def _apply_pull_page(
             pulled_applied_seq=last_applied_seq,
             last_success=_now(),
             last_error=None,
+            pull_from_scratch=scratch,
         )
         rebase(cdb, touched - set(evicted), after_seq=last_applied_seq)
         if not more_to_come:
@@ -287,8 +289,17 @@ def _apply_pull_page(
     return Applied(cases, frozenset(kinds), caseload=bool(snapshots or evicted))
 
 
+def from_scratch(cdb: CacheDb) -> bool:
+    """Whether the next page belongs to a pull from scratch: none has been pulled yet
+    (no cursor), or one that started so is part-way (`sync_state.pull_from_scratch`,
+    kept across a crash or a restart)."""
+    current = state.read(cdb)
+    return current.cursor is None or current.pull_from_scratch
+
+
 def _defer_indexes(cdb: CacheDb) -> None:
-    """First page of a pull from scratch with more to come: drop the indexes its rows
+    """A page of a pull from scratch with more to come (the first, or the first after a
+    restart, whose open built them: `build_deferred_indexes`): drop the indexes its rows
     would update in random order (schema.DEFERRABLE_INDEXES), keeping their CREATE
     statements; the pull's last page builds them (`build_deferred_indexes`)."""
     for name in DEFERRABLE_INDEXES:
@@ -348,7 +359,7 @@ def reset_for_redownload(cdb: CacheDb) -> None:
         for crn in [r["crn"] for r in cdb.query("SELECT crn FROM held_case")]:
             _evict(cdb, crn)
         cdb.execute("DELETE FROM shadow")
-        state.update(cdb, cursor=None, pulled_applied_seq=0)
+        state.update(cdb, cursor=None, pulled_applied_seq=0, pull_from_scratch=False)
 
 
 def _store_problem(cdb: CacheDb, row: outbox.OutboxRow, result: PushResult) -> None:

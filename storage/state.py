@@ -2,7 +2,8 @@
 
 One row. `last_seq` is the last outbox number handed out (never reused, even after
 rows are pruned); `last_acked_seq` the server's last applied one from push;
-`pulled_applied_seq` the one the last pulled page already includes.
+`pulled_applied_seq` the one the last pulled page already includes;
+`pull_from_scratch` whether a pull that started with no cursor is part-way.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class SyncState:
     pulled_applied_seq: int
     last_success: dt.datetime | None
     last_error: str | None
+    pull_from_scratch: bool = False
 
 
 def ensure(cdb: CacheDb, client_id: uuid.UUID | None = None) -> None:
@@ -45,12 +47,13 @@ def read(cdb: CacheDb) -> SyncState:
         pulled_applied_seq=row["pulled_applied_seq"],
         last_success=dt.datetime.fromisoformat(success) if success else None,
         last_error=row["last_error"],
+        pull_from_scratch=bool(row["pull_from_scratch"]),
     )
 
 
 def update(cdb: CacheDb, **values: Any) -> None:
     allowed = {"cursor", "last_seq", "last_acked_seq", "pulled_applied_seq"}
-    allowed |= {"last_success", "last_error"}
+    allowed |= {"last_success", "last_error", "pull_from_scratch"}
     if not values or not set(values) <= allowed:
         raise ValueError(f"unknown sync state fields: {sorted(set(values) - allowed)}")
     assignments = ", ".join(f"{name} = ?" for name in values)

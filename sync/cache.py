@@ -191,13 +191,14 @@ class EncryptedCache:
         return DerivedPage(pulled.snapshot_rows(response.snapshots), packed)
 
     def apply_pull_page(self, response: PullResponse, prepared: object = None) -> None:
-        """One page; a pull from scratch applies its pages in chunks (storage/chunked.py)."""
-        from storage import chunked, stage
+        """One page; a pull from scratch (a resumed one too) applies its pages in chunks
+        (storage/chunked.py)."""
+        from storage import chunked, pulled, stage
 
         ready = prepared if isinstance(prepared, DerivedPage) else None
         cdb = self.db()
         bulk = self._chunked
-        if bulk is None and response.has_more and state.read(cdb).cursor is None:
+        if bulk is None and response.has_more and pulled.from_scratch(cdb):
             bulk = self._chunked = chunked.ChunkedPull(cdb, self._stage())
         if bulk is None:
             self._changed(self._apply_page(cdb, response, ready))

@@ -91,6 +91,34 @@ def test_a_crash_mid_chunk_loses_no_downloaded_page(folder: Path) -> None:
         reopened.close()
 
 
+def test_a_first_sync_resumed_after_a_restart_still_goes_a_chunk_at_a_time(
+    folder: Path,
+) -> None:
+    cache = _open(folder)
+    cache.pull_state()
+    for n in range(1, CHUNK_PAGES + 2):  # a whole chunk committed, one page staged
+        cache.apply_pull_page(_page(n))
+    cache.close()  # the laptop is shut mid-sync
+
+    reopened = _open(folder)  # its open builds the deferred indexes, for the caseload
+    try:
+        assert reopened.pull_state().cursor == f"c{CHUNK_PAGES + 1}"
+        resumed = CHUNK_PAGES + 2
+        reopened.apply_pull_page(_page(resumed))
+        assert _committed(folder) == CHUNK_PAGES + 1  # in an open chunk, not a commit a page
+        assert _staged(folder, reopened) == 1  # and staged, so a crash loses nothing
+        reopened.apply_pull_page(_page(resumed + 1, more=False))
+        assert _committed(folder) == resumed + 1
+        db = reopened.db()
+        names = {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert set(DEFERRABLE_INDEXES) <= names
+        assert not db.one("SELECT pull_from_scratch FROM sync_state")
+        reopened.apply_pull_page(_page(resumed + 2))  # a later, ordinary pull of two pages
+        assert _committed(folder) == resumed + 2  # is a commit a page again
+    finally:
+        reopened.close()
+
+
 def _staged(folder: Path, cache: EncryptedCache) -> int:
     from storage.stage import PullStage
 
