@@ -15,6 +15,7 @@ import itertools
 import logging
 import time
 from collections.abc import Sequence
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from uuid import UUID
@@ -54,6 +55,11 @@ PUSH_BODY_BUDGET = 4 * 2**20
 _ENVELOPE_BYTES = 200  # seq, id, name, version, created_at and punctuation, generously
 # Batches read from the outbox at a time while pushing (one of them is the one in flight).
 _READ_AHEAD = 4
+# How long a pull from scratch waits for its next page with the chunk still open before
+# committing it (the engine's `pull`): a commit costs the chunk's index and search pages
+# again, and a next page still being parsed comes within this; a page still on the
+# network is worth the commit, so that no save waits for it.
+SETTLE_AFTER_S = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,9 +239,13 @@ class SyncEngine:
             answer = pool.submit(self._fetch, request)
             for page in itertools.count(1):
                 if not answer.done():
-                    # Nothing to write until it comes: commit what a pull from scratch
-                    # has applied, so no save waits on the network (storage/chunked.py).
-                    self.store.settle_pull()
+                    # Nothing to write until it comes. It is mostly moments away (the
+                    # pull thread is still parsing it); past SETTLE_AFTER_S it is the
+                    # network, so commit what a pull from scratch has applied and no
+                    # save waits on the network (storage/chunked.py).
+                    futures.wait([answer], timeout=SETTLE_AFTER_S)
+                    if not answer.done():
+                        self.store.settle_pull()
                 response, prepared = answer.result()
                 if response.action is not None:
                     raise ActionRequired(response.action)

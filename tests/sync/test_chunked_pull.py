@@ -5,6 +5,8 @@ never stops a sync."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +18,9 @@ from storage.schema import DEFERRABLE_INDEXES
 from storage.stage import STAGE_FILE, pack
 from storage.wipe import cache_files
 from sync.cache import EncryptedCache, profile_name
-from sync.protocol import PROTOCOL_VERSION, PullResponse
+from sync.engine import SyncEngine
+from sync.progress import Progress
+from sync.protocol import PROTOCOL_VERSION, PullRequest, PullResponse
 from tests.storage.builders import make_case
 from tests.sync.conftest import PASSWORD, USER
 
@@ -175,6 +179,46 @@ def test_waiting_for_the_network_holds_no_write_lock(folder: Path, cache: Encryp
         officer.close()
     cache.apply_pull_page(_page(3, more=False))  # the pull goes on after the save
     assert _held(cache) == 3
+
+
+class _SlowNetwork:
+    """A first sync of three pages whose last is held on the network until `release`."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def pull(self, request: PullRequest) -> PullResponse:
+        n = 1 if request.cursor is None else int(request.cursor[1:]) + 1
+        if n == 3 and not self.release.wait(timeout=60):
+            raise TimeoutError("the test never released the last page")
+        page = _page(n, more=n < 3)
+        page._body = page.model_dump_json().encode()
+        return page
+
+
+def test_the_engine_commits_the_chunk_while_a_page_is_on_the_network(
+    folder: Path, cache: EncryptedCache
+) -> None:
+    network = _SlowNetwork()
+    engine = SyncEngine(cache, network, Progress())  # type: ignore[arg-type]
+    pulling = threading.Thread(target=engine.pull)
+    pulling.start()
+    try:
+        deadline = time.monotonic() + 30
+        while _committed(folder) < 2:  # polled: the engine gives no signal of its own
+            assert time.monotonic() < deadline, "pages 1-2 stayed in the open chunk"
+            threading.Event().wait(0.01)
+        officer = _open_reader(folder)  # a save made while page 3 is on the network
+        try:
+            officer.execute("PRAGMA busy_timeout = 0")
+            with officer.atomic():
+                officer.execute("INSERT INTO setting (key, value) VALUES ('k', 'v')")
+        finally:
+            officer.close()
+    finally:
+        network.release.set()
+        pulling.join()
+    assert _committed(folder) == 3
 
 
 def test_a_failed_pull_keeps_the_pages_it_applied(folder: Path, cache: EncryptedCache) -> None:
