@@ -181,15 +181,16 @@ class EncryptedCache:
         return PullState(current.client_id, current.cursor, pulled.held_cases(cdb))
 
     def prepare_pull_page(self, response: PullResponse) -> DerivedPage:
-        """The rows a page's snapshots become and the page as the stage keeps it (only a
-        pull from scratch stages its pages, but whether this page belongs to one is known
-        only to the sync thread; packing a small page costs microseconds): derived on the
-        thread that fetched it (no cache access), so the sync thread spends a first
-        sync's time writing (docs/sync.md)."""
+        """The rows a page's snapshots become and, for a pull of several pages, the page
+        as the stage keeps it: derived on the thread that fetched it (no cache access),
+        so the sync thread spends a first sync's time writing (docs/sync.md). A pull's
+        last page is packed by the sync thread if a pull from scratch stages it: packing
+        every page here would delay the usual one-page sync for nothing.
+        """
         from storage import pulled, stage
 
         body = response._body
-        packed = stage.pack(body) if body is not None else None
+        packed = stage.pack(body) if response.has_more and body is not None else None
         return DerivedPage(pulled.snapshot_rows(response.snapshots), packed)
 
     def apply_pull_page(self, response: PullResponse, prepared: object = None) -> None:
