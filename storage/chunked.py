@@ -14,8 +14,9 @@ What keeps the promises (DESIGN.md's sync invariants, docs/sync.md):
   page: `resume` applies the staged pages that follow on from the committed cursor,
   and the pull asks from the last of them: at most one page is downloaded again.
 - The transaction never waits on the network while it holds the write lock: the
-  engine calls `settle` when the next page is not in hand yet (sync/engine.py), so a
-  save made by the officer waits at most for a few pages' writing.
+  engine calls `settle` when the next page is still not in hand 0.1 s after it was
+  wanted (sync/engine.py `SETTLE_AFTER_S`), so a save made by the officer waits at most
+  for a few pages' writing and that 0.1 s.
 - Pages before the pull's last commit without an fsync (`CacheDb.re_downloadable`,
   as before); the last page is followed by a FULL commit, which makes the whole pull
   durable. Local saves and the outbox are never written in here.

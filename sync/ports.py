@@ -67,7 +67,8 @@ class CachePort(Protocol):
         ...
 
     def settle_pull(self) -> None:
-        """Commit the pages applied so far (called before waiting on the next one)."""
+        """Commit the pages applied so far (called before waiting on the network for the
+        next one)."""
         ...
 
     def end_pull(self) -> None:
