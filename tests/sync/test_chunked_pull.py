@@ -164,19 +164,27 @@ def test_the_last_page_makes_the_whole_pull_committed_durable_and_indexed(
     assert (folder / "cache.db").stat().st_size == pages * size
 
 
+def _save_without_waiting(folder: Path) -> None:
+    """A write on another connection that fails at once if the write lock is held."""
+    officer = _open_reader(folder)
+    try:
+        officer.execute("PRAGMA busy_timeout = 0")
+        with officer.atomic():
+            officer.execute(
+                "INSERT INTO setting (key, value) VALUES ('k', 'v')"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
+    finally:
+        officer.close()
+
+
 def test_waiting_for_the_network_holds_no_write_lock(folder: Path, cache: EncryptedCache) -> None:
     cache.pull_state()
     cache.apply_pull_page(_page(1))
     cache.apply_pull_page(_page(2))
     cache.settle_pull()  # the engine: the next page is not here yet
     assert _committed(folder) == 2
-    officer = _open_reader(folder)  # e.g. the window saving a draft meanwhile
-    try:
-        officer.execute("PRAGMA busy_timeout = 0")
-        with officer.atomic():
-            officer.execute("INSERT INTO setting (key, value) VALUES ('k', 'v')")
-    finally:
-        officer.close()
+    _save_without_waiting(folder)  # e.g. the window saving a draft meanwhile
     cache.apply_pull_page(_page(3, more=False))  # the pull goes on after the save
     assert _held(cache) == 3
 
@@ -208,13 +216,7 @@ def test_the_engine_commits_the_chunk_while_a_page_is_on_the_network(
         while _committed(folder) < 2:  # polled: the engine gives no signal of its own
             assert time.monotonic() < deadline, "pages 1-2 stayed in the open chunk"
             threading.Event().wait(0.01)
-        officer = _open_reader(folder)  # a save made while page 3 is on the network
-        try:
-            officer.execute("PRAGMA busy_timeout = 0")
-            with officer.atomic():
-                officer.execute("INSERT INTO setting (key, value) VALUES ('k', 'v')")
-        finally:
-            officer.close()
+        _save_without_waiting(folder)  # a save made while page 3 is on the network
     finally:
         network.release.set()
         pulling.join()
