@@ -56,7 +56,7 @@ AFTER_UNLOCK = (
 # it re-applies pending changes with (~0.25 s of CPU): imported on a worker once the
 # caseload has painted (ui/shell.py), so neither the caseload query nor the GUI thread
 # waits on them.
-SYNC_STACK = ("storage.pulled", "sync.client", "sync.scheduler")
+SYNC_STACK = ("storage.pulled", "storage.push_results", "sync.client", "sync.scheduler")
 # What opening a case needs below the app layer (its reads; the "case viewed" record goes
 # through the mutation semantics): not needed for the caseload, so not imported before it
 # (app/cache_adapter.py), but preloaded after it with the case view (ui/shell.py).

@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.model import Entity
 from domain.semantics import Actor
-from storage import outbox, pulled, state
+from storage import outbox, pulled, push_results, state
 from storage.checksum import case_checksums
 from storage.db import CacheDb
 from storage.queries import problems
@@ -32,9 +32,11 @@ class LocalCache:
         return outbox.pending(self.cdb, limit)
 
     def record_push_results(
-        self, results: Sequence[pulled.PushResult], *, last_applied_seq: int
+        self, results: Sequence[push_results.PushResult], *, last_applied_seq: int
     ) -> pulled.Applied:
-        return pulled.record_push_results(self.cdb, results, last_applied_seq=last_applied_seq)
+        return push_results.record_push_results(
+            self.cdb, results, last_applied_seq=last_applied_seq
+        )
 
     def pull_state(self) -> tuple[uuid.UUID, str | None, list[str]]:
         """(client id, cursor, held CRNs) for the next pull request."""

@@ -1,9 +1,10 @@
-"""What the server sends, applied to the cache: pulled pages and push results.
+"""What the server sends in pulled pages, applied to the cache (push results:
+storage/push_results.py).
 
-Each call is ONE transaction (with the cursor or the acknowledged seq), so a crash
-half-way repeats the page or the results instead of leaving a half-applied state.
-storage/ sits below sync/, so the wire models are taken structurally (Protocols):
-sync.protocol's RecordChange, CaseSnapshot and MutationResult satisfy them.
+Each call is ONE transaction (with the cursor), so a crash half-way repeats the page
+instead of leaving a half-applied state. storage/ sits below sync/, so the wire models
+are taken structurally (Protocols): sync.protocol's RecordChange and CaseSnapshot
+satisfy them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, Protocol
 
 from pydantic_core import to_json
 
-from storage import outbox, records, state
+from storage import records, state
 from storage.db import CacheDb
 from storage.rebase import rebase
 from storage.records import search_text
@@ -48,23 +49,6 @@ class Snapshot(Protocol):
     def crn(self) -> str: ...
     @property
     def records(self) -> Sequence[Change]: ...
-
-
-class FieldClash(Protocol):
-    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
-
-
-class PushResult(Protocol):
-    @property
-    def seq(self) -> int: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def code(self) -> str | None: ...
-    @property
-    def message(self) -> str | None: ...
-    @property
-    def conflicts(self) -> Sequence[FieldClash]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,48 +344,3 @@ def reset_for_redownload(cdb: CacheDb) -> None:
             _evict(cdb, crn)
         cdb.execute("DELETE FROM shadow")
         state.update(cdb, cursor=None, pulled_applied_seq=0, pull_from_scratch=False)
-
-
-def _store_problem(cdb: CacheDb, row: outbox.OutboxRow, result: PushResult) -> None:
-    crn = row.crns[0] if row.crns else ""
-    common = (str(uuid.uuid4()), row.seq, str(row.mutation_id), crn, row.name, json.dumps(row.args))
-    if result.status == "conflict":
-        fields = [c.model_dump(mode="json") for c in result.conflicts]
-        cdb.execute(
-            "INSERT INTO conflict (id, seq, mutation_id, crn, name, args, fields, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (*common, json.dumps(fields), _now()),
-        )
-    else:
-        cdb.execute(
-            "INSERT INTO rejection (id, seq, mutation_id, crn, name, args, code, message,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*common, result.code, result.message or "The change was refused.", _now()),
-        )
-
-
-def record_push_results(
-    cdb: CacheDb, results: Sequence[PushResult], *, last_applied_seq: int
-) -> Applied:
-    """Mark outbox rows from the server's answers, store problems as rows, and rebase
-    cases whose optimistic change the server did not (fully) take: one transaction."""
-    undo: set[str] = set()
-    first: dict[int, PushResult] = {}
-    for result in results:
-        first.setdefault(result.seq, result)  # a seq answered twice counts once
-    with cdb.atomic():
-        # Answered before (a retried push): results are stored once.
-        waiting = outbox.still_pending(cdb, first)
-        answered = [(seq, r.status, r.message) for seq, r in first.items() if seq in waiting]
-        outbox.mark_answered(cdb, answered)
-        for seq, status, _ in answered:
-            if status != "applied":
-                row = outbox.by_seq(cdb, seq)
-                if row is not None:
-                    _store_problem(cdb, row, first[seq])
-                    undo.update(row.crns)
-        acked = max(state.read(cdb).last_acked_seq, last_applied_seq)
-        state.update(cdb, last_acked_seq=acked, last_success=_now())
-        rebase(cdb, undo, after_seq=state.read(cdb).pulled_applied_seq)
-    kinds = {"outbox", "attention"} if undo else {"outbox"}
-    return Applied(frozenset(undo), frozenset(kinds))

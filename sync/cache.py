@@ -163,9 +163,9 @@ class EncryptedCache:
         ]
 
     def record_push_results(self, response: PushResponse) -> None:
-        from storage import pulled
+        from storage import push_results
 
-        applied = pulled.record_push_results(
+        applied = push_results.record_push_results(
             self.db(), response.results, last_applied_seq=response.last_applied_seq
         )
         self._changed(applied)

@@ -31,6 +31,7 @@ NOT_BEFORE_FIRST_PAGE = (
     "domain.mutations",
     "domain.semantics",
     "storage.pulled",
+    "storage.push_results",
     "storage.records",
     "storage.write",
     "storage.rebase",

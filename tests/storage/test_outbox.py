@@ -4,7 +4,7 @@ import datetime as dt
 
 from storage import outbox
 from storage.db import CacheDb
-from storage.pulled import record_push_results
+from storage.push_results import record_push_results
 from storage.write import apply_local_mutation
 from sync.protocol import MutationResult
 from tests.storage.builders import NOW, OFFICER, TODAY, CaseData, contact_args

@@ -5,7 +5,8 @@ import json
 from storage import outbox, pulled, records
 from storage.checksum import case_checksums
 from storage.db import CacheDb
-from storage.pulled import apply_pull_page, evict, record_push_results, replace_case
+from storage.pulled import apply_pull_page, evict, replace_case
+from storage.push_results import record_push_results
 from storage.schema import RECORD_KINDS
 from storage.write import apply_local_mutation
 from sync.protocol import FieldConflict, MutationResult

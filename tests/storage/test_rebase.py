@@ -16,7 +16,8 @@ from storage import outbox
 from storage.crypto import FAST_TEST_PARAMS
 from storage.db import CacheDb
 from storage.profile import Profile
-from storage.pulled import apply_pull_page, record_push_results
+from storage.pulled import apply_pull_page
+from storage.push_results import record_push_results
 from storage.write import apply_local_mutation
 from sync.protocol import MutationResult
 from tests.storage.builders import NOW, OFFICER, TODAY, CaseData, change, make_case

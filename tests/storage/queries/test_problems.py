@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from storage.db import CacheDb
-from storage.pulled import record_push_results
+from storage.push_results import record_push_results
 from storage.queries.problems import counts, dismiss_rejection, open_rejections
 from storage.write import apply_local_mutation
 from sync.protocol import MutationResult
