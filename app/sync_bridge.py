@@ -41,6 +41,7 @@ class SyncStatus:
     rejections: int
     last_error: str | None = None
     progress: ProgressReport | None = None
+    stuck_seq: int | None = None  # the oldest waiting change, failing sync after sync
 
     @property
     def last_successful_sync(self) -> dt.datetime | None:
@@ -158,13 +159,17 @@ class SyncBridge(QObject):
     def _with_counts(self, status: SyncStatus) -> SyncStatus:
         store = self.client.store
         try:
+            from sync.recovery import STUCK_AFTER
+
             cache = store.counts()
+            failing = store.push_failures()
             return replace(
                 status,
                 pending=store.pending_count(),
                 oldest_pending_age=store.oldest_pending_age(),
                 conflicts=cache.conflicts,
                 rejections=cache.rejections,
+                stuck_seq=failing[0] if failing and failing[1] >= STUCK_AFTER else None,
             )
         except FieldcaseError as error:
             log.info("status counts unavailable (%s)", type(error).__name__)

@@ -21,6 +21,8 @@ from domain.errors import FieldcaseError
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_STUCK = 3  # the oldest waiting change failed in several syncs in a row
+EXIT_DIVERGED = 4  # the server holds other changes under this profile's numbers
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -87,9 +89,20 @@ def run(args: argparse.Namespace, password: str) -> dict[str, Any]:
         cache.close()
 
 
-def _failed(title: str, message: str) -> int:
+def _failed(title: str, message: str, code: int = EXIT_FAILED) -> int:
     print(f"fieldcase-sync: {title}: {message}", file=sys.stderr)
     print(json.dumps({"error": title, "message": message}))
+    return code
+
+
+def _exit_code(error: FieldcaseError) -> int:
+    """A stuck queue and a diverged profile have codes of their own, for IT's scripts."""
+    from sync.errors import QueueDiverged, QueueStuck
+
+    if isinstance(error, QueueStuck):
+        return EXIT_STUCK
+    if isinstance(error, QueueDiverged):
+        return EXIT_DIVERGED
     return EXIT_FAILED
 
 
@@ -107,7 +120,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
     try:
         summary = run(args, password)
     except FieldcaseError as error:
-        return _failed(error.title, error.message)
+        return _failed(error.title, error.message, _exit_code(error))
     except Exception as error:  # an IT tool ends with a plain line, never a traceback
         logging.getLogger(__name__).info("unexpected failure", exc_info=True)
         message = f"Unexpected {type(error).__name__}; run again with --verbose for details."

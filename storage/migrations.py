@@ -173,3 +173,18 @@ def migrate(db: sqlite_utils.Database) -> int:
     pending = len(migrations.pending(db))
     migrations.apply(db)
     return pending
+
+
+@migrations()
+def m009_push_health(db: sqlite_utils.Database) -> None:
+    """How many syncs in a row failed with the same oldest waiting change (push_health.py):
+    kept across restarts, so a stuck queue is said plainly however often the app or
+    `fieldcase-sync` starts."""
+    _run(
+        db,
+        [
+            "CREATE TABLE push_health (id INTEGER PRIMARY KEY CHECK (id = 1),"
+            " head_seq INTEGER NOT NULL, failures INTEGER NOT NULL,"
+            " first_failed_at TEXT NOT NULL, last_failed_at TEXT NOT NULL)"
+        ],
+    )

@@ -36,6 +36,8 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    ResultsRequest,
+    ResultsResponse,
     SearchResponse,
 )
 
@@ -86,6 +88,10 @@ class SyncApi:
 
     def push(self, request: PushRequest) -> PushResponse:
         return self._call("/v1/sync/push", request, PushResponse)
+
+    def results(self, request: ResultsRequest) -> ResultsResponse:
+        """Stored results of seqs the server applied but whose answers were lost."""
+        return self._call("/v1/sync/results", request, ResultsResponse)
 
     def pull(self, request: PullRequest) -> PullResponse:
         def parse(raw: bytes) -> PullResponse:

@@ -170,6 +170,25 @@ class EncryptedCache:
         )
         self._changed(applied)
 
+    def last_queued_seq(self) -> int:
+        return state.read(self.db()).last_seq
+
+    def push_failed(self, head_seq: int) -> int:
+        from storage import push_health
+
+        return push_health.failed(self.db(), head_seq, now=dt.datetime.now(dt.UTC))
+
+    def push_went_through(self) -> None:
+        from storage import push_health
+
+        push_health.went_through(self.db())
+
+    def push_failures(self) -> tuple[int, int] | None:
+        from storage import push_health
+
+        found = push_health.read(self.db())
+        return None if found is None else (found.head_seq, found.failures)
+
     def pull_state(self) -> PullState:
         """Where the next pull starts; pages a crash left staged are applied first."""
         from storage import pulled

@@ -9,15 +9,17 @@ An answer failing them is refused whole, so the outbox and cache stay intact.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from uuid import UUID
 
-from sync.errors import BadAnswerError
+from sync.errors import BadAnswerError, QueueDiverged
 from sync.protocol import (
     PROTOCOL_VERSION,
     CaseSnapshot,
     MutationEnvelope,
     PullResponse,
     PushResponse,
+    ResultsResponse,
 )
 
 log = logging.getLogger(__name__)
@@ -48,8 +50,53 @@ def check_push(response: PushResponse, sent: Sequence[MutationEnvelope]) -> None
         if result.seq > response.last_applied_seq:
             raise _refuse("push result beyond last_applied_seq")
         seen.add(result.seq)
-    if sent and response.last_applied_seq > max(seqs):
-        raise _refuse("last_applied_seq beyond what was sent")
+    # A last_applied_seq beyond the batch is legitimate (answers lost after the server
+    # committed: sync/recovery.py fetches their results); but then every seq sent was
+    # applied before and must have been answered from its stored result.
+    if sent and response.last_applied_seq > max(seqs) and seen != seqs:
+        raise _refuse("last_applied_seq beyond the batch with seqs unanswered")
+
+
+def check_frontier(last_applied_seq: int, last_queued_seq: int, device: UUID) -> None:
+    """A server that applied more of this laptop's seqs than it ever queued is holding
+    another laptop's (or an older copy's) changes under these numbers."""
+    if last_applied_seq > last_queued_seq:
+        seqs = (last_applied_seq, last_queued_seq)
+        log.warning("server frontier %d beyond the last seq queued here %d", *seqs)
+        what = (
+            f"The case service has received {last_applied_seq} changes from this laptop, "
+            f"but this laptop has only ever made {last_queued_seq}."
+        )
+        raise QueueDiverged(diverged_message(device, what))
+
+
+def diverged_message(device: UUID, what: str) -> str:
+    """`what` the server holds that this laptop did not send, then what to do."""
+    return (
+        f"{what} That happens when Fieldcase's data was restored from a backup or copied "
+        "from another laptop. Your unsent work is kept on this laptop and nothing more "
+        "will be sent until this is sorted out. Please contact IT support and quote: "
+        f"sync diverged, device {str(device)[:8]}."
+    )
+
+
+def check_results(
+    response: ResultsResponse, after: int, up_to: int, mine: Mapping[int, UUID], device: UUID
+) -> None:
+    """Stored results fetched for seqs after `after`: gap-free from `after` + 1, none
+    beyond `up_to`, and each for this laptop's own mutation under that seq."""
+    check_version(response.protocol_version)
+    if not response.results:
+        raise _refuse("no stored results below last_applied_seq")
+    for expected, stored in enumerate(response.results, start=after + 1):
+        seq = stored.result.seq
+        if seq != expected or seq > up_to or seq > response.last_applied_seq:
+            raise _refuse("stored results out of order or beyond what was asked")
+        ours = mine.get(seq)
+        if stored.mutation_id is not None and ours is not None and stored.mutation_id != ours:
+            log.warning("stored result of seq %d is for another mutation", seq)
+            what = f"The case service holds another change under this laptop's number {seq}."
+            raise QueueDiverged(diverged_message(device, what))
 
 
 def check_snapshot(snapshot: CaseSnapshot) -> None:

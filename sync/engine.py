@@ -23,11 +23,12 @@ from uuid import UUID
 from pydantic_core import to_json
 
 from sync.api import SyncApi
-from sync.checks import check_pull, check_push, check_snapshot
+from sync.checks import check_frontier, check_pull, check_push, check_snapshot
 from sync.errors import (
     ActionRequired,
     BadAnswerError,
     DeviceWiped,
+    QueueDiverged,
     ServerRefusedError,
     UpgradeRequired,
 )
@@ -42,8 +43,10 @@ from sync.protocol import (
     PullRequest,
     PullResponse,
     PushRequest,
+    PushResponse,
     ServerAction,
 )
+from sync.recovery import PushWatch, catch_up, head_seq
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +129,13 @@ class SyncEngine:
         return self._summary(time.perf_counter() - started)
 
     def _push_pull_verify(self) -> None:
-        self.push()
+        try:
+            self.push()
+        except QueueDiverged:
+            # Nothing more is sent until IT has looked, but the office's changes still
+            # reach the officer (pending work is re-applied on top, as after any pull).
+            self.verify(self.pull())
+            raise
         checksums = self.pull()
         self.verify(checksums)
 
@@ -142,6 +151,10 @@ class SyncEngine:
         stored result (exactly once). An answer that leaves part of N unanswered (a gap,
         a mutation newer than the server) is committed before anything else is sent.
         """
+        with PushWatch(self.store).watching(head_seq(self.store)):
+            self._push()
+
+    def _push(self) -> None:
         client_id = self.store.client_id()
         total = self.store.pending_count()
         self.progress.update("push", 0, total)
@@ -157,20 +170,16 @@ class SyncEngine:
                 if response.action is not None:
                     raise ActionRequired(response.action)
                 check_push(response, batch)
+                check_frontier(response.last_applied_seq, self.store.last_queued_seq(), client_id)
+                ahead = response.last_applied_seq > batch[-1].seq  # answers were lost
                 whole = {r.seq for r in response.results} >= {m.seq for m in batch}
-                if whole and following:
+                onward = whole and bool(following) and not ahead
+                if onward:
                     self.progress.check()
                     answer = pool.submit(self.api.push, self._push_request(client_id, following))
-                self.store.record_push_results(response)
-                log.info(
-                    "pushed seq %s-%s: %s results",
-                    batch[0].seq,
-                    batch[-1].seq,
-                    len(response.results),
-                )
-                self._count_results(response.results)
+                self._record(response, batch, ahead=ahead)
                 self.progress.update("push", self._tally.pushed, total)
-                if not (whole and following):
+                if not onward:
                     self._ensure_progress(batch)
                     self.progress.check()
                     following = self._outbox_batch()  # what is left, and anything queued since
@@ -178,6 +187,24 @@ class SyncEngine:
                         return
                     answer = pool.submit(self.api.push, self._push_request(client_id, following))
                 batch = following
+
+    def _record(
+        self, response: PushResponse, batch: Sequence[MutationEnvelope], *, ahead: bool
+    ) -> None:
+        """Commit a batch's answer. When the server is ahead of it (`ahead`), the batch and
+        the seqs after it up to the frontier were applied before: their stored results are
+        fetched with their mutation ids and checked to be this laptop's (sync/recovery.py),
+        rather than taken from an answer that cannot say whose changes they were."""
+        if ahead:
+            frontier = response.last_applied_seq
+            found = catch_up(self.api, self.store, self.progress, batch[0].seq - 1, frontier)
+            if found is not None:
+                log.info("caught up seq %s-%s: applied before", batch[0].seq, frontier)
+                self._count_results(found)
+                return
+        self.store.record_push_results(response)
+        log.info("pushed seq %s-%s: %s results", batch[0].seq, batch[-1].seq, len(response.results))
+        self._count_results(response.results)
 
     def _outbox_batch(self, after: int | None = None) -> list[MutationEnvelope]:
         """The next batch to send: the oldest pending mutations, or those after seq `after`

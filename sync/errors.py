@@ -97,3 +97,24 @@ class CredentialStoreError(SyncError):
     """The OS credential store is missing or locked: tokens are never kept anywhere else."""
 
     title = "Credential store unavailable"
+
+
+class QueueDiverged(SyncError):
+    """The server holds changes under this laptop's numbers that are not this laptop's
+    (a frontier beyond anything it queued, or a stored change with another id): a profile
+    restored from a backup or copied from another laptop. Retrying cannot mend it; the
+    outbox is kept untouched and the scheduler pauses until the officer or IT acts."""
+
+    title = "Unsent work needs IT support"
+
+
+class QueueStuck(SyncError):
+    """The same oldest waiting change failed to send for several syncs in a row
+    (sync/recovery.py `STUCK_AFTER`); says so plainly, with what to do."""
+
+    title = "Changes are stuck"
+
+    def __init__(self, message: str, *, head_seq: int, failures: int) -> None:
+        super().__init__(message)
+        self.head_seq = head_seq
+        self.failures = failures

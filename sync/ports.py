@@ -52,6 +52,23 @@ class CachePort(Protocol):
         """Store applied/conflict/rejected results; those seqs count as delivered."""
         ...
 
+    def last_queued_seq(self) -> int:
+        """The highest seq this laptop ever handed out (kept after rows are pruned)."""
+        ...
+
+    def push_failed(self, head_seq: int) -> int:
+        """Count a sync whose push failed with `head_seq` first in the queue (committed);
+        returns how many in a row with that head."""
+        ...
+
+    def push_went_through(self) -> None:
+        """A push delivered what it was given: the count starts again."""
+        ...
+
+    def push_failures(self) -> tuple[int, int] | None:
+        """(head seq, failed syncs in a row with it first), or None when not failing."""
+        ...
+
     def pull_state(self) -> PullState: ...
 
     def prepare_pull_page(self, response: PullResponse) -> PreparedPage | None:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 500
 MAX_PULL_LIMIT = 5_000
+MAX_RESULTS_RANGE = 5_000
 
 RecordKind = Literal[
     "person",
@@ -95,6 +96,42 @@ class PushResponse(WireModel):
     last_applied_seq: int
     results: list[MutationResult]
     action: ServerAction | None = None
+
+
+class ResultsRequest(WireModel):
+    """Ask for the stored results of seqs `after_seq`+1 .. `up_to_seq` (POST /v1/sync/results).
+
+    Added to protocol 1 without a version change (an older client never asks; a newer
+    client told 404 by an older server re-sends those seqs instead, which the server
+    answers from the same stored results). A laptop asks when a push answer's
+    `last_applied_seq` is beyond the batch it sent: the server applied seqs whose
+    answers were lost (a dropped connection, a process killed between a pipelined
+    batch's commit on the server and the laptop recording the one before).
+    """
+
+    protocol_version: int
+    client_id: UUID
+    after_seq: int = Field(ge=0)
+    up_to_seq: int = Field(ge=1)
+
+
+class StoredResult(WireModel):
+    """One applied seq's stored result and the id of the mutation it was for, so the
+    laptop can tell its own change from another one under the same seq (a profile
+    restored from a backup or copied from another laptop). `mutation_id` is None when
+    the change was refused for reusing another change's id (`duplicate_mutation_id`)."""
+
+    mutation_id: UUID | None
+    result: MutationResult
+
+
+class ResultsResponse(WireModel):
+    """At most MAX_RESULTS_RANGE results, in seq order, none beyond `last_applied_seq`;
+    the laptop asks again from the last one for more."""
+
+    protocol_version: int
+    last_applied_seq: int
+    results: list[StoredResult]
 
 
 class RecordChange(WireModel):

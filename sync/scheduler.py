@@ -24,6 +24,7 @@ from sync.errors import (
     BadAnswerError,
     DeviceWiped,
     OfflineError,
+    QueueDiverged,
     SignInRequired,
     SyncCancelled,
     TransientError,
@@ -55,8 +56,9 @@ class SchedulerListener(Protocol):
 
 RunSync = Callable[[Progress], SyncSummary]
 Probe = Callable[[], bool]
-# After these the officer must act; automatic attempts would only repeat the failure.
-_STOPPING = (SignInRequired, UpgradeRequired, DeviceWiped)
+# After these the officer (or IT) must act; automatic attempts would only repeat the
+# failure ("Sync now" still tries).
+_STOPPING = (SignInRequired, UpgradeRequired, DeviceWiped, QueueDiverged)
 
 
 class Scheduler:

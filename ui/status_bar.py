@@ -48,10 +48,13 @@ def describe(status: Any, now: dt.datetime) -> StatusWords:
         last = last.astimezone()  # the officer's clock, not UTC
     error = _get(status, "last_error", default=None)
     offline = state in {"offline", "error"}
+    stuck = _get(status, "stuck_seq", default=None) is not None
     if state == "syncing" and error:
         connection = "Offline – trying to reconnect…"
     elif state == "syncing":
         connection = "Online – syncing…"
+    elif state == "error" and stuck:  # the details are in "Needs your attention"
+        connection = "Sync problem – your changes are not getting through"
     elif state == "error":  # reached, but the sync did not go through
         connection = f"Sync problem – {error}" if error else "Sync problem – retrying"
     elif offline:
@@ -62,13 +65,14 @@ def describe(status: Any, now: dt.datetime) -> StatusWords:
         connection = "Signed out of the server – sign in to sync"
     else:
         connection = "Online"
-    attention_count = conflicts + rejections
+    attention_count = conflicts + rejections + (1 if stuck else 0)
+    waiting = f"{fmt.count(pending, 'change')} waiting to send" if pending else "Everything sent"
+    if stuck and pending:
+        waiting = f"{fmt.count(pending, 'change')} stuck – see Needs your attention"
     return StatusWords(
         connection=connection,
         last_sync=f"Last synced {fmt.ago(last, now)}" if last else "Not synced yet",
-        waiting=(
-            f"{fmt.count(pending, 'change')} waiting to send" if pending else "Everything sent"
-        ),
+        waiting=waiting,
         attention=(
             f"{fmt.count(attention_count, 'item')} need{'s' if attention_count == 1 else ''} "
             "your attention"

@@ -1,4 +1,4 @@
-"""HTTP endpoints of sync: `POST /v1/sync/push`, `/v1/sync/pull`, `/v1/sync/case`.
+"""HTTP endpoints of sync: `POST /v1/sync/push`, `/results`, `/pull`, `/case`.
 
 Handlers only check the caller (protocol version, own device) and translate errors
 into Problems; the work is in `push`, `pull` and `scope`. An answer about a case the
@@ -24,6 +24,7 @@ from central.state import AppState, app_state
 from central.sync.cursor import BadCursor, decode
 from central.sync.pull import CursorAhead, serve_case, serve_pull
 from central.sync.push import push
+from central.sync.results import stored_results_since
 from central.sync.scope import OUT_OF_SCOPE
 from sync.protocol import (
     PROTOCOL_VERSION,
@@ -33,6 +34,8 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    ResultsRequest,
+    ResultsResponse,
     ServerAction,
 )
 
@@ -83,7 +86,7 @@ def _reset(message: str) -> ApiError:
     return ApiError(400, "bad_cursor", message, action=action)
 
 
-def _json(model: PushResponse | CaseSnapshot) -> Response:
+def _json(model: PushResponse | CaseSnapshot | ResultsResponse) -> Response:
     """Serialise once, without re-validating models built from the database's rows."""
     return Response(model.model_dump_json(), media_type="application/json")
 
@@ -101,6 +104,17 @@ def push_endpoint(body: PushRequest, principal: CurrentPrincipal, state: State) 
     check_client(principal, body.client_id)
     try:
         return _json(push(state.engine, principal, body))
+    except OperationalError as exc:
+        raise _busy(exc) from exc
+
+
+@router.post("/results", response_model=ResultsResponse, responses=_ERRORS)
+def results_endpoint(body: ResultsRequest, principal: CurrentPrincipal, state: State) -> Response:
+    """Stored results of seqs already applied (answers a laptop lost), with their ids."""
+    check_protocol(body.protocol_version)
+    client_id = check_client(principal, body.client_id)
+    try:
+        return _json(stored_results_since(state.engine, client_id, body))
     except OperationalError as exc:
         raise _busy(exc) from exc
 

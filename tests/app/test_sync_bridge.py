@@ -78,6 +78,27 @@ def test_revoked_device_reports_signed_out(qtbot, setup):
     assert store.wiped
 
 
+@pytest.mark.allow_warnings
+def test_a_stuck_queue_is_reported_with_its_head(qtbot, setup):
+    from sync.errors import QueueStuck
+    from sync.recovery import STUCK_AFTER
+
+    bridge, store, central = setup
+    store.queue("add_record", {"crn": "X100000", "record_id": str(uuid.uuid4())})
+    for _ in range(STUCK_AFTER - 1):
+        store.push_failed(1)  # earlier syncs, before a restart
+    central.hook = lambda path, body: (
+        (500, {"code": "boom", "message": "x"}, {}) if path == "/v1/sync/push" else None
+    )
+    errors: list[object] = []
+    bridge.sync_failed.connect(errors.append)
+    bridge.start()
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert isinstance(errors[0], QueueStuck)
+    qtbot.waitUntil(lambda: bridge.status.stuck_seq == 1)
+    assert "stuck at change 1" in (bridge.status.last_error or "")
+
+
 def test_offline_is_reported_in_plain_words(qtbot):
     store = MemoryStore()
     client = SyncClient(store, "http://127.0.0.1:9", USER, FAST)

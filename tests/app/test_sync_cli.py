@@ -234,3 +234,28 @@ def test_the_documented_quick_start_works_through_the_console_scripts(tmp_path, 
     assert officers[0] not in {str(entry.get("msg")) for entry in logged}
     if os.name == "posix":
         assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        ("stuck", 3),
+        ("diverged", 4),
+    ],
+)
+def test_a_stuck_or_diverged_queue_has_its_own_exit_code(
+    tmp_path, monkeypatch, capsys, error, code
+):
+    import app.sync_cli as cli
+    from sync.errors import QueueDiverged, QueueStuck
+
+    def failing(args, password):
+        if error == "stuck":
+            raise QueueStuck("Stuck at change 4.", head_seq=4, failures=3)
+        raise QueueDiverged("Restored from a backup.")
+
+    monkeypatch.setattr(cli, "run", failing)
+    argv = ["--profile", str(tmp_path), "--server", "http://127.0.0.1:9", "--username", "o"]
+    assert main(argv, stdin=io.StringIO(PASSWORD + "\n")) == code
+    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert last["error"] in {QueueStuck.title, QueueDiverged.title}

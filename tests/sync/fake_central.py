@@ -32,6 +32,9 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
     RecordChange,
+    ResultsRequest,
+    ResultsResponse,
+    StoredResult,
     case_checksum,
 )
 
@@ -134,6 +137,22 @@ class Central:
         )
         return 200, answer.model_dump(mode="json"), {}
 
+    def stored(self, request: ResultsRequest) -> Answer:
+        """POST /v1/sync/results: stored results after a seq, with the mutation ids."""
+        client = request.client_id
+        last = self.last_seq.get(client, 0)
+        ids = {seq: mid for cid, seq, mid in self.applied if cid == client}
+        upper = min(request.up_to_seq, last)
+        answer = ResultsResponse(
+            protocol_version=PROTOCOL_VERSION,
+            last_applied_seq=last,
+            results=[
+                StoredResult(mutation_id=ids[seq], result=self.results[(client, seq)])
+                for seq in range(request.after_seq + 1, upper + 1)
+            ],
+        )
+        return 200, answer.model_dump(mode="json"), {}
+
     def pull(self, user: str, request: PullRequest) -> Answer:
         scope = self.scope.get(user, set())
         held = set(request.held_cases)
@@ -205,6 +224,8 @@ class Central:
                 )
             if path == "/v1/sync/push":
                 return self.push(user, PushRequest.model_validate_json(body))
+            if path == "/v1/sync/results":
+                return self.stored(ResultsRequest.model_validate_json(body))
             if path == "/v1/sync/pull":
                 return self.pull(user, PullRequest.model_validate_json(body))
             if path == "/v1/sync/case":

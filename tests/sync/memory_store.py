@@ -39,6 +39,7 @@ class MemoryStore:
         self.wiped = False
         self.pages_applied = 0
         self.resets = 0
+        self.failing: tuple[int, int] | None = None  # (queue head seq, failed syncs)
 
     def queue(self, name: str, args: dict[str, Any]) -> MutationEnvelope:
         with self.lock:
@@ -65,6 +66,21 @@ class MemoryStore:
         with self.lock:
             for result in response.results:
                 self.results.setdefault(result.seq, result)
+
+    def last_queued_seq(self) -> int:
+        return self.next_seq - 1
+
+    def push_failed(self, head_seq: int) -> int:
+        with self.lock:
+            same = self.failing is not None and self.failing[0] == head_seq
+            self.failing = (head_seq, self.failing[1] + 1 if self.failing and same else 1)
+            return self.failing[1]
+
+    def push_went_through(self) -> None:
+        self.failing = None
+
+    def push_failures(self) -> tuple[int, int] | None:
+        return self.failing
 
     def pull_state(self) -> PullState:
         with self.lock:

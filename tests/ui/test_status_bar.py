@@ -19,6 +19,7 @@ class Status:
     conflicts: int = 0
     rejections: int = 0
     last_error: str | None = None
+    stuck_seq: int | None = None
 
 
 @pytest.mark.parametrize(
@@ -63,6 +64,13 @@ class Status:
             "Not synced yet",
             "Everything sent",
             "Nothing needs your attention",
+        ),
+        (
+            Status("error", pending=4, last_error="Your oldest … (long)", stuck_seq=12),
+            "Sync problem – your changes are not getting through",
+            "Not synced yet",
+            "4 changes stuck – see Needs your attention",
+            "1 item needs your attention",
         ),
     ],
 )
