@@ -15,9 +15,12 @@ import logging
 import platform
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from domain.errors import FieldcaseError
+
+if TYPE_CHECKING:
+    from sync.cache import EncryptedCache
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -38,6 +41,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--device-name", default=platform.node() or "fieldcase-sync")
     parser.add_argument("--push-batch", type=int, default=250, help=argparse.SUPPRESS)
     parser.add_argument("--pull-limit", type=int, default=1000, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--rejoin",
+        action="store_true",
+        help="IT support only, for a profile restored from a backup or copied from another "
+        "laptop (exit code 4): sync as a new device, its waiting changes numbered again",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     return parser.parse_args(argv)
 
@@ -57,6 +66,8 @@ def run(args: argparse.Namespace, password: str) -> dict[str, Any]:
     from sync.http import HttpSettings
 
     cache = EncryptedCache.open(args.profile, profile_name(args.profile, args.username), password)
+    if args.rejoin:
+        _rejoin(cache)
     settings = SyncSettings(
         http=HttpSettings(ca_bundle=args.ca_bundle),
         retry=RetryPolicy(),
@@ -87,6 +98,20 @@ def run(args: argparse.Namespace, password: str) -> dict[str, Any]:
     finally:
         client.close()
         cache.close()
+
+
+def _rejoin(cache: EncryptedCache) -> None:
+    """A new device identity for a diverged profile (storage/rejoin.py); the sync that
+    follows signs in as that device."""
+    from storage.rejoin import rejoin
+
+    done = rejoin(cache.db())
+    logging.getLogger(__name__).info(
+        "rejoined: device %s -> %s, %d waiting change(s) renumbered",
+        str(done.old_client_id)[:8],
+        str(done.new_client_id)[:8],
+        done.waiting,
+    )
 
 
 def _failed(title: str, message: str, code: int = EXIT_FAILED) -> int:

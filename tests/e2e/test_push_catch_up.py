@@ -40,8 +40,10 @@ def live(database_url: str):
         yield running
 
 
-def cli(live: Live, profile: Path, officer: str, batch: int) -> tuple[int, dict[str, object]]:
-    command = [*argv(live, profile, officer), "--push-batch", str(batch)]
+def cli(
+    live: Live, profile: Path, officer: str, batch: int, *extra: str
+) -> tuple[int, dict[str, object]]:
+    command = [*argv(live, profile, officer), "--push-batch", str(batch), *extra]
     out = io.StringIO()
     with redirect_stdout(out):
         code = main(command, stdin=io.StringIO(PASSWORD + "\n"))
@@ -145,5 +147,17 @@ def test_a_server_ahead_of_anything_queued_is_an_explicit_state(live, tmp_path):
     cache = encrypted_cache(folder, officer)
     try:
         assert cache.pending_count() == 1  # the unsent work is kept
+        old_device = cache.client_id()
     finally:
         cache.close()
+    # IT support's way out (docs/central.md): the profile syncs on as a new device.
+    code, summary = cli(live, folder, officer, 10, "--rejoin")
+    assert code == 0, summary
+    assert summary["pending"] == 0
+    cache = encrypted_cache(folder, officer)
+    try:
+        assert cache.client_id() != old_device
+        assert [seq for seq, _ in server_rows(live, cache.client_id())] == [1]
+    finally:
+        cache.close()
+    assert [seq for seq, _ in server_rows(live, old_device)] == list(range(1, QUEUED + 1))
