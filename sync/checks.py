@@ -57,15 +57,33 @@ def check_push(response: PushResponse, sent: Sequence[MutationEnvelope]) -> None
         raise _refuse("last_applied_seq beyond the batch with seqs unanswered")
 
 
-def check_frontier(last_applied_seq: int, last_queued_seq: int, device: UUID) -> None:
-    """A server that applied more of this laptop's seqs than it ever queued is holding
-    another laptop's (or an older copy's) changes under these numbers."""
-    if last_applied_seq > last_queued_seq:
-        seqs = (last_applied_seq, last_queued_seq)
-        log.warning("server frontier %d beyond the last seq queued here %d", *seqs)
+_COPIED = (
+    "That happens when Fieldcase's data was restored from a backup or copied from another laptop."
+)
+
+
+def check_frontier(
+    response: PushResponse, sent: Sequence[MutationEnvelope], last_queued_seq: int, device: UUID
+) -> None:
+    """The server's frontier must lie where this laptop can be behind it or at it: not
+    beyond anything it ever queued (another copy's changes under these numbers), and not
+    short of seqs it answered before (a server restored to an earlier point lost them)."""
+    frontier = response.last_applied_seq
+    if frontier > last_queued_seq:
+        log.warning(
+            "server frontier %d beyond the last seq queued here %d", frontier, last_queued_seq
+        )
         what = (
-            f"The case service has received {last_applied_seq} changes from this laptop, "
-            f"but this laptop has only ever made {last_queued_seq}."
+            f"The case service has received {frontier} changes from this laptop, "
+            f"but this laptop has only ever made {last_queued_seq}. {_COPIED}"
+        )
+        raise QueueDiverged(diverged_message(device, what))
+    if sent and not response.results and frontier < sent[0].seq - 1:
+        log.warning("server frontier %d short of seq %d answered before", frontier, sent[0].seq - 1)
+        what = (
+            f"The case service no longer has changes this laptop sent earlier (it has "
+            f"{frontier}, this laptop had sent {sent[0].seq - 1}); it was probably restored "
+            "from a backup."
         )
         raise QueueDiverged(diverged_message(device, what))
 
@@ -73,8 +91,7 @@ def check_frontier(last_applied_seq: int, last_queued_seq: int, device: UUID) ->
 def diverged_message(device: UUID, what: str) -> str:
     """`what` the server holds that this laptop did not send, then what to do."""
     return (
-        f"{what} That happens when Fieldcase's data was restored from a backup or copied "
-        "from another laptop. Your unsent work is kept on this laptop and nothing more "
+        f"{what} Your unsent work is kept on this laptop and nothing more "
         "will be sent until this is sorted out. Please contact IT support and quote: "
         f"sync diverged, device {str(device)[:8]}."
     )
@@ -96,6 +113,7 @@ def check_results(
         if stored.mutation_id is not None and ours is not None and stored.mutation_id != ours:
             log.warning("stored result of seq %d is for another mutation", seq)
             what = f"The case service holds another change under this laptop's number {seq}."
+            what += f" {_COPIED}"
             raise QueueDiverged(diverged_message(device, what))
 
 

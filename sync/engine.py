@@ -170,7 +170,7 @@ class SyncEngine:
                 if response.action is not None:
                     raise ActionRequired(response.action)
                 check_push(response, batch)
-                check_frontier(response.last_applied_seq, self.store.last_queued_seq(), client_id)
+                check_frontier(response, batch, self.store.last_queued_seq(), client_id)
                 ahead = response.last_applied_seq > batch[-1].seq  # answers were lost
                 whole = {r.seq for r in response.results} >= {m.seq for m in batch}
                 onward = whole and bool(following) and not ahead

@@ -20,7 +20,7 @@ import sqlalchemy
 from sqlalchemy import func
 
 from app.sync_cli import EXIT_DIVERGED, main
-from central.tables import applied_mutations, records
+from central.tables import applied_mutations, records, sync_clients
 from sync.cache import EncryptedCache
 from sync.client import SyncClient
 from sync.progress import Progress
@@ -161,3 +161,42 @@ def test_a_server_ahead_of_anything_queued_is_an_explicit_state(live, tmp_path):
     finally:
         cache.close()
     assert [seq for seq, _ in server_rows(live, old_device)] == list(range(1, QUEUED + 1))
+
+
+@pytest.mark.allow_warnings
+def test_a_server_restored_to_an_earlier_point_is_explicit_then_rejoined(live, tmp_path):
+    officer = live.seed.officers[0]
+    folder = tmp_path / "profile"
+    fast_profile(folder, officer)
+    assert cli(live, folder, officer, 250)[0] == 0
+    cache = encrypted_cache(folder, officer)
+    try:
+        crn = sorted(live.visible_caseload(officer))[0]
+        for _ in range(4):
+            queue_local(cache, live, officer, "record_contact", contact(crn))
+        client_id = str(cache.client_id())
+    finally:
+        cache.close()
+    assert cli(live, folder, officer, 250)[0] == 0  # seqs 1..4 answered and recorded
+    with live.admin() as conn:  # the server goes back to a backup taken after seq 2
+        conn.execute(
+            applied_mutations.delete().where(
+                applied_mutations.c.client_id == client_id, applied_mutations.c.seq > 2
+            )
+        )
+        conn.execute(
+            sync_clients.update()
+            .where(sync_clients.c.client_id == client_id)
+            .values(last_applied_seq=2)
+        )
+    cache = encrypted_cache(folder, officer)
+    try:
+        queue_local(cache, live, officer, "record_contact", contact(crn))  # seq 5
+    finally:
+        cache.close()
+    code, summary = cli(live, folder, officer, 250)
+    assert code == EXIT_DIVERGED, summary
+    assert "restored from a backup" in str(summary["message"])
+    code, summary = cli(live, folder, officer, 250, "--rejoin")
+    assert code == 0, summary
+    assert summary["pending"] == 0
