@@ -36,6 +36,12 @@ def _get(status: Any, *names: str, default: Any = None) -> Any:
     return default
 
 
+def _first_sentence(text: str) -> str:
+    """The status bar has one line: the whole message is under "Needs your attention"."""
+    head, dot, _rest = str(text).partition(". ")
+    return head + "." if dot else str(text)
+
+
 def describe(status: Any, now: dt.datetime) -> StatusWords:
     """Plain words for a sync status snapshot."""
     state = str(_get(status, "state", default="idle"))
@@ -56,7 +62,9 @@ def describe(status: Any, now: dt.datetime) -> StatusWords:
     elif state == "error" and stuck:  # the details are in "Needs your attention"
         connection = "Sync problem – your changes are not getting through"
     elif state == "error":  # reached, but the sync did not go through
-        connection = f"Sync problem – {error}" if error else "Sync problem – retrying"
+        connection = (
+            f"Sync problem – {_first_sentence(error)}" if error else "Sync problem – retrying"
+        )
     elif offline:
         connection = f"Offline since {fmt.when(last)}" if last else "Offline"
         if error:

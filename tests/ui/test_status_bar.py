@@ -66,6 +66,13 @@ class Status:
             "Nothing needs your attention",
         ),
         (
+            Status("error", last_error="The service has 20 changes. Call IT support. Quote 1."),
+            "Sync problem – The service has 20 changes.",
+            "Not synced yet",
+            "Everything sent",
+            "Nothing needs your attention",
+        ),
+        (
             Status("error", pending=4, last_error="Your oldest … (long)", stuck_seq=12),
             "Sync problem – your changes are not getting through",
             "Not synced yet",
