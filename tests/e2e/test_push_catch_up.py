@@ -85,9 +85,9 @@ def contacts(live: Live, crn: str) -> int:
         return int(conn.execute(query.where(*where)).scalar_one())
 
 
-def prepared_profile(live: Live, tmp_path: Path) -> tuple[Path, str, str, int]:
-    """A synced profile with QUEUED changes on one case, all applied by the server with
-    every answer lost. Returns (folder, officer, crn, contacts on the server before)."""
+def synced_with_queued(live: Live, tmp_path: Path, count: int) -> tuple[Path, str, str, int]:
+    """A profile synced once, then `count` changes queued on one case. Returns (folder,
+    officer, crn, contacts on the server before)."""
     officer = live.seed.officers[0]
     folder = tmp_path / "profile"
     fast_profile(folder, officer)
@@ -96,8 +96,18 @@ def prepared_profile(live: Live, tmp_path: Path) -> tuple[Path, str, str, int]:
     try:
         crn = sorted(live.visible_caseload(officer))[0]
         before = contacts(live, crn)
-        for _ in range(QUEUED):
+        for _ in range(count):
             queue_local(cache, live, officer, "record_contact", contact(crn))
+    finally:
+        cache.close()
+    return folder, officer, crn, before
+
+
+def prepared_profile(live: Live, tmp_path: Path) -> tuple[Path, str, str, int]:
+    """QUEUED changes, all applied by the server with every answer lost."""
+    folder, officer, crn, before = synced_with_queued(live, tmp_path, QUEUED)
+    cache = encrypted_cache(folder, officer)
+    try:
         deliver_and_lose_answers(live, cache, officer, QUEUED)
         assert cache.pending_count() == QUEUED
     finally:
@@ -165,15 +175,9 @@ def test_a_server_ahead_of_anything_queued_is_an_explicit_state(live, tmp_path):
 
 @pytest.mark.allow_warnings
 def test_a_server_restored_to_an_earlier_point_is_explicit_then_rejoined(live, tmp_path):
-    officer = live.seed.officers[0]
-    folder = tmp_path / "profile"
-    fast_profile(folder, officer)
-    assert cli(live, folder, officer, 250)[0] == 0
+    folder, officer, crn, _before = synced_with_queued(live, tmp_path, 4)
     cache = encrypted_cache(folder, officer)
     try:
-        crn = sorted(live.visible_caseload(officer))[0]
-        for _ in range(4):
-            queue_local(cache, live, officer, "record_contact", contact(crn))
         client_id = str(cache.client_id())
     finally:
         cache.close()

@@ -19,33 +19,30 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import sqlalchemy
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from central.tables import applied_mutations, records
 from storage import outbox, state
-from sync.api import RetryPolicy
 from sync.cache import EncryptedCache
-from sync.client import SyncClient, SyncSettings
-from sync.http import HttpSettings
+from sync.client import SyncClient
 from sync.progress import Progress
 from sync.protocol import PROTOCOL_VERSION, PushRequest
+from tests.e2e.test_sync_stateful import SETTINGS as CHAOS_SETTINGS
+from tests.support.stateful import explore
 from tests.sync.live import PASSWORD, Live, encrypted_cache, live_central, queue_local
 from tests.sync.live import record_contact_args as contact
 
 pytestmark = pytest.mark.e2e
 
-SETTINGS = SyncSettings(
-    http=HttpSettings(connect_timeout=2, read_timeout=10),
-    retry=RetryPolicy(attempts=3, initial_s=0.001, max_s=0.005),
-    push_batch=3,
-    pull_limit=200,
-)
+# The chaos state machine's settings (short timeouts, quick retries); a laptop of one
+# officer pulls in one page.
+SETTINGS = replace(CHAOS_SETTINGS, pull_limit=200)
 SEEN: Counter[str] = Counter()  # what the exploration did, for the report
 
 
@@ -155,12 +152,10 @@ class FrontierMachine(RuleBasedStateMachine):
             SEEN["max frontier ahead of the laptop"], ahead
         )
 
-    @rule(batch=st.integers(1, 8), kill=st.none() | st.integers(0, 12))
+    @rule(batch=st.integers(1, 8), kill=st.integers(0, 12) | st.none())
     def sync_killed_anywhere(self, batch: int, kill: int | None) -> None:
         assert self.client is not None
-        self.client.settings = SyncSettings(
-            SETTINGS.http, SETTINGS.retry, batch, SETTINGS.pull_limit
-        )
+        self.client.settings = replace(SETTINGS, push_batch=batch)
         try:
             self.client.sync(KillAt(kill))  # any FieldcaseError fails the test: none is due
         except Killed:
@@ -174,9 +169,7 @@ class FrontierMachine(RuleBasedStateMachine):
     def network_returns(self, batch: int) -> None:
         """One whole sync, whatever came before, empties the outbox."""
         assert self.client is not None
-        self.client.settings = SyncSettings(
-            SETTINGS.http, SETTINGS.retry, batch, SETTINGS.pull_limit
-        )
+        self.client.settings = replace(SETTINGS, push_batch=batch)
         summary = self.client.sync()
         assert summary.pending == 0, summary
         rows = self.server_rows()
@@ -226,16 +219,8 @@ def world(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _explore(examples: int, steps: int, *, derandomize: bool) -> Counter[str]:
-    machine = FrontierMachine.TestCase
-    machine.settings = settings(
-        max_examples=examples,
-        stateful_step_count=steps,
-        deadline=None,
-        derandomize=derandomize,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    )
     SEEN.clear()
-    machine().runTest()
+    explore(FrontierMachine, examples, steps, derandomize=derandomize)
     print(f"\nfrontier state machine: {dict(SEEN)}")  # the report's figures
     return SEEN
 

@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -33,6 +32,7 @@ from sync.client import SyncClient, SyncSettings
 from sync.http import HttpSettings
 from tests.chaos.proxy import ChaosProxy, FaultPlan, chaos_proxy
 from tests.chaos.test_sync_chaos import Crash, CrashingProgress
+from tests.support.stateful import explore
 from tests.sync.live import PASSWORD, Live, live_central, now, record_contact_args
 from tests.sync.memory_store import MemoryStore
 
@@ -224,16 +224,8 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 def _run(examples: int, steps: int, *, derandomize: bool) -> None:
-    machine = SyncAgainstCentral.TestCase
-    machine.settings = settings(
-        max_examples=examples,
-        stateful_step_count=steps,
-        deadline=None,
-        derandomize=derandomize,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    )
     FAULTS.clear()
-    machine().runTest()
+    explore(SyncAgainstCentral, examples, steps, derandomize=derandomize)
     # Faults did happen, among them an answer lost after the server committed (the
     # fault exactly-once exists for; it is also forced in test_sync_e2e.py). The fates
     # are drawn from a seeded plan, so the kinds seen are fixed for a given world.
