@@ -155,3 +155,18 @@ def test_offline_syncs_are_not_stuck(client, store, central):
         with pytest.raises(OfflineError):
             client.sync()
     assert store.push_failures() is None
+
+
+@pytest.mark.allow_warnings
+def test_diverged_is_what_is_said_even_when_the_pull_fails_too(client, store, central):
+    client.sync()
+    queue(store, sorted(store.cases)[0], 2)
+    deliver_and_lose(central, store, 2)
+    fresh = MemoryStore(store.client_id())  # a copy restored from before the changes
+    client.store = fresh
+    central.hook = lambda path, body: (
+        (200, {}, {"X-Test-Truncate": "1"}) if path == "/v1/sync/pull" else None
+    )
+    fresh.queue("add_record", {"crn": sorted(store.cases)[0], "record_id": str(uuid.uuid4())})
+    with pytest.raises(QueueDiverged):
+        client.sync()
