@@ -210,12 +210,13 @@ class FrontierMachine(RuleBasedStateMachine):
             return int(conn.execute(query).scalar_one())
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('frontier')}/central.db"
-    with live_central(url) as live:
-        World.live, World.folders = live, tmp_path_factory.mktemp("laptops")
-        yield live
+@pytest.fixture
+def world(database_url: str, tmp_path: Path):
+    """The real central service on SQLite (one write transaction a batch) and on
+    PostgreSQL (one a mutation): the stored results are kept alike by both."""
+    with live_central(database_url) as live:
+        World.live, World.folders = live, tmp_path
+        yield "postgres" if database_url.startswith("postgresql") else "sqlite"
 
 
 def _explore(examples: int, steps: int, *, derandomize: bool) -> Counter[str]:
@@ -225,8 +226,9 @@ def _explore(examples: int, steps: int, *, derandomize: bool) -> Counter[str]:
     return SEEN
 
 
-def test_any_frontier_drains_in_one_sync(world: Live) -> None:
-    seen = _explore(examples=12, steps=10, derandomize=True)
+def test_any_frontier_drains_in_one_sync(world: str) -> None:
+    # PostgreSQL answers more slowly here; SQLite carries more of the exploration.
+    seen = _explore(examples=12 if world == "sqlite" else 6, steps=10, derandomize=True)
     # The exploration reached the states it exists for.
     assert seen["lost answers"] >= 3, seen
     assert seen["kills"] >= 3, seen
@@ -235,5 +237,5 @@ def test_any_frontier_drains_in_one_sync(world: Live) -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(3600)
-def test_any_frontier_drains_in_one_sync_long(world: Live) -> None:
+def test_any_frontier_drains_in_one_sync_long(world: str) -> None:
     _explore(examples=300, steps=25, derandomize=False)
