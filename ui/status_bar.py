@@ -54,7 +54,9 @@ def describe(status: Any, now: dt.datetime) -> StatusWords:
         last = last.astimezone()  # the officer's clock, not UTC
     error = _get(status, "last_error", default=None)
     offline = state in {"offline", "error"}
-    stuck = _get(status, "stuck_seq", default=None) is not None
+    # Stuck is said after a sync that reached the server and failed again (its error is
+    # then the stuck message "Needs your attention" shows); offline, the words say so.
+    stuck = state == "error" and _get(status, "stuck_seq", default=None) is not None
     if state == "syncing" and error:
         connection = "Offline – trying to reconnect…"
     elif state == "syncing":

@@ -73,6 +73,13 @@ class Status:
             "Nothing needs your attention",
         ),
         (
+            Status("offline", pending=4, last_error="No connection.", stuck_seq=12),
+            "Offline – No connection.",
+            "Not synced yet",
+            "4 changes waiting to send",
+            "Nothing needs your attention",
+        ),
+        (
             Status("error", pending=4, last_error="Your oldest … (long)", stuck_seq=12),
             "Sync problem – your changes are not getting through",
             "Not synced yet",
