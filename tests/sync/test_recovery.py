@@ -42,6 +42,15 @@ def paths_seen(central: Central) -> list[tuple[str, bytes]]:
     return seen
 
 
+def restored_copy(client: SyncClient, store: MemoryStore) -> MemoryStore:
+    """The client now runs a copy of `store`'s profile restored from before the changes
+    the server applied, with one change of its own waiting."""
+    fresh = MemoryStore(store.client_id())
+    fresh.queue("add_record", {"crn": sorted(store.cases)[0], "record_id": str(uuid.uuid4())})
+    client.store = fresh
+    return fresh
+
+
 @pytest.mark.parametrize("batch", [1, 2, 5, 50])
 def test_a_server_ahead_drains_on_the_first_sync(server, store, central, batch):
     client = SyncClient(store, server, USER, replace(FAST, push_batch=batch))
@@ -114,9 +123,7 @@ def test_a_server_beyond_anything_queued_is_diverged(client, store, central):
     client.sync()
     queue(store, sorted(store.cases)[0], 3)
     deliver_and_lose(central, store, 3)
-    fresh = MemoryStore(store.client_id())  # a copy restored from before the changes
-    fresh.queue("add_record", {"crn": sorted(store.cases)[0], "record_id": str(uuid.uuid4())})
-    client.store = fresh
+    fresh = restored_copy(client, store)
     for _ in range(2):  # the same explicit state each time, not counted as stuck
         with pytest.raises(QueueDiverged, match="backup"):
             client.sync()
@@ -162,11 +169,9 @@ def test_diverged_is_what_is_said_even_when_the_pull_fails_too(client, store, ce
     client.sync()
     queue(store, sorted(store.cases)[0], 2)
     deliver_and_lose(central, store, 2)
-    fresh = MemoryStore(store.client_id())  # a copy restored from before the changes
-    client.store = fresh
+    restored_copy(client, store)
     central.hook = lambda path, body: (
         (200, {}, {"X-Test-Truncate": "1"}) if path == "/v1/sync/pull" else None
     )
-    fresh.queue("add_record", {"crn": sorted(store.cases)[0], "record_id": str(uuid.uuid4())})
     with pytest.raises(QueueDiverged):
         client.sync()
