@@ -111,8 +111,8 @@ class ResultsRequest(WireModel):
 
     protocol_version: int
     client_id: UUID
-    after_seq: int = Field(ge=0)
-    up_to_seq: int = Field(ge=1)
+    after_seq: int = Field(ge=0, le=2**62)  # within a database's 64-bit integer
+    up_to_seq: int = Field(ge=1, le=2**62)
 
 
 class StoredResult(WireModel):

@@ -78,16 +78,18 @@ def test_the_endpoint_answers_only_for_the_callers_own_device(world: World, base
     crn = world.plain_case(name)
     laptop.push(laptop.mutation(1, "record_contact", contact_args(crn)))
 
-    def results(client_id: str) -> Any:
+    def results(client_id: str, after: int = 0, up_to: int = 1) -> Any:
         body = {
             "protocol_version": PROTOCOL_VERSION,
             "client_id": client_id,
-            "after_seq": 0,
-            "up_to_seq": 1,
+            "after_seq": after,
+            "up_to_seq": up_to,
         }
         return laptop.post("/v1/sync/results", body)
 
-    answer = ResultsResponse.model_validate_json(results(laptop.client_id).content)
+    answer = ResultsResponse.model_validate_json(results(laptop.client_id, 0, 1).content)
     assert [s.result.seq for s in answer.results] == [1]
     other = world.officer(world.seed.officers[1]).principal.device_id
     assert _problem(results(other), 403)["code"] == "wrong_client"
+    assert _problem(results(laptop.client_id, 2**63, 2**64), 422)["code"]  # never a 500
+    assert results(laptop.client_id, 2**62, 2**62).json()["results"] == []
