@@ -94,14 +94,18 @@ class HttpClient:
         _, raw = self._send("GET", path, token=token)
         return parse_model(raw, answer)
 
-    def post_form(self, path: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    def post_form(
+        self, path: str, form: dict[str, str], *, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, Any]]:
         """POST a form (the OAuth token endpoint): status and JSON object.
 
         400 and 401 come back as data rather than errors, because RFC 6749 puts
         the reason (`invalid_grant`...) in the body and only the caller knows
         what it means.
         """
-        status, raw = self._send("POST", path, data=form, headers={}, answer_errors={400, 401})
+        status, raw = self._send(
+            "POST", path, data=form, headers=headers or {}, answer_errors={400, 401}
+        )
         return status, parse_object(raw)
 
     def probe(self, path: str = "/healthz", timeout: float = 3.0) -> bool:

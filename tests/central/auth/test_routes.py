@@ -15,9 +15,11 @@ from tests.central.conftest import PASSWORD, LiveServer, make_settings, run_serv
 
 
 def _refresh(server: LiveServer, token: str, device_id: str) -> httpx.Response:
+    """A refresh with a proof from the key `server` holds for `device_id`."""
     with server.client() as http:
         return http.post(
             "/oauth/token",
+            headers=server.proof(device_id),
             data={
                 "grant_type": "refresh_token",
                 "client_id": CLIENT_ID,

@@ -62,6 +62,6 @@ def _wait_ready(base: str, thread: threading.Thread) -> None:
 
 def bearer(username: str, device_id: str) -> dict[str, str]:
     token = issue_access_token(
-        SECRET.encode(), username, device_id, utcnow(), timedelta(minutes=15)
+        SECRET.encode(), username, device_id, utcnow(), timedelta(minutes=15), session_id=device_id
     )
     return {"Authorization": f"Bearer {token}"}
