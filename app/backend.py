@@ -157,6 +157,9 @@ class LiveBackend:
 
     def sign_in(self, server_url: str, username: str, password: str) -> tuple[Officer, Policy]:
         """Online: unlock or create the cache, get tokens, read the officer and policy."""
+        from sync.address import check_server_url
+
+        server_url = check_server_url(server_url)  # before the cache is made or a packet sent
         self._open(username, password)
         self.settings = self.settings.model_copy(
             update={"server_url": server_url, "username": username}

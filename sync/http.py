@@ -20,6 +20,7 @@ import requests
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from sync.address import check_server_url
 from sync.errors import (
     AccessTokenExpired,
     ActionRequired,
@@ -55,7 +56,8 @@ class HttpClient:
     """POST/GET JSON to one server and hand back validated protocol models."""
 
     def __init__(self, base_url: str, settings: HttpSettings | None = None) -> None:
-        self.base_url = base_url.rstrip("/") + "/"
+        # Refused before any connection: no packet goes to a plain-HTTP remote address.
+        self.base_url = check_server_url(base_url) + "/"
         self.settings = settings or HttpSettings()
         self.bytes_sent = 0
         self.bytes_received = 0  # as on the wire (compressed), for diagnostics and bench

@@ -45,8 +45,7 @@ def device_pending(device_id: str) -> ApiError:
         "device_pending",
         "This laptop is waiting for an administrator's approval before it can sign in. "
         f"Ask them to approve device {device_id[:8]}, then sign in again.",
-        extra={"error": "device_pending", "device_id": device_id},
-    )
+    )  # a plain Problem (no OAuth members): clients parse it strictly
 
 
 def _another_users() -> ApiError:
