@@ -15,7 +15,7 @@ from central.auth.approval import SERVICE_WIDE, policies, set_policy
 from central.auth.devices import approve_device, list_devices, revoke_device
 from central.commands import _connection, _fail
 from central.db import as_utc, utcnow
-from central.tables import audit_log
+from central.tables import audit_log, providers
 
 
 def devices_list(args: argparse.Namespace) -> int:
@@ -69,6 +69,9 @@ def devices_policy(args: argparse.Namespace) -> int:
     """Without an argument, print the rules; with one, set the rule for --region."""
     if args.approval is not None:
         with _connection(args, write=True) as conn:
+            known = conn.execute(select(providers.c.code).where(providers.c.code == args.region))
+            if args.region != SERVICE_WIDE and known.first() is None:
+                return _fail(f"no region (provider) {args.region}; use a provider code or *")
             required = args.approval == "required"
             set_policy(conn, args.region, required=required, by=args.by, now=utcnow())
     with _connection(args) as conn:

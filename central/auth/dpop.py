@@ -124,10 +124,9 @@ def spend(conn: Connection, proof: Proof, now: datetime) -> None:
     """
     conn.execute(delete(dpop_proofs).where(dpop_proofs.c.seen_at < now - 2 * _WINDOW))
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    added = conn.execute(
-        insert(dpop_proofs).values(jti=proof.jti, seen_at=now).on_conflict_do_nothing()
-    ).rowcount
-    if added == 0:
+    statement = insert(dpop_proofs).values(jti=proof.jti, seen_at=now)
+    added = conn.execute(statement.on_conflict_do_nothing().returning(dpop_proofs.c.jti))
+    if added.first() is None:
         raise invalid_proof("This DPoP proof was already used.", now)
 
 
