@@ -8,8 +8,9 @@ renewed with the refresh token without asking, each refresh proving the key.
 When the refresh token is expired or revoked the officer is asked to sign in
 again: nothing queued is dropped or rejected because of it. Tokens and the key
 are sealed (storage/vault.py) before they reach the credential store, so the
-store alone yields nothing usable; they are never written to files or logs, and
-`close` (on lock) drops them from memory.
+store alone yields nothing usable; they are never written to files or logs, are
+unsealed only for the moment they are used, and after `close` (on lock) nothing
+can unseal them until the password is typed again.
 """
 
 from __future__ import annotations
@@ -149,7 +150,6 @@ class Authenticator:
         self.store = TokenStore(http.base_url, username, device_id, vault)
         self.keys = KeyStore(device_id, vault)
         self._lock = threading.Lock()
-        self._tokens: Tokens | None = None
         self._key: DeviceKey | None = None
         self._clock_offset = 0.0  # the server's clock minus ours, learned from a refusal
         self._closed = False
@@ -205,17 +205,16 @@ class Authenticator:
         """Sign out locally: the tokens leave memory and the credential store. The device
         key stays (this laptop's identity at its next sign-in) unless the laptop is wiped."""
         with self._lock:
-            self._tokens = None
             self.store.clear()
             if device_key:
                 self._key = None
                 _store_call(self.keys.entry.delete)
 
     def close(self) -> None:
-        """Lock: the unsealed tokens and key leave memory; only the password brings them
-        back (a new Authenticator made after the unlock)."""
+        """Lock: the unsealed key leaves memory and nothing is unsealed any more (tokens
+        are unsealed per use, never kept); only the password brings them back (a new
+        Authenticator, made after the unlock)."""
         with self._lock:
-            self._tokens = None
             self._key = None
             self._closed = True
 
@@ -224,10 +223,9 @@ class Authenticator:
             raise SignInRequired("Fieldcase is locked; unlock it with your password.")
 
     def _load(self) -> Tokens | None:
+        """The tokens, unsealed for this use only (the store is the one copy)."""
         self._check_open()
-        if self._tokens is None:
-            self._tokens = self.store.load()
-        return self._tokens
+        return self.store.load()
 
     def _refresh(self, tokens: Tokens) -> Tokens:
         if self._key is None:
@@ -246,7 +244,6 @@ class Authenticator:
         return fresh
 
     def _drop_tokens(self) -> None:
-        self._tokens = None
         self.store.clear()
 
     def _post(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -285,7 +282,6 @@ class Authenticator:
             raise BadAnswerError("The sign-in answer was not in the expected form.") from exc
         tokens = Tokens(answer.access_token, answer.refresh_token, self.clock() + answer.expires_in)
         self.store.save(tokens)
-        self._tokens = tokens
         return tokens
 
 

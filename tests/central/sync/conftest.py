@@ -17,13 +17,12 @@ import pytest
 from sqlalchemy import Engine, create_engine, select, text, update
 
 from central.auth.deps import Principal
-from central.auth.devices import enrol_device
 from central.db import make_engine, transaction, utcnow
 from central.seed import SeedResult, seed_database
 from central.sync.cursor import decode
 from central.sync.pull import serve_pull
 from central.sync.push import push
-from central.tables import cases, offices, records, staff, token_families
+from central.tables import cases, offices, records, staff
 from sync.protocol import (
     PROTOCOL_VERSION,
     MutationEnvelope,
@@ -34,6 +33,7 @@ from sync.protocol import (
     PushResponse,
     RecordChange,
 )
+from tests.central.sync.http_server import register_laptop
 
 PASSWORD = "Synthetic-Pass-2026"
 
@@ -52,16 +52,7 @@ class World:
                 select(staff.c.team_code).where(staff.c.code == self.seed.staff_codes[username])
             ).scalar_one()
             device = str(uuid.uuid4())
-            enrol_device(conn, device, username, name="test laptop", jkt="test-key", now=utcnow())
-            conn.execute(
-                token_families.insert().values(
-                    id=device,
-                    device_id=device,
-                    username=username,
-                    jkt="test-key",
-                    created_at=utcnow(),
-                )
-            )  # one session per test laptop, its id the device's (see http_server.bearer)
+            register_laptop(conn, device, username)
         principal = Principal(username, self.seed.staff_codes[username], team, device)
         return Officer(self, principal)
 
