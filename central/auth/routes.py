@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Header, Request
 from fastapi.responses import JSONResponse
@@ -43,9 +44,10 @@ def _required(name: str, value: str | None) -> str:
     return value
 
 
-def _proof(request: Request, header: str | None, now: datetime) -> dpop.Proof:
-    """The request's DPoP proof, checked against this very request."""
-    host = request.headers.get("host", "")
+def _proof(request: Request, header: str | None, now: datetime, public: str | None) -> dpop.Proof:
+    """The request's DPoP proof, checked against this very request (and the service's
+    public address, when a proxy in front rewrites the Host header)."""
+    host = urlsplit(public).netloc if public else request.headers.get("host", "")
     return dpop.verify(header, method=request.method, path=request.url.path, host=host, now=now)
 
 
@@ -96,12 +98,12 @@ def token(
             password=fields[1],
             device_id=device,
             device_name=device_name or "",
-            proof=_proof(request, dpop_proof, now),
+            proof=_proof(request, dpop_proof, now, state.settings.public_url),
             now=now,
         )
     elif grant_type == "refresh_token":
         token_value, device = _required("refresh_token", refresh_token), _device_id(device_id)
-        proof = _proof(request, dpop_proof, now)
+        proof = _proof(request, dpop_proof, now, state.settings.public_url)
         grant = refresh_grant(state, token_value, device, proof, now)
     elif not grant_type:
         raise oauth_error("invalid_request", "grant_type is required.")

@@ -15,7 +15,7 @@ from jwt.algorithms import ECAlgorithm
 
 from central.config import CLIENT_ID
 from sync.dpop import DeviceKey
-from tests.central.conftest import LiveServer
+from tests.central.conftest import PASSWORD, LiveServer, make_settings, run_server
 
 TOKEN_PATH = "/oauth/token"
 
@@ -148,3 +148,31 @@ def test_sign_in_without_a_proof_is_refused(server: LiveServer):
     with server.client() as http:
         answer = http.post(TOKEN_PATH, data=form)
     assert _error(answer) == "invalid_dpop_proof"
+
+
+def test_behind_a_proxy_proofs_name_the_public_address(sqlite_seeded) -> None:
+    """A proxy that rewrites Host: the service checks proofs against its public URL."""
+    url, seeded = sqlite_seeded
+    public = "https://cases.example.org"
+    with run_server(make_settings(url, public_url=public), seeded) as server:
+        refresh, device, key = _signed_in_through(server, public)
+        wrong = _refresh(server, refresh, device, _proof(key, server))  # the inner address
+        assert _error(wrong) == "invalid_dpop_proof"
+        good = key.proof("POST", public + TOKEN_PATH, issued_at=time.time())
+        assert _refresh(server, refresh, device, good).status_code == 200
+
+
+def _signed_in_through(server: LiveServer, public: str) -> tuple[str, str, DeviceKey]:
+    device, key = str(uuid.uuid4()), DeviceKey.generate()
+    form = {
+        "grant_type": "password",
+        "client_id": CLIENT_ID,
+        "username": _officer(server),
+        "password": PASSWORD,
+        "device_id": device,
+    }
+    proof = key.proof("POST", public + TOKEN_PATH, issued_at=time.time())
+    with server.client() as http:
+        answer = http.post(TOKEN_PATH, data=form, headers={"DPoP": proof})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["refresh_token"], device, key
