@@ -8,8 +8,10 @@ revocation and policy change is audited with the administrator's name.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from central.auth.approval import SERVICE_WIDE, policies, set_policy
 from central.auth.devices import approve_device, list_devices, revoke_device
@@ -31,20 +33,29 @@ def devices_list(args: argparse.Namespace) -> int:
 
 
 def devices_approve(args: argparse.Namespace) -> int:
-    with _connection(args, write=True) as conn:
-        found = approve_device(conn, args.device_id, args.by, utcnow())
-    if not found:
-        return _fail(f"no device {args.device_id} waiting or approved (revoked ones stay so)")
-    print(f"device {args.device_id} approved; the officer can sign in on it now")
-    return 0
+    return _change(
+        args,
+        approve_device,
+        "approved; the officer can sign in on it now",
+        "waiting or approved (revoked ones stay so)",
+    )
 
 
 def devices_revoke(args: argparse.Namespace) -> int:
+    return _change(args, revoke_device, "revoked; it will wipe itself at its next contact", "")
+
+
+def _change(
+    args: argparse.Namespace,
+    change: Callable[[Connection, str, str, datetime], bool],
+    done: str,
+    missing: str,
+) -> int:
     with _connection(args, write=True) as conn:
-        found = revoke_device(conn, args.device_id, args.by, utcnow())
+        found = change(conn, args.device_id, args.by, utcnow())
     if not found:
-        return _fail(f"no device {args.device_id}")
-    print(f"device {args.device_id} revoked; it will wipe itself at its next contact")
+        return _fail(f"no device {args.device_id} {missing}".rstrip())
+    print(f"device {args.device_id} {done}")
     return 0
 
 

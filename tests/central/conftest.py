@@ -140,6 +140,20 @@ class LiveServer:
                 },
             )
 
+    def refresh(self, token: str, device_id: str, proof: str | None = "") -> httpx.Response:
+        """A refresh grant with `proof` ("" signs one with this device's key; None: none)."""
+        headers = {} if proof is None else {"DPoP": proof}
+        if proof == "":
+            headers = self.proof(device_id)
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": CLIENT_ID,
+            "refresh_token": token,
+            "device_id": device_id,
+        }
+        with self.client() as http:
+            return http.post("/oauth/token", data=form, headers=headers)
+
     def token(self, username: str, device_id: str | None = None) -> str:
         answer = self.sign_in(username, device_id=device_id)
         assert answer.status_code == 200, answer.text

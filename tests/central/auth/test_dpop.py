@@ -26,15 +26,7 @@ def _officer(server: LiveServer) -> str:
 
 
 def _refresh(server: LiveServer, token: str, device_id: str, proof: str | None) -> httpx.Response:
-    headers = {} if proof is None else {"DPoP": proof}
-    form = {
-        "grant_type": "refresh_token",
-        "client_id": CLIENT_ID,
-        "refresh_token": token,
-        "device_id": device_id,
-    }
-    with server.client() as http:
-        return http.post(TOKEN_PATH, data=form, headers=headers)
+    return server.refresh(token, device_id, proof)
 
 
 def _signed_in(server: LiveServer) -> tuple[str, str, DeviceKey]:

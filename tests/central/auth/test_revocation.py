@@ -9,7 +9,6 @@ import uuid
 import httpx
 
 from central.cli import main as central_cli
-from central.config import CLIENT_ID
 from tests.central.conftest import LiveServer
 
 NEW_PASSWORD = "a brand new passphrase for the officer"
@@ -33,17 +32,6 @@ def _me(server: LiveServer, access: str) -> httpx.Response:
     return server.get("/v1/me", access)
 
 
-def _refresh(server: LiveServer, refresh: str, device: str) -> httpx.Response:
-    form = {
-        "grant_type": "refresh_token",
-        "client_id": CLIENT_ID,
-        "refresh_token": refresh,
-        "device_id": device,
-    }
-    with server.client() as http:
-        return http.post("/oauth/token", data=form, headers=server.proof(device))
-
-
 def test_a_password_reset_ends_every_session_of_the_user_at_once(server: LiveServer) -> None:
     username = _officer(server)
     laptops = [_pair(server, username) for _ in range(2)]
@@ -55,7 +43,7 @@ def test_a_password_reset_ends_every_session_of_the_user_at_once(server: LiveSer
         answer = _me(server, access)
         assert answer.status_code == 401
         assert answer.json()["code"] == "session_ended"
-        assert _refresh(server, refresh, device).status_code == 400
+        assert server.refresh(refresh, device).status_code == 400
     assert _me(server, other_officer[0]).status_code == 200
 
 
@@ -63,12 +51,12 @@ def test_a_revoked_refresh_family_ends_its_access_token_at_once(server: LiveServ
     username = _officer(server)
     access, refresh, device = _pair(server, username)
     other_laptop = _pair(server, username)
-    rotated = _refresh(server, refresh, device)
+    rotated = server.refresh(refresh, device)
     assert rotated.status_code == 200
     newest = rotated.json()["access_token"]
     assert _me(server, newest).status_code == 200
     # The spent refresh token comes back (it was copied): the family is revoked ...
-    assert _refresh(server, refresh, device).status_code == 400
+    assert server.refresh(refresh, device).status_code == 400
     # ... and with it every access token of that sign-in, the newest included.
     for token in (access, newest):
         answer = _me(server, token)
