@@ -128,7 +128,17 @@ class LiveBackend:
                 # What each pulled page, push answer or reset changed goes to `pulled`,
                 # so a sync refreshes just those cases.
                 self.cache = EncryptedCache.from_key(profile, key, self.pulled.add)
+                self._seal_old_tokens(username, self.cache)
             return self.cache
+
+    def _seal_old_tokens(self, username: str, cache: EncryptedCache) -> None:
+        """Tokens an older version kept in the clear are sealed at this unlock (reading
+        the entry with the vault key seals it in place; storage/vault.py)."""
+        from storage.vault import SealedEntry, token_entry
+
+        server = self.settings.server_url
+        if server and self.settings.username == username:
+            SealedEntry(token_entry(server, username, cache.client_id()), cache.vault_key()).load()
 
     def ensure_client(self) -> SyncClient:
         """The sync client, made on first need (HTTP stack imported after the caseload shows)."""
@@ -147,6 +157,9 @@ class LiveBackend:
 
     def sign_in(self, server_url: str, username: str, password: str) -> tuple[Officer, Policy]:
         """Online: unlock or create the cache, get tokens, read the officer and policy."""
+        from sync.address import check_server_url
+
+        server_url = check_server_url(server_url)  # before the cache is made or a packet sent
         self._open(username, password)
         self.settings = self.settings.model_copy(
             update={"server_url": server_url, "username": username}

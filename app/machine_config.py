@@ -20,10 +20,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from domain.errors import FieldcaseError
+from sync.address import is_loopback
 
 ENV_OVERRIDE = "FIELDCASE_MACHINE_CONFIG"
 FILE_NAME = "config.json"
-_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class MachineConfigError(FieldcaseError):
@@ -54,7 +54,7 @@ def validate_server_url(url: str) -> str:
     """The address without surrounding blanks or a trailing slash; HTTPS unless loopback."""
     cleaned = url.strip().rstrip("/")
     parts = urlsplit(cleaned)
-    loopback = parts.hostname in _LOOPBACK_HOSTS
+    loopback = is_loopback(parts.hostname)
     if not parts.hostname or parts.scheme not in ("https", "http"):
         raise MachineConfigError(f"The server address {cleaned!r} is not a web address.")
     if parts.scheme == "http" and not loopback:

@@ -59,12 +59,14 @@ def read_password(stream: TextIO) -> str:
 
 def run(args: argparse.Namespace, password: str) -> dict[str, Any]:
     """Unlock, sign in if needed, sync once; the summary as a JSON-ready dict."""
+    from sync.address import check_server_url
     from sync.api import RetryPolicy
     from sync.cache import EncryptedCache, profile_name
     from sync.client import SyncClient, SyncSettings
     from sync.errors import SignInRequired
     from sync.http import HttpSettings
 
+    check_server_url(args.server)  # before the cache or any connection is opened
     cache = EncryptedCache.open(args.profile, profile_name(args.profile, args.username), password)
     if args.rejoin:
         _rejoin(cache)

@@ -32,13 +32,18 @@ import httpx
 from sqlalchemy import select, text
 
 from central.auth.deps import Principal
-from central.auth.devices import register_device
 from central.db import make_engine, transaction, utcnow
 from central.seed import SeedResult, seed_database
 from central.sync.push import push
 from central.tables import records, staff
 from sync.protocol import PROTOCOL_VERSION, MutationEnvelope, PushRequest
-from tests.central.sync.http_server import SECRET, bearer, free_port, running_server
+from tests.central.sync.http_server import (
+    SECRET,
+    bearer,
+    free_port,
+    register_laptop,
+    running_server,
+)
 from tests.support import postgres
 
 Figure = dict[str, Any]
@@ -65,7 +70,7 @@ def _principal(url: str, seeded: SeedResult, username: str) -> Principal:
             code = seeded.staff_codes[username]
             team = conn.execute(select(staff.c.team_code).where(staff.c.code == code)).scalar()
             device = str(uuid.uuid4())
-            register_device(conn, device, username, "bench laptop", utcnow())
+            register_laptop(conn, device, username)
     finally:
         engine.dispose()
     return Principal(username, code, team, device)
@@ -316,7 +321,7 @@ def _register_all(url: str, usernames: list[str]) -> dict[str, str]:
     try:
         with transaction(engine) as conn:
             for name, device in devices.items():
-                register_device(conn, device, name, "bench laptop", utcnow())
+                register_laptop(conn, device, name)
     finally:
         engine.dispose()
     return devices

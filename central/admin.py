@@ -13,8 +13,9 @@ from sqlalchemy import Connection, select, update
 
 from central.audit import AdminActor, record_audit
 from central.auth.passwords import hash_password
+from central.auth.sessions import revoke_families
 from central.auth.throttle import clear_failures
-from central.tables import allocations, cases, records, refresh_tokens, staff, users
+from central.tables import allocations, cases, records, staff, users
 from central.versions import reserve_versions
 
 
@@ -67,7 +68,7 @@ def reset_password(conn: Connection, username: str, password: str, *, now: datet
     if not done:
         raise AdminError(f"no user {username}")
     clear_failures(conn, username)
-    conn.execute(refresh_tokens.delete().where(refresh_tokens.c.username == username))
+    revoke_families(conn, now, username=username)  # access tokens stop at their next request
 
 
 def list_users(conn: Connection) -> list[UserRow]:

@@ -111,17 +111,39 @@ def _user_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             p.add_argument("--admin", action="store_true", help="an administrator")
         p.set_defaults(handler=handler)
 
-    devices = sub.add_parser("devices", help="list or revoke registered laptops")
+    _device_parsers(sub)
+
+
+def _device_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from central import device_commands as commands
+
+    devices = sub.add_parser(
+        "devices", help="list, approve or revoke laptops; set the approval policy"
+    )
     actions = devices.add_subparsers(dest="action", required=True)
-    p = actions.add_parser("list", help="list devices")
+    p = actions.add_parser("list", help="list devices (pending, approved, revoked)")
     _db(p)
     p.add_argument("--username", help="only this user's devices")
+    p.add_argument("--status", choices=("pending", "approved", "revoked"))
     p.set_defaults(handler=commands.devices_list)
-    p = actions.add_parser("revoke", help="revoke a device: it wipes itself at next contact")
+    for name, handler, text in (
+        ("approve", commands.devices_approve, "let a pending laptop sign in"),
+        ("revoke", commands.devices_revoke, "revoke a device: it wipes itself at next contact"),
+        ("show", commands.devices_show, "a device's enrolment, approval and revocation trail"),
+    ):
+        p = actions.add_parser(name, help=text)
+        _db(p)
+        p.add_argument("device_id")
+        p.add_argument("--by", default=getpass.getuser(), help="administrator (%(default)s)")
+        p.set_defaults(handler=handler)
+    p = actions.add_parser(
+        "policy", help="show or set whether new laptops need an administrator's approval"
+    )
     _db(p)
-    p.add_argument("device_id")
+    p.add_argument("approval", nargs="?", choices=("required", "automatic"))
+    p.add_argument("--region", default="*", help="a provider code, or * for the whole service")
     p.add_argument("--by", default=getpass.getuser(), help="administrator (%(default)s)")
-    p.set_defaults(handler=commands.devices_revoke)
+    p.set_defaults(handler=commands.devices_policy)
 
 
 def parser() -> argparse.ArgumentParser:

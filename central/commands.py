@@ -15,7 +15,6 @@ from sqlalchemy import Connection
 
 from central import admin
 from central.audit import case_audit
-from central.auth.devices import list_devices, revoke_device
 from central.config import ENV_PREFIX
 from central.db import make_engine, transaction, utcnow
 
@@ -196,22 +195,4 @@ def users_reset(args: argparse.Namespace) -> int:
     except admin.AdminError as exc:
         return _fail(str(exc))
     print(f"password of {args.username} reset; their devices must sign in again")
-    return 0
-
-
-def devices_list(args: argparse.Namespace) -> int:
-    with _connection(args) as conn:
-        rows = list_devices(conn, args.username)
-    for d in rows:
-        state = f"revoked {d.revoked_at:%Y-%m-%d}" if d.revoked_at else "active"
-        print(f"{d.id} {d.username:<16} {state:<18} {d.name}".rstrip())
-    return 0
-
-
-def devices_revoke(args: argparse.Namespace) -> int:
-    with _connection(args, write=True) as conn:
-        found = revoke_device(conn, args.device_id, args.by, utcnow())
-    if not found:
-        return _fail(f"no device {args.device_id}")
-    print(f"device {args.device_id} revoked; it will wipe itself at its next contact")
     return 0

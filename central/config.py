@@ -46,6 +46,9 @@ class Settings:
     # Failed sign-ins per username before the account is throttled, and for how long.
     max_failed_logins: int = field(default_factory=lambda: int(env("max_failed_logins", "5")))
     throttle_seconds: int = field(default_factory=lambda: int(env("throttle_seconds", "300")))
+    # The address laptops use (https://cases.example.org), when a proxy in front rewrites
+    # the Host header: DPoP proofs are checked against it. Unset: the request's Host.
+    public_url: str | None = field(default_factory=lambda: env("public_url", "") or None)
     # A test or a one-off demo may pass the secret itself instead of a file.
     jwt_secret_value: str | None = field(default=None, repr=False)
 

@@ -123,6 +123,11 @@ devices = Table(
     Column("last_seen_at", DateTime(timezone=True), nullable=True),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
     Column("revoked_by", String(64), nullable=True),
+    # The laptop's DPoP key (RFC 7638 thumbprint), sent with its first sign-in, and the
+    # administrator's approval: no token is issued to a device until it is approved.
+    Column("jkt", String(64), nullable=True),
+    Column("approved_at", DateTime(timezone=True), nullable=True),
+    Column("approved_by", String(64), nullable=True),
 )
 
 refresh_tokens = Table(
@@ -136,6 +141,38 @@ refresh_tokens = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     # Rotation: each token is used once; a second use revokes its whole family.
     Column("used_at", DateTime(timezone=True), nullable=True),
+)
+
+# One row per sign-in (a refresh-token family): its access tokens carry its id (`sid`)
+# and every request checks it, so revoking it ends the session at the next request.
+token_families = Table(
+    "token_families",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("device_id", ForeignKey("devices.id"), nullable=False, index=True),
+    Column("username", ForeignKey("users.username"), nullable=False, index=True),
+    Column("jkt", String(64), nullable=False),  # the key every refresh must prove
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# DPoP proof ids seen within the accepted time window: a replayed proof is refused.
+dpop_proofs = Table(
+    "dpop_proofs",
+    metadata,
+    Column("jti", String(64), primary_key=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Whether a new laptop needs an administrator's approval: scope "*" is service-wide, a
+# provider (region) code overrides it for that region's officers. No row: required.
+device_approval = Table(
+    "device_approval",
+    metadata,
+    Column("scope", String(16), primary_key=True),
+    Column("required", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_by", String(64), nullable=False),
 )
 
 # --- the case records and their change feed -----------------------------------------

@@ -147,6 +147,11 @@ class EncryptedCache:
     def client_id(self) -> UUID:
         return state.read(self.db()).client_id
 
+    def vault_key(self) -> bytes:
+        from storage.vault import vault_key
+
+        return vault_key(self._key)
+
     def next_outbox_batch(self, limit: int) -> Sequence[MutationEnvelope]:
         from sync.protocol import MutationEnvelope
 

@@ -40,7 +40,7 @@ class SyncClient:
         self.store = store
         self.settings = settings or SyncSettings()
         self.http = HttpClient(server_url, self.settings.http)
-        self.auth = Authenticator(self.http, username, store.client_id())
+        self.auth = Authenticator(self.http, username, store.client_id(), store.vault_key())
 
     def sign_in(self, password: str, device_name: str) -> None:
         """Sign in; a revoked laptop is wiped here too (its next contact, whatever it is)."""
@@ -50,7 +50,7 @@ class SyncClient:
             if required.action.kind != "wipe":
                 raise
             self.store.wipe()
-            self.auth.forget()
+            self.auth.forget(device_key=True)
             raise DeviceWiped(required.action.message) from None
 
     def api(self, progress: Progress) -> SyncApi:
@@ -75,4 +75,6 @@ class SyncClient:
         return self.http.probe()
 
     def close(self) -> None:
+        """Drop the unsealed tokens from memory and close the HTTP session."""
+        self.auth.close()
         self.http.close()

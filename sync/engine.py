@@ -354,7 +354,7 @@ class SyncEngine:
         if action.kind == "wipe":
             log.info("device revoked: wiping the local cache")
             self.store.wipe()
-            self.api.auth.forget()
+            self.api.auth.forget(device_key=True)
             raise DeviceWiped(action.message)
         log.info("server asked for a reset: re-downloading, outbox kept")
         self.store.reset_for_redownload()

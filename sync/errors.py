@@ -78,6 +78,12 @@ class SignInFailed(SyncError):
     title = "Sign-in failed"
 
 
+class DeviceAwaitingApproval(SyncError):
+    """The password was right, but an administrator has not approved this laptop yet."""
+
+    title = "Waiting for approval"
+
+
 class UpgradeRequired(SyncError):
     title = "Fieldcase needs updating"
 

@@ -20,6 +20,7 @@ import requests
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from sync.address import check_server_url
 from sync.errors import (
     AccessTokenExpired,
     ActionRequired,
@@ -55,7 +56,8 @@ class HttpClient:
     """POST/GET JSON to one server and hand back validated protocol models."""
 
     def __init__(self, base_url: str, settings: HttpSettings | None = None) -> None:
-        self.base_url = base_url.rstrip("/") + "/"
+        # Refused before any connection: no packet goes to a plain-HTTP remote address.
+        self.base_url = check_server_url(base_url) + "/"
         self.settings = settings or HttpSettings()
         self.bytes_sent = 0
         self.bytes_received = 0  # as on the wire (compressed), for diagnostics and bench
@@ -94,14 +96,18 @@ class HttpClient:
         _, raw = self._send("GET", path, token=token)
         return parse_model(raw, answer)
 
-    def post_form(self, path: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    def post_form(
+        self, path: str, form: dict[str, str], *, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, Any]]:
         """POST a form (the OAuth token endpoint): status and JSON object.
 
         400 and 401 come back as data rather than errors, because RFC 6749 puts
         the reason (`invalid_grant`...) in the body and only the caller knows
         what it means.
         """
-        status, raw = self._send("POST", path, data=form, headers={}, answer_errors={400, 401})
+        status, raw = self._send(
+            "POST", path, data=form, headers=headers or {}, answer_errors={400, 401}
+        )
         return status, parse_object(raw)
 
     def probe(self, path: str = "/healthz", timeout: float = 3.0) -> bool:

@@ -44,6 +44,11 @@ class CachePort(Protocol):
         """This laptop's sync client id (also its device id at sign-in)."""
         ...
 
+    def vault_key(self) -> bytes:
+        """The key the sign-in tokens and device key are sealed under (storage/vault.py):
+        it exists only while the cache is unlocked."""
+        ...
+
     def next_outbox_batch(self, limit: int) -> Sequence[MutationEnvelope]:
         """The oldest undelivered mutations in seq order (at most `limit`)."""
         ...

@@ -1,8 +1,9 @@
 """`current_principal`: the FastAPI dependency every protected route uses.
 
-It checks the bearer token, then the device and user in the database on every
-request, so that a revoked laptop is told to wipe itself at its next contact
-and a disabled account stops at once, not when its token expires.
+It checks the bearer token, then the device, the user and the sign-in session
+(token family) in the database on every request, so that a revoked laptop is
+told to wipe itself at its next contact, and a disabled account, a reset password
+or a revoked session stops at once, not when its token expires.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from central.auth import tokens
 from central.errors import ApiError, device_revoked
 from central.state import AppState, app_state
-from central.tables import devices, staff, users
+from central.tables import devices, staff, token_families, users
 
 bearer = OAuth2PasswordBearer(tokenUrl="/oauth/token", auto_error=False)
 
@@ -49,9 +50,21 @@ def current_principal(
     except tokens.TokenInvalid as exc:
         raise _unauthorised("invalid_token", "Access token is not valid; sign in.") from exc
     query = (
-        select(users.c.active, users.c.staff_code, staff.c.team_code, devices.c.revoked_at)
+        select(
+            users.c.active,
+            users.c.staff_code,
+            staff.c.team_code,
+            devices.c.revoked_at,
+            token_families.c.id.label("session_id"),
+            token_families.c.revoked_at.label("session_ended_at"),
+        )
         .select_from(users.join(devices, devices.c.username == users.c.username))
         .outerjoin(staff, staff.c.code == users.c.staff_code)
+        .outerjoin(
+            token_families,
+            (token_families.c.id == claims.session_id)
+            & (token_families.c.device_id == devices.c.id),
+        )
         .where(users.c.username == claims.username, devices.c.id == claims.device_id)
     )
     with state.engine.connect() as conn:
@@ -60,6 +73,8 @@ def current_principal(
         raise _unauthorised("invalid_token", "The account or device no longer exists; sign in.")
     if row.revoked_at is not None:
         raise device_revoked()
+    if row.session_id is None or row.session_ended_at is not None:
+        raise _unauthorised("session_ended", "This sign-in was ended; sign in again.")
     return Principal(claims.username, row.staff_code, row.team_code, claims.device_id)
 
 

@@ -9,14 +9,14 @@ committed before the error is answered.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select, update
 
-from central.auth import passwords, throttle, tokens
-from central.auth.devices import register_device
+from central.auth import dpop, passwords, throttle, tokens
+from central.auth.devices import device_pending, enrol_device
+from central.auth.sessions import find_family, open_family, revoke_families
 from central.db import as_utc, transaction
 from central.errors import ApiError, device_revoked
 from central.state import AppState
@@ -51,7 +51,9 @@ def _issue(
         )
     )
     lifetime = timedelta(minutes=settings.access_token_minutes)
-    access = tokens.issue_access_token(state.jwt_secret, username, device_id, now, lifetime)
+    access = tokens.issue_access_token(
+        state.jwt_secret, username, device_id, now, lifetime, session_id=family
+    )
     return TokenGrant(access, refresh, int(lifetime.total_seconds()))
 
 
@@ -90,26 +92,46 @@ def password_grant(
     password: str,
     device_id: str,
     device_name: str,
+    proof: dpop.Proof,
     now: datetime,
 ) -> TokenGrant:
-    """Sign in on a device, registering the device on its first use."""
+    """Sign in on a device, enrolling it (bound to the proof's key) on its first use.
+
+    A device waiting for approval is enrolled (committed, audited) but gets no tokens.
+    """
     with transaction(state.engine) as conn:
         failure = _check_password(conn, state, username, password, now)
         if failure is None:
-            register_device(conn, device_id, username, device_name, now)
-            return _issue(
-                conn,
-                state,
-                username=username,
-                device_id=device_id,
-                family=str(uuid.uuid4()),
-                now=now,
-            )
+            dpop.spend(conn, proof, now)
+            if enrol_device(conn, device_id, username, name=device_name, jkt=proof.jkt, now=now):
+                family = open_family(
+                    conn, username=username, device_id=device_id, jkt=proof.jkt, now=now
+                )
+                return _issue(
+                    conn, state, username=username, device_id=device_id, family=family, now=now
+                )
+            failure = device_pending(device_id)
     raise failure
 
 
+def _bound(conn: Connection, family_id: str, jkt: str, now: datetime) -> ApiError | None:
+    """The refusal when the token's session is over or bound to another key.
+
+    A token presented with another laptop's key was copied: its whole session ends.
+    """
+    family = find_family(conn, family_id)
+    if family is None or family.revoked:
+        return oauth_error("invalid_grant", "This sign-in has ended; sign in again.")
+    if family.jkt != jkt:
+        revoke_families(conn, now, family_id=family_id)
+        return oauth_error(
+            "invalid_grant", "This refresh token is bound to another device's key; sign in again."
+        )
+    return None
+
+
 def _spend(
-    conn: Connection, token_hash: str, device_id: str, now: datetime
+    conn: Connection, token_hash: str, device_id: str, jkt: str, now: datetime
 ) -> tuple[str, str] | ApiError:
     """Mark the token used and return (username, family), or the error to answer."""
     row = conn.execute(
@@ -124,17 +146,16 @@ def _spend(
         return oauth_error("invalid_grant", "Unknown or revoked refresh token; sign in again.")
     if row.device_id != device_id:
         return oauth_error("invalid_grant", "This refresh token belongs to another device.")
+    refused = _bound(conn, str(row.family_id), jkt, now)
+    if refused is not None:
+        return refused
     spent = conn.execute(
         update(refresh_tokens)
         .where(refresh_tokens.c.token_hash == token_hash, refresh_tokens.c.used_at.is_(None))
         .values(used_at=now)
     ).rowcount
-    if spent == 0:  # replayed: revoke every token of the family
-        conn.execute(
-            update(refresh_tokens)
-            .where(refresh_tokens.c.family_id == row.family_id, refresh_tokens.c.used_at.is_(None))
-            .values(used_at=now)
-        )
+    if spent == 0:  # replayed: the whole session ends, its access tokens included
+        revoke_families(conn, now, family_id=str(row.family_id))
         return oauth_error("invalid_grant", "Refresh token already used; sign in again.")
     expires_at = as_utc(row.expires_at)
     if expires_at is not None and expires_at <= now:
@@ -142,13 +163,18 @@ def _spend(
     return str(row.username), str(row.family_id)
 
 
-def refresh_grant(state: AppState, refresh_token: str, device_id: str, now: datetime) -> TokenGrant:
-    """Swap a refresh token for a new pair; the old one is spent."""
+def refresh_grant(
+    state: AppState, refresh_token: str, device_id: str, proof: dpop.Proof, now: datetime
+) -> TokenGrant:
+    """Swap a refresh token for a new pair, proving the key it is bound to; the old one is
+    spent."""
     with transaction(state.engine) as conn:
         device = conn.execute(select(devices.c.revoked_at).where(devices.c.id == device_id)).first()
         if device is not None and device.revoked_at is not None:
             raise device_revoked()
-        outcome = _spend(conn, tokens.refresh_token_hash(refresh_token), device_id, now)
+        dpop.spend(conn, proof, now)
+        token_hash = tokens.refresh_token_hash(refresh_token)
+        outcome = _spend(conn, token_hash, device_id, proof.jkt, now)
         if not isinstance(outcome, ApiError):
             username, family = outcome
             active = conn.execute(select(users.c.active).where(users.c.username == username))

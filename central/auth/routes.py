@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from central.auth import dpop
 from central.auth.grants import TokenGrant, oauth_error, password_grant, refresh_grant
 from central.config import CLIENT_ID
 from central.db import utcnow
@@ -41,6 +44,13 @@ def _required(name: str, value: str | None) -> str:
     return value
 
 
+def _proof(request: Request, header: str | None, now: datetime, public: str | None) -> dpop.Proof:
+    """The request's DPoP proof, checked against this very request (and the service's
+    public address, when a proxy in front rewrites the Host header)."""
+    host = urlsplit(public).netloc if public else request.headers.get("host", "")
+    return dpop.verify(header, method=request.method, path=request.url.path, host=host, now=now)
+
+
 def _answer(grant: TokenGrant) -> JSONResponse:
     body = TokenResponse(
         access_token=grant.access_token,
@@ -58,7 +68,9 @@ def _answer(grant: TokenGrant) -> JSONResponse:
 )
 def token(
     state: Annotated[AppState, Depends(app_state)],
+    request: Request,
     *,
+    dpop_proof: Annotated[str | None, Header(alias="DPoP")] = None,
     grant_type: OptionalField = None,
     client_id: OptionalField = None,
     username: OptionalField = None,
@@ -67,25 +79,32 @@ def token(
     device_name: OptionalField = None,
     refresh_token: OptionalField = None,
 ) -> JSONResponse:
-    """Sign in (`grant_type=password`) or refresh (`grant_type=refresh_token`)."""
+    """Sign in (`grant_type=password`) or refresh (`grant_type=refresh_token`).
+
+    Both need a DPoP proof (RFC 9449) in the `DPoP` header: sign-in binds the device
+    and its tokens to the proof's key, and every refresh must prove that key again.
+    """
     if client_id is None:
         raise oauth_error("invalid_client", "client_id is required.", status=401)
     if client_id != CLIENT_ID:
         raise oauth_error("invalid_client", f"Unknown client_id; use {CLIENT_ID}.", status=401)
     now = utcnow()
     if grant_type == "password":
+        fields = _required("username", username), _required("password", password)
+        device = _device_id(device_id)
         grant = password_grant(
             state,
-            username=_required("username", username),
-            password=_required("password", password),
-            device_id=_device_id(device_id),
+            username=fields[0],
+            password=fields[1],
+            device_id=device,
             device_name=device_name or "",
+            proof=_proof(request, dpop_proof, now, state.settings.public_url),
             now=now,
         )
     elif grant_type == "refresh_token":
-        grant = refresh_grant(
-            state, _required("refresh_token", refresh_token), _device_id(device_id), now
-        )
+        token_value, device = _required("refresh_token", refresh_token), _device_id(device_id)
+        proof = _proof(request, dpop_proof, now, state.settings.public_url)
+        grant = refresh_grant(state, token_value, device, proof, now)
     elif not grant_type:
         raise oauth_error("invalid_request", "grant_type is required.")
     else:

@@ -18,6 +18,7 @@ ALGORITHM = "HS256"
 class AccessClaims:
     username: str
     device_id: str
+    session_id: str  # the sign-in's token family, checked on every request
 
 
 class TokenExpired(Exception):
@@ -29,12 +30,19 @@ class TokenInvalid(Exception):
 
 
 def issue_access_token(
-    secret: bytes, username: str, device_id: str, now: datetime, lifetime: timedelta
+    secret: bytes,
+    username: str,
+    device_id: str,
+    now: datetime,
+    lifetime: timedelta,
+    *,
+    session_id: str,
 ) -> str:
     claims = {
         "iss": ISSUER,
         "sub": username,
         "did": device_id,
+        "sid": session_id,
         "iat": int(now.timestamp()),
         "exp": int((now + lifetime).timestamp()),
         "jti": uuid.uuid4().hex,
@@ -49,17 +57,17 @@ def decode_access_token(secret: bytes, token: str) -> AccessClaims:
             secret,
             algorithms=[ALGORITHM],
             issuer=ISSUER,
-            options={"require": ["sub", "did", "exp", "iat", "jti", "iss"]},
+            options={"require": ["sub", "did", "sid", "exp", "iat", "jti", "iss"]},
             leeway=5,
         )
     except jwt.ExpiredSignatureError as exc:
         raise TokenExpired from exc
     except jwt.PyJWTError as exc:
         raise TokenInvalid(str(exc)) from exc
-    sub, did = claims["sub"], claims["did"]
-    if not isinstance(sub, str) or not isinstance(did, str):
-        raise TokenInvalid("sub and did must be strings")
-    return AccessClaims(username=sub, device_id=did)
+    sub, did, sid = claims["sub"], claims["did"], claims["sid"]
+    if not all(isinstance(value, str) for value in (sub, did, sid)):
+        raise TokenInvalid("sub, did and sid must be strings")
+    return AccessClaims(username=sub, device_id=did, session_id=sid)
 
 
 def new_refresh_token() -> str:

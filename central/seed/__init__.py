@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 
 from faker import Faker
 
+from central.auth.approval import SERVICE_WIDE, set_policy
 from central.auth.passwords import hash_password
 from central.db import is_sqlite, make_engine, transaction
 from central.migrate import upgrade
@@ -155,6 +156,8 @@ def seed_database(
             for chunk in generate(org, specs):
                 result.records += write_chunk(conn, chunk, now)
             write_limited_access(conn, result.exclusions, result.restrictions)
+            # Demo data: laptops are approved as they enrol (a real service requires it).
+            set_policy(conn, SERVICE_WIDE, required=False, by="seed", now=now)
     finally:
         engine.dispose()
     result.cases = len(assignments)

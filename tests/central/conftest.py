@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from central.api import create_app
 from central.config import CLIENT_ID, Settings
 from central.seed import SeedResult, seed_database
+from sync.dpop import DeviceKey
 from tests.support.postgres import free_port
 
 # Cheap Argon2 parameters: the suite signs in hundreds of times (see central.auth.passwords).
@@ -111,25 +112,47 @@ class LiveServer:
     url: str
     settings: Settings
     seed: SeedResult | None
+    keys: dict[str, DeviceKey] = field(default_factory=dict)  # each device's DPoP key
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30)
 
+    def proof(self, device_id: str) -> dict[str, str]:
+        """The DPoP header a laptop with this device id sends to the token endpoint."""
+        key = self.keys.setdefault(device_id, DeviceKey.generate())
+        return {"DPoP": key.proof("POST", self.url + "/oauth/token", issued_at=time.time())}
+
     def sign_in(
         self, username: str, password: str = PASSWORD, device_id: str | None = None
     ) -> httpx.Response:
+        device_id = device_id or str(uuid.uuid4())
         with self.client() as http:
             return http.post(
                 "/oauth/token",
+                headers=self.proof(device_id),
                 data={
                     "grant_type": "password",
                     "client_id": CLIENT_ID,
                     "username": username,
                     "password": password,
-                    "device_id": device_id or str(uuid.uuid4()),
+                    "device_id": device_id,
                     "device_name": "test laptop",
                 },
             )
+
+    def refresh(self, token: str, device_id: str, proof: str | None = "") -> httpx.Response:
+        """A refresh grant with `proof` ("" signs one with this device's key; None: none)."""
+        headers = {} if proof is None else {"DPoP": proof}
+        if proof == "":
+            headers = self.proof(device_id)
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": CLIENT_ID,
+            "refresh_token": token,
+            "device_id": device_id,
+        }
+        with self.client() as http:
+            return http.post("/oauth/token", data=form, headers=headers)
 
     def token(self, username: str, device_id: str | None = None) -> str:
         answer = self.sign_in(username, device_id=device_id)

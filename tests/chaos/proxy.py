@@ -34,7 +34,9 @@ FATES = (
     "lose_response",
 )
 MAX_DELAY_S = 0.05
-HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "host", "content-length"}
+# Host is passed through, as a reverse proxy in front of the service must (or the service
+# is told its public address): DPoP proofs name the host the laptop signed them for.
+HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
 
 @dataclass

@@ -15,7 +15,7 @@ from tests.packaging.conftest import BuiltMsi
 
 pytestmark = pytest.mark.packaging
 
-SERVER_ONLY = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "psycopg", "pyjwt", "faker")
+SERVER_ONLY = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "psycopg", "faker")
 
 
 def requirement_name(requirement: str) -> str:

@@ -9,6 +9,7 @@ not depend on the encrypted cache. tests/e2e uses the real cache instead.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
@@ -30,6 +31,7 @@ from sync.protocol import (
 class MemoryStore:
     def __init__(self, client_id: uuid.UUID | None = None) -> None:
         self._client_id = client_id or uuid.uuid4()
+        self._vault_key = os.urandom(32)  # as an unlocked cache's: fresh per laptop
         self.lock = threading.RLock()
         self.outbox: list[MutationEnvelope] = []
         self.results: dict[int, MutationResult] = {}
@@ -57,6 +59,9 @@ class MemoryStore:
 
     def client_id(self) -> uuid.UUID:
         return self._client_id
+
+    def vault_key(self) -> bytes:
+        return self._vault_key
 
     def next_outbox_batch(self, limit: int) -> Sequence[MutationEnvelope]:
         with self.lock:

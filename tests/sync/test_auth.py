@@ -23,10 +23,9 @@ def test_tokens_live_only_in_the_credential_store(
     caplog.set_level(logging.DEBUG)
     client = SyncClient(store, server, USER, FAST)
     client.sign_in(PASSWORD, "laptop")
-    (service, _), raw = next(iter(memory_keyring.store.items()))
-    assert service == KEYRING_SERVICE
+    assert {service for service, _ in memory_keyring.store} == {KEYRING_SERVICE}
     refresh = next(iter(central.refresh))
-    assert refresh in raw
+    assert client.auth.store.load().refresh_token == refresh
     assert refresh not in caplog.text
     assert PASSWORD not in caplog.text
     assert list(tmp_path.iterdir()) == []
@@ -36,7 +35,8 @@ def test_wrong_password_is_a_plain_failure(store: MemoryStore, server: str, memo
     client = SyncClient(store, server, USER, FAST)
     with pytest.raises(SignInFailed, match="not accepted"):
         client.sign_in("wrong", "laptop")
-    assert memory_keyring.store == {}
+    assert client.auth.store.load() is None  # only the laptop's (sealed) key was kept
+    assert all(entry.startswith("device-key ") for _, entry in memory_keyring.store)
 
 
 def test_expired_access_token_is_refreshed_silently(client, store: MemoryStore, central):
@@ -93,7 +93,7 @@ def test_tokens_never_fall_back_to_a_plaintext_file(monkeypatch: pytest.MonkeyPa
         chainer.ChainerBackend, "backends", property(lambda self: [plaintext, secure])
     )
     keyring.set_keyring(chainer.ChainerBackend())
-    store = TokenStore("https://central.example", USER, uuid.uuid4())
+    store = TokenStore("https://central.example", USER, uuid.uuid4(), bytes(32))
     store.save(Tokens("access", "refresh", 1.0))
     assert plaintext.store == {}
     assert store.load() == Tokens("access", "refresh", 1.0)

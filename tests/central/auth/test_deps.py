@@ -33,7 +33,9 @@ def test_expired_token_says_refresh(server: LiveServer) -> None:
     device = str(uuid.uuid4())
     server.token(username, device_id=device)
     old = utcnow() - timedelta(hours=1)
-    expired = issue_access_token(SECRET.encode(), username, device, old, timedelta(minutes=15))
+    expired = issue_access_token(
+        SECRET.encode(), username, device, old, timedelta(minutes=15), session_id=device
+    )
     answer = _me(server, expired)
     assert answer.status_code == 401
     assert answer.json()["code"] == "token_expired"
@@ -47,6 +49,7 @@ def test_forged_token_is_rejected(server: LiveServer) -> None:
         str(uuid.uuid4()),
         utcnow(),
         timedelta(minutes=15),
+        session_id=str(uuid.uuid4()),
     )
     for token in (forged, "not.a.jwt", "garbage"):
         answer = _me(server, token)

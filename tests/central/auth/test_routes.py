@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import pytest
 
 from central.auth.devices import revoke_device
@@ -12,19 +11,6 @@ from central.config import CLIENT_ID
 from central.db import make_engine, transaction, utcnow
 from central.seed import SeedResult
 from tests.central.conftest import PASSWORD, LiveServer, make_settings, run_server
-
-
-def _refresh(server: LiveServer, token: str, device_id: str) -> httpx.Response:
-    with server.client() as http:
-        return http.post(
-            "/oauth/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": CLIENT_ID,
-                "refresh_token": token,
-                "device_id": device_id,
-            },
-        )
 
 
 def _officer(server: LiveServer, n: int = 0) -> str:
@@ -102,25 +88,25 @@ def test_incomplete_requests_are_rfc6749_errors(
 def test_refresh_rotates_and_reuse_revokes_the_family(server: LiveServer) -> None:
     device = str(uuid.uuid4())
     first = server.sign_in(_officer(server), device_id=device).json()["refresh_token"]
-    second = _refresh(server, first, device)
+    second = server.refresh(first, device)
     assert second.status_code == 200
     rotated = second.json()["refresh_token"]
     assert rotated != first
     # The spent token comes back (a copy was stolen): the whole family dies.
-    replay = _refresh(server, first, device)
+    replay = server.refresh(first, device)
     assert replay.status_code == 400
     assert replay.json()["error"] == "invalid_grant"
     assert "already used" in replay.json()["message"]
-    assert _refresh(server, rotated, device).status_code == 400
+    assert server.refresh(rotated, device).status_code == 400
 
 
 def test_refresh_token_is_bound_to_its_device(server: LiveServer) -> None:
     device = str(uuid.uuid4())
     refresh = server.sign_in(_officer(server), device_id=device).json()["refresh_token"]
-    answer = _refresh(server, refresh, str(uuid.uuid4()))
+    answer = server.refresh(refresh, str(uuid.uuid4()))
     assert answer.status_code == 400
     assert "another device" in answer.json()["message"]
-    assert _refresh(server, refresh, device).status_code == 200
+    assert server.refresh(refresh, device).status_code == 200
 
 
 def test_device_of_another_user_is_refused(server: LiveServer) -> None:
@@ -139,7 +125,7 @@ def test_revoked_device_is_told_to_wipe_at_the_token_endpoint(server: LiveServer
         assert revoke_device(conn, device, "admin", utcnow())
     engine.dispose()
     for answer in (
-        _refresh(server, refresh, device),
+        server.refresh(refresh, device),
         server.sign_in(_officer(server), device_id=device),
     ):
         assert answer.status_code == 403
@@ -185,6 +171,6 @@ def test_an_expired_refresh_token_means_sign_in_again(
     with run_server(make_settings(url, refresh_token_days=0), seed) as live:
         device = str(uuid.uuid4())
         refresh = live.sign_in(seed.officers[0], device_id=device).json()["refresh_token"]
-        answer = _refresh(live, refresh, device)
+        answer = live.refresh(refresh, device)
     assert answer.status_code == 400
     assert "expired" in answer.json()["message"]

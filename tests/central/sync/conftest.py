@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import Engine, create_engine, select, text, update
 
 from central.auth.deps import Principal
-from central.auth.devices import register_device
 from central.db import make_engine, transaction, utcnow
 from central.seed import SeedResult, seed_database
 from central.sync.cursor import decode
@@ -34,6 +33,7 @@ from sync.protocol import (
     PushResponse,
     RecordChange,
 )
+from tests.central.sync.http_server import register_laptop
 
 PASSWORD = "Synthetic-Pass-2026"
 
@@ -52,7 +52,7 @@ class World:
                 select(staff.c.team_code).where(staff.c.code == self.seed.staff_codes[username])
             ).scalar_one()
             device = str(uuid.uuid4())
-            register_device(conn, device, username, "test laptop", utcnow())
+            register_laptop(conn, device, username)
         principal = Principal(username, self.seed.staff_codes[username], team, device)
         return Officer(self, principal)
 

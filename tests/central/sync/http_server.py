@@ -10,11 +10,14 @@ from datetime import timedelta
 
 import httpx
 import uvicorn
+from sqlalchemy import Connection
 
 from central.api import create_app
+from central.auth.devices import enrol_device
 from central.auth.tokens import issue_access_token
 from central.config import Settings
 from central.db import utcnow
+from central.tables import token_families
 
 SECRET = "synthetic-test-secret-" + "x" * 32
 READY_SECONDS = 20
@@ -60,8 +63,20 @@ def _wait_ready(base: str, thread: threading.Thread) -> None:
     raise RuntimeError("the server did not become ready")
 
 
+def register_laptop(conn: Connection, device_id: str, username: str) -> None:
+    """Enrol a test laptop with one signed-in session whose id is the device id, as
+    `bearer` expects (a test shortcut for the password grant and its DPoP proof)."""
+    now = utcnow()
+    enrol_device(conn, device_id, username, name="test laptop", jkt="test-key", now=now)
+    conn.execute(
+        token_families.insert().values(
+            id=device_id, device_id=device_id, username=username, jkt="test-key", created_at=now
+        )
+    )
+
+
 def bearer(username: str, device_id: str) -> dict[str, str]:
     token = issue_access_token(
-        SECRET.encode(), username, device_id, utcnow(), timedelta(minutes=15)
+        SECRET.encode(), username, device_id, utcnow(), timedelta(minutes=15), session_id=device_id
     )
     return {"Authorization": f"Bearer {token}"}
