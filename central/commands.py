@@ -43,7 +43,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from central import logs
-    from central.config import Settings
+    from central.config import Settings, WeakSecret
     from central.migrate import migrate as run_migrations
 
     logs.configure(args.log_level)
@@ -63,8 +63,11 @@ def serve(args: argparse.Namespace) -> int:
             os.environ[ENV_PREFIX + name.upper()] = str(value)
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="fieldcase-metrics-")
+    try:
+        Settings().jwt_secret()  # create the shared secret once, before any worker starts
+    except WeakSecret as exc:
+        return _fail(str(exc))
     run_migrations(args.database_url)
-    Settings().jwt_secret()  # create the shared secret once, before any worker starts
     log.info("serving on %s:%d with %d worker(s)", args.host, args.port, args.workers)
     uvicorn.run(
         "central.api:app_from_env",

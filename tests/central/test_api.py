@@ -97,19 +97,6 @@ def test_committed_openapi_document_is_current(tmp_path: Path) -> None:
     )
 
 
-def test_oversized_bodies_are_refused_before_reading(sqlite_server: LiveServer) -> None:
-    from central.api import MAX_BODY_BYTES
-
-    with sqlite_server.client() as http:
-        answer = http.post(
-            "/oauth/token",
-            content=b"x" * (MAX_BODY_BYTES + 1),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
-    assert answer.status_code == 413
-    assert answer.json()["code"] == "payload_too_large"
-
-
 @pytest.mark.postgres
 @pytest.mark.allow_warnings  # the failed health check is logged as an error
 def test_healthz_is_503_when_the_database_is_gone(
