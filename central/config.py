@@ -43,9 +43,16 @@ class Settings:
     refresh_token_days: int = field(default_factory=lambda: int(env("refresh_token_days", "30")))
     idle_lock_minutes: int = field(default_factory=lambda: int(env("idle_lock_minutes", "15")))
     max_offline_days: int = field(default_factory=lambda: int(env("max_offline_days", "7")))
-    # Failed sign-ins per username before the account is throttled, and for how long.
+    # Failed sign-ins of one username from one address before it is throttled, and how long.
     max_failed_logins: int = field(default_factory=lambda: int(env("max_failed_logins", "5")))
     throttle_seconds: int = field(default_factory=lambda: int(env("throttle_seconds", "300")))
+    # From anywhere, for laptops not enrolled for the user; and per source address.
+    max_failed_per_username: int = field(
+        default_factory=lambda: int(env("max_failed_per_username", "20"))
+    )
+    max_failed_per_source: int = field(
+        default_factory=lambda: int(env("max_failed_per_source", "30"))
+    )
     # A test or a one-off demo may pass the secret itself instead of a file.
     jwt_secret_value: str | None = field(default=None, repr=False)
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select, update
 
-from central.auth import passwords, throttle, tokens
+from central.auth import sign_in, tokens
 from central.auth.devices import register_device
 from central.db import as_utc, transaction
 from central.errors import ApiError, device_revoked
@@ -55,34 +55,6 @@ def _issue(
     return TokenGrant(access, refresh, int(lifetime.total_seconds()))
 
 
-def _check_password(
-    conn: Connection, state: AppState, username: str, password: str, now: datetime
-) -> ApiError | None:
-    wait = throttle.retry_after(conn, username, now)
-    if wait is not None:
-        return throttle.too_many_attempts(wait)
-    row = conn.execute(
-        select(users.c.password_hash, users.c.active).where(users.c.username == username)
-    ).first()
-    if row is None:
-        passwords.burn_time()
-        throttle.record_failure(conn, username, state.settings, now)
-        return oauth_error("invalid_grant", "Wrong username or password.")
-    if not passwords.verify_password(row.password_hash, password):
-        throttle.record_failure(conn, username, state.settings, now)
-        return oauth_error("invalid_grant", "Wrong username or password.")
-    if not row.active:
-        return oauth_error("invalid_grant", "This account is disabled; contact an administrator.")
-    throttle.clear_failures(conn, username)
-    if passwords.needs_rehash(row.password_hash):
-        conn.execute(
-            update(users)
-            .where(users.c.username == username)
-            .values(password_hash=passwords.hash_password(password))
-        )
-    return None
-
-
 def password_grant(
     state: AppState,
     *,
@@ -91,21 +63,25 @@ def password_grant(
     device_id: str,
     device_name: str,
     now: datetime,
+    source: str = "",
 ) -> TokenGrant:
-    """Sign in on a device, registering the device on its first use."""
+    """Sign in on a device, registering the device on its first use.
+
+    The password is checked before the write transaction (`central.auth.sign_in`)."""
+    checked = sign_in.check_password(
+        state, username, password, device_id=device_id, source=source, now=now
+    )
     with transaction(state.engine) as conn:
-        failure = _check_password(conn, state, username, password, now)
-        if failure is None:
-            register_device(conn, device_id, username, device_name, now)
-            return _issue(
-                conn,
-                state,
-                username=username,
-                device_id=device_id,
-                family=str(uuid.uuid4()),
-                now=now,
-            )
-    raise failure
+        sign_in.confirm(conn, checked)
+        register_device(conn, device_id, username, device_name, now)
+        return _issue(
+            conn,
+            state,
+            username=username,
+            device_id=device_id,
+            family=str(uuid.uuid4()),
+            now=now,
+        )
 
 
 def _spend(

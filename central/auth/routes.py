@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -57,6 +57,7 @@ def _answer(grant: TokenGrant) -> JSONResponse:
     responses={400: {}, 401: {}, 403: {}, 429: {}},
 )
 def token(
+    request: Request,
     state: Annotated[AppState, Depends(app_state)],
     *,
     grant_type: OptionalField = None,
@@ -81,6 +82,7 @@ def token(
             device_id=_device_id(device_id),
             device_name=device_name or "",
             now=now,
+            source=request.client.host if request.client else "",
         )
     elif grant_type == "refresh_token":
         grant = refresh_grant(
