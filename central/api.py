@@ -91,7 +91,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         if owned:
             state.engine.dispose()
 
+    docs = settings.api_docs  # interactive docs only where a deployment asks for them
     app = FastAPI(
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
         title="Fieldcase central case service",
         version=f"protocol {PROTOCOL_VERSION}",
         description="Auth, officer profile, national search and offline sync for Fieldcase.",
@@ -108,7 +111,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     # Inside `_observe` (so a 413 is logged and counted), outside everything that reads.
     app.add_middleware(BodyLimit)
     app.middleware("http")(_observe)
-    for router in (health_router, metrics.router, auth_routes.router, me_router, search_router):
+    for router in (health_router, auth_routes.router, me_router, search_router):
         app.include_router(router)
     for router in _sync_routers():
         app.include_router(router)

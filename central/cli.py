@@ -50,6 +50,14 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--workers", type=int, default=1, help="worker processes (%(default)s)")
     p.add_argument("--jwt-secret-file", help="file holding the token signing secret")
     p.add_argument("--log-level", default="INFO", help="logging level (%(default)s)")
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        help="serve Prometheus /metrics on this port, a separate admin listener (default: off)",
+    )
+    p.add_argument(
+        "--metrics-host", default="127.0.0.1", help="address of the metrics listener (%(default)s)"
+    )
     for flag, text in (
         ("--idle-lock-minutes", "minutes idle before the client locks"),
         ("--max-offline-days", "days a client may work offline before it must sign in online"),

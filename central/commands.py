@@ -69,6 +69,11 @@ def serve(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     run_migrations(args.database_url)
     log.info("serving on %s:%d with %d worker(s)", args.host, args.port, args.workers)
+    if args.metrics_port:
+        from central.metrics import start_admin_listener
+
+        start_admin_listener(args.metrics_port, args.metrics_host)  # a daemon thread
+        log.info("metrics on %s:%d", args.metrics_host, args.metrics_port)
     uvicorn.run(
         "central.api:app_from_env",
         factory=True,

@@ -53,6 +53,9 @@ class Settings:
     max_failed_per_source: int = field(
         default_factory=lambda: int(env("max_failed_per_source", "30"))
     )
+    # Swagger UI and ReDoc (/docs, /redoc): off unless a deployment turns them on. The
+    # OpenAPI document itself stays at /openapi.json, as published in docs/openapi.json.
+    api_docs: bool = field(default_factory=lambda: env("api_docs", "0") == "1")
     # A test or a one-off demo may pass the secret itself instead of a file.
     jwt_secret_value: str | None = field(default=None, repr=False)
 
