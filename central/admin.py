@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select, update
 
 from central.audit import AdminActor, record_audit
 from central.auth.passwords import hash_password
+from central.auth.policy import WeakPassword, check_password
 from central.auth.throttle import clear_failures
 from central.tables import allocations, cases, records, refresh_tokens, staff, users
 from central.versions import reserve_versions
@@ -41,6 +42,9 @@ def add_user(
 ) -> None:
     if conn.execute(select(users.c.username).where(users.c.username == username)).first():
         raise AdminError(f"user {username} already exists")
+    if staff_code is not None:
+        _check_staff_code(conn, staff_code)
+    _check_policy(password, username)
     conn.execute(
         users.insert().values(
             username=username,
@@ -56,6 +60,7 @@ def add_user(
 
 def reset_password(conn: Connection, username: str, password: str, *, now: datetime) -> None:
     """Set a new password, lift any throttle and sign the user out of every laptop."""
+    _check_policy(password, username)
     done = conn.execute(
         update(users)
         .where(users.c.username == username)
@@ -68,6 +73,22 @@ def reset_password(conn: Connection, username: str, password: str, *, now: datet
         raise AdminError(f"no user {username}")
     clear_failures(conn, username)
     conn.execute(refresh_tokens.delete().where(refresh_tokens.c.username == username))
+
+
+def _check_policy(password: str, username: str) -> None:
+    try:
+        check_password(password, username=username)
+    except WeakPassword as exc:
+        raise AdminError(str(exc)) from exc
+
+
+def _check_staff_code(conn: Connection, staff_code: str) -> None:
+    """The code names a staff member who has no sign-in yet (one user per officer)."""
+    if conn.execute(select(staff.c.code).where(staff.c.code == staff_code)).first() is None:
+        raise AdminError(f"no staff member {staff_code}")
+    taken = conn.execute(select(users.c.username).where(users.c.staff_code == staff_code)).scalar()
+    if taken is not None:
+        raise AdminError(f"staff code {staff_code} already belongs to user {taken}")
 
 
 def list_users(conn: Connection) -> list[UserRow]:

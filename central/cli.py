@@ -144,12 +144,35 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
     args = parser().parse_args(argv)
     handler: Handler = args.handler
     try:
         return handler(args)
     except KeyboardInterrupt:
         return 130
+    except (ArgumentError, NoSuchModuleError):
+        # Never echo the URL: it may hold a database password.
+        return _fail(
+            "the database URL is not valid; use sqlite:///path.db or postgresql://user@host/db", 2
+        )
+    except SQLAlchemyError as exc:
+        return _fail(database_problem(exc), 2)
+
+
+def database_problem(exc: Exception) -> str:
+    """A plain line about a database failure: the driver's own first line, never the
+    statement or its parameters (they may hold a password hash)."""
+    detail = str(getattr(exc, "orig", None) or type(exc).__name__).splitlines()[0][:200]
+    if "no such table" in detail or "does not exist" in detail:
+        return f"the database has no Fieldcase tables ({detail}); run: fieldcase-central migrate"
+    return f"cannot use the database: {detail}"
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"fieldcase-central: {message}", file=sys.stderr)
+    return code
 
 
 def read_password(args: argparse.Namespace) -> str:
