@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from sqlalchemy import Connection
 
 from central import admin
-from central.audit import case_audit
+from central.audit import AuditEntry, case_audit
 from central.auth.devices import list_devices, revoke_device
 from central.config import ENV_PREFIX
 from central.db import make_engine, transaction, utcnow
@@ -133,32 +133,38 @@ def allocate(args: argparse.Namespace) -> int:
 
 
 def audit(args: argparse.Namespace) -> int:
+    """The trail of a case: the server's time of each entry, and beside it the time the
+    laptop claimed (a case viewed offline) with the plausibility check's verdict."""
     with _connection(args) as conn:
         entries = case_audit(conn, args.crn)
     for e in entries:
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "at": e.at.isoformat(),
-                        "username": e.username,
-                        "device_id": e.device_id,
-                        "action": e.action,
-                        "crn": e.crn,
-                        "record_id": e.record_id,
-                        "detail": e.detail,
-                    }
-                )
-            )
-        else:
-            device = e.device_id or "-"
-            print(
-                f"{e.at:%Y-%m-%d %H:%M:%S} {e.username:<16} {e.action:<20} {device} "
-                f"{e.record_id or ''}".rstrip()
-            )
+        print(json.dumps(_audit_json(e)) if args.json else _audit_line(e))
     if not entries and not args.json:
         print(f"no audit entries for {args.crn}")
     return 0
+
+
+def _audit_json(e: AuditEntry) -> dict[str, object]:
+    return {
+        "at": e.at.isoformat(),
+        "claimed_at": e.claimed_at.isoformat() if e.claimed_at else None,
+        "claim_check": e.claim_check,
+        "username": e.username,
+        "device_id": e.device_id,
+        "action": e.action,
+        "crn": e.crn,
+        "record_id": e.record_id,
+        "detail": e.detail,
+    }
+
+
+def _audit_line(e: AuditEntry) -> str:
+    claimed = ""
+    if e.claimed_at is not None:
+        claimed = f" (laptop said {e.claimed_at:%Y-%m-%d %H:%M:%S}: {e.claim_check})"
+    device = e.device_id or "-"
+    line = f"{e.at:%Y-%m-%d %H:%M:%S} {e.username:<16} {e.action:<20} {device} {e.record_id or ''}"
+    return line.rstrip() + claimed
 
 
 def users_list(args: argparse.Namespace) -> int:

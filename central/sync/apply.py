@@ -134,21 +134,25 @@ def write_effects(
 ) -> None:
     """Pins and audit of one applied mutation (its records are written under the feed lock)."""
     write_pins(conn, principal, effects, now)
-    for action, crn, record_id, detail, at in audit_items(env, effects, now):
-        record_audit(conn, principal, action, crn, record_id=record_id, detail=detail, at=at)
+    for action, crn, record_id, detail, claimed in audit_items(env, effects, now):
+        record_audit(
+            conn, principal, action, crn, record_id=record_id, detail=detail, claimed_at=claimed
+        )
 
 
 def audit_items(
     env: MutationEnvelope, effects: Effects, now: dt.datetime
-) -> list[tuple[str, str, str | None, dict[str, Any], dt.datetime]]:
-    """`write_effects`' audit entries as (action, crn, record_id, detail, at), to batch."""
+) -> list[tuple[str, str, str | None, dict[str, Any], dt.datetime | None]]:
+    """`write_effects`' audit entries as (action, crn, record_id, detail, claimed), to batch.
+
+    `claimed` is a time the laptop gave for the event (a case viewed offline), or None;
+    the entry's own time is always the server's (`central.audit`)."""
     items = []
     for entry in effects.audit:
         ids = [str(i) for i in entry.record_ids]
         detail = {"mutation_id": str(env.id), "seq": env.seq, "record_ids": ids}
-        items.append(
-            (entry.action, entry.crn, ids[0] if len(ids) == 1 else None, detail, entry.at or now)
-        )
+        claimed = entry.at if entry.at is not None and entry.at != now else None
+        items.append((entry.action, entry.crn, ids[0] if len(ids) == 1 else None, detail, claimed))
     return items
 
 

@@ -239,8 +239,8 @@ class _Batch:
         if decided.pins or decided.unpins:
             write_pins(self.conn, self.principal, decided, now)
             self.scope.forget()
-        for action, crn, record_id, detail, at in audit_items(env, decided, now):
-            self.writer.audit(action, crn, record_id, detail, at)
+        for action, crn, record_id, detail, claimed in audit_items(env, decided, now):
+            self.writer.audit(action, crn, record_id, detail, now, claimed=claimed)
         self.writer.store_result(env, result, now)
         if decided.upserts:
             self.writer.write_records(decided.upserts, now=now)

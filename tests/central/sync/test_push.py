@@ -190,7 +190,9 @@ def test_pins_change_scope_and_everything_is_audited(world: World) -> None:
         ("unpin_case", me, device),
     ]
     viewed = next(e for e in trail if e.action == "case_viewed")
-    assert viewed.at.isoformat().startswith("2026-11-20T09:30")  # when it was viewed offline
+    assert viewed.claimed_at is not None
+    assert viewed.claimed_at.isoformat().startswith("2026-11-20T09:30")  # viewed offline then
+    assert viewed.at > viewed.claimed_at  # the entry's own time is the server's receipt
 
 
 def test_too_old_mutation_version_asks_for_an_upgrade_and_keeps_the_outbox(
