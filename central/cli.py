@@ -132,6 +132,30 @@ def _user_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(handler=commands.devices_revoke)
 
 
+def _lao_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from central import commands
+
+    lao = sub.add_parser("lao", help="list or change Limited Access exclusions and restrictions")
+    actions = lao.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("list", help="list exclusions and restrictions")
+    _db(p)
+    p.add_argument("--crn", help="only this case")
+    p.set_defaults(handler=commands.lao_list)
+    for name, handler, text in (
+        ("add", commands.lao_add, "exclude a user from a case, or admit one to its restriction"),
+        ("remove", commands.lao_remove, "lift an exclusion, or take a user off a restriction"),
+    ):
+        p = actions.add_parser(name, help=text)
+        _db(p)
+        p.add_argument("kind", choices=["exclusion", "restriction"])
+        p.add_argument("crn")
+        p.add_argument("username")
+        p.add_argument("--by", default=getpass.getuser(), help="administrator (%(default)s)")
+        if name == "add":
+            p.add_argument("--message", help="what a barred user is told (kept per case)")
+        p.set_defaults(handler=handler)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="fieldcase-central", description="The Fieldcase central case service."
@@ -140,6 +164,7 @@ def parser() -> argparse.ArgumentParser:
     _serve_parser(sub)
     _data_parsers(sub)
     _user_parsers(sub)
+    _lao_parsers(sub)
     return root
 
 

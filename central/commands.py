@@ -229,3 +229,39 @@ def devices_revoke(args: argparse.Namespace) -> int:
         return _fail(f"no device {args.device_id}")
     print(f"device {args.device_id} revoked; it will wipe itself at its next contact")
     return 0
+
+
+def lao_list(args: argparse.Namespace) -> int:
+    from central.lao_admin import list_entries
+
+    with _connection(args) as conn:
+        entries = list_entries(conn, args.crn)
+    for e in entries:
+        print(f"{e.crn} {e.kind:<11} {e.username:<16} {e.message}")
+    if not entries:
+        print("no Limited Access entries")
+    return 0
+
+
+def lao_add(args: argparse.Namespace) -> int:
+    from central.lao_admin import add
+
+    try:
+        with _connection(args, write=True) as conn:
+            add(conn, args.kind, args.crn, args.username, by=args.by, message=args.message)
+    except admin.AdminError as exc:
+        return _fail(str(exc))
+    print(f"{args.username} added to the {args.kind} list of {args.crn}; laptops follow at sync")
+    return 0
+
+
+def lao_remove(args: argparse.Namespace) -> int:
+    from central.lao_admin import remove
+
+    try:
+        with _connection(args, write=True) as conn:
+            remove(conn, args.kind, args.crn, args.username, by=args.by)
+    except admin.AdminError as exc:
+        return _fail(str(exc))
+    print(f"{args.username} removed from the {args.kind} list of {args.crn}")
+    return 0
