@@ -156,6 +156,30 @@ def _lao_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         p.set_defaults(handler=handler)
 
 
+def _keep_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from central import commands
+
+    keeps = sub.add_parser("keeps", help="cases kept outside caseloads: list, approve, policy")
+    actions = keeps.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("list", help="list kept cases with their reasons")
+    _db(p)
+    p.add_argument("--pending", action="store_true", help="only those waiting for approval")
+    p.set_defaults(handler=commands.keeps_list)
+    for name, handler in (("approve", commands.keeps_approve), ("refuse", commands.keeps_refuse)):
+        p = actions.add_parser(name, help=f"{name} a keep waiting for approval")
+        _db(p)
+        p.add_argument("username")
+        p.add_argument("crn")
+        p.add_argument("--by", default=getpass.getuser(), help="administrator (%(default)s)")
+        p.set_defaults(handler=handler)
+    p = actions.add_parser("policy", help="set a region's keep policy")
+    _db(p)
+    p.add_argument("region", help="provider code, e.g. N07")
+    p.add_argument("--needs-approval", action=argparse.BooleanOptionalAction, default=False)
+    p.add_argument("--days", type=int, default=14, help="days a keep lasts (%(default)s)")
+    p.set_defaults(handler=commands.keeps_policy)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="fieldcase-central", description="The Fieldcase central case service."
@@ -165,6 +189,7 @@ def parser() -> argparse.ArgumentParser:
     _data_parsers(sub)
     _user_parsers(sub)
     _lao_parsers(sub)
+    _keep_parsers(sub)
     return root
 
 

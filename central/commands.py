@@ -265,3 +265,50 @@ def lao_remove(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     print(f"{args.username} removed from the {args.kind} list of {args.crn}")
     return 0
+
+
+def keeps_list(args: argparse.Namespace) -> int:
+    from central.keeps import list_keeps
+
+    with _connection(args) as conn:
+        rows = list_keeps(conn, pending_only=args.pending)
+    for k in rows:
+        until = f"until {k.expires_at:%Y-%m-%d %H:%M}" if k.expires_at else "no lapse"
+        text = f" ({k.reason_text})" if k.reason_text else ""
+        print(f"{k.crn} {k.username:<16} {k.status:<8} {k.reason}{text} {until}")
+    if not rows:
+        print("no kept cases")
+    return 0
+
+
+def _decide_keep(args: argparse.Namespace, *, approve: bool) -> int:
+    from central.keeps import decide
+
+    try:
+        with _connection(args, write=True) as conn:
+            decide(conn, args.username, args.crn, approve=approve, by=args.by)
+    except admin.AdminError as exc:
+        return _fail(str(exc))
+    print(f"keep of {args.crn} by {args.username} {'approved' if approve else 'refused'}")
+    return 0
+
+
+def keeps_approve(args: argparse.Namespace) -> int:
+    return _decide_keep(args, approve=True)
+
+
+def keeps_refuse(args: argparse.Namespace) -> int:
+    return _decide_keep(args, approve=False)
+
+
+def keeps_policy(args: argparse.Namespace) -> int:
+    from central.keeps import set_policy
+
+    try:
+        with _connection(args, write=True) as conn:
+            set_policy(conn, args.region, needs_approval=args.needs_approval, keep_days=args.days)
+    except admin.AdminError as exc:
+        return _fail(str(exc))
+    mode = "need approval" if args.needs_approval else "need no approval"
+    print(f"keeps in {args.region} last {args.days} days and {mode}")
+    return 0

@@ -29,6 +29,7 @@ from central.sync.apply import (
     Clock,
     audit_items,
     audit_refusal,
+    awaiting_approval,
     compute,
     refusal_audit,
     rejected,
@@ -237,7 +238,8 @@ class _Batch:
             return decided
         result = result_of(env.seq, decided)
         if decided.pins or decided.unpins:
-            write_pins(self.conn, self.principal, decided, now)
+            if write_pins(self.conn, self.principal, env, decided, now):
+                result = awaiting_approval(result)
             self.scope.forget()
         for action, crn, record_id, detail, claimed in audit_items(env, decided, now):
             self.writer.audit(action, crn, record_id, detail, now, claimed=claimed)
@@ -360,7 +362,8 @@ def _run(
         return decided
     effects, reads, existing = decided
     result = result_of(env.seq, effects)
-    write_effects(conn, principal, env, effects, clock.now)
+    if write_effects(conn, principal, env, effects, clock.now):
+        result = awaiting_approval(result)
     clients.store_result(conn, client_id, env, result, clock.now)
     if effects.upserts:
         first = reserve_versions(conn, len(effects.upserts))  # takes the feed lock
