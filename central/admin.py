@@ -6,7 +6,7 @@ and a test can call it directly; every case change is audited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, select, update
@@ -31,10 +31,28 @@ class UserRow:
     is_admin: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Hashed:
+    """A password already checked against the policy and hashed (see `prepare`)."""
+
+    value: str = field(repr=False)
+
+
+def prepare(password: str, username: str) -> Hashed:
+    """Check and hash a password before the write transaction opens: the Argon2 hash
+    never runs while the database's write lock is held (docs/security.md)."""
+    _check_policy(password, username)
+    return Hashed(hash_password(password))
+
+
+def _hashed(password: str | Hashed, username: str) -> str:
+    return password.value if isinstance(password, Hashed) else prepare(password, username).value
+
+
 def add_user(
     conn: Connection,
     username: str,
-    password: str,
+    password: str | Hashed,
     *,
     now: datetime,
     staff_code: str | None = None,
@@ -44,12 +62,12 @@ def add_user(
         raise AdminError(f"user {username} already exists")
     if staff_code is not None:
         _check_staff_code(conn, staff_code)
-    _check_policy(password, username)
+    password_hash = _hashed(password, username)
     conn.execute(
         users.insert().values(
             username=username,
             staff_code=staff_code,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             active=True,
             is_admin=is_admin,
             password_changed_at=now,
@@ -58,14 +76,16 @@ def add_user(
     )
 
 
-def reset_password(conn: Connection, username: str, password: str, *, now: datetime) -> None:
+def reset_password(
+    conn: Connection, username: str, password: str | Hashed, *, now: datetime
+) -> None:
     """Set a new password, lift any throttle and sign the user out of every laptop."""
-    _check_policy(password, username)
+    password_hash = _hashed(password, username)
     done = conn.execute(
         update(users)
         .where(users.c.username == username)
         .values(
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             password_changed_at=now,
         )
     ).rowcount

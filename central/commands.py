@@ -183,11 +183,12 @@ def users_add(args: argparse.Namespace) -> int:
     if not password:
         return _fail("a password is required")
     try:
+        hashed = admin.prepare(password, args.username)  # before the write lock
         with _connection(args, write=True) as conn:
             admin.add_user(
                 conn,
                 args.username,
-                password,
+                hashed,
                 now=utcnow(),
                 staff_code=args.staff_code,
                 is_admin=args.admin,
@@ -205,8 +206,9 @@ def users_reset(args: argparse.Namespace) -> int:
     if not password:
         return _fail("a password is required")
     try:
+        hashed = admin.prepare(password, args.username)  # before the write lock
         with _connection(args, write=True) as conn:
-            admin.reset_password(conn, args.username, password, now=utcnow())
+            admin.reset_password(conn, args.username, hashed, now=utcnow())
     except admin.AdminError as exc:
         return _fail(str(exc))
     print(f"password of {args.username} reset; their devices must sign in again")
