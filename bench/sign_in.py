@@ -14,22 +14,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.central import _wait_ready
+from bench.central import _server_processes
 from central.seed import seed_database
-from tests.central.sync.http_server import SECRET, free_port
+from tests.central.sync.http_server import SECRET
 
 PASSWORD = "Bench-Synthetic-Sign-In-2026"  # noqa: S105 - synthetic demo officers only
 FLOOD_THREADS = 8
@@ -37,24 +35,11 @@ FLOOD_SECONDS = 15
 FAILURES: list[str] = []  # officer requests that were not answered 200
 
 
-@contextmanager
-def _server(url: str) -> Iterator[str]:
-    port = free_port()
+def _server(url: str) -> AbstractContextManager[str]:
+    """The service with the real Argon2 parameters (the test suite's cheap ones removed)."""
     env = {k: v for k, v in os.environ.items() if k != "FIELDCASE_CENTRAL_ARGON2_PROFILE"}
     env["FIELDCASE_CENTRAL_JWT_SECRET"] = SECRET
-    tree = os.environ.get("BENCH_CENTRAL_TREE")
-    command = [
-        sys.executable, "-m", "central.cli", "serve", "--database-url", url,
-        "--port", str(port), "--log-level", "ERROR",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, cwd=tree, stdout=subprocess.DEVNULL)  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(30)
+    return _server_processes(url, 1, env=env, cwd=os.environ.get("BENCH_CENTRAL_TREE"))
 
 
 def _officer_round(http: httpx.Client, device: str, crn: str, seq: int) -> list[float]:
