@@ -11,11 +11,12 @@ shorter, and the service's is the one that decides what the laptop may receive.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from domain.actor import Actor
-from storage import pulled
 from storage.db import CacheDb
-from storage.write import apply_local_mutation
+
+if TYPE_CHECKING:
+    from domain.actor import Actor
 
 KEEP_DAYS = 14
 
@@ -43,6 +44,10 @@ def lapse(cdb: CacheDb, *, actor: Actor, now: dt.datetime) -> list[str]:
     gone = lapsed(cdb, now)
     if not gone:
         return []
+    # Loaded only when a keep lapsed: unlock must not pull in the write paths.
+    from storage import pulled
+    from storage.write import apply_local_mutation
+
     with cdb.atomic():
         for crn in gone:
             apply_local_mutation(
