@@ -161,6 +161,7 @@ class LiveBackend:
 
         server_url = check_server_url(server_url)  # before the cache is made or a packet sent
         self._open(username, password)
+        self._lapse_keeps(username)
         self.settings = self.settings.model_copy(
             update={"server_url": server_url, "username": username}
         )
@@ -188,9 +189,23 @@ class LiveBackend:
     def unlock(self, username: str, password: str) -> tuple[Officer, Policy]:
         """Offline: the password unwraps the cache key; no network needed."""
         self._open(username, password)
+        self._lapse_keeps(username)
         s = self.settings
         officer = Officer(username, s.officer_name, s.staff_code, s.team_code)
         return officer, Policy(s.idle_lock_minutes, s.max_offline_days)
+
+    def _lapse_keeps(self, username: str) -> None:
+        """Cases kept from outside the caseload whose keep lapsed by this laptop's clock
+        leave the cache now, search index included, even offline (storage/kept.py)."""
+        from domain.actor import Actor
+        from storage import kept
+
+        assert self.cache is not None
+        s = self.settings
+        actor = Actor(username, s.staff_code or None, s.team_code or None)
+        gone = kept.lapse(self.cache.db(), actor=actor, now=_now())
+        if gone:
+            log.info("%d kept case(s) lapsed on this laptop and were removed", len(gone))
 
     def _state(self) -> SyncState:
         from storage import state

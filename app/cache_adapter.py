@@ -197,8 +197,20 @@ class StorageCache:
 
     def apply(self, name: str, args: MutationArgs) -> ChangeSet:
         if name == "pin_case":
-            return self._apply(name, args).merge(ChangeSet.of(kinds=[CASELOAD]))
+            return self._keep(args).merge(ChangeSet.of(kinds=[CASELOAD]))
         return self._apply(name, args)
+
+    def _keep(self, args: MutationArgs) -> ChangeSet:
+        """The keep, and its lapse by this laptop's clock, in one transaction."""
+        from domain.mutations import PinCase
+        from storage import kept
+
+        with self.cdb.atomic():
+            changes = self._apply("pin_case", args)
+            if isinstance(args, PinCase):
+                until = self._now() + dt.timedelta(days=kept.KEEP_DAYS)
+                kept.record(self.cdb, args.crn, args.reason or "other", args.reason_text, until)
+        return changes
 
     def resolve_conflict(self, conflict_id: str, name: str, args: MutationArgs) -> ChangeSet:
         with self.cdb.atomic():

@@ -190,15 +190,18 @@ def pull_caseload(url: str, backend: str, cases: int) -> Iterator[Figure]:
 
 
 @contextmanager
-def _server_processes(url: str, workers: int) -> Iterator[str]:
-    """`fieldcase-central serve --workers N` as a subprocess, polled until ready."""
+def _server_processes(
+    url: str, workers: int, *, env: dict[str, str] | None = None, cwd: str | None = None
+) -> Iterator[str]:
+    """`fieldcase-central serve --workers N` as a subprocess, polled until ready (`cwd`:
+    another checkout's tree, to measure before and after a change)."""
     port = free_port()
-    env = {**os.environ, "FIELDCASE_CENTRAL_JWT_SECRET": SECRET}
+    env = env or {**os.environ, "FIELDCASE_CENTRAL_JWT_SECRET": SECRET}
     command = [
         sys.executable, "-m", "central.cli", "serve", "--database-url", url,
         "--port", str(port), "--workers", str(workers), "--log-level", "WARNING",
     ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, process)

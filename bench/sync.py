@@ -44,6 +44,7 @@ from sync.client import SyncClient, SyncSettings
 from sync.engine import SyncEngine
 from sync.http import HttpClient
 from sync.progress import Progress
+from tests.central.sync.http_server import SECRET
 from tests.support.memory_keyring import MemoryKeyring
 
 Figure = dict[str, Any]
@@ -87,7 +88,7 @@ def _central(folder: Path, cases: int) -> Iterator[_Live]:
     env = {
         **os.environ,
         "FIELDCASE_CENTRAL_DATABASE_URL": url,
-        "FIELDCASE_CENTRAL_JWT_SECRET": "bench-" + "x" * 40,
+        "FIELDCASE_CENTRAL_JWT_SECRET": SECRET,
     }
     command = [
         sys.executable,

@@ -6,7 +6,7 @@ and a test can call it directly; every case change is audited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, select, update
@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select, update
 from central.audit import AdminActor, record_audit
 from central.auth.passwords import hash_password
 from central.auth.sessions import revoke_families
+from central.auth.policy import WeakPassword, check_password
 from central.auth.throttle import clear_failures
 from central.tables import allocations, cases, records, staff, users
 from central.versions import reserve_versions
@@ -31,10 +32,28 @@ class UserRow:
     is_admin: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Hashed:
+    """A password already checked against the policy and hashed (see `prepare`)."""
+
+    value: str = field(repr=False)
+
+
+def prepare(password: str, username: str) -> Hashed:
+    """Check and hash a password before the write transaction opens: the Argon2 hash
+    never runs while the database's write lock is held (docs/security.md)."""
+    _check_policy(password, username)
+    return Hashed(hash_password(password))
+
+
+def _hashed(password: str | Hashed, username: str) -> str:
+    return password.value if isinstance(password, Hashed) else prepare(password, username).value
+
+
 def add_user(
     conn: Connection,
     username: str,
-    password: str,
+    password: str | Hashed,
     *,
     now: datetime,
     staff_code: str | None = None,
@@ -42,11 +61,14 @@ def add_user(
 ) -> None:
     if conn.execute(select(users.c.username).where(users.c.username == username)).first():
         raise AdminError(f"user {username} already exists")
+    if staff_code is not None:
+        _check_staff_code(conn, staff_code)
+    password_hash = _hashed(password, username)
     conn.execute(
         users.insert().values(
             username=username,
             staff_code=staff_code,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             active=True,
             is_admin=is_admin,
             password_changed_at=now,
@@ -55,13 +77,16 @@ def add_user(
     )
 
 
-def reset_password(conn: Connection, username: str, password: str, *, now: datetime) -> None:
+def reset_password(
+    conn: Connection, username: str, password: str | Hashed, *, now: datetime
+) -> None:
     """Set a new password, lift any throttle and sign the user out of every laptop."""
+    password_hash = _hashed(password, username)
     done = conn.execute(
         update(users)
         .where(users.c.username == username)
         .values(
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             password_changed_at=now,
         )
     ).rowcount
@@ -69,6 +94,22 @@ def reset_password(conn: Connection, username: str, password: str, *, now: datet
         raise AdminError(f"no user {username}")
     clear_failures(conn, username)
     revoke_families(conn, now, username=username)  # access tokens stop at their next request
+
+
+def _check_policy(password: str, username: str) -> None:
+    try:
+        check_password(password, username=username)
+    except WeakPassword as exc:
+        raise AdminError(str(exc)) from exc
+
+
+def _check_staff_code(conn: Connection, staff_code: str) -> None:
+    """The code names a staff member who has no sign-in yet (one user per officer)."""
+    if conn.execute(select(staff.c.code).where(staff.c.code == staff_code)).first() is None:
+        raise AdminError(f"no staff member {staff_code}")
+    taken = conn.execute(select(users.c.username).where(users.c.staff_code == staff_code)).scalar()
+    if taken is not None:
+        raise AdminError(f"staff code {staff_code} already belongs to user {taken}")
 
 
 def list_users(conn: Connection) -> list[UserRow]:

@@ -50,6 +50,14 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--workers", type=int, default=1, help="worker processes (%(default)s)")
     p.add_argument("--jwt-secret-file", help="file holding the token signing secret")
     p.add_argument("--log-level", default="INFO", help="logging level (%(default)s)")
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        help="serve Prometheus /metrics on this port, a separate admin listener (default: off)",
+    )
+    p.add_argument(
+        "--metrics-host", default="127.0.0.1", help="address of the metrics listener (%(default)s)"
+    )
     for flag, text in (
         ("--idle-lock-minutes", "minutes idle before the client locks"),
         ("--max-offline-days", "days a client may work offline before it must sign in online"),
@@ -146,6 +154,54 @@ def _device_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(handler=commands.devices_policy)
 
 
+def _lao_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from central import commands
+
+    lao = sub.add_parser("lao", help="list or change Limited Access exclusions and restrictions")
+    actions = lao.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("list", help="list exclusions and restrictions")
+    _db(p)
+    p.add_argument("--crn", help="only this case")
+    p.set_defaults(handler=commands.lao_list)
+    for name, handler, text in (
+        ("add", commands.lao_add, "exclude a user from a case, or admit one to its restriction"),
+        ("remove", commands.lao_remove, "lift an exclusion, or take a user off a restriction"),
+    ):
+        p = actions.add_parser(name, help=text)
+        _db(p)
+        p.add_argument("kind", choices=["exclusion", "restriction"])
+        p.add_argument("crn")
+        p.add_argument("username")
+        p.add_argument("--by", default=getpass.getuser(), help="administrator (%(default)s)")
+        if name == "add":
+            p.add_argument("--message", help="what a barred user is told (kept per case)")
+        p.set_defaults(handler=handler)
+
+
+def _keep_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from central import commands
+
+    keeps = sub.add_parser("keeps", help="cases kept outside caseloads: list, approve, policy")
+    actions = keeps.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("list", help="list kept cases with their reasons")
+    _db(p)
+    p.add_argument("--pending", action="store_true", help="only those waiting for approval")
+    p.set_defaults(handler=commands.keeps_list)
+    for name, handler in (("approve", commands.keeps_approve), ("refuse", commands.keeps_refuse)):
+        p = actions.add_parser(name, help=f"{name} a keep waiting for approval")
+        _db(p)
+        p.add_argument("username")
+        p.add_argument("crn")
+        p.add_argument("--by", default=getpass.getuser(), help="administrator (%(default)s)")
+        p.set_defaults(handler=handler)
+    p = actions.add_parser("policy", help="set a region's keep policy")
+    _db(p)
+    p.add_argument("region", help="provider code, e.g. N07")
+    p.add_argument("--needs-approval", action=argparse.BooleanOptionalAction, default=False)
+    p.add_argument("--days", type=int, default=14, help="days a keep lasts (%(default)s)")
+    p.set_defaults(handler=commands.keeps_policy)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="fieldcase-central", description="The Fieldcase central case service."
@@ -154,16 +210,41 @@ def parser() -> argparse.ArgumentParser:
     _serve_parser(sub)
     _data_parsers(sub)
     _user_parsers(sub)
+    _lao_parsers(sub)
+    _keep_parsers(sub)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
     args = parser().parse_args(argv)
     handler: Handler = args.handler
     try:
         return handler(args)
     except KeyboardInterrupt:
         return 130
+    except (ArgumentError, NoSuchModuleError):
+        # Never echo the URL: it may hold a database password.
+        return _fail(
+            "the database URL is not valid; use sqlite:///path.db or postgresql://user@host/db", 2
+        )
+    except SQLAlchemyError as exc:
+        return _fail(database_problem(exc), 2)
+
+
+def database_problem(exc: Exception) -> str:
+    """A plain line about a database failure: the driver's own first line, never the
+    statement or its parameters (they may hold a password hash)."""
+    detail = str(getattr(exc, "orig", None) or type(exc).__name__).splitlines()[0][:200]
+    if "no such table" in detail or "does not exist" in detail:
+        return f"the database has no Fieldcase tables ({detail}); run: fieldcase-central migrate"
+    return f"cannot use the database: {detail}"
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"fieldcase-central: {message}", file=sys.stderr)
+    return code
 
 
 def read_password(args: argparse.Namespace) -> str:

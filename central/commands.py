@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from sqlalchemy import Connection
 
 from central import admin
-from central.audit import case_audit
+from central.audit import AuditEntry, case_audit
 from central.config import ENV_PREFIX
 from central.db import make_engine, transaction, utcnow
 
@@ -42,7 +42,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from central import logs
-    from central.config import Settings
+    from central.config import Settings, WeakSecret
     from central.migrate import migrate as run_migrations
 
     logs.configure(args.log_level)
@@ -62,9 +62,17 @@ def serve(args: argparse.Namespace) -> int:
             os.environ[ENV_PREFIX + name.upper()] = str(value)
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="fieldcase-metrics-")
+    try:
+        Settings().jwt_secret()  # create the shared secret once, before any worker starts
+    except WeakSecret as exc:
+        return _fail(str(exc))
     run_migrations(args.database_url)
-    Settings().jwt_secret()  # create the shared secret once, before any worker starts
     log.info("serving on %s:%d with %d worker(s)", args.host, args.port, args.workers)
+    if args.metrics_port:
+        from central.metrics import start_admin_listener
+
+        start_admin_listener(args.metrics_port, args.metrics_host)  # a daemon thread
+        log.info("metrics on %s:%d", args.metrics_host, args.metrics_port)
     uvicorn.run(
         "central.api:app_from_env",
         factory=True,
@@ -124,32 +132,38 @@ def allocate(args: argparse.Namespace) -> int:
 
 
 def audit(args: argparse.Namespace) -> int:
+    """The trail of a case: the server's time of each entry, and beside it the time the
+    laptop claimed (a case viewed offline) with the plausibility check's verdict."""
     with _connection(args) as conn:
         entries = case_audit(conn, args.crn)
     for e in entries:
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "at": e.at.isoformat(),
-                        "username": e.username,
-                        "device_id": e.device_id,
-                        "action": e.action,
-                        "crn": e.crn,
-                        "record_id": e.record_id,
-                        "detail": e.detail,
-                    }
-                )
-            )
-        else:
-            device = e.device_id or "-"
-            print(
-                f"{e.at:%Y-%m-%d %H:%M:%S} {e.username:<16} {e.action:<20} {device} "
-                f"{e.record_id or ''}".rstrip()
-            )
+        print(json.dumps(_audit_json(e)) if args.json else _audit_line(e))
     if not entries and not args.json:
         print(f"no audit entries for {args.crn}")
     return 0
+
+
+def _audit_json(e: AuditEntry) -> dict[str, object]:
+    return {
+        "at": e.at.isoformat(),
+        "claimed_at": e.claimed_at.isoformat() if e.claimed_at else None,
+        "claim_check": e.claim_check,
+        "username": e.username,
+        "device_id": e.device_id,
+        "action": e.action,
+        "crn": e.crn,
+        "record_id": e.record_id,
+        "detail": e.detail,
+    }
+
+
+def _audit_line(e: AuditEntry) -> str:
+    claimed = ""
+    if e.claimed_at is not None:
+        claimed = f" (laptop said {e.claimed_at:%Y-%m-%d %H:%M:%S}: {e.claim_check})"
+    device = e.device_id or "-"
+    line = f"{e.at:%Y-%m-%d %H:%M:%S} {e.username:<16} {e.action:<20} {device} {e.record_id or ''}"
+    return line.rstrip() + claimed
 
 
 def users_list(args: argparse.Namespace) -> int:
@@ -168,11 +182,12 @@ def users_add(args: argparse.Namespace) -> int:
     if not password:
         return _fail("a password is required")
     try:
+        hashed = admin.prepare(password, args.username)  # before the write lock
         with _connection(args, write=True) as conn:
             admin.add_user(
                 conn,
                 args.username,
-                password,
+                hashed,
                 now=utcnow(),
                 staff_code=args.staff_code,
                 is_admin=args.admin,
@@ -190,9 +205,93 @@ def users_reset(args: argparse.Namespace) -> int:
     if not password:
         return _fail("a password is required")
     try:
+        hashed = admin.prepare(password, args.username)  # before the write lock
         with _connection(args, write=True) as conn:
-            admin.reset_password(conn, args.username, password, now=utcnow())
+            admin.reset_password(conn, args.username, hashed, now=utcnow())
     except admin.AdminError as exc:
         return _fail(str(exc))
     print(f"password of {args.username} reset; their devices must sign in again")
+    return 0
+
+
+def lao_list(args: argparse.Namespace) -> int:
+    from central.lao_admin import list_entries
+
+    with _connection(args) as conn:
+        entries = list_entries(conn, args.crn)
+    for e in entries:
+        print(f"{e.crn} {e.kind:<11} {e.username:<16} {e.message}")
+    if not entries:
+        print("no Limited Access entries")
+    return 0
+
+
+def lao_add(args: argparse.Namespace) -> int:
+    from central.lao_admin import add
+
+    try:
+        with _connection(args, write=True) as conn:
+            add(conn, args.kind, args.crn, args.username, by=args.by, message=args.message)
+    except admin.AdminError as exc:
+        return _fail(str(exc))
+    print(f"{args.username} added to the {args.kind} list of {args.crn}; laptops follow at sync")
+    return 0
+
+
+def lao_remove(args: argparse.Namespace) -> int:
+    from central.lao_admin import remove
+
+    try:
+        with _connection(args, write=True) as conn:
+            remove(conn, args.kind, args.crn, args.username, by=args.by)
+    except admin.AdminError as exc:
+        return _fail(str(exc))
+    print(f"{args.username} removed from the {args.kind} list of {args.crn}")
+    return 0
+
+
+def keeps_list(args: argparse.Namespace) -> int:
+    from central.keeps import list_keeps
+
+    with _connection(args) as conn:
+        rows = list_keeps(conn, pending_only=args.pending)
+    for k in rows:
+        until = f"until {k.expires_at:%Y-%m-%d %H:%M}" if k.expires_at else "no lapse"
+        text = f" ({k.reason_text})" if k.reason_text else ""
+        print(f"{k.crn} {k.username:<16} {k.status:<8} {k.reason}{text} {until}")
+    if not rows:
+        print("no kept cases")
+    return 0
+
+
+def _decide_keep(args: argparse.Namespace, *, approve: bool) -> int:
+    from central.keeps import decide
+
+    try:
+        with _connection(args, write=True) as conn:
+            decide(conn, args.username, args.crn, approve=approve, by=args.by)
+    except admin.AdminError as exc:
+        return _fail(str(exc))
+    print(f"keep of {args.crn} by {args.username} {'approved' if approve else 'refused'}")
+    return 0
+
+
+def keeps_approve(args: argparse.Namespace) -> int:
+    return _decide_keep(args, approve=True)
+
+
+def keeps_refuse(args: argparse.Namespace) -> int:
+    return _decide_keep(args, approve=False)
+
+
+def keeps_policy(args: argparse.Namespace) -> int:
+    from central.keeps import set_policy
+
+    try:
+        with _connection(args, write=True) as conn:
+            set_policy(conn, args.region, needs_approval=args.needs_approval, keep_days=args.days)
+    except admin.AdminError as exc:
+        return _fail(str(exc))
+    mode = "need approval" if args.needs_approval else "need no approval"
+    print(f"keeps in {args.region} last {args.days} days and {mode}")
     return 0

@@ -4,6 +4,11 @@ Labels are route templates (`/v1/search`), never raw paths or query strings,
 so no CRN or name ever reaches a metric. With several worker processes set
 `PROMETHEUS_MULTIPROC_DIR` (the `serve` command does) and each answer covers
 every worker.
+
+The numbers describe the service's load, not cases, but they are not for the
+world either: they are served only on a separate admin listener, off by default
+(`fieldcase-central serve --metrics-port N`, bound to loopback unless told
+otherwise), never on the API's own port.
 """
 
 from __future__ import annotations
@@ -12,16 +17,16 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
+from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
     Histogram,
     generate_latest,
     multiprocess,
+    start_http_server,
 )
-from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 
 REQUESTS = Counter(
     "fieldcase_http_requests_total", "HTTP requests answered", ["method", "route", "status"]
@@ -35,8 +40,6 @@ LATENCY = Histogram(
 MUTATIONS = Counter(
     "fieldcase_mutations_total", "Mutations pushed, by name and result", ["name", "status"]
 )
-
-router = APIRouter(tags=["operations"])
 
 
 def route_template(request: Request) -> str:
@@ -67,7 +70,18 @@ def _registry() -> CollectorRegistry:
     return DEFAULT_REGISTRY
 
 
-@router.get("/metrics", response_class=Response, include_in_schema=False)
-def metrics() -> Response:
-    """Prometheus text exposition of this service's counters."""
-    return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
+def exposition() -> bytes:
+    """Prometheus text exposition of this service's counters (every worker's)."""
+    return generate_latest(_registry())
+
+
+def start_admin_listener(port: int, host: str = "127.0.0.1") -> Callable[[], None]:
+    """Serve `/metrics` on its own port, in a daemon thread; returns how to stop it."""
+    server, thread = start_http_server(port, addr=host, registry=_registry())
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+    return stop

@@ -256,6 +256,22 @@ pins = Table(
     Column("username", ForeignKey("users.username"), primary_key=True),
     Column("crn", ForeignKey("cases.crn"), primary_key=True),
     Column("pinned_at", DateTime(timezone=True), nullable=False),
+    # Why the officer keeps a case from outside their caseload, and when the keep lapses
+    # (null: kept before keeps lapsed). `pending` waits for approval (migration 0006).
+    Column("reason", String(16), nullable=False, default="other", server_default="other"),
+    Column("reason_text", String(200), nullable=False, default="", server_default=""),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("status", String(16), nullable=False, default="kept", server_default="kept"),
+)
+
+# Per probation region (provider): how long a kept case stays, and whether keeping one
+# needs approval. A region without a row uses the service's settings (migration 0006).
+keep_policies = Table(
+    "keep_policies",
+    metadata,
+    Column("provider_code", ForeignKey("providers.code"), primary_key=True),
+    Column("needs_approval", Boolean, nullable=False),
+    Column("keep_days", Integer, nullable=False),
 )
 
 # --- exactly-once push ------------------------------------------------------------
@@ -296,4 +312,8 @@ audit_log = Table(
     Column("crn", String(7), nullable=True, index=True),
     Column("record_id", String(UUID_LEN), nullable=True),
     Column("detail", JSON, nullable=False, default=dict),
+    # `at` is the server's receipt time; a time the client claims (a case viewed offline)
+    # is kept beside it with the plausibility check's verdict (migration 0006).
+    Column("claimed_at", DateTime(timezone=True), nullable=True),
+    Column("claim_check", String(24), nullable=True),
 )

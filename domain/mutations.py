@@ -22,7 +22,7 @@ import datetime as dt
 from typing import Annotated, Literal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from domain.model import Entity
@@ -178,10 +178,25 @@ class UpdateAddress(MutationArgs):
     base_version: int | None = None
 
 
+KeepReason = Literal["cover", "duty", "court", "transfer", "other"]
+KEEP_REASON_TEXT_MAX = 200
+
+
 class PinCase(MutationArgs):
-    """Keep a case from outside the caseload on this laptop (e.g. for a visit)."""
+    """Keep a case from outside the caseload on this laptop (e.g. for a visit).
+
+    Version 2 says why (need-to-know, audited): covering a colleague, duty officer,
+    court, transfer in, or "other" with a few words. The keep lapses by policy."""
 
     crn: Crn
+    reason: KeepReason | None = None  # None only from version 1 clients
+    reason_text: str = Field(default="", max_length=KEEP_REASON_TEXT_MAX)
+
+    @model_validator(mode="after")
+    def _other_says_why(self) -> PinCase:
+        if self.reason == "other" and not self.reason_text.strip():
+            raise ValueError("a reason of 'other' needs a few words saying why")
+        return self
 
 
 class UnpinCase(MutationArgs):
@@ -213,6 +228,7 @@ MUTATIONS: dict[str, type[MutationArgs]] = {
 
 # name -> the versions of it this build understands (the first is current).
 SUPPORTED: dict[str, tuple[int, ...]] = dict.fromkeys(MUTATIONS, (1,))
+SUPPORTED["pin_case"] = (2, 1)  # 2: with a reason (central still takes 1, unexplained)
 
 _SERIES = uuid5(NAMESPACE_URL, "https://fieldcase.invalid/appointment-series")
 

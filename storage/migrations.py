@@ -188,3 +188,16 @@ def m009_push_health(db: sqlite_utils.Database) -> None:
             " first_failed_at TEXT NOT NULL, last_failed_at TEXT NOT NULL)"
         ],
     )
+
+
+@migrations()
+def m011_kept_cases(db: sqlite_utils.Database) -> None:
+    """Cases kept from outside the caseload, with why and until when by this laptop's own
+    clock (storage/kept.py): a keep lapses here even when the laptop stays offline."""
+    _run(
+        db,
+        [
+            "CREATE TABLE kept_case (crn TEXT PRIMARY KEY, reason TEXT NOT NULL,"
+            " reason_text TEXT NOT NULL DEFAULT '', kept_until TEXT NOT NULL)"
+        ],
+    )

@@ -52,7 +52,7 @@ from sync.recovery import PushWatch, catch_up, head_seq
 log = logging.getLogger(__name__)
 
 # A push request's body stays under this, whatever the notes hold: central refuses bodies
-# over 16 MiB (central/api.py MAX_BODY_BYTES), and 500 notes of 12,000 characters could
+# over 16 MiB (central/limits.py PUSH_BODY_BYTES), and 500 notes of 12,000 characters could
 # pass that; a batch it refused would be refused at every sync. A quarter leaves room for
 # the envelopes. One mutation is always sent, whatever its size.
 PUSH_BODY_BUDGET = 4 * 2**20

@@ -27,6 +27,7 @@ from ui.widgets import ErrorBanner, named
 
 if TYPE_CHECKING:  # the search use cases (and their queries) load on the first search
     from app.usecases.search import NationalAnswer
+    from ui.keep_dialog import KeepCaseDialog
 
 TYPING_PAUSE_MS = 150
 KEPT = "Kept on this laptop: arrives with the next sync"
@@ -41,6 +42,7 @@ class SearchView(QWidget):
         self._local: list[SearchHit] = []
         self._national: NationalAnswer | None = None  # kept: the local answer may come later
         self._asked = ""  # the text a national search is under way for
+        self.keep_dialog: KeepCaseDialog | None = None
         self.box = named(QLineEdit(), "Search", "Name, CRN or date of birth")
         self.box.setPlaceholderText("Search by name, CRN or date of birth…")
         self.box.setClearButtonEnabled(True)
@@ -192,12 +194,27 @@ class SearchView(QWidget):
         self.case_opened.emit(crn)
 
     def pin_selected(self) -> None:
+        """Ask why (need-to-know), then keep the case; the dialog does not block."""
         hit = self._selected()
         if hit is None or self.runner is None:
             return
+        from app.usecases.search import keep_days
+        from ui.keep_dialog import KeepCaseDialog
+
+        self.keep_dialog = KeepCaseDialog(hit.name, hit.crn, keep_days=keep_days(), parent=self)
+        self.keep_dialog.accepted.connect(partial(self._on_keep_reason_given, hit))
+        self.keep_dialog.open()
+
+    def _on_keep_reason_given(self, hit: SearchHit) -> None:
         from app.usecases.search import pin_case
 
-        self.runner.op(partial(pin_case, crn=hit.crn), partial(self._on_pinned, hit))
+        if self.runner is None or self.keep_dialog is None:
+            return
+        reason, text = self.keep_dialog.choice()
+        self.runner.op(
+            partial(pin_case, crn=hit.crn, reason=reason, reason_text=text),
+            partial(self._on_pinned, hit),
+        )
 
     def _on_pinned(self, hit: SearchHit, _changes: ChangeSet) -> None:
         rows = [replace(r, detail=KEPT) if r.crn == hit.crn else r for r in self.model.rows()]

@@ -13,7 +13,8 @@ from app.changes import ChangeSet
 from app.context import AppContext
 from app.rows import SearchHit
 from domain.errors import FieldcaseError
-from domain.mutations import PinCase
+from domain.mutations import KeepReason, PinCase
+from storage.kept import KEEP_DAYS
 from storage.queries.search import NAME_MATCH
 from sync.errors import SignInRequired, TransientError
 
@@ -78,6 +79,12 @@ def merged(here: list[SearchHit], national: tuple[SearchHit, ...]) -> list[Searc
     return [*by_name, *more, *by_text]
 
 
-def pin_case(ctx: AppContext, crn: str) -> ChangeSet:
-    """Keep a case from outside the caseload on this laptop; it arrives with the next sync."""
-    return ctx.cache().apply("pin_case", PinCase(crn=crn))
+def keep_days() -> int:
+    """How long a keep lasts on this laptop (the keep dialog says so)."""
+    return KEEP_DAYS
+
+
+def pin_case(ctx: AppContext, crn: str, reason: KeepReason, reason_text: str = "") -> ChangeSet:
+    """Keep a case from outside the caseload on this laptop, saying why (need-to-know,
+    audited by the service); it arrives with the next sync and lapses by policy."""
+    return ctx.cache().apply("pin_case", PinCase(crn=crn, reason=reason, reason_text=reason_text))

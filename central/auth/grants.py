@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select, update
 
-from central.auth import dpop, passwords, throttle, tokens
+from central.auth import dpop, sign_in, tokens
 from central.auth.devices import device_pending, enrol_device
 from central.auth.sessions import find_family, open_family, revoke_families
 from central.db import as_utc, transaction
@@ -57,34 +57,6 @@ def _issue(
     return TokenGrant(access, refresh, int(lifetime.total_seconds()))
 
 
-def _check_password(
-    conn: Connection, state: AppState, username: str, password: str, now: datetime
-) -> ApiError | None:
-    wait = throttle.retry_after(conn, username, now)
-    if wait is not None:
-        return throttle.too_many_attempts(wait)
-    row = conn.execute(
-        select(users.c.password_hash, users.c.active).where(users.c.username == username)
-    ).first()
-    if row is None:
-        passwords.burn_time()
-        throttle.record_failure(conn, username, state.settings, now)
-        return oauth_error("invalid_grant", "Wrong username or password.")
-    if not passwords.verify_password(row.password_hash, password):
-        throttle.record_failure(conn, username, state.settings, now)
-        return oauth_error("invalid_grant", "Wrong username or password.")
-    if not row.active:
-        return oauth_error("invalid_grant", "This account is disabled; contact an administrator.")
-    throttle.clear_failures(conn, username)
-    if passwords.needs_rehash(row.password_hash):
-        conn.execute(
-            update(users)
-            .where(users.c.username == username)
-            .values(password_hash=passwords.hash_password(password))
-        )
-    return None
-
-
 def password_grant(
     state: AppState,
     *,
@@ -94,24 +66,28 @@ def password_grant(
     device_name: str,
     proof: dpop.Proof,
     now: datetime,
+    source: str = "",
 ) -> TokenGrant:
     """Sign in on a device, enrolling it (bound to the proof's key) on its first use.
 
-    A device waiting for approval is enrolled (committed, audited) but gets no tokens.
+    The password is checked before the write transaction (`central.auth.sign_in`), so the
+    hash never runs under the write lock. A device waiting for approval is enrolled
+    (committed, audited) but gets no tokens.
     """
+    checked = sign_in.check_password(
+        state, username, password, device_id=device_id, source=source, now=now
+    )
     with transaction(state.engine) as conn:
-        failure = _check_password(conn, state, username, password, now)
-        if failure is None:
-            dpop.spend(conn, proof, now)
-            if enrol_device(conn, device_id, username, name=device_name, jkt=proof.jkt, now=now):
-                family = open_family(
-                    conn, username=username, device_id=device_id, jkt=proof.jkt, now=now
-                )
-                return _issue(
-                    conn, state, username=username, device_id=device_id, family=family, now=now
-                )
-            failure = device_pending(device_id)
-    raise failure
+        sign_in.confirm(conn, checked)
+        dpop.spend(conn, proof, now)
+        if enrol_device(conn, device_id, username, name=device_name, jkt=proof.jkt, now=now):
+            family = open_family(
+                conn, username=username, device_id=device_id, jkt=proof.jkt, now=now
+            )
+            return _issue(
+                conn, state, username=username, device_id=device_id, family=family, now=now
+            )
+    raise device_pending(device_id)
 
 
 def _bound(conn: Connection, family_id: str, jkt: str, now: datetime) -> ApiError | None:

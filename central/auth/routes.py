@@ -67,6 +67,7 @@ def _answer(grant: TokenGrant) -> JSONResponse:
     responses={400: {}, 401: {}, 403: {}, 429: {}},
 )
 def token(
+    request: Request,
     state: Annotated[AppState, Depends(app_state)],
     request: Request,
     *,
@@ -100,6 +101,7 @@ def token(
             device_name=device_name or "",
             proof=_proof(request, dpop_proof, now, state.settings.public_url),
             now=now,
+            source=request.client.host if request.client else "",
         )
     elif grant_type == "refresh_token":
         token_value, device = _required("refresh_token", refresh_token), _device_id(device_id)

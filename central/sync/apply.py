@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy import Connection, and_, delete
 
+from central import keeps
 from central.audit import record_audit
 from central.auth.deps import Principal
 from central.sync.reader import SqlCaseReader
@@ -131,43 +132,60 @@ def write_effects(
     env: MutationEnvelope,
     effects: Effects,
     now: dt.datetime,
-) -> None:
-    """Pins and audit of one applied mutation (its records are written under the feed lock)."""
-    write_pins(conn, principal, effects, now)
-    for action, crn, record_id, detail, at in audit_items(env, effects, now):
-        record_audit(conn, principal, action, crn, record_id=record_id, detail=detail, at=at)
+) -> bool:
+    """Pins and audit of one applied mutation (its records are written under the feed lock);
+    True when a keep waits for approval."""
+    waiting = write_pins(conn, principal, env, effects, now)
+    for action, crn, record_id, detail, claimed in audit_items(env, effects, now):
+        record_audit(
+            conn, principal, action, crn, record_id=record_id, detail=detail, claimed_at=claimed
+        )
+    return waiting
 
 
 def audit_items(
     env: MutationEnvelope, effects: Effects, now: dt.datetime
-) -> list[tuple[str, str, str | None, dict[str, Any], dt.datetime]]:
-    """`write_effects`' audit entries as (action, crn, record_id, detail, at), to batch."""
+) -> list[tuple[str, str, str | None, dict[str, Any], dt.datetime | None]]:
+    """`write_effects`' audit entries as (action, crn, record_id, detail, claimed), to batch.
+
+    `claimed` is a time the laptop gave for the event (a case viewed offline), or None;
+    the entry's own time is always the server's (`central.audit`)."""
     items = []
     for entry in effects.audit:
         ids = [str(i) for i in entry.record_ids]
-        detail = {"mutation_id": str(env.id), "seq": env.seq, "record_ids": ids}
-        items.append(
-            (entry.action, entry.crn, ids[0] if len(ids) == 1 else None, detail, entry.at or now)
-        )
+        detail: dict[str, Any] = {"mutation_id": str(env.id), "seq": env.seq, "record_ids": ids}
+        if entry.action == "pin_case":
+            detail.update(keeps.keep_detail(env.args))
+        claimed = entry.at if entry.at is not None and entry.at != now else None
+        items.append((entry.action, entry.crn, ids[0] if len(ids) == 1 else None, detail, claimed))
     return items
 
 
-def write_pins(conn: Connection, principal: Principal, effects: Effects, now: dt.datetime) -> None:
-    """`write_effects`' pins and unpins alone."""
+def write_pins(
+    conn: Connection,
+    principal: Principal,
+    env: MutationEnvelope,
+    effects: Effects,
+    now: dt.datetime,
+) -> bool:
+    """`write_effects`' pins (keeps, with their reason and lapse) and unpins alone; True
+    when a keep waits for approval (`central.keeps`)."""
+    waiting = False
     for crn in effects.pins:
-        _pin(conn, principal.username, crn, now)
+        status = keeps.keep(
+            conn, principal.username, principal.team_code, crn, args=env.args, now=now
+        )
+        waiting = waiting or status == keeps.PENDING
     for crn in effects.unpins:
         conn.execute(
             delete(pins).where(and_(pins.c.username == principal.username, pins.c.crn == crn))
         )
+    return waiting
 
 
-def _pin(conn: Connection, username: str, crn: str, now: dt.datetime) -> None:
-    exists = conn.execute(
-        select(pins.c.crn).where(pins.c.username == username, pins.c.crn == crn)
-    ).first()
-    if exists is None:
-        conn.execute(pins.insert().values(username=username, crn=crn, pinned_at=now))
+def awaiting_approval(result: MutationResult) -> MutationResult:
+    """An applied keep that waits for approval says so (the case is not in scope yet)."""
+    return result.model_copy(update={"code": "pending_approval", "message": keeps.PENDING_MESSAGE})
 
 
 def result_of(seq: int, effects: Effects) -> MutationResult:

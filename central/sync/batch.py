@@ -32,6 +32,7 @@ from uuid import UUID
 from sqlalchemy import Connection, String, bindparam, func, select
 from sqlalchemy.sql.dml import Insert, Update
 
+from central.audit import audit_row, enrolment_time
 from central.auth.deps import Principal
 from central.bulk import BulkInsert
 from central.sync import clients
@@ -222,6 +223,7 @@ class BatchWriter:
         self._first_version: int | None = None
         self._next_version = 0
         self.taken: set[str] = set()
+        self._enrolled: tuple[dt.datetime | None] | None = None
 
     def read_taken(self, mutations: Sequence[MutationEnvelope]) -> None:
         """Which of these mutation ids a stored mutation already has (one query)."""
@@ -248,19 +250,26 @@ class BatchWriter:
         crn: str | None,
         record_id: str | None,
         detail: dict[str, Any],
-        at: dt.datetime,
+        received: dt.datetime,
+        *,
+        claimed: dt.datetime | None = None,
     ) -> None:
-        """One row as `central.audit.record_audit` writes it."""
+        """One row as `central.audit.record_audit` writes it (the laptop's enrolment
+        time, for judging a claimed time, read once per batch)."""
+        if claimed is not None and self._enrolled is None:
+            self._enrolled = (enrolment_time(self._conn, self._principal.device_id),)
+        enrolled = self._enrolled[0] if self._enrolled else None
         self._audit.append(
-            {
-                "at": at,
-                "username": self._principal.username,
-                "device_id": self._principal.device_id,
-                "action": action,
-                "crn": crn,
-                "record_id": record_id,
-                "detail": dict(detail),
-            }
+            audit_row(
+                self._principal,
+                action,
+                crn,
+                record_id,
+                detail,
+                received=received,
+                claimed=claimed,
+                enrolled_at=enrolled,
+            )
         )
 
     def versions(self, count: int) -> int:

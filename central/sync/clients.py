@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -72,18 +71,6 @@ def lock_client(conn: Connection, client_id: str, mutation_id: UUID) -> tuple[in
     return int(row.last_applied_seq), bool(row.taken)
 
 
-def stored_results(
-    conn: Connection, client_id: str, seqs: Collection[int]
-) -> dict[int, MutationResult]:
-    """The results kept for already-applied seqs, replayed verbatim."""
-    if not seqs:
-        return {}
-    query = select(applied_mutations.c.seq, applied_mutations.c.result).where(
-        applied_mutations.c.client_id == client_id, applied_mutations.c.seq.in_(sorted(seqs))
-    )
-    return {int(seq): MutationResult.model_validate(result) for seq, result in conn.execute(query)}
-
-
 # Built once: a push runs these for every mutation, and building a statement costs
 # more than executing it on SQLite.
 STORE_RESULT = applied_mutations.insert()
@@ -92,6 +79,11 @@ _MOVE_SEQ = (
     .where(sync_clients.c.client_id == bindparam("client"))
     .values(last_applied_seq=bindparam("seq"), last_push_at=bindparam("now"))
 )
+
+
+def stand_in_id(client_id: str, seq: int) -> str:
+    """The id a mutation whose own id clashed is stored under (unique per client and seq)."""
+    return str(uuid5(_CLASHING_ID, f"{client_id}/{seq}"))
 
 
 def result_row(
@@ -103,11 +95,11 @@ def result_row(
     clashing_id: bool = False,
 ) -> dict[str, Any]:
     """The `applied_mutations` row keeping `result` (a clashing id is stored as a new one)."""
-    mutation_id = uuid5(_CLASHING_ID, f"{client_id}/{env.seq}") if clashing_id else env.id
+    mutation_id = stand_in_id(client_id, env.seq) if clashing_id else str(env.id)
     return {
         "client_id": client_id,
         "seq": env.seq,
-        "mutation_id": str(mutation_id),
+        "mutation_id": mutation_id,
         "name": env.name.replace("\x00", "")[:64],  # PostgreSQL text holds no NUL
         "version": min(env.version, 2**31 - 1),
         "status": result.status,

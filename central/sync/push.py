@@ -24,11 +24,12 @@ from sqlalchemy import Connection, Engine
 from central.auth.deps import Principal
 from central.db import transaction, utcnow
 from central.metrics import MUTATIONS
-from central.sync import clients
+from central.sync import clients, replay
 from central.sync.apply import (
     Clock,
     audit_items,
     audit_refusal,
+    awaiting_approval,
     compute,
     refusal_audit,
     rejected,
@@ -92,23 +93,15 @@ def _metric_name(name: str) -> str:
     return name if name in KNOWN_MUTATIONS else "unknown"
 
 
-def _in_order(mutations: list[MutationEnvelope]) -> list[MutationEnvelope]:
-    """Seq order, each seq once (a duplicate within a batch is the same queued change)."""
-    unique: dict[int, MutationEnvelope] = {}
-    for env in mutations:
-        unique.setdefault(env.seq, env)
-    return [unique[seq] for seq in sorted(unique)]
-
-
 def push(engine: Engine, principal: Principal, request: PushRequest) -> PushResponse:
     """Apply what can be applied of `request`; the caller checked protocol and client id."""
     client_id = str(request.client_id)
     last = clients.ensure_client(engine, client_id, principal.username)
-    batch = _in_order(list(request.mutations))
+    batch = replay.in_order(request.mutations)
     known: dict[int, MutationResult] = {}
     if batch and batch[0].seq <= last:  # a resend: answer what was applied from its results
         with engine.connect() as conn:
-            known = clients.stored_results(conn, client_id, [m.seq for m in batch if m.seq <= last])
+            known = replay.stored_answers(conn, client_id, [m for m in batch if m.seq <= last])
     outcome = BatchOutcome(last)
     todo = []
     for env in batch:
@@ -218,7 +211,7 @@ class _Batch:
 
     def apply(self, env: MutationEnvelope) -> MutationResult:
         if env.seq <= self.current:  # applied meanwhile by a concurrent push of this laptop
-            stored = clients.stored_results(self.conn, self.client_id, [env.seq]).get(env.seq)
+            stored = replay.stored_answers(self.conn, self.client_id, [env]).get(env.seq)
             raise Answered(
                 stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
             )
@@ -245,10 +238,11 @@ class _Batch:
             return decided
         result = result_of(env.seq, decided)
         if decided.pins or decided.unpins:
-            write_pins(self.conn, self.principal, decided, now)
+            if write_pins(self.conn, self.principal, env, decided, now):
+                result = awaiting_approval(result)
             self.scope.forget()
-        for action, crn, record_id, detail, at in audit_items(env, decided, now):
-            self.writer.audit(action, crn, record_id, detail, at)
+        for action, crn, record_id, detail, claimed in audit_items(env, decided, now):
+            self.writer.audit(action, crn, record_id, detail, now, claimed=claimed)
         self.writer.store_result(env, result, now)
         if decided.upserts:
             self.writer.write_records(decided.upserts, now=now)
@@ -301,7 +295,7 @@ def _apply_in(
 ) -> MutationResult:
     current, id_taken = clients.lock_client(conn, client_id, env.id)
     if env.seq <= current:  # applied meanwhile by a concurrent push of this laptop
-        stored = clients.stored_results(conn, client_id, [env.seq]).get(env.seq)
+        stored = replay.stored_answers(conn, client_id, [env]).get(env.seq)
         raise Answered(
             stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
         )
@@ -368,7 +362,8 @@ def _run(
         return decided
     effects, reads, existing = decided
     result = result_of(env.seq, effects)
-    write_effects(conn, principal, env, effects, clock.now)
+    if write_effects(conn, principal, env, effects, clock.now):
+        result = awaiting_approval(result)
     clients.store_result(conn, client_id, env, result, clock.now)
     if effects.upserts:
         first = reserve_versions(conn, len(effects.upserts))  # takes the feed lock

@@ -25,6 +25,7 @@ from central.sync.cursor import BadCursor, decode
 from central.sync.pull import CursorAhead, serve_case, serve_pull
 from central.sync.push import push
 from central.sync.results import stored_results_since
+from central.sync.replay import SeqReused
 from central.sync.scope import OUT_OF_SCOPE
 from sync.protocol import (
     PROTOCOL_VERSION,
@@ -44,6 +45,7 @@ CRN = re.compile(r"[A-Z][0-9]{6}")
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 State = Annotated[AppState, Depends(app_state)]
 _ERRORS: dict[int | str, dict[str, object]] = {code: {} for code in (400, 401, 403, 404, 503)}
+_PUSH_ERRORS: dict[int | str, dict[str, object]] = {**_ERRORS, 409: {}}
 
 
 def check_protocol(version: int) -> None:
@@ -97,7 +99,7 @@ def _audit_downloads(engine: Engine, principal: Principal, crns: list[str]) -> N
         record_audits(conn, principal, "case_downloaded", [(crn, None, {}) for crn in crns])
 
 
-@router.post("/push", response_model=PushResponse, responses=_ERRORS)
+@router.post("/push", response_model=PushResponse, responses=_PUSH_ERRORS)
 def push_endpoint(body: PushRequest, principal: CurrentPrincipal, state: State) -> Response:
     """Apply queued mutations exactly once, in seq order (DESIGN.md, sync protocol)."""
     check_protocol(body.protocol_version)
@@ -106,6 +108,9 @@ def push_endpoint(body: PushRequest, principal: CurrentPrincipal, state: State) 
         return _json(push(state.engine, principal, body))
     except OperationalError as exc:
         raise _busy(exc) from exc
+    except SeqReused as exc:  # a protocol violation: nothing of the batch was applied
+        log.info("push client=%s refused: %s at seq %d", principal.device_id, exc.code, exc.seq)
+        raise ApiError(409, exc.code, exc.message) from exc
 
 
 @router.post("/results", response_model=ResultsResponse, responses=_ERRORS)

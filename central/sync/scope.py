@@ -1,6 +1,7 @@
 """An officer's scope: the cases their laptop may hold, enforced on every read and write.
 
-Scope = cases allocated to their staff code, plus the cases they pinned, minus any
+Scope = cases allocated to their staff code, plus the cases they keep (pinned, not
+lapsed, not waiting for approval: `central.keeps`), minus any
 Limited Access case that excludes them or is restricted to others. The Limited Access
 rule is `domain.access.decide_access` expressed in SQL (`central.lao.visible_to`), so a
 query never fetches a case the officer must not see.
@@ -10,8 +11,19 @@ from __future__ import annotations
 
 from typing import Protocol, cast
 
-from sqlalchemy import ColumnElement, Connection, String, and_, bindparam, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    DateTime,
+    String,
+    and_,
+    bindparam,
+    or_,
+    select,
+)
 
+from central.db import utcnow
+from central.keeps import KEPT
 from central.lao import visible_to
 from central.tables import cases, pins
 
@@ -42,7 +54,13 @@ def _in_scope() -> ColumnElement[bool]:
     """
     username = cast(str, bindparam("username", type_=String))
     staff_code = bindparam("staff_code", type_=String)
-    pinned = cases.c.crn.in_(select(pins.c.crn).where(pins.c.username == username))
+    now = bindparam("now", type_=DateTime(timezone=True))
+    kept = select(pins.c.crn).where(
+        pins.c.username == username,
+        pins.c.status == KEPT,
+        or_(pins.c.expires_at.is_(None), pins.c.expires_at > now),
+    )
+    pinned = cases.c.crn.in_(kept)
     return and_(or_(cases.c.staff_code == staff_code, pinned), visible_to(username))
 
 
@@ -50,8 +68,9 @@ _SCOPE = select(cases.c.crn).where(_in_scope())
 _ONE = _SCOPE.where(cases.c.crn == bindparam("crn", type_=String))
 
 
-def _params(officer: Officer) -> dict[str, str | None]:
-    return {"username": officer.username, "staff_code": officer.staff_code}
+def _params(officer: Officer) -> dict[str, object]:
+    """The officer, and now: a keep that has lapsed is out of scope (`central.keeps`)."""
+    return {"username": officer.username, "staff_code": officer.staff_code, "now": utcnow()}
 
 
 def scope_crns(conn: Connection, officer: Officer) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 
 from central.api import create_app
@@ -25,13 +26,35 @@ def test_healthz_reports_protocol_and_echoes_header(server: LiveServer) -> None:
 def test_metrics_count_requests_by_route_template_without_query_text(
     sqlite_server: LiveServer,
 ) -> None:
+    from central.metrics import start_admin_listener
+    from tests.support.postgres import free_port
+
     token = sqlite_server.token(sqlite_server.seed.officers[0])  # type: ignore[union-attr]
     sqlite_server.get("/v1/search", token, q="Zebediah")
-    with sqlite_server.client() as http:
-        text = http.get("/metrics").text
+    port = free_port()
+    stop = start_admin_listener(port)
+    try:
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    finally:
+        stop()
     assert 'route="/v1/search"' in text
     assert "fieldcase_http_request_duration_seconds" in text
     assert "Zebediah" not in text
+
+
+def test_metrics_and_interactive_docs_are_not_on_the_public_port(
+    sqlite_server: LiveServer,
+) -> None:
+    with sqlite_server.client() as http:
+        for path in ("/metrics", "/docs", "/redoc"):
+            assert http.get(path).status_code == 404, path
+        assert http.get("/openapi.json").json()["paths"]  # the published contract stays
+
+
+def test_a_deployment_may_turn_the_interactive_docs_on(tmp_path: Path) -> None:
+    app = create_app(make_settings(f"sqlite:///{tmp_path}/x.db", api_docs=True))
+    paths = {getattr(route, "path", None) for route in app.routes}
+    assert {"/docs", "/redoc"} <= paths
 
 
 def test_large_answers_are_gzipped_for_clients_that_ask(sqlite_server: LiveServer) -> None:
@@ -95,19 +118,6 @@ def test_committed_openapi_document_is_current(tmp_path: Path) -> None:
     assert json.loads(OPENAPI.read_text("utf-8")) == current, (
         "docs/openapi.json is stale: regenerate it with python -m central.openapi"
     )
-
-
-def test_oversized_bodies_are_refused_before_reading(sqlite_server: LiveServer) -> None:
-    from central.api import MAX_BODY_BYTES
-
-    with sqlite_server.client() as http:
-        answer = http.post(
-            "/oauth/token",
-            content=b"x" * (MAX_BODY_BYTES + 1),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
-    assert answer.status_code == 413
-    assert answer.json()["code"] == "payload_too_large"
 
 
 @pytest.mark.postgres

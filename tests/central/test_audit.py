@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
+import pytest
+
 from central.audit import AdminActor, case_audit, record_audit, record_audits
 from central.db import make_engine, transaction
 from central.seed import SeedResult
@@ -44,3 +49,38 @@ def test_an_audited_change_that_rolls_back_leaves_no_entry(
     with engine.connect() as conn:
         assert case_audit(conn, crn) == []
     engine.dispose()
+
+
+def test_times_are_the_servers_and_a_laptops_claim_is_kept_beside_and_checked(
+    database_url: str, seeded: SeedResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A laptop with its clock set back (or forward) cannot write the trail's times."""
+    from central.auth.devices import register_device
+    from central.cli import main
+    from central.db import utcnow
+
+    crn = seeded.caseloads[seeded.officers[0]][0]
+    laptop = "0b7f6c7e-0a63-4c4f-9e57-6f2b7e0f0003"
+    officer = AdminActor(seeded.officers[0], laptop)
+    engine = make_engine(database_url)
+    enrolled = utcnow() - timedelta(days=10)
+    with transaction(engine) as conn:
+        register_device(conn, laptop, officer.username, "laptop", enrolled)
+        for claimed in (
+            enrolled + timedelta(days=2),  # viewed offline last week: plausible
+            enrolled - timedelta(days=30),  # before the laptop existed
+            utcnow() + timedelta(days=1),  # tomorrow
+        ):
+            record_audit(conn, officer, "case_viewed", crn, claimed_at=claimed)
+    with engine.connect() as conn:
+        trail = case_audit(conn, crn)
+    engine.dispose()
+    started = utcnow() - timedelta(minutes=5)
+    assert all(started < e.at <= utcnow() for e in trail)  # receipt times, all of them
+    assert [e.claim_check for e in trail] == ["ok", "before_enrolment", "in_future"]
+    assert main(["audit", crn, "--database-url", database_url, "--json"]) == 0
+    shown = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [s["claim_check"] for s in shown] == ["ok", "before_enrolment", "in_future"]
+    assert all(s["claimed_at"] and s["at"] for s in shown)
+    assert main(["audit", crn, "--database-url", database_url]) == 0
+    assert "laptop said" in capsys.readouterr().out

@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from central.cli import main
+from central.seed import SeedResult
 
 COMMANDS = [
     ["serve"],
@@ -74,8 +75,9 @@ def test_administration_end_to_end(
 
     run("users", "add", "supervisor", *db, stdin="a new password\n")
     assert "supervisor" in run("users", "list", *db)
-    assert "already exists" in run("users", "add", "supervisor", *db, "--password", "x", code=1)
-    run("users", "reset-password", officers[0], *db, "--password", "pw two")
+    again = ["--password", "kettle orbit marmalade"]
+    assert "already exists" in run("users", "add", "supervisor", *db, *again, code=1)
+    run("users", "reset-password", officers[0], *db, "--password", "pw two is longer")
     assert "no device" in run("devices", "revoke", str(uuid.uuid4()), *db, code=1)
 
     users = run("users", "list", *db).splitlines()
@@ -103,3 +105,41 @@ def _a_crn(url: str) -> str:
 
 # `serve`, `devices list|revoke` and the JSON access log as an administrator meets them:
 # tests/app/test_sync_cli.py runs docs/central.md's quick start through the console scripts.
+
+
+def test_bad_administrator_input_gets_a_plain_message_never_a_traceback_or_hash(
+    database_url: str,
+    seeded: SeedResult,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run = InProcess(capsys, monkeypatch)
+    db = ["--database-url", database_url]
+    taken = seeded.staff_codes[seeded.officers[0]]
+    good = ["--password", "kettle orbit marmalade"]
+    answers = [
+        run("users", "add", "newcomer", *db, "--staff-code", taken, *good, code=1),
+        run("users", "add", "newcomer", *db, "--staff-code", "NOPE000", *good, code=1),
+        run("users", "add", "newcomer", *db, "--password", "Password123!", code=1),
+        run("users", "reset-password", seeded.officers[0], *db, "--password", "short", code=1),
+        run("users", "list", "--database-url", "not a url", code=2),
+        run("users", "list", "--database-url", "postgresql://u:secretpw@127.0.0.1:1/x", code=2),
+    ]  # fmt: skip
+    assert "already belongs to user" in answers[0]
+    assert "no staff member" in answers[1]
+    assert "most common" in answers[2]
+    assert "at least 12" in answers[3]
+    assert "not valid" in answers[4]
+    assert "cannot use the database" in answers[5]
+    for text in answers:
+        assert "Traceback" not in text
+        assert "$argon2" not in text
+        assert "secretpw" not in text
+
+
+def test_a_database_without_tables_says_to_migrate(
+    tmp_path: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = InProcess(capsys, monkeypatch)
+    answer = run("users", "list", "--database-url", f"sqlite:///{tmp_path}/empty.db", code=2)
+    assert "fieldcase-central migrate" in answer

@@ -4,6 +4,7 @@ end-to-end app tests: the server process (stopped and started at will) and the a
 
 from __future__ import annotations
 
+import secrets
 import socket
 import subprocess
 import sys
@@ -37,7 +38,7 @@ class Central:
     def __init__(self, folder: Path) -> None:
         self.url_db = f"sqlite:///{folder / 'central.db'}"
         self.secret = folder / "jwt-secret"
-        self.secret.write_text("0" * 64)
+        self.secret.write_text(secrets.token_hex(32))  # a weak key is refused at start-up
         self.port = _port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = folder / "central.log"

@@ -57,6 +57,10 @@ def test_find_nationally_keep_it_here_and_it_arrives_with_the_next_sync(qtbot, t
         search.table.setCurrentIndex(search.model.index(0, 0))
         search.table.clicked.emit(search.model.index(0, 0))
         qtbot.mouseClick(search.pin, Qt.MouseButton.LeftButton)
+        dialog = search.keep_dialog  # why: need-to-know, audited by the service
+        assert dialog is not None
+        dialog.reason.setCurrentIndex(dialog.reason.findData("court"))
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "next sync" in search.summary.text(), timeout=10_000)
         qtbot.waitUntil(  # the pin goes up, the case comes down: a sync follows the change
             lambda: backend.pending_count() == 0 and backend.cache is not None

@@ -80,11 +80,23 @@ def test_keep_on_this_laptop_pins_a_case_from_outside_the_caseload(qtbot, harnes
     assert search.pin.isEnabled()
     qtbot.keyClick(search.table, Qt.Key.Key_Return)
     assert "not on this laptop yet" in search.summary.text()  # opening needs it here first
+    qtbot.mouseClick(search.pin, Qt.MouseButton.LeftButton)
+    dialog = search.keep_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # no reason yet: refused inline
+    assert dialog.isVisible()
+    assert "Choose a reason" in dialog.error.text()
+    dialog.reason.setCurrentIndex(dialog.reason.findData("other"))
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # "other" needs words
+    assert "few words" in dialog.error.text()
+    qtbot.keyClicks(dialog.why, "Joint home visit")
     with qtbot.waitSignal(h.shell.hub.changes_applied) as published:
-        qtbot.mouseClick(search.pin, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert published.args[0].touches_kind(OUTBOX)  # the sync is told a change waits
     (name, args), *_ = h.backend.cache.applied
     assert (name, args.crn) == ("pin_case", "Z111222")
+    assert (args.reason, args.reason_text) == ("other", "Joint home visit")
     qtbot.waitUntil(lambda: "next sync" in search.summary.text())
     assert "next sync" in search.model.rows()[row].detail
     assert not search.pin.isEnabled()

@@ -19,7 +19,7 @@ from central.config import Settings
 from central.db import utcnow
 from central.tables import token_families
 
-SECRET = "synthetic-test-secret-" + "x" * 32
+SECRET = "c3a1f8e27b9d4c6a0e5f2b8d1a7c4e9f6b3d0a2c5e8f1b4d7a9c2e6f0b3d5a87"
 READY_SECONDS = 20
 
 

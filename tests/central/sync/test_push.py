@@ -146,10 +146,11 @@ def test_concurrent_edit_of_one_field_is_a_conflict(world: World) -> None:
         "update_contact_details",
         {"crn": crn, "mobile": "07700 900001", "email": "a@example.com", "base_version": base},
     )
-    second = visitor.push_one(
+    late = visitor.envelope(
         "update_contact_details",
         {"crn": crn, "mobile": "07700 900002", "phone": "01134960000", "base_version": base},
     )
+    second = visitor.send(late).results[-1]
 
     assert first.status == "applied"
     assert (second.status, second.code) == ("conflict", "field_conflict")
@@ -160,7 +161,7 @@ def test_concurrent_edit_of_one_field_is_a_conflict(world: World) -> None:
     assert person.data["mobile"] == conflict.central  # nothing resolved silently
     assert person.data["phone"] == "01134960000"  # the untouched field applied
     assert person.field_versions["phone"] == person.version
-    replay = visitor.send(visitor.envelope("noop", {}, seq=2))  # seq 2 was the conflict
+    replay = visitor.send(late)  # resent: answered from the stored result
     assert replay.results == [second]  # the stored result keeps the conflict details
 
 
@@ -189,7 +190,9 @@ def test_pins_change_scope_and_everything_is_audited(world: World) -> None:
         ("unpin_case", me, device),
     ]
     viewed = next(e for e in trail if e.action == "case_viewed")
-    assert viewed.at.isoformat().startswith("2026-11-20T09:30")  # when it was viewed offline
+    assert viewed.claimed_at is not None
+    assert viewed.claimed_at.isoformat().startswith("2026-11-20T09:30")  # viewed offline then
+    assert viewed.at > viewed.claimed_at  # the entry's own time is the server's receipt
 
 
 def test_too_old_mutation_version_asks_for_an_upgrade_and_keeps_the_outbox(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from central.audit import case_audit
 from central.auth.devices import revoke_device
 from central.db import transaction, utcnow
+from central.metrics import exposition
 from central.tables import applied_mutations, cases, records
 from sync.protocol import PROTOCOL_VERSION, CaseSnapshot, PullResponse, PushResponse
 from tests.central.sync.conftest import Officer, World, contact_args
@@ -98,7 +99,7 @@ def test_push_and_pull_round_trip(world: World, base_url: str) -> None:
 
 def _mutation_counts(laptop: Laptop) -> dict[tuple[str, str], float]:
     """`fieldcase_mutations_total` from /metrics, by (name, status)."""
-    text = laptop.http.get("/metrics").text
+    text = exposition().decode()  # the server runs in this process: one registry
     return {
         (sample.labels["name"], sample.labels["status"]): sample.value
         for family in text_string_to_metric_families(text)

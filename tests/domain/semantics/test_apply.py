@@ -40,7 +40,7 @@ def test_unsupported_version_says_which_side_is_behind(
     case: Case, version: int, too_old: bool
 ) -> None:
     with pytest.raises(UnsupportedMutationVersion) as caught:
-        case.store.apply("pin_case", {"crn": CRN}, version=version)
+        case.store.apply("unpin_case", {"crn": CRN}, version=version)
     assert caught.value.too_old is too_old
     assert caught.value.supported == (1,)
     assert ("upgrade" in caught.value.message) is too_old
