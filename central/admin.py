@@ -13,8 +13,8 @@ from sqlalchemy import Connection, select, update
 
 from central.audit import AdminActor, record_audit
 from central.auth.passwords import hash_password
-from central.auth.sessions import revoke_families
 from central.auth.policy import WeakPassword, check_password
+from central.auth.sessions import revoke_families
 from central.auth.throttle import clear_failures
 from central.tables import allocations, cases, records, staff, users
 from central.versions import reserve_versions

@@ -26,7 +26,8 @@ from tenacity import (
 )
 
 from sync.auth import Authenticator
-from sync.errors import AccessTokenExpired, TransientError
+from sync.checks import diverged_message
+from sync.errors import AccessTokenExpired, QueueDiverged, ServerRefusedError, TransientError
 from sync.http import HttpClient, parse_model
 from sync.progress import Progress
 from sync.protocol import (
@@ -42,6 +43,8 @@ from sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
+# The server's codes for a seq reused for another change (central/sync/replay.py).
+SEQ_REUSED_CODES = frozenset({"seq_reused", "duplicate_seq"})
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -87,7 +90,19 @@ class SyncApi:
         self.seconds_in_requests = 0.0  # waiting on the network and the server
 
     def push(self, request: PushRequest) -> PushResponse:
-        return self._call("/v1/sync/push", request, PushResponse)
+        """A push; a server that holds another change under one of these seqs (409
+        `seq_reused` / `duplicate_seq`) means this copy's numbers diverged from what the
+        server saw: the explicit diverged state, never an endless retry."""
+        try:
+            return self._call("/v1/sync/push", request, PushResponse)
+        except ServerRefusedError as refused:
+            if refused.code not in SEQ_REUSED_CODES:
+                raise
+            log.warning("push refused: %s at a seq this laptop sent", refused.code)
+            what = (
+                "The case service already holds a different change under a number this laptop used."
+            )
+            raise QueueDiverged(diverged_message(request.client_id, what)) from refused
 
     def results(self, request: ResultsRequest) -> ResultsResponse:
         """Stored results of seqs the server applied but whose answers were lost."""

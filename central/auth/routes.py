@@ -69,7 +69,6 @@ def _answer(grant: TokenGrant) -> JSONResponse:
 def token(
     request: Request,
     state: Annotated[AppState, Depends(app_state)],
-    request: Request,
     *,
     dpop_proof: Annotated[str | None, Header(alias="DPoP")] = None,
     grant_type: OptionalField = None,

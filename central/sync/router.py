@@ -24,8 +24,8 @@ from central.state import AppState, app_state
 from central.sync.cursor import BadCursor, decode
 from central.sync.pull import CursorAhead, serve_case, serve_pull
 from central.sync.push import push
-from central.sync.results import stored_results_since
 from central.sync.replay import SeqReused
+from central.sync.results import stored_results_since
 from central.sync.scope import OUT_OF_SCOPE
 from sync.protocol import (
     PROTOCOL_VERSION,

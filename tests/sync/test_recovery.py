@@ -175,3 +175,26 @@ def test_diverged_is_what_is_said_even_when_the_pull_fails_too(client, store, ce
     )
     with pytest.raises(QueueDiverged):
         client.sync()
+
+
+@pytest.mark.allow_warnings
+@pytest.mark.parametrize("code", ["seq_reused", "duplicate_seq"])
+def test_a_seq_the_server_holds_for_another_change_is_diverged_not_stuck(
+    client, store, central, code
+):
+    """The server's replay guard (central/sync/replay.py) refuses the push whole with 409:
+    the laptop says so as the diverged state, keeps its work, and never counts it stuck."""
+    client.sync()
+    queue(store, sorted(store.cases)[0], 2)
+
+    def refuse(path: str, body: bytes):
+        if path == "/v1/sync/push":
+            return 409, {"code": code, "message": "seq 1 is another change"}, {}
+        return None
+
+    central.hook = refuse
+    for _ in range(STUCK_AFTER + 1):
+        with pytest.raises(QueueDiverged, match="IT support"):
+            client.sync()
+    assert store.pending_count() == 2
+    assert store.push_failures() is None
