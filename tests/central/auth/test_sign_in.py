@@ -19,15 +19,24 @@ import pytest
 
 from central.api import create_app
 from central.auth import passwords
+from central.auth.dpop import Proof
 from central.auth.grants import password_grant
 from central.db import make_engine, utcnow
 from central.errors import ApiError
 from central.seed import SeedResult
 from central.state import AppState
+from sync.dpop import DeviceKey
 from tests.central.conftest import PASSWORD, LiveServer, make_settings, serve_app
 
 ATTACKER = "203.0.113.9"
 OFFICE = "198.51.100.7"
+_KEYS: dict[str, DeviceKey] = {}  # each laptop keeps its own proof-of-possession key
+
+
+def _proof(device_id: str) -> Proof:
+    """A proof the token endpoint has verified (central.auth.dpop), for this laptop's key."""
+    key = _KEYS.setdefault(device_id, DeviceKey.generate())
+    return Proof(jkt=key.thumbprint, jti=str(uuid.uuid4()))
 
 
 @pytest.fixture
@@ -42,13 +51,15 @@ def _sign_in(
     state: AppState, username: str, password: str, source: str, device_id: str | None = None
 ) -> int:
     """The status the token endpoint would answer."""
+    device_id = device_id or str(uuid.uuid4())
     try:
         password_grant(
             state,
             username=username,
             password=password,
-            device_id=device_id or str(uuid.uuid4()),
+            device_id=device_id,
             device_name="laptop",
+            proof=_proof(device_id),
             now=utcnow(),
             source=source,
         )
