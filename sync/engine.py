@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pydantic_core import to_json
@@ -44,6 +45,9 @@ from sync.protocol import (
     PushRequest,
     ServerAction,
 )
+
+if TYPE_CHECKING:
+    from sync.documents import DocumentTransfers
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +106,9 @@ class SyncEngine:
         *,
         push_batch: int = MAX_PUSH_BATCH,
         pull_limit: int = 1000,
+        documents: DocumentTransfers | None = None,
     ) -> None:
+        self.documents = documents
         self.store = store
         self.api = api
         self.progress = progress
@@ -126,9 +132,16 @@ class SyncEngine:
         return self._summary(time.perf_counter() - started)
 
     def _push_pull_verify(self) -> None:
+        if self.documents is not None:
+            self.documents.before_push()
         self.push()
         checksums = self.pull()
         self.verify(checksums)
+        if self.documents is not None:  # bytes last: they never hold back the rest
+            if self.documents.upload():
+                self.push()  # the changes that waited for those bytes
+                self.pull()
+            self.documents.download_wanted()
 
     def push(self) -> None:
         """Deliver the outbox in seq order, batch by batch, each answer committed first.

@@ -94,6 +94,18 @@ class HttpClient:
         _, raw = self._send("GET", path, token=token)
         return parse_model(raw, answer)
 
+    def send_bytes(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        token: str | None = None,
+    ) -> bytes:
+        """A request whose body or answer is raw bytes (documents); errors as for JSON."""
+        return self._send(method, path, data=data, headers=headers, token=token)[1]
+
     def post_form(self, path: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """POST a form (the OAuth token endpoint): status and JSON object.
 
