@@ -18,6 +18,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from app.changes import ChangeSet
 from app.context import AppContext
@@ -53,7 +54,8 @@ class Attached:
 class OpenedDocument:
     item: DocumentItem
     content: bytes
-    in_app: bool  # an image Qt can show; otherwise open a temporary copy outside
+    in_app: bool  # an image Qt can show
+    path: Path | None = None  # otherwise a private temporary copy for the default app
 
 
 class DocumentNotHere(FieldcaseError):
@@ -128,6 +130,29 @@ def record_contact_with_documents(
     return Attached(tuple(r.document_id for r in refs), changes)
 
 
+def read_files(ctx: AppContext, paths: Sequence[Path]) -> list[NewFile]:
+    """The chosen files' bytes, reading no more of each than the limit allows (a 2 GB
+    video chosen by mistake is refused after 5 MB, not read whole)."""
+    limits = ctx.document_limits
+    refuse_too_many(len(paths), limits)
+    files = []
+    for path in paths:
+        try:
+            with path.open("rb") as handle:
+                content = handle.read(limits.max_bytes + 1)
+        except OSError as exc:
+            raise FieldcaseError(f"'{path.name}' could not be read ({exc.strerror}).") from exc
+        files.append(NewFile(path.name, content))
+    return files
+
+
+def attach_paths(
+    ctx: AppContext, crn: str, paths: Sequence[Path], *, contact_id: uuid.UUID | None = None
+) -> Attached:
+    """`attach` for files the officer chose on disk (the form's "Attach files…")."""
+    return attach(ctx, crn, read_files(ctx, paths), contact_id=contact_id)
+
+
 def case_documents(ctx: AppContext, crn: str) -> list[DocumentItem]:
     return ctx.cache().documents().case_documents(crn)
 
@@ -148,7 +173,12 @@ def open_document(ctx: AppContext, document_id: str) -> OpenedDocument:
         item = replace(item, on_laptop=True)
     viewed = DocumentViewed(crn=item.crn, document_id=uuid.UUID(item.id), viewed_at=ctx.now())
     ctx.cache().apply("document_viewed", viewed)
-    return OpenedDocument(item, content, item.media_type in IN_APP)
+    if item.media_type in IN_APP:
+        return OpenedDocument(item, content, in_app=True)
+    from app.document_files import opened_copies
+
+    path = opened_copies().write(item.name, item.media_type, content)
+    return OpenedDocument(item, content, in_app=False, path=path)
 
 
 _NOT_HERE = (
