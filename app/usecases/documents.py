@@ -153,6 +153,13 @@ def attach_paths(
     return attach(ctx, crn, read_files(ctx, paths), contact_id=contact_id)
 
 
+def record_contact_with_paths(
+    ctx: AppContext, args: RecordContact, paths: Sequence[Path]
+) -> Attached:
+    """`record_contact_with_documents` for files chosen on disk (the contact form)."""
+    return record_contact_with_documents(ctx, args, read_files(ctx, paths))
+
+
 def case_documents(ctx: AppContext, crn: str) -> list[DocumentItem]:
     return ctx.cache().documents().case_documents(crn)
 
