@@ -123,11 +123,13 @@ def seed_database(
     password: str,
     today: date | None = None,
     communications: int = 1,
+    documents_per_officer: int = 0,
 ) -> SeedResult:
     """Fill an empty central database with synthetic data; deterministic for `seed`.
 
     `communications` multiplies the calls, texts and e-mails between appointments
     (1, the default, is the usual volume; load tests use more for a realistic-size log).
+    `documents_per_officer` cases of each caseload get a report and a letter (the demo's).
     """
     if communications < 1:
         raise ValueError("communications must be at least 1")
@@ -155,6 +157,17 @@ def seed_database(
             for chunk in generate(org, specs):
                 result.records += write_chunk(conn, chunk, now)
             write_limited_access(conn, result.exclusions, result.restrictions)
+            if documents_per_officer:  # the demo's: a report and a letter on a few cases
+                from central.seed.documents import seed_documents
+
+                result.records += seed_documents(
+                    conn,
+                    result.caseloads,
+                    per_officer=documents_per_officer,
+                    rng=rng,
+                    today=today,
+                    now=now,
+                )
     finally:
         engine.dispose()
     result.cases = len(assignments)
