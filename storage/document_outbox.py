@@ -24,9 +24,9 @@ from storage.db import CacheDb
 log = logging.getLogger(__name__)
 
 _WAITING = """
-SELECT o.seq FROM document_wait w JOIN document_blob b ON b.sha256 = w.sha256
+SELECT o.seq FROM document_wait w JOIN document_upload u ON u.sha256 = w.sha256
 JOIN outbox o ON o.mutation_id = w.mutation_id
-WHERE b.uploaded = 0 AND o.state = 'queued'"""
+WHERE o.state = 'queued'"""
 
 
 def first_waiting_seq(cdb: CacheDb) -> int | None:

@@ -37,12 +37,14 @@ SCHEMA = [
   sha256 TEXT PRIMARY KEY,
   size INTEGER NOT NULL,
   media_type TEXT NOT NULL,
-  uploaded INTEGER NOT NULL DEFAULT 1,
-  sent_bytes INTEGER NOT NULL DEFAULT 0,
   stored_at TEXT NOT NULL,
   text TEXT NOT NULL DEFAULT '',
   content BLOB
 )""",
+    # Bytes attached here that the central service has not confirmed whole: their own
+    # small table, because SQLite rewrites a whole row on UPDATE (5 MB for a flag).
+    "CREATE TABLE document_upload (sha256 TEXT PRIMARY KEY, sent_bytes INTEGER NOT NULL"
+    " DEFAULT 0) WITHOUT ROWID",
     "CREATE TABLE document_pin (document_id TEXT PRIMARY KEY) WITHOUT ROWID",
     "CREATE TABLE document_wait (mutation_id TEXT NOT NULL, sha256 TEXT NOT NULL,"
     " PRIMARY KEY (mutation_id, sha256)) WITHOUT ROWID",
@@ -130,25 +132,21 @@ def attach(
 def _store(cdb: CacheDb, blob: NewBlob, *, now: dt.datetime, uploaded: bool) -> None:
     """Insert the blob, or fill in the bytes of one only listed; an upload's state stays."""
     cdb.execute(
-        "INSERT INTO document_blob (sha256, size, media_type, uploaded, stored_at, text,"
-        " content) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET"
+        "INSERT INTO document_blob (sha256, size, media_type, stored_at, text, content)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET"
         " content = excluded.content, text = excluded.text, stored_at = excluded.stored_at"
         " WHERE document_blob.content IS NULL",
-        (
-            blob.sha256,
-            len(blob.content),
-            blob.media_type,
-            int(uploaded),
-            now.isoformat(),
-            blob.text,
-            blob.content,
-        ),
+        (blob.sha256, len(blob.content), blob.media_type, now.isoformat(), blob.text, blob.content),
     )
+    if not uploaded:
+        cdb.execute("INSERT OR IGNORE INTO document_upload (sha256) VALUES (?)", (blob.sha256,))
 
 
 def store_downloaded(cdb: CacheDb, blob: NewBlob, *, now: dt.datetime) -> None:
-    """Bytes fetched from the central service (already checked against their hash)."""
-    with cdb.atomic():
+    """Bytes fetched from the central service (already checked against their hash).
+    They can be fetched again, so committed without an fsync, as pulled pages are
+    (`CacheDb.re_downloadable` says why no promise weakens)."""
+    with cdb.re_downloadable(), cdb.atomic():
         _store(cdb, blob, now=now, uploaded=True)
 
 
@@ -167,9 +165,10 @@ def set_pinned(cdb: CacheDb, document_id: str, pinned: bool) -> None:
 
 
 _ROWS = """
-SELECT d.id, d.crn, d.data, b.content IS NOT NULL AS on_laptop, COALESCE(b.uploaded, 1) AS sent,
+SELECT d.id, d.crn, d.data, b.content IS NOT NULL AS on_laptop, u.sha256 IS NULL AS sent,
   p.document_id IS NOT NULL AS pinned
 FROM document d LEFT JOIN document_blob b ON b.sha256 = d.sha256
+LEFT JOIN document_upload u ON u.sha256 = d.sha256
 LEFT JOIN document_pin p ON p.document_id = d.id"""
 
 
@@ -204,30 +203,33 @@ def document(cdb: CacheDb, document_id: uuid.UUID | str) -> DocumentRow | None:
 def pending_uploads(cdb: CacheDb) -> list[Transfer]:
     """Bytes the central service still needs, in the order their changes were queued."""
     rows = cdb.query(
-        "SELECT b.sha256, b.size, b.media_type, b.sent_bytes, MIN(o.seq) AS first"
-        " FROM document_blob b JOIN document_wait w ON w.sha256 = b.sha256"
+        "SELECT b.sha256, b.size, b.media_type, u.sent_bytes, MIN(o.seq) AS first"
+        " FROM document_upload u JOIN document_blob b ON b.sha256 = u.sha256"
+        " JOIN document_wait w ON w.sha256 = u.sha256"
         " JOIN outbox o ON o.mutation_id = w.mutation_id"
-        " WHERE b.uploaded = 0 AND b.content IS NOT NULL"
-        " AND o.state IN ('queued', 'sending') GROUP BY b.sha256 ORDER BY first"
+        " WHERE b.content IS NOT NULL AND o.state IN ('queued', 'sending')"
+        " GROUP BY b.sha256 ORDER BY first"
     )
     return [Transfer(r["sha256"], r["size"], r["media_type"], r["sent_bytes"]) for r in rows]
 
 
 def record_sent(cdb: CacheDb, sha256: str, sent_bytes: int) -> None:
-    """The central service confirmed the bytes up to here (a resumed upload starts there)."""
-    with cdb.atomic():
+    """The central service confirmed the bytes up to here: for the officer's progress only
+    (a resumed upload starts where the server says it stands), so committed without an
+    fsync (a chunk's fsync cost more than sending the chunk over loopback)."""
+    with cdb.re_downloadable(), cdb.atomic():
         cdb.execute(
-            "UPDATE document_blob SET sent_bytes = ? WHERE sha256 = ?", (sent_bytes, sha256)
+            "UPDATE document_upload SET sent_bytes = ? WHERE sha256 = ?", (sent_bytes, sha256)
         )
 
 
 def mark_uploaded(cdb: CacheDb, sha256: str) -> None:
-    """The central service holds the whole document, hash checked: its changes may go."""
-    with cdb.atomic():
-        cdb.execute(
-            "UPDATE document_blob SET uploaded = 1, sent_bytes = size WHERE sha256 = ?",
-            (sha256,),
-        )
+    """The central service holds the whole document, hash checked: its changes may go.
+
+    Committed without an fsync: should a power cut lose it, the next sync asks the server,
+    which answers "complete", and it is marked again; nothing is sent twice."""
+    with cdb.re_downloadable(), cdb.atomic():
+        cdb.execute("DELETE FROM document_upload WHERE sha256 = ?", (sha256,))
 
 
 def a_document_with(cdb: CacheDb, sha256: str) -> str | None:
@@ -257,9 +259,13 @@ def forget_unreferenced(cdb: CacheDb) -> int:
     change still needs to upload them; the caller holds the transaction."""
     cursor = cdb.execute(
         "DELETE FROM document_blob WHERE sha256 NOT IN (SELECT sha256 FROM document"
-        " WHERE sha256 IS NOT NULL) AND NOT (uploaded = 0 AND sha256 IN (SELECT w.sha256"
-        " FROM document_wait w JOIN outbox o ON o.mutation_id = w.mutation_id"
-        " WHERE o.state IN ('queued', 'sending')))"
+        " WHERE sha256 IS NOT NULL) AND sha256 NOT IN (SELECT w.sha256 FROM document_wait w"
+        " JOIN document_upload u ON u.sha256 = w.sha256"
+        " JOIN outbox o ON o.mutation_id = w.mutation_id"
+        " WHERE o.state IN ('queued', 'sending'))"
+    )
+    cdb.execute(
+        "DELETE FROM document_upload WHERE sha256 NOT IN (SELECT sha256 FROM document_blob)"
     )
     cdb.execute("DELETE FROM document_pin WHERE document_id NOT IN (SELECT id FROM document)")
     return int(cursor.rowcount)

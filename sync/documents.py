@@ -51,6 +51,7 @@ class DocumentTransfers:
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.db = db
+        self._between: Callable[[], None] = lambda: None
         self.api = api
         self.progress = progress
         self.today = today
@@ -60,13 +61,17 @@ class DocumentTransfers:
         text_first(self.db())
 
     # -- upload ----------------------------------------------------------------------
-    def upload(self) -> int:
-        """Send every document a queued change waits for; returns how many completed."""
+    def upload(self, between: Callable[[], None] = lambda: None) -> int:
+        """Send every document a queued change waits for; returns how many completed.
+
+        `between` runs after each chunk: the engine pushes there whatever small changes
+        the officer saved meanwhile, so a long upload holds none of them back."""
         todo = documents.pending_uploads(self.db())
         total = sum(t.size for t in todo)
         done = 0
         for transfer in todo:
             self.progress.check()
+            self._between = between
             self._upload_one(transfer.sha256, transfer.size, transfer.media_type, done, total)
             done += transfer.size
             self.progress.update("upload", done, total)
@@ -90,6 +95,8 @@ class DocumentTransfers:
                 raise BadAnswerError("The case service discarded a document; it will be resent.")
             documents.record_sent(self.db(), sha256, status.received_bytes)
             self.progress.update("upload", base + status.received_bytes, total)
+            if not status.complete:
+                self._between()
         documents.mark_uploaded(self.db(), sha256)
 
     def _begin(self, sha256: str, size: int, media_type: str) -> UploadStatus:

@@ -138,10 +138,17 @@ class SyncEngine:
         checksums = self.pull()
         self.verify(checksums)
         if self.documents is not None:  # bytes last: they never hold back the rest
-            if self.documents.upload():
+            if self.documents.upload(between=self._push_ready):
                 self.push()  # the changes that waited for those bytes
                 self.pull()
             self.documents.download_wanted()
+
+    def _push_ready(self) -> None:
+        """Between an upload's chunks: changes saved meanwhile go now, not after the bytes."""
+        assert self.documents is not None
+        self.documents.before_push()
+        if self.store.next_outbox_batch(1):
+            self.push()
 
     def push(self) -> None:
         """Deliver the outbox in seq order, batch by batch, each answer committed first.

@@ -97,7 +97,7 @@ def _document(
 ) -> tuple[str, int]:
     """The sha256 and size of a document the officer may read (404 for any other)."""
     missing = ApiError(404, "not_found", "No such document.")
-    with transaction(state.engine) as conn:
+    with transaction(state.engine, write=audit) as conn:
         row = conn.execute(
             records.select().where(records.c.id == str(document_id), records.c.kind == "document")
         ).first()

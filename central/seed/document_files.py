@@ -21,9 +21,9 @@ def _pdf_escape(text: str) -> str:
     return safe.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def make_pdf(lines: Sequence[str], *, padding: int = 0) -> bytes:
-    """A one-page PDF showing `lines` in Helvetica; `padding` bytes of an unused stream
-    make it as large as a test needs (a 5 MB scan, say)."""
+def make_pdf(lines: Sequence[str], *, padding: int = 0, filler: bytes | None = None) -> bytes:
+    """A one-page PDF showing `lines` in Helvetica; `padding` zero bytes (or `filler`) in
+    an unused stream make it as large as a test needs (a 5 MB scan, say)."""
     text = "\n".join(
         f"BT /F1 11 Tf 56 {780 - 16 * i} Td ({_pdf_escape(line)}) Tj ET"
         for i, line in enumerate(lines)
@@ -36,8 +36,8 @@ def make_pdf(lines: Sequence[str], *, padding: int = 0) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
     ]
-    if padding:
-        filler = bytes(padding)
+    if padding or filler:
+        filler = filler if filler is not None else bytes(padding)
         objects.append(b"<< /Length %d >>\nstream\n" % len(filler) + filler + b"\nendstream")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")

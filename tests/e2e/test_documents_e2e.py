@@ -282,3 +282,33 @@ def test_downloads_honour_ranges_and_scope(live: Live, tmp_path) -> None:
         )
     with _http(live, stranger) as http:
         assert http.get(path).status_code == 404  # another officer's case
+
+
+def test_a_change_saved_during_a_long_upload_goes_between_its_chunks(
+    live: Live, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = live.seed.officers[0]
+    cache = encrypted_cache(tmp_path / "p", officer)
+    laptop = live.laptop(officer, cache)
+    seen_on_server: list[bool] = []
+    try:
+        laptop.sync()
+        crn, other = sorted(cache.pull_state().held_cases)[:2]
+        content = make_pdf(["A long scan"], padding=3 * DOCUMENT_CHUNK_BYTES)
+        contact_id, _ = _attach_with_contact(cache, live, officer, crn, content)
+        meanwhile = record_contact_args(other, notes="Saved while the scan was sending")
+
+        def cut(call: int, _offset: int) -> None:
+            if call == 2:  # the officer saves a note while chunk 2 travels
+                queue_local(cache, live, officer, "record_contact", meanwhile)
+            if call == 4:  # the last chunk: the note must be there already
+                seen_on_server.append(_on_server(live, meanwhile["contact_id"]))
+                seen_on_server.append(_on_server(live, contact_id))
+            return
+
+        _interrupting(monkeypatch, cut)
+        laptop.sync()
+        assert seen_on_server == [True, False]  # the note went; the contact still waited
+        assert _on_server(live, contact_id)
+    finally:
+        cache.close()
