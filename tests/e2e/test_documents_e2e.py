@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,6 +25,7 @@ from domain.mutations import RecordContact
 from storage import documents
 from storage.document_text import extract
 from sync.cache import EncryptedCache
+from sync.client import SyncClient
 from sync.documents import DocumentTransfers
 from sync.errors import OfflineError
 from sync.protocol import DOCUMENT_CHUNK_BYTES
@@ -42,6 +45,19 @@ pytestmark = pytest.mark.e2e
 def live(database_url: str) -> Iterator[Live]:
     with live_central(database_url) as running:
         yield running
+
+
+@contextmanager
+def _synced(live: Live, folder: Path) -> Iterator[tuple[str, EncryptedCache, SyncClient]]:
+    """An officer's laptop with the real encrypted cache, after its first sync."""
+    officer = live.seed.officers[0]
+    cache = encrypted_cache(folder, officer)
+    laptop = live.laptop(officer, cache)
+    try:
+        laptop.sync()
+        yield officer, cache, laptop
+    finally:
+        cache.close()
 
 
 def _attach_with_contact(
@@ -137,11 +153,7 @@ def test_a_contact_and_its_document_reach_another_laptop(live: Live, tmp_path) -
 def test_a_cut_upload_resumes_and_the_contact_waits_while_small_changes_go(
     live: Live, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    officer = live.seed.officers[0]
-    cache = encrypted_cache(tmp_path / "p", officer)
-    laptop = live.laptop(officer, cache)
-    try:
-        laptop.sync()
+    with _synced(live, tmp_path / "p") as (officer, cache, laptop):
         crn, other = sorted(cache.pull_state().held_cases)[:2]
         content = make_pdf(["A scanned court order"], padding=3 * DOCUMENT_CHUNK_BYTES)
         sha = documents.sha256_of(content)
@@ -161,18 +173,12 @@ def test_a_cut_upload_resumes_and_the_contact_waits_while_small_changes_go(
         assert summary.pending == 0
         assert _on_server(live, contact_id)
         assert _chunks(live, sha) == -(-len(content) // DOCUMENT_CHUNK_BYTES)
-    finally:
-        cache.close()
 
 
 def test_a_lost_answer_never_stores_the_bytes_twice(
     live: Live, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    officer = live.seed.officers[0]
-    cache = encrypted_cache(tmp_path / "p", officer)
-    laptop = live.laptop(officer, cache)
-    try:
-        laptop.sync()
+    with _synced(live, tmp_path / "p") as (officer, cache, laptop):
         crn = sorted(cache.pull_state().held_cases)[0]
         content = make_pdf(["A payslip"], padding=DOCUMENT_CHUNK_BYTES + 10)
         sha = documents.sha256_of(content)
@@ -188,8 +194,6 @@ def test_a_lost_answer_never_stores_the_bytes_twice(
         with live.admin() as conn:
             blobs = conn.execute(select(document_blobs).where(document_blobs.c.sha256 == sha))
             assert [(b.complete, b.received_bytes) for b in blobs] == [(True, len(content))]
-    finally:
-        cache.close()
 
 
 def _http(live: Live, officer: str) -> httpx.Client:
@@ -224,11 +228,7 @@ def test_the_server_enforces_size_and_type_while_reading(live: Live) -> None:
 def test_more_documents_than_the_policy_allows_is_refused_by_the_server(
     live: Live, tmp_path
 ) -> None:
-    officer = live.seed.officers[0]
-    cache = encrypted_cache(tmp_path / "p", officer)
-    laptop = live.laptop(officer, cache)
-    try:
-        laptop.sync()
+    with _synced(live, tmp_path / "p") as (officer, cache, laptop):
         crn = sorted(cache.pull_state().held_cases)[0]
         files = [make_pdf([f"Page {n}"]) for n in range(6)]
         blobs = [documents.NewBlob(documents.sha256_of(f), PDF, f, "") for f in files]
@@ -252,8 +252,6 @@ def test_more_documents_than_the_policy_allows_is_refused_by_the_server(
         summary = laptop.sync()
         assert summary.rejected == 1
         assert not _on_server(live, str(args.contact_id))
-    finally:
-        cache.close()
 
 
 def test_downloads_honour_ranges_and_scope(live: Live, tmp_path) -> None:
@@ -287,12 +285,8 @@ def test_downloads_honour_ranges_and_scope(live: Live, tmp_path) -> None:
 def test_a_change_saved_during_a_long_upload_goes_between_its_chunks(
     live: Live, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    officer = live.seed.officers[0]
-    cache = encrypted_cache(tmp_path / "p", officer)
-    laptop = live.laptop(officer, cache)
     seen_on_server: list[bool] = []
-    try:
-        laptop.sync()
+    with _synced(live, tmp_path / "p") as (officer, cache, laptop):
         crn, other = sorted(cache.pull_state().held_cases)[:2]
         content = make_pdf(["A long scan"], padding=3 * DOCUMENT_CHUNK_BYTES)
         contact_id, _ = _attach_with_contact(cache, live, officer, crn, content)
@@ -310,5 +304,3 @@ def test_a_change_saved_during_a_long_upload_goes_between_its_chunks(
         laptop.sync()
         assert seen_on_server == [True, False]  # the note went; the contact still waited
         assert _on_server(live, contact_id)
-    finally:
-        cache.close()
