@@ -96,4 +96,5 @@ class LiveDocumentFetcher:
         cache = self.backend.cache
         if cache is None:
             raise OSError("the cache is locked")
-        return DocumentTransfers(cache.db, api, progress).fetch(document_id, sha256, size)
+        lane = DocumentTransfers(cache.db, api, progress)
+        return lane.fetch(document_id, sha256, size, store=False)  # kept by the writer

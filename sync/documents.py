@@ -147,9 +147,17 @@ class DocumentTransfers:
         return len(todo)
 
     def fetch(
-        self, document_id: UUID | str, sha256: str, size: int, *, base: int = 0, total: int = 0
+        self,
+        document_id: UUID | str,
+        sha256: str,
+        size: int,
+        *,
+        base: int = 0,
+        total: int = 0,
+        store: bool = True,
     ) -> bytes:
-        """The bytes of one document, a range at a time, checked and stored here."""
+        """The bytes of one document, a range at a time, checked (and stored here, unless
+        the caller stores them on its own writer)."""
         parts: list[bytes] = []
         received = 0
         path = f"/v1/documents/{document_id}/content"
@@ -166,6 +174,8 @@ class DocumentTransfers:
         content = b"".join(parts)
         if hashlib.sha256(content).hexdigest() != sha256 or sniff(content) is None:
             raise BadAnswerError("A downloaded document did not match what was expected.")
+        if not store:
+            return content
         media_type = sniff(content) or ""
         blob = documents.NewBlob(sha256, media_type, content, extract(media_type, content))
         documents.store_downloaded(self.db(), blob, now=dt.datetime.now(dt.UTC))

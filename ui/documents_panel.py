@@ -36,6 +36,7 @@ from app.usecases.documents import (
     OpenedDocument,
     attach_paths,
     case_documents,
+    fetch_document,
     open_document,
     pin_document,
 )
@@ -133,7 +134,15 @@ class DocumentsPanel(QWidget):
         if item is None:
             self.said.setText("Select a document to open it.")
             return
-        use = partial(open_document, document_id=item.id)
+        if item.on_laptop:
+            self._open(item.id, None)
+            return
+        self.said.setText(f"Fetching '{item.name}' from the case system…")
+        fetch = partial(fetch_document, document_id=item.id)
+        self.runner.query(fetch, partial(self._open, item.id), on_error=self._on_refused)
+
+    def _open(self, document_id: str, fetched: bytes | None) -> None:
+        use = partial(open_document, document_id=document_id, fetched=fetched)
         self.runner.op(use, self._on_opened, on_error=self._on_refused)
 
     def _on_opened(self, opened: OpenedDocument) -> None:

@@ -8,7 +8,8 @@ plain words that names the file, so the form keeps everything else the officer t
     attach(ctx, crn, files, *, contact_id=None) -> Attached
     record_contact_with_documents(ctx, args, files) -> Attached
     case_documents(ctx, crn) -> list[DocumentItem]
-    open_document(ctx, document_id) -> OpenedDocument   (audited like a case view)
+    fetch_document(ctx, document_id) -> bytes | None    (online, a read)
+    open_document(ctx, document_id, fetched=None) -> OpenedDocument  (audited like a case view)
     pin_document(ctx, document_id, pinned) -> ChangeSet
 """
 
@@ -164,8 +165,23 @@ def case_documents(ctx: AppContext, crn: str) -> list[DocumentItem]:
     return ctx.cache().documents().case_documents(crn)
 
 
-def open_document(ctx: AppContext, document_id: str) -> OpenedDocument:
-    """The document's bytes (fetched now when online and not here), with a
+def fetch_document(ctx: AppContext, document_id: str) -> bytes | None:
+    """The bytes of a document only listed here, from the case system (a read: on the
+    pool, so the writer never waits on the network); None when they are here already."""
+    item = ctx.cache().documents().document(document_id)
+    if item is None:
+        raise DocumentNotHere("That document is no longer on this laptop.")
+    if item.on_laptop:
+        return None
+    if ctx.documents is None:
+        raise DocumentNotHere(_NOT_HERE)
+    return ctx.documents.fetch(item.id, item.sha256, item.size)
+
+
+def open_document(
+    ctx: AppContext, document_id: str, fetched: bytes | None = None
+) -> OpenedDocument:
+    """The document's bytes (those `fetch_document` brought are kept here), with a
     `document_viewed` audit record queued like a case view (a write)."""
     shelf = ctx.cache().documents()
     item = shelf.document(document_id)
@@ -173,9 +189,9 @@ def open_document(ctx: AppContext, document_id: str) -> OpenedDocument:
         raise DocumentNotHere("That document is no longer on this laptop.")
     content = shelf.content(item.sha256)
     if content is None:
-        if ctx.documents is None:
+        if fetched is None:
             raise DocumentNotHere(_NOT_HERE)
-        content = ctx.documents.fetch(item.id, item.sha256, item.size)
+        content = fetched
         shelf.keep(item, content)
         item = replace(item, on_laptop=True)
     viewed = DocumentViewed(crn=item.crn, document_id=uuid.UUID(item.id), viewed_at=ctx.now())

@@ -3,8 +3,9 @@
 `PUT` bodies are read as they arrive and refused as soon as they pass the chunk size or
 their first bytes are not an accepted type, so a 2 GB body or a renamed executable
 costs the server one chunk's worth of reading, never the whole. Downloads are allowed
-only through a `document` record of a case in the officer's scope, are audited like a
-case view, and honour `Range: bytes=a-b` (206 with Content-Range).
+only through a `document` record of a case in the officer's scope, are audited (each
+download; opening it on the laptop is audited by its own `document_viewed` change), and
+honour `Range: bytes=a-b` (206 with Content-Range).
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ def _document(
         if blob is None:
             raise missing
         if audit:  # once per download, not once per range of it
-            record_audit(conn, principal, "document_viewed", row.crn, record_id=str(document_id))
+            record_audit(
+                conn, principal, "document_downloaded", row.crn, record_id=str(document_id)
+            )
         return str(row.data["sha256"]), int(blob.size)
 
 

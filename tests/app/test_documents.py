@@ -16,6 +16,7 @@ from app.usecases.documents import (
     NewFile,
     attach,
     case_documents,
+    fetch_document,
     open_document,
     pin_document,
     record_contact_with_documents,
@@ -100,13 +101,35 @@ def test_opening_a_document_is_audited_like_a_case_view(world: World) -> None:
     assert args["document_id"] == str(attached.document_ids[0])
 
 
-def test_a_document_only_listed_here_needs_the_network(world: World) -> None:
+class _Fetcher:
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+        self.asked: list[str] = []
+
+    def fetch(self, document_id: str, sha256: str, size: int) -> bytes:
+        self.asked.append(document_id)
+        return self.content
+
+
+def test_a_document_only_listed_here_is_fetched_when_online(world: World) -> None:
     ctx = world.runner().ctx
-    attached = attach(ctx, CRN, [NewFile("report.pdf", make_pdf(["PSR"]))])
+    report = make_pdf(["Pre-sentence report"])
+    attached = attach(ctx, CRN, [NewFile("report.pdf", report)])
+    document_id = str(attached.document_ids[0])
     world.writer.execute("UPDATE document_blob SET content = NULL")
     with pytest.raises(DocumentNotHere, match="Connect to the network"):
-        open_document(ctx, str(attached.document_ids[0]))
-    pin_document(ctx, str(attached.document_ids[0]), True)
+        fetch_document(ctx, document_id)  # offline: no fetcher
+    with pytest.raises(DocumentNotHere, match="Connect to the network"):
+        open_document(ctx, document_id)
+    ctx.documents = _Fetcher(report)
+    fetched = fetch_document(ctx, document_id)
+    opened = open_document(ctx, document_id, fetched)
+    assert (opened.content, opened.in_app) == (report, False)
+    assert opened.path is not None
+    assert opened.path.read_bytes() == report
+    assert case_documents(ctx, CRN)[0].on_laptop  # kept: readable offline from now on
+    assert fetch_document(ctx, document_id) is None
+    pin_document(ctx, document_id, True)
     assert case_documents(ctx, CRN)[0].pinned
 
 
