@@ -44,7 +44,7 @@ def begin_upload(
     """Announce a document's bytes; the answer says from where to send (or that none are
     needed: the same bytes are already here)."""
     with transaction(state.engine) as conn:
-        return uploads.begin(conn, start, principal.username, gate.limits())
+        return uploads.begin(conn, STORE, start, principal.username, gate.limits())
 
 
 async def _read_chunk(request: Request, offset: int) -> bytes:

@@ -21,7 +21,9 @@ import hashlib
 import logging
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from central.db import utcnow
 from central.documents.store import ChunkStore
@@ -59,28 +61,32 @@ def not_accepted() -> ApiError:
 
 
 def begin(
-    conn: Connection, start: UploadStart, username: str, limits: DocumentLimits
+    conn: Connection,
+    store: ChunkStore,
+    start: UploadStart,
+    username: str,
+    limits: DocumentLimits,
 ) -> UploadStatus:
     if start.size > limits.max_bytes:
         raise too_large(limits)
     if start.media_type not in MEDIA_TYPES:
         raise not_accepted()
+    values = {
+        "sha256": start.sha256,
+        "size": start.size,
+        "media_type": start.media_type,
+        "received_bytes": 0,
+        "complete": False,
+        "created_at": utcnow(),
+        "created_by": username,
+    }
+    # Two API processes may announce the same bytes at once: one row, whoever wins.
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(dialect_insert(document_blobs).values(**values).on_conflict_do_nothing())
     row = _locked(conn, start.sha256)
-    if row is None:
-        conn.execute(
-            insert(document_blobs).values(
-                sha256=start.sha256,
-                size=start.size,
-                media_type=start.media_type,
-                received_bytes=0,
-                complete=False,
-                created_at=utcnow(),
-                created_by=username,
-            )
-        )
-        return UploadStatus(sha256=start.sha256, size=start.size, received_bytes=0, complete=False)
     if not row.complete and (row.size != start.size or row.media_type != start.media_type):
-        conn.execute(  # an unfinished upload that disagrees: start it again
+        store.drop(conn, start.sha256)  # an unfinished upload that disagrees: start again
+        conn.execute(
             update(document_blobs)
             .where(document_blobs.c.sha256 == start.sha256)
             .values(size=start.size, media_type=start.media_type, received_bytes=0)

@@ -305,3 +305,24 @@ def test_a_change_saved_during_a_long_upload_goes_between_its_chunks(
         laptop.sync()
         assert seen_on_server == [True, False]  # the note went; the contact still waited
         assert _on_server(live, contact_id)
+
+
+def test_an_unfinished_upload_announced_differently_starts_again(live: Live) -> None:
+    pdf = make_pdf(["Two chunks"], padding=DOCUMENT_CHUNK_BYTES)
+    sha = documents.sha256_of(pdf)
+    with _http(live, live.seed.officers[0]) as http:
+        start = {"sha256": sha, "size": len(pdf), "media_type": PDF}
+        http.post("/v1/documents/uploads", json=start)
+        first = http.put(
+            f"/v1/documents/uploads/{sha}?offset=0", content=pdf[:DOCUMENT_CHUNK_BYTES]
+        )
+        assert first.json()["received_bytes"] == DOCUMENT_CHUNK_BYTES
+        wrong = {**start, "size": len(pdf) + 1}
+        assert http.post("/v1/documents/uploads", json=wrong).json()["received_bytes"] == 0
+        assert http.post("/v1/documents/uploads", json=start).json()["received_bytes"] == 0
+        for offset in (0, DOCUMENT_CHUNK_BYTES):
+            chunk = pdf[offset : offset + DOCUMENT_CHUNK_BYTES]
+            answer = http.put(f"/v1/documents/uploads/{sha}?offset={offset}", content=chunk)
+            assert answer.status_code == 200, answer.text
+        assert answer.json()["complete"] is True
+    assert _chunks(live, sha) == 2
