@@ -142,7 +142,12 @@ class DocumentTransfers:
             document_id = documents.a_document_with(self.db(), transfer.sha256)
             if document_id is None:
                 continue
-            self.fetch(document_id, transfer.sha256, transfer.size, base=done, total=total)
+            try:
+                self.fetch(document_id, transfer.sha256, transfer.size, base=done, total=total)
+            except (ServerRefusedError, BadAnswerError) as refused:
+                # One document the server will not give (gone, out of scope, damaged) never
+                # stops the sync; it stays listed and is tried again next time.
+                log.info("document not downloaded (%s)", type(refused).__name__)
             done += transfer.size
         return len(todo)
 

@@ -326,3 +326,38 @@ def test_an_unfinished_upload_announced_differently_starts_again(live: Live) -> 
             assert answer.status_code == 200, answer.text
         assert answer.json()["complete"] is True
     assert _chunks(live, sha) == 2
+
+
+def test_a_document_the_server_will_not_give_never_stops_the_sync(live: Live, tmp_path) -> None:
+    with _synced(live, tmp_path / "p") as (_officer, cache, laptop):
+        crn = sorted(cache.pull_state().held_cases)[0]
+        missing = {
+            "id": str(uuid.uuid4()),
+            "crn": crn,
+            "name": "lost.pdf",
+            "media_type": PDF,
+            "size": 10,
+            "sha256": "c" * 64,
+            "added_on": dt.date.today().isoformat(),
+        }
+        with live.admin() as conn:  # a record whose bytes the server does not hold
+            from central.versions import reserve_versions
+
+            version = reserve_versions(conn, 1)
+            conn.execute(
+                records.insert().values(
+                    id=missing["id"],
+                    kind="document",
+                    crn=crn,
+                    version=version,
+                    deleted=False,
+                    data=missing,
+                    field_versions={},
+                    updated_at=now(),
+                    updated_by="test",
+                )
+            )
+        summary = laptop.sync()
+        assert summary.pulled >= 1
+        [row] = documents.case_documents(cache.db(), crn)
+        assert (row.name, row.on_laptop) == ("lost.pdf", False)
