@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.changes import ChangeSet
 from app.document_ports import DocumentItem
 from app.tasks import TaskRunner
 from app.usecases.documents import (
@@ -90,10 +89,6 @@ class DocumentsPanel(QWidget):
     def reload(self) -> None:
         use = partial(case_documents, crn=self.crn)
         self.runner.query(use, self.model.set_rows, key=f"documents:{id(self)}")
-
-    def on_changes(self, changes: ChangeSet) -> None:
-        if changes.touches_case(self.crn):
-            self.reload()
 
     def selected(self) -> DocumentItem | None:
         index = self.table.currentIndex()
