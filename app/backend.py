@@ -183,6 +183,8 @@ class LiveBackend:
             team_code=officer.team_code,
             idle_lock_minutes=policy.idle_lock_minutes,
             max_offline_days=policy.max_offline_days,
+            max_document_bytes=me.policy.max_document_bytes,
+            max_documents_at_once=me.policy.max_documents_at_once,
         )
         return officer, policy
 
@@ -258,7 +260,19 @@ class LiveBackend:
         def open_cache() -> StorageCache:
             return StorageCache(cache.db(), actor, _now, owns_connection=False)
 
-        return AppContext(open_cache, officer, national=LiveNationalSearch(self))
+        from app.document_files import LiveDocumentFetcher
+        from domain.documents import DocumentLimits
+
+        limits = DocumentLimits(
+            self.settings.max_document_bytes, self.settings.max_documents_at_once
+        )
+        return AppContext(
+            open_cache,
+            officer,
+            national=LiveNationalSearch(self),
+            documents=LiveDocumentFetcher(self),
+            document_limits=limits,
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -271,6 +285,9 @@ class LiveBackend:
             self.pulled.take()  # the next unlock loads the whole caseload
 
     def lock(self) -> None:
+        from app.document_files import opened_copies
+
+        opened_copies().clear()  # documents opened in other applications go too
         self.close()
 
     def sign_out(self) -> None:

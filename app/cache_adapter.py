@@ -48,6 +48,7 @@ from storage.queries import search as search_q
 # `domain.semantics`), `storage.write` (`domain.mutations`): ~0.1 s of imports with the
 # semantics; `storage.queries.case`. tests/app/test_startup_imports.py keeps it so.
 if TYPE_CHECKING:
+    from app.document_adapter import StorageDocuments
     from domain.actor import Actor
     from domain.contacts import Contact
     from domain.mutations import MutationArgs
@@ -240,6 +241,11 @@ class StorageCache:
 
     def type_usage(self) -> dict[str, int]:
         return contacts_q.type_usage(self.cdb, self.actor.staff_code)
+
+    def documents(self) -> StorageDocuments:
+        from app.document_adapter import StorageDocuments
+
+        return StorageDocuments(self.cdb, self.actor, self._clock)
 
     # -- drafts ------------------------------------------------------------------
     def save_draft(self, key: DraftKey, values: dict[str, Any], *, at: dt.datetime) -> None:

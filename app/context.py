@@ -10,8 +10,12 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.ports import CaseCache, NationalSearch
+from app.ports import CaseCache, DocumentFetcher, NationalSearch
+
+if TYPE_CHECKING:
+    from domain.documents import DocumentLimits
 
 
 def _now() -> dt.datetime:
@@ -34,15 +38,25 @@ class AppContext:
         *,
         national: NationalSearch | None = None,
         clock: Callable[[], dt.datetime] = _now,
+        documents: DocumentFetcher | None = None,
+        document_limits: DocumentLimits | None = None,
     ) -> None:
         self._open_cache = open_cache
         self.officer = officer
         self.national = national
+        self.documents = documents  # fetches a document not on this laptop (online)
+        self._document_limits = document_limits  # the server's policy (GET /v1/me)
         self._clock = clock
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: list[CaseCache] = []
         self._closed = False
+
+    @property
+    def document_limits(self) -> DocumentLimits:
+        from domain.documents import DocumentLimits
+
+        return self._document_limits or DocumentLimits()
 
     def cache(self) -> CaseCache:
         """This thread's connection, opened on first use."""

@@ -26,6 +26,7 @@ from app.rows import (
 )
 
 if TYPE_CHECKING:  # annotations only: the domain's models and semantics load after unlock
+    from app.document_ports import DocumentShelf
     from domain.contacts import Contact
     from domain.mutations import MutationArgs
     from domain.semantics import RecordKind, StoredRecord
@@ -90,12 +91,22 @@ class CaseCache(Protocol):
         """Contacts per type recorded by this officer (the type picker's order)."""
         ...
 
+    def documents(self) -> DocumentShelf:
+        """The documents held in this cache (app/usecases/documents.py)."""
+        ...
+
     # -- drafts: unsaved forms, local to this laptop, never synced -------------------
     def save_draft(self, key: DraftKey, values: dict[str, Any], *, at: dt.datetime) -> None: ...
 
     def load_draft(self, key: DraftKey) -> Draft | None: ...
 
     def discard_draft(self, key: DraftKey) -> None: ...
+
+
+class DocumentFetcher(Protocol):
+    """Brings one document's bytes to this laptop; needs the network (sync provides it)."""
+
+    def fetch(self, document_id: str, sha256: str, size: int) -> bytes: ...
 
 
 class NationalSearch(Protocol):

@@ -42,6 +42,8 @@ class Settings(BaseModel):
     team_code: str = ""
     idle_lock_minutes: int = 15
     max_offline_days: int = 7
+    max_document_bytes: int = 5_000_000
+    max_documents_at_once: int = 5
 
 
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,9 @@
   (also reported: the same rows loaded into the cache's own encrypted schema);
 - push_mutations_per_s: draining 5,000 queued mutations (the push phase only);
 - pull_1000_changes_s: pulling 1,000 changes made centrally by another laptop;
-- bytes_per_record_on_wire: answer bytes received per record in the first sync.
+- bytes_per_record_on_wire: answer bytes received per record in the first sync;
+- upload_5mb_s, download_5mb_s: one 5 MB document, as ratios to plain HTTP
+  (bench/_documents.py).
 
 Argon2 uses cheap parameters here: unlocking is measured by `bench storage`.
 """
@@ -331,3 +333,6 @@ def run(args: argparse.Namespace) -> Iterable[Figure]:
             yield from initial_sync(live, folder)
             yield push_rate(live, folder, 500 if quick else 5000)
             yield pull_time(live, folder, 1000)
+            from bench import _documents
+
+            yield from _documents.figures(live, folder)

@@ -29,6 +29,7 @@ from central.limits import BodyLimit
 from central.me import router as me_router
 from central.search import router as search_router
 from central.state import AppState, app_state
+from domain.documents import DocumentLimits
 from sync.protocol import PROTOCOL_VERSION
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         app.include_router(router)
     for router in _sync_routers():
         app.include_router(router)
+    from central.documents import gate, routes
+
+    gate.configure(DocumentLimits(settings.max_document_bytes, settings.max_documents_at_once))
+    app.include_router(routes.router)
     return app
 
 

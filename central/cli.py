@@ -82,6 +82,12 @@ def _data_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--cases-per-officer", type=int, default=30, help="(%(default)s)")
     p.add_argument("--seed", type=int, default=1, help="random seed (%(default)s)")
     p.add_argument("--password", required=True, help="password of every seeded officer")
+    p.add_argument(
+        "--documents-per-officer",
+        type=int,
+        default=0,
+        help="cases per officer given a synthetic report and letter (%(default)s)",
+    )
     p.set_defaults(handler=commands.seed)
 
     p = sub.add_parser("allocate", help="make an officer the offender manager of a case")

@@ -109,6 +109,7 @@ def seed(args: argparse.Namespace) -> int:
             cases_per_officer=args.cases_per_officer,
             seed=args.seed,
             password=args.password,
+            documents_per_officer=args.documents_per_officer,
         )
     except AlreadySeeded as exc:
         return _fail(str(exc))

@@ -43,6 +43,13 @@ class Settings:
     refresh_token_days: int = field(default_factory=lambda: int(env("refresh_token_days", "30")))
     idle_lock_minutes: int = field(default_factory=lambda: int(env("idle_lock_minutes", "15")))
     max_offline_days: int = field(default_factory=lambda: int(env("max_offline_days", "7")))
+    # Documents (MPOP's limits): bytes per document, documents per change.
+    max_document_bytes: int = field(
+        default_factory=lambda: int(env("max_document_bytes", "5000000"))
+    )
+    max_documents_at_once: int = field(
+        default_factory=lambda: int(env("max_documents_at_once", "5"))
+    )
     # Failed sign-ins of one username from one address before it is throttled, and how long.
     max_failed_logins: int = field(default_factory=lambda: int(env("max_failed_logins", "5")))
     throttle_seconds: int = field(default_factory=lambda: int(env("throttle_seconds", "300")))

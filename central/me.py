@@ -41,6 +41,8 @@ class OfficeInfo(BaseModel):
 class Policy(BaseModel):
     idle_lock_minutes: int
     max_offline_days: int
+    max_document_bytes: int
+    max_documents_at_once: int
 
 
 class Me(BaseModel):
@@ -86,6 +88,8 @@ def me(principal: CurrentPrincipal, state: Annotated[AppState, Depends(app_state
         policy=Policy(
             idle_lock_minutes=settings.idle_lock_minutes,
             max_offline_days=settings.max_offline_days,
+            max_document_bytes=settings.max_document_bytes,
+            max_documents_at_once=settings.max_documents_at_once,
         ),
         server_time=utcnow(),
         protocol_version=PROTOCOL_VERSION,

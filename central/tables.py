@@ -26,6 +26,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -297,6 +298,28 @@ applied_mutations = Table(
     Column("status", String(16), nullable=False),  # applied | conflict | rejected
     Column("result", JSON, nullable=False),  # the stored MutationResult, replayed verbatim
     Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+# --- documents (central/documents/): bytes by SHA-256, kept in chunks ----------------
+
+document_blobs = Table(
+    "document_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(120), nullable=False),
+    Column("received_bytes", BigInteger, nullable=False, default=0),
+    Column("complete", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(64), nullable=False),
+)
+
+document_chunks = Table(
+    "document_chunks",
+    metadata,
+    Column("sha256", ForeignKey("document_blobs.sha256"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
 )
 
 # --- audit ------------------------------------------------------------------------

@@ -25,10 +25,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from domain.documents import DocumentRef
 from domain.model import Entity
 from domain.people import Crn
 
 NOTES_MAX = 12_000
+# A hard cap on one change; the server's policy (DocumentLimits.max_files) is lower.
+MAX_DOCUMENTS_PER_CHANGE = 20
 
 # Dates a case record can carry. Bounded so that date arithmetic (a repeating series,
 # working-day deadlines) on a mistyped year fails as a plain error, never overflows.
@@ -70,6 +73,9 @@ class RecordContact(MutationArgs):
     alert: bool = False
     rar_activity: bool = False
     hours_credited_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    # Evidence handed over with it; the server applies the contact only once every
+    # document's bytes have arrived and matched their hash (central/documents/gate.py).
+    documents: list[DocumentRef] = Field(default=[], max_length=MAX_DOCUMENTS_PER_CHANGE)
 
 
 RepeatFrequency = Literal["daily", "weekly", "fortnightly", "four_weekly"]
@@ -212,6 +218,22 @@ class CaseViewed(MutationArgs):
     viewed_at: dt.datetime
 
 
+class AttachDocuments(MutationArgs):
+    """Attach documents to a case, or to one of its contacts, after it was recorded."""
+
+    crn: Crn
+    contact_id: UUID | None = None
+    documents: list[DocumentRef] = Field(min_length=1, max_length=MAX_DOCUMENTS_PER_CHANGE)
+
+
+class DocumentViewed(MutationArgs):
+    """An audit record of a document opened, offline or online (zone-less times are UTC)."""
+
+    crn: Crn
+    document_id: UUID
+    viewed_at: dt.datetime
+
+
 MUTATIONS: dict[str, type[MutationArgs]] = {
     "record_contact": RecordContact,
     "arrange_appointment": ArrangeAppointment,
@@ -224,6 +246,8 @@ MUTATIONS: dict[str, type[MutationArgs]] = {
     "pin_case": PinCase,
     "unpin_case": UnpinCase,
     "case_viewed": CaseViewed,
+    "attach_documents": AttachDocuments,
+    "document_viewed": DocumentViewed,
 }
 
 # name -> the versions of it this build understands (the first is current).

@@ -19,6 +19,8 @@ from storage.schema import (
 )
 
 migrations = Migrations("fieldcase_cache")
+# The kinds m001 created (later kinds come with their own step, e.g. m014's documents).
+M001_KINDS = RECORD_KINDS[:7]
 
 
 def _run(db: sqlite_utils.Database, statements: list[str]) -> None:
@@ -29,7 +31,7 @@ def _run(db: sqlite_utils.Database, statements: list[str]) -> None:
 @migrations()
 def m001_records(db: sqlite_utils.Database) -> None:
     """One table per synced kind, the held cases, and shadow copies for rebase."""
-    for kind in RECORD_KINDS:
+    for kind in M001_KINDS:
         _run(db, record_table_sql(kind))
     _run(
         db,
@@ -168,13 +170,6 @@ def m008_pull_from_scratch(db: sqlite_utils.Database) -> None:
     )
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Bring the schema up to date; returns how many steps ran."""
-    pending = len(migrations.pending(db))
-    migrations.apply(db)
-    return pending
-
-
 @migrations()
 def m009_push_health(db: sqlite_utils.Database) -> None:
     """How many syncs in a row failed with the same oldest waiting change (push_health.py):
@@ -201,3 +196,19 @@ def m011_kept_cases(db: sqlite_utils.Database) -> None:
             " reason_text TEXT NOT NULL DEFAULT '', kept_until TEXT NOT NULL)"
         ],
     )
+
+
+@migrations()
+def m014_documents(db: sqlite_utils.Database) -> None:
+    """Documents: their records, their bytes (encrypted like every page here), the text
+    search reads inside them, pins, and which queued changes wait for which bytes."""
+    from storage.documents import SCHEMA
+
+    _run(db, [*record_table_sql("document"), *SCHEMA])
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the schema up to date; returns how many steps ran."""
+    pending = len(migrations.pending(db))
+    migrations.apply(db)
+    return pending

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from pydantic_core import to_json
 
-from storage import records, state
+from storage import documents, records, state
 from storage.db import CacheDb
 from storage.rebase import rebase
 from storage.records import search_text
@@ -149,6 +149,7 @@ def _evict(cdb: CacheDb, crn: str) -> None:
     records.delete_case(cdb, crn)
     cdb.execute("DELETE FROM held_case WHERE crn = ?", (crn,))
     cdb.execute("DELETE FROM draft WHERE crn = ?", (crn,))  # unsaved forms hold its notes
+    documents.forget_unreferenced(cdb)  # its documents' bytes (unless still to be sent)
 
 
 def _apply_changes(cdb: CacheDb, changes: Sequence[Change]) -> list[Change]:

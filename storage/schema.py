@@ -17,6 +17,7 @@ RECORD_KINDS: Final = (
     "licence_condition",
     "contact",
     "registration",
+    "document",
 )
 
 # kind -> ((column, json path, SQL type), ...)
@@ -49,6 +50,11 @@ GENERATED: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
         ("type_code", "$.type_code", "TEXT"),
         ("deregistered_on", "$.deregistered_on", "TEXT"),
     ),
+    "document": (
+        ("contact_id", "$.contact_id", "TEXT"),
+        ("sha256", "$.sha256", "TEXT"),
+        ("added_on", "$.added_on", "TEXT"),
+    ),
 }
 
 INDEXES: Final[dict[str, tuple[str, ...]]] = {
@@ -60,6 +66,7 @@ INDEXES: Final[dict[str, tuple[str, ...]]] = {
     # A case's contacts are found by crn first; other filters run within the case.
     "contact": ("crn, date, start_time", "staff_code, date"),
     "registration": ("crn",),
+    "document": ("crn, added_on", "sha256"),
 }
 
 # Kinds with a full-text index over their `search_text` column.

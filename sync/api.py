@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 SEQ_REUSED_CODES = frozenset({"seq_reused", "duplicate_seq"})
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class Policy(BaseModel):
 
     idle_lock_minutes: int
     max_offline_days: int
+    max_document_bytes: int = 5_000_000  # a server from before documents sends none
+    max_documents_at_once: int = 5
 
 
 class Me(BaseModel):
@@ -132,6 +135,10 @@ class SyncApi:
             lambda: self._authorised(lambda t: self.http.get_model("/v1/me", Me, token=t))
         )
 
+    def call(self, send: Callable[[str], T]) -> T:
+        """`send(access_token)` with the same token renewal and retries as every call."""
+        return self._retrying(lambda: self._authorised(send))
+
     def _call(
         self,
         path: str,
@@ -150,7 +157,7 @@ class SyncApi:
 
         return self._retrying(lambda: self._authorised(send))
 
-    def _authorised(self, send: Callable[[str], M]) -> M:
+    def _authorised(self, send: Callable[[str], T]) -> T:
         token = self.auth.access_token()
         try:
             return send(token)
@@ -158,7 +165,7 @@ class SyncApi:
             log.info("access token refused; refreshing once")
             return send(self.auth.renew(token))
 
-    def _retrying(self, attempt: Callable[[], M]) -> M:
+    def _retrying(self, attempt: Callable[[], T]) -> T:
         jitter = wait_random_exponential(multiplier=self.retry.initial_s, max=self.retry.max_s)
 
         def wait(state: RetryCallState) -> float:

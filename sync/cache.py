@@ -153,8 +153,10 @@ class EncryptedCache:
         return vault_key(self._key)
 
     def next_outbox_batch(self, limit: int) -> Sequence[MutationEnvelope]:
+        from storage.document_outbox import first_waiting_seq
         from sync.protocol import MutationEnvelope
 
+        waiting = first_waiting_seq(self.db())
         return [
             MutationEnvelope(
                 seq=row.seq,
@@ -165,6 +167,7 @@ class EncryptedCache:
                 created_at=row.created_at,
             )
             for row in outbox.pending(self.db(), limit)
+            if waiting is None or row.seq < waiting  # changes waiting for document bytes
         ]
 
     def record_push_results(self, response: PushResponse) -> None:

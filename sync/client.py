@@ -8,6 +8,7 @@ run's progress/cancel object is never shared with the next.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sync.api import Me, RetryPolicy, SyncApi
 from sync.auth import Authenticator
@@ -17,6 +18,9 @@ from sync.http import HttpClient, HttpSettings
 from sync.ports import CachePort
 from sync.progress import Progress
 from sync.protocol import MAX_PUSH_BATCH
+
+if TYPE_CHECKING:
+    from sync.documents import DocumentTransfers
 
 
 @dataclass(frozen=True)
@@ -59,14 +63,25 @@ class SyncClient:
     def sync(self, progress: Progress | None = None) -> SyncSummary:
         """One full sync (push, pull, verify)."""
         progress = progress or Progress()
+        api = self.api(progress)
         engine = SyncEngine(
             self.store,
-            self.api(progress),
+            api,
             progress,
             push_batch=self.settings.push_batch,
             pull_limit=self.settings.pull_limit,
+            documents=self.documents(api, progress),
         )
         return engine.run()
+
+    def documents(self, api: SyncApi, progress: Progress) -> DocumentTransfers | None:
+        """The document lane, over the encrypted cache (not over a test's memory store)."""
+        from sync.cache import EncryptedCache
+        from sync.documents import DocumentTransfers
+
+        if not isinstance(self.store, EncryptedCache):
+            return None
+        return DocumentTransfers(self.store.db, api, progress)
 
     def me(self) -> Me:
         return self.api(Progress()).me()

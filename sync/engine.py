@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pydantic_core import to_json
@@ -48,6 +49,9 @@ from sync.protocol import (
     ServerAction,
 )
 from sync.recovery import PushWatch, catch_up, head_seq
+
+if TYPE_CHECKING:
+    from sync.documents import DocumentTransfers
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +110,9 @@ class SyncEngine:
         *,
         push_batch: int = MAX_PUSH_BATCH,
         pull_limit: int = 1000,
+        documents: DocumentTransfers | None = None,
     ) -> None:
+        self.documents = documents
         self.store = store
         self.api = api
         self.progress = progress
@@ -130,6 +136,8 @@ class SyncEngine:
         return self._summary(time.perf_counter() - started)
 
     def _push_pull_verify(self) -> None:
+        if self.documents is not None:
+            self.documents.before_push()
         try:
             self.push()
         except QueueDiverged as diverged:
@@ -146,6 +154,18 @@ class SyncEngine:
             raise diverged from None
         checksums = self.pull()
         self.verify(checksums)
+        if self.documents is not None:  # bytes last: they never hold back the rest
+            if self.documents.upload(between=self._push_ready):
+                self.push()  # the changes that waited for those bytes
+                self.pull()
+            self.documents.download_wanted()
+
+    def _push_ready(self) -> None:
+        """Between an upload's chunks: changes saved meanwhile go now, not after the bytes."""
+        assert self.documents is not None
+        self.documents.before_push()
+        if self.store.next_outbox_batch(1):
+            self.push()
 
     def push(self) -> None:
         """Deliver the outbox in seq order, batch by batch, each answer committed first.

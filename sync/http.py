@@ -96,6 +96,18 @@ class HttpClient:
         _, raw = self._send("GET", path, token=token)
         return parse_model(raw, answer)
 
+    def send_bytes(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        token: str | None = None,
+    ) -> bytes:
+        """A request whose body or answer is raw bytes (documents); errors as for JSON."""
+        return self._send(method, path, data=data, headers=headers, token=token)[1]
+
     def post_form(
         self, path: str, form: dict[str, str], *, headers: dict[str, str] | None = None
     ) -> tuple[int, dict[str, Any]]:

@@ -34,6 +34,7 @@ RecordKind = Literal[
     "licence_condition",
     "contact",
     "registration",
+    "document",
 ]
 RECORD_KINDS: tuple[str, ...] = RecordKind.__args__  # type: ignore[attr-defined]
 
@@ -211,6 +212,28 @@ class SearchResult(WireModel):
 class SearchResponse(WireModel):
     results: list[SearchResult]
     truncated: bool  # more cases matched than were sent: the officer should narrow it
+
+
+# --- document bytes (docs/documents.md): content-addressed, chunked, resumable -------
+DOCUMENT_CHUNK_BYTES = 1 << 20  # an upload's chunks; the last may be shorter
+
+
+class UploadStart(WireModel):
+    """Announce the bytes of a document (POST /v1/documents/uploads)."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=1)
+    media_type: str = Field(max_length=120)
+
+
+class UploadStatus(WireModel):
+    """How much of a document the server holds: the next chunk starts at `received_bytes`;
+    `complete` once every byte arrived and the SHA-256 and the type were checked."""
+
+    sha256: str
+    size: int
+    received_bytes: int
+    complete: bool
 
 
 def case_checksum(records: Iterable[tuple[str, UUID | str, int]]) -> str:

@@ -33,6 +33,7 @@ from domain.errors import FieldcaseError
 from ui.case_header import CaseHeader
 from ui.case_tabs import overview_tab, personal_tab, risk_tab, sentence_tab
 from ui.contact_log import ContactLogPanel
+from ui.documents_panel import DocumentsPanel
 from ui.forms.appointment_actions import install_case_actions
 from ui.forms.base import CaseForm
 from ui.forms.contact_form import ContactForm
@@ -40,7 +41,7 @@ from ui.forms.host import FormHost
 from ui.forms.outcome_form import CorrectOutcomeForm, OutcomeForm
 from ui.widgets import named
 
-TABS = ("Overview", "Contact log", "Sentence", "Risk", "Personal details")
+TABS = ("Overview", "Contact log", "Documents", "Sentence", "Risk", "Personal details")
 RECORD_CONTACT_KEYS = "Ctrl+N"
 RECORD_OUTCOME_KEYS = "Ctrl+O"
 CORRECT_OUTCOME_KEYS = "Ctrl+Shift+O"
@@ -66,6 +67,7 @@ class CaseView(QWidget):
         self.said.setStyleSheet("font-weight:bold;")
         self.tabs = named(QTabWidget(), "Case tabs")
         self.contacts = ContactLogPanel(runner, detail.crn)
+        self.documents = DocumentsPanel(runner, detail.crn, contact_of=self._selected_contact_id)
         self._fill(detail)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.actions_bar = QGridLayout()
@@ -100,6 +102,7 @@ class CaseView(QWidget):
         pages = (
             overview_tab(detail),
             self.contacts,
+            self.documents,
             sentence_tab(detail),
             risk_tab(detail),
             personal_tab(detail),
@@ -111,6 +114,8 @@ class CaseView(QWidget):
     def _on_tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.contacts and not self.contacts.model.rows():
             self.contacts.reload()
+        if self.tabs.widget(index) is self.documents:
+            self.documents.reload()
 
     def show_detail(self, detail: CaseDetail) -> None:
         """Refresh in place after a change, keeping the chosen tab."""
@@ -126,13 +131,15 @@ class CaseView(QWidget):
         while self.tabs.count():
             page = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            if page is not None and page is not self.contacts:
+            if page is not None and page not in (self.contacts, self.documents):
                 page.deleteLater()
         self._fill(detail)
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         if current == TABS.index("Contact log"):
             self.contacts.load_page(self.contacts.page)
+        if current == TABS.index("Documents"):
+            self.documents.reload()
 
     def on_changes(self, changes: ChangeSet) -> None:
         if changes.touches_case(self.crn):
@@ -148,6 +155,11 @@ class CaseView(QWidget):
         action.triggered.connect(lambda *_: handler())
         self.addAction(action)
         return action
+
+    def _selected_contact_id(self) -> str | None:
+        """Documents attached while a contact is selected in the log go on that contact."""
+        row = self.selected_contact()
+        return row.id if row is not None else None
 
     def selected_contact(self) -> ContactRow | None:
         """The contact selected in the contact log, if that tab has one selected."""

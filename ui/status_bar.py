@@ -42,6 +42,19 @@ def _first_sentence(text: str) -> str:
     return head + "." if dot else str(text)
 
 
+_TRANSFERS = {"upload": "sending documents", "download": "fetching documents"}
+
+
+def _transfer_words(progress: Any) -> str:
+    """A large transfer's progress in megabytes ("Online – sending documents, 2.1 of 20 MB…")."""
+    phase = getattr(progress, "phase", None)
+    total = getattr(progress, "total", None)
+    if phase not in _TRANSFERS or not total:
+        return ""
+    done = min(int(getattr(progress, "done", 0)), int(total))
+    return f"Online – {_TRANSFERS[phase]}, {done / 1e6:.1f} of {total / 1e6:.1f} MB…"
+
+
 def describe(status: Any, now: dt.datetime) -> StatusWords:
     """Plain words for a sync status snapshot."""
     state = str(_get(status, "state", default="idle"))
@@ -60,7 +73,7 @@ def describe(status: Any, now: dt.datetime) -> StatusWords:
     if state == "syncing" and error:
         connection = "Offline – trying to reconnect…"
     elif state == "syncing":
-        connection = "Online – syncing…"
+        connection = _transfer_words(_get(status, "progress")) or "Online – syncing…"
     elif state == "error" and stuck:  # the details are in "Needs your attention"
         connection = "Sync problem – your changes are not getting through"
     elif state == "error":  # reached, but the sync did not go through

@@ -124,11 +124,13 @@ def seed_database(
     password: str,
     today: date | None = None,
     communications: int = 1,
+    documents_per_officer: int = 0,
 ) -> SeedResult:
     """Fill an empty central database with synthetic data; deterministic for `seed`.
 
     `communications` multiplies the calls, texts and e-mails between appointments
     (1, the default, is the usual volume; load tests use more for a realistic-size log).
+    `documents_per_officer` cases of each caseload get a report and a letter (the demo's).
     """
     if communications < 1:
         raise ValueError("communications must be at least 1")
@@ -158,6 +160,17 @@ def seed_database(
             write_limited_access(conn, result.exclusions, result.restrictions)
             # Demo data: laptops are approved as they enrol (a real service requires it).
             set_policy(conn, SERVICE_WIDE, required=False, by="seed", now=now)
+            if documents_per_officer:  # the demo's: a report and a letter on a few cases
+                from central.seed.documents import seed_documents
+
+                result.records += seed_documents(
+                    conn,
+                    result.caseloads,
+                    per_officer=documents_per_officer,
+                    rng=rng,
+                    today=today,
+                    now=now,
+                )
     finally:
         engine.dispose()
     result.cases = len(assignments)

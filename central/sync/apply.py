@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, delete
 from central import keeps
 from central.audit import record_audit
 from central.auth.deps import Principal
+from central.documents.gate import check_count
 from central.sync.reader import SqlCaseReader
 from central.sync.scope import OUT_OF_SCOPE, ScopeCache, crn_visible
 from central.tables import pins
@@ -104,6 +105,7 @@ def compute(
     A push batch passes its own `scope` (shared by the batch) and `make_reader` (reads
     through what the batch already read and wrote).
     """
+    check_count(env.args)  # documents per change: the service's policy
     try:
         scope = check_target(conn, principal, env, scope)
     except OutOfScope:

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine
 
 from central.auth.deps import Principal
 from central.db import transaction, utcnow
+from central.documents.gate import awaiting_documents
 from central.metrics import MUTATIONS
 from central.sync import clients, replay
 from central.sync.apply import (
@@ -215,7 +216,7 @@ class _Batch:
             raise Answered(
                 stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
             )
-        if env.seq > self.current + 1:
+        if env.seq > self.current + 1 or awaiting_documents(self.conn, env.args):
             raise Stop
         now = utcnow()
         if str(env.id) in self.writer.taken:
@@ -299,8 +300,8 @@ def _apply_in(
         raise Answered(
             stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
         )
-    if env.seq > current + 1:
-        raise Stop
+    if env.seq > current + 1 or awaiting_documents(conn, env.args):
+        raise Stop  # a gap, or a change whose documents have not all arrived
     now = utcnow()
     if id_taken:
         result = MutationResult(

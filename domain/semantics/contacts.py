@@ -14,7 +14,8 @@ from domain.reference import ContactType
 from domain.rules.appointments import AppointmentDraft, check_appointment
 from domain.rules.notes import append_note, check_sensitive_change
 from domain.semantics.context import Context, created, updated
-from domain.semantics.effects import Effects
+from domain.semantics.documents import document_upserts
+from domain.semantics.effects import Effects, Upsert
 from domain.semantics.links import contact_type, linked_event
 from domain.semantics.merge import record_gone
 from domain.semantics.outcome_effects import event_effects, with_outcome
@@ -50,10 +51,15 @@ def record_contact(args: RecordContact, ctx: Context) -> Effects:
             raise ValidationError(
                 "Record an outcome before an enforcement action.", field="enforcement_code"
             )
-        return Effects(upserts=(created("contact", contact, args.crn),), warnings=warnings)
+        upserts = [created("contact", contact, args.crn), *_documents(args, ctx)]
+        return Effects(upserts=tuple(upserts), warnings=warnings)
     contact = with_outcome(ctx, contact, args.outcome_code, args.enforcement_code, event)
     upserts = [created("contact", contact, args.crn), *event_effects(ctx, None, contact, event)]
-    return Effects(upserts=tuple(upserts), warnings=warnings)
+    return Effects(upserts=(*upserts, *_documents(args, ctx)), warnings=warnings)
+
+
+def _documents(args: RecordContact, ctx: Context) -> tuple[Upsert, ...]:
+    return document_upserts(ctx, args.crn, args.contact_id, args.documents)
 
 
 def _checks(args: RecordContact, ctype: ContactType, ctx: Context) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ RecordKind = Literal[
     "licence_condition",
     "contact",
     "registration",
+    "document",
 ]
 
 

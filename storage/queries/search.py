@@ -114,4 +114,9 @@ def search(cdb: CacheDb, text: str, *, limit: int = 20) -> list[SearchResult]:
                     row["crn"], _name(row), common.date_or_none(row["date_of_birth"]), detail
                 ),
             )
+    if len(found) < limit:
+        from storage.queries.document_search import document_hits
+
+        for hit in document_hits(cdb, text, limit * 2):
+            found.setdefault(hit.crn, hit)
     return list(found.values())[:limit]

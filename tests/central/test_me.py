@@ -20,7 +20,12 @@ def test_me_describes_the_officer_team_offices_and_policy(server: LiveServer) ->
     assert len(body["team"]["code"]) == 6
     assert body["offices"]
     assert all(o["code"] and o["description"] for o in body["offices"])
-    assert body["policy"] == {"idle_lock_minutes": 15, "max_offline_days": 7}
+    assert body["policy"] == {
+        "idle_lock_minutes": 15,
+        "max_offline_days": 7,
+        "max_document_bytes": 5_000_000,  # MPOP's: 5 MB, five at a time
+        "max_documents_at_once": 5,
+    }
     assert body["protocol_version"] == 1
     server_time = datetime.fromisoformat(body["server_time"])
     assert abs(server_time - datetime.now(UTC)) < timedelta(minutes=1)
@@ -28,7 +33,18 @@ def test_me_describes_the_officer_team_offices_and_policy(server: LiveServer) ->
 
 def test_policy_comes_from_the_settings(sqlite_seeded: tuple[str, SeedResult]) -> None:
     url, seed = sqlite_seeded
-    settings = make_settings(url, idle_lock_minutes=5, max_offline_days=3)
+    settings = make_settings(
+        url,
+        idle_lock_minutes=5,
+        max_offline_days=3,
+        max_document_bytes=1_000,
+        max_documents_at_once=2,
+    )
     with run_server(settings, seed) as live:
         policy = live.get("/v1/me", live.token(seed.officers[1])).json()["policy"]
-    assert policy == {"idle_lock_minutes": 5, "max_offline_days": 3}
+    assert policy == {
+        "idle_lock_minutes": 5,
+        "max_offline_days": 3,
+        "max_document_bytes": 1_000,
+        "max_documents_at_once": 2,
+    }

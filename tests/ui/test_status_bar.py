@@ -144,3 +144,18 @@ def test_offline_notice_follows_the_sync_status(qtbot, harness):
     ]
     sync.status_changed.emit(Status("idle", last_success=NOW))
     assert not h.window.offline_notice.isVisible()
+
+
+def test_a_large_transfer_shows_its_progress_in_megabytes():
+    from sync.progress import ProgressReport
+
+    @dataclass(frozen=True)
+    class Syncing(Status):
+        progress: ProgressReport | None = None
+
+    sending = Syncing(state="syncing", progress=ProgressReport("upload", 2_100_000, 20_000_000))
+    assert describe(sending, NOW).connection == "Online – sending documents, 2.1 of 20.0 MB…"
+    fetching = Syncing(state="syncing", progress=ProgressReport("download", 5, 1_000_000))
+    assert describe(fetching, NOW).connection == "Online – fetching documents, 0.0 of 1.0 MB…"
+    pushing = Syncing(state="syncing", progress=ProgressReport("push", 3, 10))
+    assert describe(pushing, NOW).connection == "Online – syncing…"

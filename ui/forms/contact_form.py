@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from app.tasks import TaskRunner
+from app.usecases.documents import record_contact_with_paths
 from app.usecases.outcomes import Effect, contact_effect
 from app.usecases.record_contact import ContactSetup, contact_setup, end_after, record_contact
 from domain.calendar import LONDON
@@ -25,6 +26,7 @@ from domain.errors import ValidationError
 from domain.mutations import RecordContact
 from domain.reference import ContactType, reference
 from domain.rules.outcomes import allowed_enforcement_actions, allowed_outcomes
+from ui.documents_field import DocumentsField
 from ui.forms.base import CaseForm, FormInvalid, Use
 from ui.forms.fields import DateField, LinkPicker, NotesField, TimeField
 from ui.forms.type_picker import CodePicker, PickItem, contact_type_items
@@ -116,6 +118,8 @@ class ContactForm(CaseForm):
         self.add_field("sensitive", "Sensitive", self.sensitive)
         self.alert = QCheckBox("Alert the offender manager")
         self.add_field("alert", "Alert", self.alert)
+        self.documents = DocumentsField()
+        self.add_field("documents", "Documents", self.documents, drafted=False)
         self.type_picker.changed.connect(self._on_type_changed)
         self.outcome.changed.connect(self._on_outcome_changed)
         self.enforcement.changed.connect(self._on_effect_inputs_changed)
@@ -233,7 +237,10 @@ class ContactForm(CaseForm):
             raise FormInvalid(errors)
         assert ctype is not None
         assert day is not None
-        return partial(record_contact, args=self._args(ctype, day, times))
+        args = self._args(ctype, day, times)
+        if self.documents.paths:  # evidence handed over: stored and sent with it
+            return partial(record_contact_with_paths, args=args, paths=self.documents.paths)
+        return partial(record_contact, args=args)
 
     def _appointment_errors(self, day: dt.date, times: Any) -> list[ValidationError]:
         if times is None:

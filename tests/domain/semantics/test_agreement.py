@@ -103,6 +103,24 @@ EXAMPLES: dict[str, Callable[[Case], dict[str, Any]]] = {
     "pin_case": lambda case: {"crn": CRN},
     "unpin_case": lambda case: {"crn": CRN},
     "case_viewed": lambda case: {"crn": CRN, "viewed_at": "2026-11-14T09:30:00+00:00"},
+    "attach_documents": lambda case: {
+        "crn": CRN,
+        "contact_id": str(case.appointment(MONDAY).id),
+        "documents": [
+            {
+                "document_id": str(uuid.uuid4()),
+                "name": "gp-letter.pdf",
+                "media_type": "application/pdf",
+                "size": 1234,
+                "sha256": "a" * 64,
+            }
+        ],
+    },
+    "document_viewed": lambda case: {
+        "crn": CRN,
+        "document_id": str(uuid.uuid4()),
+        "viewed_at": "2026-11-14T09:30:00+00:00",
+    },
 }
 
 

@@ -7,6 +7,7 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from ui.case_view import TABS
 from ui.forms.appointment_form import AppointmentForm
 from ui.forms.details_form import DetailsForm
 from ui.forms.note_form import NoteForm
@@ -194,7 +195,7 @@ def test_reschedule_and_note_act_on_the_selected_contact(qtbot, world, desk):
 
 
 def test_details_from_the_personal_details_tab(qtbot, world, desk):
-    desk.tabs.setCurrentIndex(4)
+    desk.tabs.setCurrentIndex(TABS.index("Personal details"))
     button = desk.tabs.currentWidget().findChild(QPushButton, "update_details")
     assert button is not None
     button.setFocus()
@@ -205,5 +206,5 @@ def test_details_from_the_personal_details_tab(qtbot, world, desk):
     back_in_case(qtbot, desk)
     assert isinstance(open_from(qtbot, desk, Qt.Key.Key_D), DetailsForm)
     desk.show_detail(desk.detail)  # a refresh rebuilds the tabs: the button comes back
-    assert desk.tabs.currentIndex() == 4
+    assert desk.tabs.currentIndex() == TABS.index("Personal details")
     assert desk.tabs.currentWidget().findChild(QPushButton, "update_details") is not None

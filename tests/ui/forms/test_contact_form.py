@@ -167,3 +167,36 @@ def test_arrow_keys_move_the_choice_and_a_click_picks_one(qtbot, world):
     qtbot.mouseClick(form.type_picker.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert form.type_picker.code() == "CMS47"
     assert form.focusWidget() is form.type_picker
+
+
+def test_evidence_handed_over_is_saved_with_the_contact(qtbot, world, tmp_path):
+    from central.seed.document_files import make_pdf
+
+    letter = tmp_path / "gp letter.pdf"
+    letter.write_bytes(make_pdf(["Signed off sick"]))
+    form = _open(qtbot, world.runner())
+    form.documents._choose = lambda _parent: [str(letter)]
+    qtbot.keyClicks(form.type_picker, "ctoa")
+    form.documents.add.click()
+    assert form.documents.names.text() == "gp letter.pdf"
+    with qtbot.waitSignal(form.saved):
+        qtbot.keyClick(form.type_picker, Qt.Key.Key_Return)
+    [(name, args)] = _outbox(world)
+    assert name == "record_contact"
+    assert [d["name"] for d in args["documents"]] == ["gp letter.pdf"]
+    assert world.read("SELECT count(*) AS n FROM document_blob")[0]["n"] == 1
+
+
+def test_a_file_of_another_kind_is_refused_inline_and_the_notes_stay(qtbot, world, tmp_path):
+    program = tmp_path / "letter.pdf"
+    program.write_bytes(b"MZ\x90\x00" + bytes(100))
+    form = _open(qtbot, world.runner())
+    form.documents.set_paths([program])
+    qtbot.keyClicks(form.type_picker, "ctoa")
+    form.notes.setFocus()
+    qtbot.keyClicks(form.notes, "Brought a letter from the GP.")
+    qtbot.keyClick(form.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "is not a PDF" in form.error_text("documents"))
+    assert form.notes.toPlainText() == "Brought a letter from the GP."
+    assert form.type_picker.code() == "CTOA"
+    assert _outbox(world) == []
