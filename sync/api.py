@@ -26,7 +26,7 @@ from tenacity import (
 )
 
 from sync.auth import Authenticator
-from sync.checks import diverged_message
+from sync.checks import COPIED_PROFILE, diverged_message
 from sync.errors import AccessTokenExpired, QueueDiverged, ServerRefusedError, TransientError
 from sync.http import HttpClient, parse_model
 from sync.progress import Progress
@@ -103,7 +103,8 @@ class SyncApi:
                 raise
             log.warning("push refused: %s at a seq this laptop sent", refused.code)
             what = (
-                "The case service already holds a different change under a number this laptop used."
+                "The case service already holds a different change under a number this "
+                f"laptop used. {COPIED_PROFILE}"
             )
             raise QueueDiverged(diverged_message(request.client_id, what)) from refused
 

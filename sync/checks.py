@@ -57,7 +57,7 @@ def check_push(response: PushResponse, sent: Sequence[MutationEnvelope]) -> None
         raise _refuse("last_applied_seq beyond the batch with seqs unanswered")
 
 
-_COPIED = (
+COPIED_PROFILE = (
     "That happens when Fieldcase's data was restored from a backup or copied from another laptop."
 )
 
@@ -75,7 +75,7 @@ def check_frontier(
         )
         what = (
             f"The case service has received {frontier} changes from this laptop, "
-            f"but this laptop has only ever made {last_queued_seq}. {_COPIED}"
+            f"but this laptop has only ever made {last_queued_seq}. {COPIED_PROFILE}"
         )
         raise QueueDiverged(diverged_message(device, what))
     if sent and not response.results and frontier < sent[0].seq - 1:
@@ -113,7 +113,7 @@ def check_results(
         if stored.mutation_id is not None and ours is not None and stored.mutation_id != ours:
             log.warning("stored result of seq %d is for another mutation", seq)
             what = f"The case service holds another change under this laptop's number {seq}."
-            what += f" {_COPIED}"
+            what += f" {COPIED_PROFILE}"
             raise QueueDiverged(diverged_message(device, what))
 
 

@@ -55,7 +55,7 @@ def test_times_are_the_servers_and_a_laptops_claim_is_kept_beside_and_checked(
     database_url: str, seeded: SeedResult, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A laptop with its clock set back (or forward) cannot write the trail's times."""
-    from central.auth.devices import register_device
+    from central.auth.devices import enrol_device
     from central.cli import main
     from central.db import utcnow
 
@@ -65,7 +65,7 @@ def test_times_are_the_servers_and_a_laptops_claim_is_kept_beside_and_checked(
     engine = make_engine(database_url)
     enrolled = utcnow() - timedelta(days=10)
     with transaction(engine) as conn:
-        register_device(conn, laptop, officer.username, "laptop", enrolled)
+        enrol_device(conn, laptop, officer.username, name="laptop", jkt="test-key", now=enrolled)
         for claimed in (
             enrolled + timedelta(days=2),  # viewed offline last week: plausible
             enrolled - timedelta(days=30),  # before the laptop existed
