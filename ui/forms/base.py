@@ -94,6 +94,7 @@ from app.tasks import TaskRunner
 from domain.errors import FieldcaseError, ValidationError
 from ui.forms.draft_offer import DraftOffer, when_text
 from ui.forms.field_values import change_signal, field_value, pydantic_errors, restore_value
+from ui.screen_fit import fit_on_screen
 from ui.theme import ERROR_BANNER
 from ui.widgets import ErrorBanner, named
 
@@ -332,6 +333,7 @@ class CaseForm(QDialog):
         wanted = max(wanted, layout.totalMinimumSize().height())
         if self.height() < wanted:
             self.resize(self.width(), wanted)
+            fit_on_screen(self, self.parentWidget())
 
     def error_text(self, name: str) -> str:
         """The inline message under a field ("" when none is shown)."""
