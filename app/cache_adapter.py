@@ -24,7 +24,6 @@ from app.rows import (
     ContactFilter,
     ContactPage,
     DiaryRow,
-    FieldChoice,
     RejectionRow,
     SearchHit,
 )
@@ -166,24 +165,21 @@ class StorageCache:
         return Attention(conflicts, rejections)
 
     def _conflict(self, item: ConflictItem) -> ConflictRow:
+        from app.conflict_rows import conflict_row
         from storage import records
 
         first = item.fields[0] if item.fields else {}
         kind = str(first.get("kind", ""))
         record_id = str(first.get("record_id", ""))
         held = records.get_row(self.cdb, kind, record_id) if kind and record_id else None
-        return ConflictRow(
-            id=item.id,
-            crn=item.crn,
-            what=f"{mutation_words(item.name)} ({item.crn})",
+        person = next((r.name for r in self.caseload_rows([item.crn])), "")
+        return conflict_row(
+            item,
             kind=kind,
             record_id=record_id,
             central_version=int(held["version"]) if held else 0,
-            fields=tuple(
-                FieldChoice(f["field"], f.get("original"), f.get("yours"), f.get("central"))
-                for f in item.fields
-            ),
-            created_at=item.created_at,
+            person=person,
+            me=self.actor.username,
         )
 
     # -- writes (run on the app's single writer thread) -------------------------

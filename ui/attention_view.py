@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -33,32 +34,63 @@ CHOICES = ("yours", "central", "original")
 HEADINGS = {"yours": "Yours", "central": "Central now", "original": "Before either change"}
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, *, known: bool = True) -> str:
+    if not known:
+        return "(not known on this laptop)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return "(empty)" if value in (None, "") else str(value)
+
+
+def conflict_title(conflict: ConflictRow) -> str:
+    """Whose case first, then what: "Amelia Hughes (X100001): contact details"."""
+    who = f"{conflict.person} ({conflict.crn})" if conflict.person else conflict.crn
+    what = conflict.what.removesuffix(f" ({conflict.crn})")
+    return f"Conflict: {who} – {what}"
+
+
+def conflict_lead(conflict: ConflictRow) -> str:
+    """Who made the other change and when, in words."""
+    by = conflict.changed_by or "someone else"
+    when = f" ({fmt.when(conflict.changed_at.astimezone())})" if conflict.changed_at else ""
+    return f"Changed by {by}{when} while your change waited to send. Choose what to keep:"
+
+
+def chosen_words(conflict: ConflictRow, choices: dict[str, str]) -> str:
+    """What was kept, for the status bar once the choice is saved."""
+    kept = []
+    for field in conflict.fields:
+        choice = choices.get(field.field, "central")
+        value = _shown(getattr(field, choice), known=choice != "original" or field.original_known)
+        kept.append(f"{field.label or field.field}: {value} ({HEADINGS[choice].lower()})")
+    who = conflict.person or conflict.crn
+    return f"Conflict resolved for {who}. Kept " + "; ".join(kept) + ". Sending it now."
 
 
 class ConflictBox(QGroupBox):
     def __init__(self, conflict: ConflictRow) -> None:
-        super().__init__(f"Conflict: {conflict.what}")
+        super().__init__(conflict_title(conflict))
         self.conflict = conflict
         self.groups: dict[str, QButtonGroup] = {}
         grid = QGridLayout(self)
-        grid.addWidget(
-            QLabel("Someone else changed this while you were offline. Choose:"), 0, 0, 1, 4
-        )
+        lead = named(QLabel(conflict_lead(conflict)), "Who changed it")
+        lead.setWordWrap(True)
+        grid.addWidget(lead, 0, 0, 1, 4)
         for column, choice in enumerate(CHOICES, start=1):
             heading = QLabel(HEADINGS[choice])
             heading.setStyleSheet("font-weight:bold;")
             grid.addWidget(heading, 1, column)
         for row, field in enumerate(conflict.fields, start=2):
-            label = field.field.replace("_", " ").capitalize()
+            label = field.label or field.field.replace("_", " ").capitalize()
             grid.addWidget(QLabel(label), row, 0)
             group = QButtonGroup(self)
             for column, choice in enumerate(CHOICES, start=1):
+                known = choice != "original" or field.original_known
                 button = named(
-                    QRadioButton(_shown(getattr(field, choice))),
+                    QRadioButton(_shown(getattr(field, choice), known=known)),
                     f"{label}: {HEADINGS[choice]}",
                 )
+                button.setEnabled(known)
                 button.setProperty("choice", choice)
                 group.addButton(button)
                 grid.addWidget(button, row, column)
@@ -124,6 +156,8 @@ def _summary(attention: Attention) -> str:
 
 
 class AttentionView(QWidget):
+    resolved = Signal(str)  # what was kept, in words, once the choice is saved
+
     def __init__(self) -> None:
         super().__init__()
         self.runner: TaskRunner | None = None
@@ -194,7 +228,14 @@ class AttentionView(QWidget):
         box.apply.setEnabled(False)
         from app.usecases.attention import resolve_conflict
 
-        self._run(partial(resolve_conflict, conflict=box.conflict, choices=box.choices()))
+        said = chosen_words(box.conflict, box.choices())
+        use = partial(resolve_conflict, conflict=box.conflict, choices=box.choices())
+        if self.runner is not None:
+            self.runner.op(use, lambda _: self._on_resolved(said))
+
+    def _on_resolved(self, said: str) -> None:
+        self.resolved.emit(said)
+        self.reload()
 
     def _discard(self, box: RejectionBox) -> None:
         if box.ask_to_confirm():

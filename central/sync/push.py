@@ -37,6 +37,7 @@ from central.sync.apply import (
     write_pins,
 )
 from central.sync.batch import BatchReader, BatchWriter, candidate_ids
+from central.sync.conflict_authors import with_authors
 from central.sync.feed import existing_records, lock_feed, write_reserved
 from central.sync.reader import SqlCaseReader
 from central.sync.scope import ScopeCache
@@ -243,7 +244,7 @@ class _Batch:
                 self.writer.audit("access_refused", refusal[0], None, refusal[1], now)
             self.current = env.seq
             return decided
-        result = result_of(env.seq, decided)
+        result = with_authors(self.conn, result_of(env.seq, decided))
         if decided.pins or decided.unpins:
             write_pins(self.conn, self.principal, decided, now)
             self.scope.forget()
@@ -367,7 +368,7 @@ def _run(
         audit_refusal(conn, principal, env, decided)
         return decided
     effects, reads, existing = decided
-    result = result_of(env.seq, effects)
+    result = with_authors(conn, result_of(env.seq, effects))
     write_effects(conn, principal, env, effects, clock.now)
     clients.store_result(conn, client_id, env, result, clock.now)
     if effects.upserts:
