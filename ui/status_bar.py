@@ -66,18 +66,29 @@ def describe(status: Any, now: dt.datetime) -> StatusWords:
     return StatusWords(
         connection=connection,
         last_sync=f"Last synced {fmt.ago(last, now)}" if last else "Not synced yet",
-        waiting=(
-            f"{fmt.count(pending, 'change')} waiting to send" if pending else "Everything sent"
-        ),
-        attention=(
-            f"{fmt.count(attention_count, 'item')} need{'s' if attention_count == 1 else ''} "
-            "your attention"
-            if attention_count
-            else "Nothing needs your attention"
-        ),
+        waiting=_waiting(pending, attention_count),
+        attention=_attention(conflicts, rejections),
         attention_count=attention_count,
         syncing=state == "syncing",
     )
+
+
+def _waiting(pending: int, attention: int) -> str:
+    """The outbox's count of the officer's changes. Never "Everything sent" while a
+    change came back refused or in conflict: it was sent, but it is not done."""
+    if pending:
+        return f"{fmt.count(pending, 'change')} waiting to send"
+    return "Nothing waiting to send" if attention else "Everything sent"
+
+
+def _attention(conflicts: int, rejections: int) -> str:
+    """What needs the officer, said as what it is (not "1 item")."""
+    parts = []
+    if conflicts:
+        parts.append(f"{fmt.count(conflicts, 'conflict')} to resolve")
+    if rejections:
+        parts.append(f"{fmt.count(rejections, 'change')} not accepted")
+    return " and ".join(parts) if parts else "Nothing needs your attention"
 
 
 class SyncStatusBar(QStatusBar):

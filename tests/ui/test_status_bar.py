@@ -41,14 +41,21 @@ class Status:
             "Offline since Thu 19 Nov 16:05",
             "Last synced 19 hours ago",
             "3 changes waiting to send",
-            "1 item needs your attention",
+            "1 conflict to resolve",
         ),
         (
             Status("syncing", pending=1, rejections=2),
             "Online – syncing…",
             "Not synced yet",
             "1 change waiting to send",
-            "2 items need your attention",
+            "2 changes not accepted",
+        ),
+        (  # the field day: never "Everything sent" beside something that needs them
+            Status(conflicts=1, rejections=1),
+            "Online",
+            "Not synced yet",
+            "Nothing waiting to send",
+            "1 conflict to resolve and 1 change not accepted",
         ),
         (
             Status("syncing", last_error="No connection."),
@@ -122,3 +129,13 @@ def test_offline_notice_follows_the_sync_status(qtbot, harness):
     ]
     sync.status_changed.emit(Status("idle", last_success=NOW))
     assert not h.window.offline_notice.isVisible()
+
+
+def test_the_bar_never_says_everything_sent_beside_a_refused_change(qtbot):
+    bar = SyncStatusBar()
+    qtbot.addWidget(bar)
+    bar.show_status(Status(rejections=1, last_success=NOW))
+    assert bar.waiting.text() == "Nothing waiting to send"
+    assert bar.attention.text() == "1 change not accepted"
+    bar.show_status(Status(pending=4, last_success=NOW))
+    assert bar.waiting.text() == "4 changes waiting to send"
