@@ -24,6 +24,7 @@ from app.rows import (
     ContactFilter,
     ContactPage,
     DiaryRow,
+    DraftItem,
     RejectionRow,
     SearchHit,
 )
@@ -162,7 +163,13 @@ class StorageCache:
             )
             for r in problems.open_rejections(self.cdb)
         )
-        return Attention(conflicts, rejections)
+        return Attention(conflicts, rejections, drafts=self._drafts())
+
+    def _drafts(self) -> tuple[DraftItem, ...]:
+        """Unsaved drafts, so none is forgotten until the same form reopens."""
+        rows = drafts.every(self.cdb)
+        names = {r.crn: r.name for r in self.caseload_rows({d.crn for d in rows})}
+        return tuple(DraftItem(d.kind, d.crn, names.get(d.crn, ""), d.saved_at) for d in rows)
 
     def _conflict(self, item: ConflictItem) -> ConflictRow:
         from app.conflict_rows import conflict_row

@@ -215,10 +215,21 @@ class RejectionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftItem:
+    """An unsaved form kept on this laptop: which form, whose case, when last typed."""
+
+    kind: str
+    crn: str
+    person: str
+    saved_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Attention:
     conflicts: tuple[ConflictRow, ...] = ()
     rejections: tuple[RejectionRow, ...] = ()
     sync_errors: tuple[str, ...] = field(default=())
+    drafts: tuple[DraftItem, ...] = ()
 
     @property
     def count(self) -> int:

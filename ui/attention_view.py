@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rows import Attention, ConflictRow, RejectionRow
+from app.rows import Attention, ConflictRow, DraftItem, RejectionRow
 from app.tasks import TaskRunner
 from ui import format as fmt
 from ui.widgets import named
@@ -143,20 +143,59 @@ class RejectionBox(QGroupBox):
         return False
 
 
+DRAFT_FORMS = {  # form kind -> what it is, and the keys that reopen it in the case
+    "contact": ("contact", "Ctrl+N"),
+    "outcome": ("outcome", "Ctrl+O"),
+    "correct-outcome": ("outcome correction", "Ctrl+Shift+O"),
+    "appointment": ("appointment", "Ctrl+Shift+A"),
+    "reschedule": ("rescheduling", "Ctrl+Shift+R"),
+    "note": ("note", "Ctrl+Shift+N"),
+    "details": ("change of contact details", "Ctrl+Shift+D"),
+}
+
+
+def draft_words(draft: DraftItem) -> str:
+    """ "Unsaved contact for Amelia Hughes (X100001), last typed Fri 20 Nov 10:42: open
+    the case and press Ctrl+N to get it back." """
+    what, keys = DRAFT_FORMS.get(draft.kind, (draft.kind.replace("-", " "), ""))
+    who = f"{draft.person} ({draft.crn})" if draft.person else draft.crn
+    when = fmt.when(draft.saved_at.astimezone())
+    back = f": open the case and press {keys} to get it back" if keys else ""
+    return f"Unsaved {what} for {who}, last typed {when}{back}."
+
+
+class DraftLine(QWidget):
+    """One unsaved draft, with a button that opens its case."""
+
+    def __init__(self, draft: DraftItem) -> None:
+        super().__init__()
+        self.draft = draft
+        words = named(QLabel(draft_words(draft)), "Unsaved draft")
+        words.setWordWrap(True)
+        self.open = named(QPushButton("Open the case"), f"Open the case of {draft.crn}")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(words, 1)
+        row.addWidget(self.open)
+
+
 def _summary(attention: Attention) -> str:
     """Counted as the status bar counts them (what you decide); sync problems said apart."""
     decide = len(attention.conflicts) + len(attention.rejections)
     problems = len(attention.sync_errors)
-    if not decide and not problems:
-        return "Nothing needs your attention. Everything you did has been accepted."
     parts = [f"{fmt.count(decide, 'item')} to decide"] if decide else []
     if problems:
         parts.append("a sync problem" if problems == 1 else f"{problems} sync problems")
+    if attention.drafts:
+        parts.append(f"{fmt.count(len(attention.drafts), 'unsaved draft')}")
+    if not parts:
+        return "Nothing needs your attention. Everything you did has been accepted."
     return " and ".join(parts).capitalize() + "."
 
 
 class AttentionView(QWidget):
     resolved = Signal(str)  # what was kept, in words, once the choice is saved
+    case_opened = Signal(str)  # the officer asked to open a draft's case
 
     def __init__(self) -> None:
         super().__init__()
@@ -177,6 +216,7 @@ class AttentionView(QWidget):
             "QGroupBox { font-weight:bold; } QGroupBox * { font-weight:normal; }"
         )
         self.conflicts: list[ConflictBox] = []
+        self.drafts: list[DraftLine] = []
         self.rejections: list[RejectionBox] = []
         self._last = Attention()
         self._sync_error = ""
@@ -197,7 +237,9 @@ class AttentionView(QWidget):
         self._last = attention
         if self._sync_error:
             errors = (*attention.sync_errors, self._sync_error)
-            attention = Attention(attention.conflicts, attention.rejections, errors)
+            attention = Attention(
+                attention.conflicts, attention.rejections, errors, attention.drafts
+            )
         while self.items.count():
             item = self.items.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -217,6 +259,12 @@ class AttentionView(QWidget):
             rbox.discard.clicked.connect(partial(self._discard, rbox))
             self.rejections.append(rbox)
             self.items.addWidget(rbox)
+        self.drafts = []
+        for draft in attention.drafts:
+            line = DraftLine(draft)
+            line.open.clicked.connect(partial(self.case_opened.emit, draft.crn))
+            self.drafts.append(line)
+            self.items.addWidget(line)
         for message in attention.sync_errors:
             error = named(QLabel(f"Sync problem: {message}"), "Sync problem")
             error.setWordWrap(True)

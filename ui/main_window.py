@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self._build_shortcuts()
         self.status.attention_requested.connect(lambda: self.show_section(ATTENTION))
         self.attention.resolved.connect(lambda said: self.status.showMessage(said, 30_000))
+        self.attention.case_opened.connect(self.open_requested)
 
     def _build_workspace(self) -> QWidget:
         for number, title in enumerate(SECTIONS, start=1):
