@@ -44,3 +44,48 @@ def test_entry_point_options_and_ui_entry():
     assert args.demo
     assert args.profile == "/tmp/p"
     assert callable(importlib.import_module(UI_ENTRY).run)
+
+
+@pytest.mark.e2e
+def test_quitting_the_demo_stops_its_service(qapp, tmp_path, monkeypatch):
+    """Issue 17: the demo's embedded service kept running after Quit."""
+    from PySide6.QtCore import QTimer
+
+    from app.crash import CrashReporter
+    from ui.main_window import MainWindow
+    from ui.run import run
+
+    monkeypatch.setattr(demo, "demo_folder", lambda: tmp_path)
+    launch = prepare_demo()
+    known = demo.start_demo_server(tmp_path)  # the one the launch started
+    assert requests.get(f"{known.url}/healthz", timeout=5).ok
+
+    def quit_when_shown() -> None:
+        windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
+        signed_in = windows and windows[0].screens.currentWidget() is windows[0].workspace
+        if signed_in and windows[0].caseload.model.rowCount() > 0:
+            timer.stop()
+            windows[0].close()  # File > Quit (Ctrl+Q) closes the window
+
+    timer = QTimer()
+    timer.timeout.connect(quit_when_shown)
+    timer.start(50)
+    try:
+        run(qapp, launch, CrashReporter("test"), tmp_path / "fieldcase.log")
+        assert not (tmp_path / demo.SERVER_FILE).exists()
+        assert _stops_answering(known.url)
+    finally:
+        demo.stop_demo_server(tmp_path)
+
+
+def _stops_answering(url: str) -> bool:
+    """The service has gone within a few seconds of its SIGTERM (it shuts down cleanly)."""
+    import time
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"{url}/healthz", timeout=0.5)
+        except requests.ConnectionError:
+            return True
+    return False
