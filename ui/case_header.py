@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from app.rows import CaseDetail
 from ui import format as fmt
 from ui.flow_layout import flow_widget
-from ui.widgets import BadgeLabel, named
-
-PROMINENT = {"staff", "rosh", "mappa"}
+from ui.risk_flags import flag_buttons
+from ui.widgets import named
 
 
 class CaseHeader(QFrame):
@@ -50,6 +49,6 @@ class CaseHeader(QFrame):
         named(row, "Risk flags", ", ".join(b.text for b in detail.badges) or "No risk flags")
         if not detail.badges:
             line.addWidget(QLabel("No risk flags recorded"))
-        for badge in detail.badges:
-            line.addWidget(BadgeLabel(badge, large=badge.group in PROMINENT))
+        for button in flag_buttons(detail):  # each opens its level, notes, review date
+            line.addWidget(button)
         return row
