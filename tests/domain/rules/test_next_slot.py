@@ -74,3 +74,10 @@ def test_a_bank_holiday_is_skipped():
 
 def test_no_timed_appointments_means_no_pattern():
     assert usual_pattern([]) is None
+
+
+def test_a_full_diary_never_pushes_the_slot_weeks_out():
+    busy = [
+        _at(dt.date(2026, 11, 24) + dt.timedelta(weeks=k), T(10, 0), "X200002") for k in range(8)
+    ]
+    assert _next(_tuesdays(4), diary=busy) == dt.date(2026, 11, 24)  # offered, with its warning

@@ -11,17 +11,8 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.forms.test_outcome_form import _open
 from ui.forms.outcome_form import OutcomeForm
-
-
-def _open(qtbot, form):
-    qtbot.addWidget(form)
-    form.show()
-    form.activateWindow()
-    qtbot.waitUntil(form.isActiveWindow)
-    qtbot.waitUntil(lambda: form.target is not None)
-    form.outcome.setFocus()
-    return form
 
 
 def _two_failures_then_one_due(world):
