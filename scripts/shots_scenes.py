@@ -157,7 +157,7 @@ def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     form_scenes(app, camera, window)
     window.show_section(DIARY)
     window.diary.toggle_week()
-    wait_until(app, lambda: window.diary.model.rowCount() > 0)
+    wait_until(app, lambda: window.diary.model.rowCount() > 0 or window.diary.empty.isVisible())
     camera.shoot(window, "09-diary-week")
     window.show_section(NEEDS_OUTCOME)
     wait_until(app, lambda: bool(window.needs_outcome.summary.text()))
