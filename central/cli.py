@@ -50,6 +50,11 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--workers", type=int, default=1, help="worker processes (%(default)s)")
     p.add_argument("--jwt-secret-file", help="file holding the token signing secret")
     p.add_argument("--log-level", default="INFO", help="logging level (%(default)s)")
+    p.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="stop when standard input closes (the app that started it has gone)",
+    )
     for flag, text in (
         ("--idle-lock-minutes", "minutes idle before the client locks"),
         ("--max-offline-days", "days a client may work offline before it must sign in online"),

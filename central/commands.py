@@ -63,6 +63,10 @@ def serve(args: argparse.Namespace) -> int:
             os.environ[ENV_PREFIX + name.upper()] = str(value)
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="fieldcase-metrics-")
+    if getattr(args, "exit_with_parent", False):
+        from central.parent_watch import exit_with_parent
+
+        exit_with_parent()
     run_migrations(args.database_url)
     Settings().jwt_secret()  # create the shared secret once, before any worker starts
     log.info("serving on %s:%d with %d worker(s)", args.host, args.port, args.workers)

@@ -89,3 +89,29 @@ def _stops_answering(url: str) -> bool:
         except requests.ConnectionError:
             return True
     return False
+
+
+@pytest.mark.e2e
+def test_the_demo_service_stops_when_the_app_crashes(tmp_path):
+    """Convention 17: a process the app starts is stopped on a crash too (its stdin pipe
+    closes with the app, and `serve --exit-with-parent` exits)."""
+    import subprocess
+    import sys
+
+    crash = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from app import demo\n"
+        f"server = demo.start_demo_server(Path({str(tmp_path)!r}))\n"
+        "print(server.url, flush=True)\n"
+        "os._exit(3)  # the app dies without Quit\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", crash], capture_output=True, text=True, timeout=120, check=False
+        )
+        assert done.returncode == 3, done.stderr[-2000:]
+        url = done.stdout.strip().splitlines()[-1]
+        assert _stops_answering(url)
+    finally:
+        demo.stop_demo_server(tmp_path)
