@@ -245,8 +245,9 @@ class LiveBackend:
         return self._state().last_success
 
     def pending_count(self) -> int:
+        """The officer's changes waiting (what the status bar and the case say too)."""
         assert self.cache is not None
-        return self.cache.pending_count()
+        return self.cache.changes_waiting()
 
     def open_context(self, officer: Officer) -> AppContext:
         cache = self.cache

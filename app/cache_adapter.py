@@ -24,7 +24,7 @@ from app.rows import (
     ContactFilter,
     ContactPage,
     DiaryRow,
-    FieldChoice,
+    DraftItem,
     RejectionRow,
     SearchHit,
 )
@@ -164,27 +164,30 @@ class StorageCache:
             )
             for r in problems.open_rejections(self.cdb)
         )
-        return Attention(conflicts, rejections)
+        return Attention(conflicts, rejections, drafts=self._drafts())
+
+    def _drafts(self) -> tuple[DraftItem, ...]:
+        """Unsaved drafts, so none is forgotten until the same form reopens."""
+        rows = drafts.every(self.cdb)
+        names = {r.crn: r.name for r in self.caseload_rows({d.crn for d in rows})}
+        return tuple(DraftItem(d.kind, d.crn, names.get(d.crn, ""), d.saved_at) for d in rows)
 
     def _conflict(self, item: ConflictItem) -> ConflictRow:
+        from app.conflict_rows import conflict_row
         from storage import records
 
         first = item.fields[0] if item.fields else {}
         kind = str(first.get("kind", ""))
         record_id = str(first.get("record_id", ""))
         held = records.get_row(self.cdb, kind, record_id) if kind and record_id else None
-        return ConflictRow(
-            id=item.id,
-            crn=item.crn,
-            what=f"{mutation_words(item.name)} ({item.crn})",
+        person = next((r.name for r in self.caseload_rows([item.crn])), "")
+        return conflict_row(
+            item,
             kind=kind,
             record_id=record_id,
             central_version=int(held["version"]) if held else 0,
-            fields=tuple(
-                FieldChoice(f["field"], f.get("original"), f.get("yours"), f.get("central"))
-                for f in item.fields
-            ),
-            created_at=item.created_at,
+            person=person,
+            me=self.actor.username,
         )
 
     # -- writes (run on the app's single writer thread) -------------------------

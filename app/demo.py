@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - every synthetic officer's; not a secret
 SERVER_FILE = "server.json"
 START_TIMEOUT_S = 60.0
+_OWNED: list[subprocess.Popen[bytes]] = []  # the demo services this process started
 
 
 # What the `[central]` extra brings; without them there is no service to start.
@@ -144,9 +145,13 @@ def start_demo_server(folder: Path | None = None) -> DemoServer:
     with (folder / "central.log").open("ab") as out:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             _central("serve", "--database-url", database_url, "--port", str(port),
-                     "--jwt-secret-file", str(secret), "--log-level", "WARNING"),
-            stdout=out, stderr=out, start_new_session=True,
+                     "--jwt-secret-file", str(secret), "--log-level", "WARNING",
+                     "--exit-with-parent"),
+            stdin=subprocess.PIPE, stdout=out, stderr=out, start_new_session=True,
         )  # fmt: skip
+    # Its stdin is a pipe only this process holds: if the app dies, the service sees the
+    # pipe close and exits (central/parent_watch.py). Kept here so it is never collected.
+    _OWNED.append(process)
     _wait_healthy(url, process)
     record.write_text(json.dumps({"url": url, "pid": process.pid, "officers": list(officers)}))
     log.info("demo service started (pid %d)", process.pid)

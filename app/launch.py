@@ -10,6 +10,7 @@ synthetic people, a throwaway profile and the credentials to sign in without typ
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,16 @@ class Launch:
     backend: LiveBackend
     demo: bool = False
     auto_sign_in: tuple[str, str, str] | None = None  # server, username, password
+    # Stops what this launch started (the demo's local service) when the app quits.
+    stop: Callable[[], None] | None = None
+
+    def finish(self) -> None:
+        """On quit: close the cache, then stop any process this launch owns."""
+        try:
+            self.backend.close()
+        finally:
+            if self.stop is not None:
+                self.stop()
 
 
 def default_profile() -> Path:
@@ -72,4 +83,5 @@ def prepare_demo() -> Launch:
         LiveBackend(folder, settings),
         demo=True,
         auto_sign_in=(server.url, username, demo.DEMO_PASSWORD),
+        stop=demo.stop_demo_server,  # it kept running after Quit (issue 17)
     )

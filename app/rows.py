@@ -183,6 +183,8 @@ class FieldChoice:
     original: Any
     yours: Any
     central: Any
+    label: str = ""  # the field in words ("Phone number")
+    original_known: bool = True  # False: this laptop no longer knows the value before
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,9 @@ class ConflictRow:
     central_version: int
     fields: tuple[FieldChoice, ...]
     created_at: dt.datetime
+    person: str = ""  # the person's name, as on their case
+    changed_by: str = ""  # who made the central change: a name, or "you, on another laptop"
+    changed_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,10 +215,21 @@ class RejectionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftItem:
+    """An unsaved form kept on this laptop: which form, whose case, when last typed."""
+
+    kind: str
+    crn: str
+    person: str
+    saved_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Attention:
     conflicts: tuple[ConflictRow, ...] = ()
     rejections: tuple[RejectionRow, ...] = ()
     sync_errors: tuple[str, ...] = field(default=())
+    drafts: tuple[DraftItem, ...] = ()
 
     @property
     def count(self) -> int:

@@ -53,9 +53,9 @@ class ChangesWaiting(FieldcaseError):
     title = "Changes not sent yet"
 
     def __init__(self, count: int) -> None:
-        noun = "change has" if count == 1 else "changes have"
+        noun = "change is" if count == 1 else "changes are"
         super().__init__(
-            f"{count} {noun} not been sent yet. They stay safely on this laptop and are sent "
+            f"{count} {noun} waiting to send. They stay safely on this laptop and are sent "
             "the next time you sign in with a connection."
         )
         self.count = count

@@ -32,6 +32,7 @@ class Settings(BaseModel):
     server_url: str = ""
     username: str = ""
     high_contrast: bool = False
+    text_size_percent: int = 100  # View > Text size
     caseload_sort_column: int = 0
     caseload_sort_descending: bool = False
     diary_week_view: bool = False

@@ -165,7 +165,11 @@ class SyncBridge(QObject):
             failing = store.push_failures()
             return replace(
                 status,
-                pending=store.pending_count(),
+                pending=(
+                    cache.changes_waiting
+                    if cache.changes_waiting is not None
+                    else store.pending_count()
+                ),
                 oldest_pending_age=store.oldest_pending_age(),
                 conflicts=cache.conflicts,
                 rejections=cache.rejections,

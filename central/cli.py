@@ -58,6 +58,11 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument(
         "--metrics-host", default="127.0.0.1", help="address of the metrics listener (%(default)s)"
     )
+    p.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="stop when standard input closes (the app that started it has gone)",
+    )
     for flag, text in (
         ("--idle-lock-minutes", "minutes idle before the client locks"),
         ("--max-offline-days", "days a client may work offline before it must sign in online"),

@@ -66,6 +66,10 @@ def serve(args: argparse.Namespace) -> int:
         Settings().jwt_secret()  # create the shared secret once, before any worker starts
     except WeakSecret as exc:
         return _fail(str(exc))
+    if getattr(args, "exit_with_parent", False):
+        from central.parent_watch import exit_with_parent
+
+        exit_with_parent()
     run_migrations(args.database_url)
     log.info("serving on %s:%d with %d worker(s)", args.host, args.port, args.workers)
     if args.metrics_port:

@@ -3,6 +3,8 @@
 
     .venv/bin/python scripts/screenshots.py            # starts Xvfb itself if no DISPLAY
     .venv/bin/python scripts/screenshots.py --scale 1.5 --suffix=-150 --short
+    .venv/bin/python scripts/screenshots.py --screen 1920x1080 --scale 1.5 \
+        --suffix=-1920-150 --short   # the laptops: 1366x768@1, 1920x1080@1.5, 2560x1440@2
     .venv/bin/python scripts/screenshots.py --high-contrast --suffix=-contrast --short
 
 Each run drives the real widgets through the real shell; the data is the
@@ -33,13 +35,24 @@ def ensure_display(argv: list[str]) -> None:
         sys.exit("no DISPLAY and no xvfb-run: apt-get install -y xvfb xauth")
     env = {**os.environ, "FIELDCASE_SHOTS_CHILD": "1"}
     env.pop("QT_QPA_PLATFORM", None)
-    command = [wrapper, "-a", "-s", "-screen 0 1600x1000x24", sys.executable, __file__, *argv]
+    screen = _arg(argv, "--screen", "1600x1000")
+    command = [wrapper, "-a", "-s", f"-screen 0 {screen}x24", sys.executable, __file__, *argv]
     sys.exit(subprocess.run(command, env=env, check=False).returncode)
+
+
+def _arg(argv: list[str], name: str, default: str) -> str:
+    for n, item in enumerate(argv):
+        if item.startswith(f"{name}="):
+            return item.split("=", 1)[1]
+        if item == name and n + 1 < len(argv):
+            return argv[n + 1]
+    return default
 
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", default="1")
+    parser.add_argument("--screen", default="1600x1000", help="the Xvfb screen, e.g. 1366x768")
     parser.add_argument("--suffix", default="")
     parser.add_argument("--high-contrast", action="store_true")
     parser.add_argument("--short", action="store_true", help="sign-in, caseload and one case only")
@@ -56,7 +69,18 @@ def main(argv: list[str]) -> None:
     from shots_scenes import run_scenes
 
     OUT.mkdir(parents=True, exist_ok=True)
-    saved = run_scenes(app, OUT, args.suffix, high_contrast=args.high_contrast, short=args.short)
+    # A window manager on the display, so windows are placed and framed as on a laptop.
+    manager = None
+    if os.environ.get("FIELDCASE_SHOTS_CHILD") and shutil.which("openbox"):
+        manager = subprocess.Popen(["openbox"], stderr=subprocess.DEVNULL)
+    try:
+        saved = run_scenes(
+            app, OUT, args.suffix, high_contrast=args.high_contrast, short=args.short
+        )
+    finally:
+        if manager is not None:
+            manager.terminate()
+            manager.wait(10)
     for path in saved:
         print(path.relative_to(ROOT))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from screenshots import wait_until
 
@@ -25,6 +25,13 @@ from ui.shell import Shell
 from ui.theme import apply_high_contrast
 
 
+def fit_window(app: Any, window: Any) -> None:
+    """1440x900 where the screen has room, else the screen's available area (the
+    laptops officers are given: 1366x768 at 100%, 1920x1080 at 150%, 2560x1440 at 200%)."""
+    room = app.primaryScreen().availableGeometry()
+    window.setGeometry(room.x(), room.y(), min(1440, room.width()), min(900, room.height()))
+
+
 class Camera:
     def __init__(self, app: Any, out: Path, suffix: str) -> None:
         self.app, self.out, self.suffix = app, out, suffix
@@ -35,6 +42,14 @@ class Camera:
             self.app.processEvents()
         path = self.out / f"{name}{self.suffix}.png"
         window.grab().save(str(path))
+        self.saved.append(path)
+
+    def shoot_screen(self, name: str) -> None:
+        """The whole screen: the window and any open form, as the officer sees them."""
+        for _ in range(3):
+            self.app.processEvents()
+        path = self.out / f"{name}{self.suffix}.png"
+        self.app.primaryScreen().grabWindow(0).save(str(path))
         self.saved.append(path)
 
 
@@ -77,6 +92,29 @@ def form_scenes(app: Any, camera: Camera, window: MainWindow, *, outcome: bool =
         wait_until(app, lambda: not any(f.isVisible() for f in view.forms), 5)
 
 
+def sign_in_scene(app: Any, camera: Camera, window: Any, launch: Any, session: Any) -> None:
+    assert launch.auto_sign_in is not None
+    server, username, password = launch.auto_sign_in
+    window.sign_in.server.setText(server)
+    window.sign_in.username.setText(username)
+    camera.shoot(window, "01-sign-in")
+    session.sign_in(server, username, password)
+    wait_until(app, lambda: session.state is SessionState.READY, 60)
+
+
+def screen_scenes(app: Any, camera: Camera, window: MainWindow) -> None:
+    """The whole screen with a case open, then with the arrange form over it."""
+    window.show()
+    camera.shoot_screen("04-screen-case")
+    view = window.case_view
+    assert view is not None
+    cast(Any, view).case_actions["arrange"].trigger()
+    wait_until(app, lambda: bool(view.forms) and view.forms[-1].isVisible(), 10)
+    wait_until(app, lambda: getattr(view.runner, "_running", 0) == 0, 10)
+    camera.shoot_screen("14-screen-arrange")
+    view.forms[-1].reject()
+
+
 def outcome_scene(app: Any, camera: Camera, window: MainWindow) -> None:
     """The outcome form for the oldest appointment that needs one."""
     if not window.needs_outcome.model.rowCount():
@@ -92,16 +130,10 @@ def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     session = Session(launch.backend)
     window = MainWindow(demo=True)
     window.style_navigation(high_contrast=bool(app.styleSheet()))
-    window.resize(1440, 900)
+    fit_window(app, window)
     shell = Shell(session, window, settings=launch.settings, sync_factory=make_sync(launch))
     shell.start()
-    assert launch.auto_sign_in is not None
-    server, username, password = launch.auto_sign_in
-    window.sign_in.server.setText(server)
-    window.sign_in.username.setText(username)
-    camera.shoot(window, "01-sign-in")
-    session.sign_in(server, username, password)
-    wait_until(app, lambda: session.state is SessionState.READY, 60)
+    sign_in_scene(app, camera, window, launch, session)
     wait_until(app, lambda: window.caseload.model.rowCount() > 0)
     wait_until(app, lambda: shell.sync is not None and shell.sync.status.state == "idle", 30)
     camera.shoot(window, "03-caseload")
@@ -109,8 +141,9 @@ def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     wait_until(app, lambda: window.case_view is not None)
     camera.shoot(window, "04-case-overview")
     if short:
+        screen_scenes(app, camera, window)
         shell.shutdown()
-        launch.backend.close()
+        launch.finish()
         return
     view = window.case_view
     assert view is not None
@@ -124,7 +157,7 @@ def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     form_scenes(app, camera, window)
     window.show_section(DIARY)
     window.diary.toggle_week()
-    wait_until(app, lambda: window.diary.model.rowCount() > 0)
+    wait_until(app, lambda: window.diary.model.rowCount() > 0 or window.diary.empty.isVisible())
     camera.shoot(window, "09-diary-week")
     window.show_section(NEEDS_OUTCOME)
     wait_until(app, lambda: bool(window.needs_outcome.summary.text()))
@@ -139,14 +172,14 @@ def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     shell.lock()
     camera.shoot(window, "02-unlock")
     shell.shutdown()
-    launch.backend.close()
+    launch.finish()
 
 
 def attention_scene(app: Any, camera: Camera) -> None:
     backend = FakeBackend(cached=True, cache=FakeCache(attention_items=sample_attention()))
     session = Session(backend)
     window = MainWindow(demo=True)
-    window.resize(1440, 900)
+    fit_window(app, window)
     shell = Shell(session, window)
     shell.start()
     session.unlock("correct horse")
@@ -168,6 +201,5 @@ def run_scenes(
     apply_high_contrast(app, high_contrast)
     camera = Camera(app, out, suffix)
     demo_scenes(app, camera, short=short)
-    if not short:
-        attention_scene(app, camera)
+    attention_scene(app, camera)
     return camera.saved

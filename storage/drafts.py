@@ -71,6 +71,11 @@ def for_case(cdb: CacheDb, crn: str) -> list[DraftRow]:
     return [_row(r) for r in rows]
 
 
+def every(cdb: CacheDb) -> list[DraftRow]:
+    """Every unsaved draft on this laptop, newest first (listed under Needs your attention)."""
+    return [_row(r) for r in cdb.query("SELECT * FROM draft ORDER BY saved_at DESC")]
+
+
 def discard_case(cdb: CacheDb, crn: str) -> int:
     """Drop a case's drafts (the case left the laptop); returns how many."""
     with cdb.atomic():

@@ -149,6 +149,27 @@ def pending_count(cdb: CacheDb) -> int:
     return count
 
 
+# Audit records a laptop sends (a case opened offline): not the officer's changes, so
+# never counted as "changes waiting to send" (4 contacts showed as "6 changes waiting").
+AUDIT_ONLY = ("case_viewed",)
+
+
+def changes_waiting(cdb: CacheDb, crn: str | None = None) -> int:
+    """The officer's changes not yet sent (all cases, or those touching `crn`): the one
+    number the status bar, the case header and the sign-out prompt show."""
+    audit = json.dumps(AUDIT_ONLY)
+    sql = (
+        "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')"
+        " AND name NOT IN (SELECT value FROM json_each(?))"
+    )
+    if crn is None:
+        count: int = cdb.one(sql, (audit,))
+        return count
+    one_case = " AND EXISTS (SELECT 1 FROM json_each(outbox.crns) WHERE value = ?)"
+    counted: int = cdb.one(sql + one_case, (audit, crn))
+    return counted
+
+
 def oldest_pending_at(cdb: CacheDb) -> dt.datetime | None:
     created = cdb.one(
         "SELECT created_at FROM outbox WHERE state IN ('queued', 'sending') ORDER BY seq LIMIT 1"

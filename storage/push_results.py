@@ -45,7 +45,8 @@ def _store_problem(cdb: CacheDb, row: outbox.OutboxRow, result: PushResult) -> N
     crn = row.crns[0] if row.crns else ""
     common = (str(uuid.uuid4()), row.seq, str(row.mutation_id), crn, row.name, json.dumps(row.args))
     if result.status == "conflict":
-        fields = [c.model_dump(mode="json") for c in result.conflicts]
+        base = row.args.get("base_version")
+        fields = [_with_base(cdb, c.model_dump(mode="json"), base) for c in result.conflicts]
         cdb.execute(
             "INSERT INTO conflict (id, seq, mutation_id, crn, name, args, fields, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -57,6 +58,28 @@ def _store_problem(cdb: CacheDb, row: outbox.OutboxRow, result: PushResult) -> N
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*common, result.code, result.message or "The change was refused.", _now()),
         )
+
+
+def _with_base(cdb: CacheDb, clash: dict[str, Any], base: object) -> dict[str, Any]:
+    """The value before either change, from this laptop's shadow of the server copy.
+
+    The server keeps no history of values, so it sends `original` empty: the conflict
+    screen showed "(empty)" for a real phone number. The shadow saved when the officer
+    first changed the record holds the server copy their edit was based on, as long
+    as no pull has moved it on since (then its version is past `base`, and the value
+    is marked unknown rather than shown as empty).
+    """
+    if clash.get("original") is not None:
+        return {**clash, "original_known": True}
+    rows = cdb.query(
+        "SELECT version, data FROM shadow WHERE kind = ? AND id = ?",
+        (clash.get("kind"), str(clash.get("record_id"))),
+    )
+    shadow = rows[0] if rows else None
+    if shadow is None or shadow["data"] is None or shadow["version"] != base:
+        return {**clash, "original_known": False}
+    original = json.loads(shadow["data"]).get(clash.get("field"))
+    return {**clash, "original": original, "original_known": True}
 
 
 def record_push_results(

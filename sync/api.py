@@ -21,13 +21,20 @@ from tenacity import (
     RetryCallState,
     Retrying,
     retry_if_exception_type,
+    retry_if_not_exception_type,
     stop_after_attempt,
     wait_random_exponential,
 )
 
 from sync.auth import Authenticator
 from sync.checks import COPIED_PROFILE, diverged_message
-from sync.errors import AccessTokenExpired, QueueDiverged, ServerRefusedError, TransientError
+from sync.errors import (
+    AccessTokenExpired,
+    QueueDiverged,
+    ServerRefusedError,
+    TransientError,
+    UnreachableError,
+)
 from sync.http import HttpClient, parse_model
 from sync.progress import Progress
 from sync.protocol import (
@@ -181,7 +188,11 @@ class SyncApi:
             return chosen
 
         retrying = Retrying(
-            retry=retry_if_exception_type(TransientError),
+            # Not an unreachable server: retrying it here kept "Online – syncing…" on
+            # screen for 10 s after the server died. The scheduler owns that case (it
+            # says offline at once and probes cheaply until the server answers).
+            retry=retry_if_exception_type(TransientError)
+            & retry_if_not_exception_type(UnreachableError),
             stop=stop_after_attempt(self.retry.attempts),
             wait=wait,
             sleep=self.progress.wait,

@@ -329,6 +329,10 @@ class EncryptedCache:
     def pending_count(self) -> int:
         return outbox.pending_count(self.db())
 
+    def changes_waiting(self) -> int:
+        """The officer's own changes not yet sent (`storage.outbox.changes_waiting`)."""
+        return outbox.changes_waiting(self.db())
+
     def oldest_pending_age(self) -> timedelta | None:
         oldest = outbox.oldest_pending_at(self.db())
         if oldest is None:
@@ -343,6 +347,7 @@ class EncryptedCache:
             cases=int(found["cases"]),
             conflicts=int(found["conflicts"]),
             rejections=int(found["rejections"]),
+            changes_waiting=int(found["changes_waiting"]),
         )
 
     def wipe(self) -> None:

@@ -35,6 +35,11 @@ class OfflineError(TransientError):
     title = "Working offline"
 
 
+class UnreachableError(OfflineError):
+    """No connection could be made at all (refused, no route, no answer in the connect
+    timeout): not retried within a request, so the officer sees "offline" at once."""
+
+
 class ServerBusyError(TransientError):
     title = "The case service is busy"
 

@@ -32,6 +32,9 @@ class CacheCounts:
     cases: int
     conflicts: int
     rejections: int
+    # The officer's own changes not yet sent (audit records of case views left out);
+    # None where a store cannot tell them apart (then every queued mutation counts).
+    changes_waiting: int | None = None
 
 
 class PreparedPage(Protocol):

@@ -69,6 +69,11 @@ class FieldConflict(WireModel):
     original: Any = None
     yours: Any = None
     central: Any = None
+    # Who made the central change and when (the record's last writer), so the officer
+    # can tell a colleague's change from their own on another laptop.
+    changed_by: str | None = None
+    changed_by_name: str | None = None
+    changed_at: datetime | None = None
 
 
 ResultStatus = Literal["applied", "conflict", "rejected"]

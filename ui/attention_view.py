@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rows import Attention, ConflictRow, RejectionRow
+from app.rows import Attention, ConflictRow, DraftItem, RejectionRow
 from app.tasks import TaskRunner
 from ui import format as fmt
 from ui.widgets import named
@@ -33,32 +34,63 @@ CHOICES = ("yours", "central", "original")
 HEADINGS = {"yours": "Yours", "central": "Central now", "original": "Before either change"}
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, *, known: bool = True) -> str:
+    if not known:
+        return "(not known on this laptop)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return "(empty)" if value in (None, "") else str(value)
+
+
+def conflict_title(conflict: ConflictRow) -> str:
+    """Whose case first, then what: "Amelia Hughes (X100001): contact details"."""
+    who = f"{conflict.person} ({conflict.crn})" if conflict.person else conflict.crn
+    what = conflict.what.removesuffix(f" ({conflict.crn})")
+    return f"Conflict: {who} – {what}"
+
+
+def conflict_lead(conflict: ConflictRow) -> str:
+    """Who made the other change and when, in words."""
+    by = conflict.changed_by or "someone else"
+    when = f" ({fmt.when(conflict.changed_at.astimezone())})" if conflict.changed_at else ""
+    return f"Changed by {by}{when} while your change waited to send. Choose what to keep:"
+
+
+def chosen_words(conflict: ConflictRow, choices: dict[str, str]) -> str:
+    """What was kept, for the status bar once the choice is saved."""
+    kept = []
+    for field in conflict.fields:
+        choice = choices.get(field.field, "central")
+        value = _shown(getattr(field, choice), known=choice != "original" or field.original_known)
+        kept.append(f"{field.label or field.field}: {value} ({HEADINGS[choice].lower()})")
+    who = conflict.person or conflict.crn
+    return f"Conflict resolved for {who}. Kept " + "; ".join(kept) + ". Sending it now."
 
 
 class ConflictBox(QGroupBox):
     def __init__(self, conflict: ConflictRow) -> None:
-        super().__init__(f"Conflict: {conflict.what}")
+        super().__init__(conflict_title(conflict))
         self.conflict = conflict
         self.groups: dict[str, QButtonGroup] = {}
         grid = QGridLayout(self)
-        grid.addWidget(
-            QLabel("Someone else changed this while you were offline. Choose:"), 0, 0, 1, 4
-        )
+        lead = named(QLabel(conflict_lead(conflict)), "Who changed it")
+        lead.setWordWrap(True)
+        grid.addWidget(lead, 0, 0, 1, 4)
         for column, choice in enumerate(CHOICES, start=1):
             heading = QLabel(HEADINGS[choice])
             heading.setStyleSheet("font-weight:bold;")
             grid.addWidget(heading, 1, column)
         for row, field in enumerate(conflict.fields, start=2):
-            label = field.field.replace("_", " ").capitalize()
+            label = field.label or field.field.replace("_", " ").capitalize()
             grid.addWidget(QLabel(label), row, 0)
             group = QButtonGroup(self)
             for column, choice in enumerate(CHOICES, start=1):
+                known = choice != "original" or field.original_known
                 button = named(
-                    QRadioButton(_shown(getattr(field, choice))),
+                    QRadioButton(_shown(getattr(field, choice), known=known)),
                     f"{label}: {HEADINGS[choice]}",
                 )
+                button.setEnabled(known)
                 button.setProperty("choice", choice)
                 group.addButton(button)
                 grid.addWidget(button, row, column)
@@ -111,19 +143,60 @@ class RejectionBox(QGroupBox):
         return False
 
 
+DRAFT_FORMS = {  # form kind -> what it is, and the keys that reopen it in the case
+    "contact": ("contact", "Ctrl+N"),
+    "outcome": ("outcome", "Ctrl+O"),
+    "correct-outcome": ("outcome correction", "Ctrl+Shift+O"),
+    "appointment": ("appointment", "Ctrl+Shift+A"),
+    "reschedule": ("rescheduling", "Ctrl+Shift+R"),
+    "note": ("note", "Ctrl+Shift+N"),
+    "details": ("change of contact details", "Ctrl+Shift+D"),
+}
+
+
+def draft_words(draft: DraftItem) -> str:
+    """ "Unsaved contact for Amelia Hughes (X100001), last typed Fri 20 Nov 10:42: open
+    the case and press Ctrl+N to get it back." """
+    what, keys = DRAFT_FORMS.get(draft.kind, (draft.kind.replace("-", " "), ""))
+    who = f"{draft.person} ({draft.crn})" if draft.person else draft.crn
+    when = fmt.when(draft.saved_at.astimezone())
+    back = f": open the case and press {keys} to get it back" if keys else ""
+    return f"Unsaved {what} for {who}, last typed {when}{back}."
+
+
+class DraftLine(QWidget):
+    """One unsaved draft, with a button that opens its case."""
+
+    def __init__(self, draft: DraftItem) -> None:
+        super().__init__()
+        self.draft = draft
+        words = named(QLabel(draft_words(draft)), "Unsaved draft")
+        words.setWordWrap(True)
+        self.open = named(QPushButton("Open the case"), f"Open the case of {draft.crn}")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(words, 1)
+        row.addWidget(self.open)
+
+
 def _summary(attention: Attention) -> str:
     """Counted as the status bar counts them (what you decide); sync problems said apart."""
     decide = len(attention.conflicts) + len(attention.rejections)
     problems = len(attention.sync_errors)
-    if not decide and not problems:
-        return "Nothing needs your attention. Everything you did has been accepted."
     parts = [f"{fmt.count(decide, 'item')} to decide"] if decide else []
     if problems:
         parts.append("a sync problem" if problems == 1 else f"{problems} sync problems")
+    if attention.drafts:
+        parts.append(f"{fmt.count(len(attention.drafts), 'unsaved draft')}")
+    if not parts:
+        return "Nothing needs your attention. Everything you did has been accepted."
     return " and ".join(parts).capitalize() + "."
 
 
 class AttentionView(QWidget):
+    resolved = Signal(str)  # what was kept, in words, once the choice is saved
+    case_opened = Signal(str)  # the officer asked to open a draft's case
+
     def __init__(self) -> None:
         super().__init__()
         self.runner: TaskRunner | None = None
@@ -143,6 +216,7 @@ class AttentionView(QWidget):
             "QGroupBox { font-weight:bold; } QGroupBox * { font-weight:normal; }"
         )
         self.conflicts: list[ConflictBox] = []
+        self.drafts: list[DraftLine] = []
         self.rejections: list[RejectionBox] = []
         self._last = Attention()
         self._sync_error = ""
@@ -163,7 +237,9 @@ class AttentionView(QWidget):
         self._last = attention
         if self._sync_error:
             errors = (*attention.sync_errors, self._sync_error)
-            attention = Attention(attention.conflicts, attention.rejections, errors)
+            attention = Attention(
+                attention.conflicts, attention.rejections, errors, attention.drafts
+            )
         while self.items.count():
             item = self.items.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -183,6 +259,12 @@ class AttentionView(QWidget):
             rbox.discard.clicked.connect(partial(self._discard, rbox))
             self.rejections.append(rbox)
             self.items.addWidget(rbox)
+        self.drafts = []
+        for draft in attention.drafts:
+            line = DraftLine(draft)
+            line.open.clicked.connect(partial(self.case_opened.emit, draft.crn))
+            self.drafts.append(line)
+            self.items.addWidget(line)
         for message in attention.sync_errors:
             error = named(QLabel(f"Sync problem: {message}"), "Sync problem")
             error.setWordWrap(True)
@@ -194,7 +276,14 @@ class AttentionView(QWidget):
         box.apply.setEnabled(False)
         from app.usecases.attention import resolve_conflict
 
-        self._run(partial(resolve_conflict, conflict=box.conflict, choices=box.choices()))
+        said = chosen_words(box.conflict, box.choices())
+        use = partial(resolve_conflict, conflict=box.conflict, choices=box.choices())
+        if self.runner is not None:
+            self.runner.op(use, lambda _: self._on_resolved(said))
+
+    def _on_resolved(self, said: str) -> None:
+        self.resolved.emit(said)
+        self.reload()
 
     def _discard(self, box: RejectionBox) -> None:
         if box.ask_to_confirm():

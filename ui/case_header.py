@@ -6,13 +6,13 @@ their colour; a Limited Access notice is a bordered warning above everything.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.rows import CaseDetail
 from ui import format as fmt
-from ui.widgets import BadgeLabel, named
-
-PROMINENT = {"staff", "rosh", "mappa"}
+from ui.flow_layout import flow_widget
+from ui.risk_flags import flag_buttons
+from ui.widgets import named
 
 
 class CaseHeader(QFrame):
@@ -37,19 +37,18 @@ class CaseHeader(QFrame):
         if detail.waiting_to_send:
             facts += f"   ·   {fmt.count(detail.waiting_to_send, 'change')} waiting to send"
         identity = named(QLabel(facts), "Case identity")
+        identity.setWordWrap(True)
         identity.setStyleSheet("font-size:11pt;")
         layout.addWidget(name)
         layout.addWidget(identity)
         layout.addWidget(self._badges(detail))
 
     def _badges(self, detail: CaseDetail) -> QWidget:
-        row = QWidget()
+        # A flow, not a row: seven flags at 150% text were wider than the screen.
+        row, line = flow_widget()
         named(row, "Risk flags", ", ".join(b.text for b in detail.badges) or "No risk flags")
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
         if not detail.badges:
             line.addWidget(QLabel("No risk flags recorded"))
-        for badge in detail.badges:
-            line.addWidget(BadgeLabel(badge, large=badge.group in PROMINENT))
-        line.addStretch(1)
+        for button in flag_buttons(detail):  # each opens its level, notes, review date
+            line.addWidget(button)
         return row

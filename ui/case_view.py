@@ -14,11 +14,9 @@ from uuid import UUID
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -34,6 +32,7 @@ from ui.case_header import CaseHeader
 from ui.case_tabs import overview_tab, personal_tab, risk_tab, sentence_tab
 from ui.contact_log import ContactLogPanel
 from ui.documents_panel import DocumentsPanel
+from ui.flow_layout import flow_widget
 from ui.forms.appointment_actions import install_case_actions
 from ui.forms.base import CaseForm
 from ui.forms.contact_form import ContactForm
@@ -45,7 +44,6 @@ TABS = ("Overview", "Contact log", "Documents", "Sentence", "Risk", "Personal de
 RECORD_CONTACT_KEYS = "Ctrl+N"
 RECORD_OUTCOME_KEYS = "Ctrl+O"
 CORRECT_OUTCOME_KEYS = "Ctrl+Shift+O"
-ACTIONS_PER_ROW = 4  # seven labelled buttons in two rows: the case fits a 1280-wide laptop
 
 
 class CaseView(QWidget):
@@ -70,7 +68,8 @@ class CaseView(QWidget):
         self.documents = DocumentsPanel(runner, detail.crn, contact_of=self._selected_contact_id)
         self._fill(detail)
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.actions_bar = QGridLayout()
+        # The buttons wrap onto as many lines as the width needs (150% text: three).
+        self.actions_holder, self.actions_bar = flow_widget("case_actions")
         self.add_case_action("Record a contact", RECORD_CONTACT_KEYS, self.record_contact)
         self.add_case_action("Record outcome", RECORD_OUTCOME_KEYS, self.record_outcome)
         self.add_case_action("Correct outcome", CORRECT_OUTCOME_KEYS, self.correct_outcome)
@@ -84,17 +83,15 @@ class CaseView(QWidget):
         top.addStretch(1)
         layout.addLayout(top)
         layout.addWidget(self.header)
-        for number, action in enumerate(self.actions()):  # ours and install_case_actions'
+        for action in self.actions():  # ours and install_case_actions'
             button = QToolButton()
             button.setDefaultAction(action)
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             button.setText(f"{action.text()} ({keys})" if keys else action.text())
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             named(button, action.text())
-            row, column = divmod(number, ACTIONS_PER_ROW)
-            self.actions_bar.addWidget(button, row, column)
-        layout.addLayout(self.actions_bar)
+            self.actions_bar.addWidget(button)
+        layout.addWidget(self.actions_holder)
         layout.addWidget(self.said)
         layout.addWidget(self.tabs, 1)
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -140,6 +141,41 @@ class CaseTable(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.horizontalHeader().setHighlightSections(False)
         self.activated.connect(self._on_activated)
+        self._weights: dict[int, int] = {}
+        self._fitting = False
+        self.horizontalHeader().sectionResized.connect(self._on_section_resized)
+        # A vertical scroll bar appearing narrows the viewport without resizing the table.
+        self.verticalScrollBar().rangeChanged.connect(self._on_rows_range_changed)
+
+    def _on_rows_range_changed(self, *_: object) -> None:
+        QTimer.singleShot(0, self, self._fit)  # never after the table is gone
+
+    def share_widths(self, weights: dict[int, int]) -> None:
+        """Columns share the table's width in these proportions, so every column (the
+        last is Compliance) stays in view at any text size, until the officer drags one."""
+        self._weights = dict(weights)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.viewport().width()
+        total = sum(self._weights.values())
+        if not self._weights or room <= 0:
+            return
+        self._fitting = True
+        try:
+            for column, weight in self._weights.items():
+                self.setColumnWidth(column, max(32, room * weight // total))
+        finally:
+            self._fitting = False
+
+    def _on_section_resized(self, column: int, *_: object) -> None:
+        stretched = column == self.horizontalHeader().count() - 1  # Qt fills the last one
+        if not self._fitting and not stretched:
+            self._weights = {}  # the officer's own widths from now on
 
     def _on_activated(self, index: QModelIndex) -> None:
         key = index.siblingAtColumn(0).data(roles.KEY)
@@ -171,19 +207,11 @@ class CaseloadView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        # Narrow enough that compliance (the last, stretching column) fits a laptop
-        # screen without scrolling sideways; long words elide, with the full text on hover.
-        for column, width in (
-            (NAME, 160),
-            (1, 75),
-            (2, 45),
-            (RISK, 140),
-            (4, 170),
-            (5, 135),
-            (6, 115),
-            (COMPLIANCE, 240),
-        ):
-            self.table.setColumnWidth(column, width)
+        # Shares of the width, so compliance (the last column) is in view at 150% and
+        # 200% text without scrolling sideways; long words elide, the full text on hover.
+        self.table.share_widths(
+            {NAME: 160, 1: 75, 2: 45, RISK: 150, 4: 160, 5: 135, 6: 115, COMPLIANCE: 220}
+        )
         layout = QVBoxLayout(self)
         title = QLabel("My caseload")
         title.setStyleSheet("font-size:16pt; font-weight:bold;")

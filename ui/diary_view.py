@@ -135,9 +135,14 @@ class DiaryView(_ListView):
             bar.addWidget(widget)
         bar.addWidget(self.when, 1)
         bar.addWidget(self.toggle)
+        # An empty day said in words: empty columns alone read as "still loading".
+        self.empty = named(QLabel(""), "Diary empty")
+        self.empty.setStyleSheet("font-size:12pt;")
+        self.empty.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(_title("Diary"))
         layout.addLayout(bar)
+        layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
 
     def _open(self, contact_id: str) -> None:
@@ -176,7 +181,16 @@ class DiaryView(_ListView):
             self.when.setText(f"{self.day:%A} {fmt.day(self.day)}")
         if self.runner is not None:
             use = partial(load_diary, day=self.day, week=self.week)
-            self.runner.query(use, self.model.set_rows, key="diary")
+            self.runner.query(use, self._on_rows_loaded, key="diary")
+
+    def _on_rows_loaded(self, rows: Sequence[DiaryRow]) -> None:
+        self.model.set_rows(rows)
+        when = f"on {self.day:%A} {fmt.day(self.day)}"
+        if self.week:
+            start, end = week_of(self.day)
+            when = f"in the week of {fmt.short_day(start)} – {fmt.short_day(end)}"
+        self.empty.setText(f"Nothing booked {when}.")
+        self.empty.setVisible(not rows)
 
 
 class NeedsOutcomeView(_ListView):

@@ -28,6 +28,7 @@ from domain.errors import FieldcaseError
 from ui.attention_view import AttentionView
 from ui.caseload_view import CaseloadView
 from ui.diary_view import DiaryView, NeedsOutcomeView
+from ui.help_menu import install_help_menu, install_text_size_menu
 from ui.search_view import SearchView
 from ui.sign_in import SignInScreen, UnlockScreen
 from ui.status_bar import SyncStatusBar
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
     high_contrast_toggled = Signal(bool)
     section_shown = Signal(int)
     open_requested = Signal(str)
+    text_size_chosen = Signal(int)  # per cent (View > Text size)
 
     def __init__(self, *, demo: bool = False, today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__()
@@ -103,6 +105,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_shortcuts()
         self.status.attention_requested.connect(lambda: self.show_section(ATTENTION))
+        self.attention.resolved.connect(lambda said: self.status.showMessage(said, 30_000))
+        self.attention.case_opened.connect(self.open_requested)
 
     def _build_workspace(self) -> QWidget:
         for number, title in enumerate(SECTIONS, start=1):
@@ -142,6 +146,9 @@ class MainWindow(QMainWindow):
         self.contrast_action.toggled.connect(self.high_contrast_toggled)
         self.contrast_action.toggled.connect(lambda on: self.style_navigation(high_contrast=on))
         view_menu.addAction(self.contrast_action)
+        self.text_sizes = install_text_size_menu(view_menu, self)
+        self.text_sizes.triggered.connect(lambda a: self.text_size_chosen.emit(int(a.data())))
+        install_help_menu(self)
 
     def _build_shortcuts(self) -> None:
         for number in range(len(SECTIONS)):

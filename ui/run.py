@@ -69,4 +69,4 @@ def run(qt_app: QApplication, launch: Launch, crash: CrashReporter, log_file: Pa
         return int(qt_app.exec())
     finally:
         shell.shutdown()
-        launch.backend.close()
+        launch.finish()

@@ -32,6 +32,7 @@ from domain.errors import FieldcaseError
 from ui import format as fmt
 from ui import window_state
 from ui.caseload_view import AppointmentWatch, ReadOrder
+from ui.help_menu import apply_text_size
 from ui.main_window import ATTENTION as ATTENTION_PAGE
 from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow, flush_open_drafts
 from ui.theme import apply_high_contrast
@@ -117,6 +118,7 @@ class Shell(QObject):
         window.lock_requested.connect(self.lock)
         window.sign_out_requested.connect(self.sign_out)
         window.high_contrast_toggled.connect(self.on_high_contrast)
+        window.text_size_chosen.connect(self.on_text_size_chosen)
         window.section_shown.connect(self.on_section_shown)
         window.status.sync_requested.connect(self.sync_now)
         self.idle.idle_timed_out.connect(self.lock)
@@ -126,6 +128,10 @@ class Shell(QObject):
         """Show the first screen for the session's state (sign in or unlock)."""
         if self.settings.high_contrast:
             self.window.contrast_action.setChecked(True)
+        if self.settings.text_size_percent != 100:
+            for action in self.window.text_sizes.actions():
+                if action.data() == self.settings.text_size_percent:
+                    action.trigger()
         self.window.sign_in.server.setText(
             self.window.sign_in.server.text() or self.settings.server_url
         )
@@ -393,6 +399,13 @@ class Shell(QObject):
             apply_high_contrast(app, enabled)
         if self.profile is not None and enabled != self.settings.high_contrast:
             self.settings = settings_store.update(self.profile, high_contrast=enabled)
+
+    def on_text_size_chosen(self, percent: int) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_text_size(app, percent)
+        if self.profile is not None and percent != self.settings.text_size_percent:
+            self.settings = settings_store.update(self.profile, text_size_percent=percent)
 
     def shutdown(self) -> None:
         if self.profile is not None:

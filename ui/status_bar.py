@@ -89,22 +89,35 @@ def describe(status: Any, now: dt.datetime) -> StatusWords:
     else:
         connection = "Online"
     attention_count = conflicts + rejections + (1 if stuck else 0)
-    waiting = f"{fmt.count(pending, 'change')} waiting to send" if pending else "Everything sent"
+    waiting = _waiting(pending, attention_count)
     if stuck and pending:
         waiting = f"{fmt.count(pending, 'change')} stuck – see Needs your attention"
     return StatusWords(
         connection=connection,
         last_sync=f"Last synced {fmt.ago(last, now)}" if last else "Not synced yet",
         waiting=waiting,
-        attention=(
-            f"{fmt.count(attention_count, 'item')} need{'s' if attention_count == 1 else ''} "
-            "your attention"
-            if attention_count
-            else "Nothing needs your attention"
-        ),
+        attention=_attention(conflicts, rejections, stuck=stuck),
         attention_count=attention_count,
         syncing=state == "syncing",
     )
+
+
+def _waiting(pending: int, attention: int) -> str:
+    """The outbox's count of the officer's changes. Never "Everything sent" while a
+    change came back refused or in conflict: it was sent, but it is not done."""
+    if pending:
+        return f"{fmt.count(pending, 'change')} waiting to send"
+    return "Nothing waiting to send" if attention else "Everything sent"
+
+
+def _attention(conflicts: int, rejections: int, *, stuck: bool = False) -> str:
+    """What needs the officer, said as what it is (not "1 item")."""
+    parts = ["1 sync problem"] if stuck else []
+    if conflicts:
+        parts.append(f"{fmt.count(conflicts, 'conflict')} to resolve")
+    if rejections:
+        parts.append(f"{fmt.count(rejections, 'change')} not accepted")
+    return " and ".join(parts) if parts else "Nothing needs your attention"
 
 
 class SyncStatusBar(QStatusBar):

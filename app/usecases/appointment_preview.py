@@ -9,6 +9,7 @@ computes again. Warnings never block, but a save with warnings needs the officer
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from app.context import AppContext
 from app.usecases.appointment_types import (
@@ -17,6 +18,7 @@ from app.usecases.appointment_types import (
     Preview,
     WarningsNotConfirmed,
 )
+from domain.contacts import Contact
 from domain.errors import ValidationError
 from domain.rules.appointments import AppointmentDraft, check_appointment
 from domain.rules.repeating import occurrence_dates
@@ -29,14 +31,21 @@ def preview_appointment(ctx: AppContext, request: AppointmentRequest) -> Preview
     except ValidationError as refused:
         return Preview(errors=(refused,))
     diary = ctx.cache().diary_contacts(dates[0], dates[-1])
+    names = names_in(ctx, diary)
     errors: dict[str, ValidationError] = {}
     occurrences: list[Occurrence] = []
     for day in dates:
-        check = check_appointment(_draft(request, day), diary, today=ctx.today())
+        check = check_appointment(_draft(request, day), diary, today=ctx.today(), names=names)
         for error in check.errors:
             errors.setdefault(error.message, error)
         occurrences.append(Occurrence(day, check.warnings))
     return Preview(tuple(occurrences), tuple(errors.values()))
+
+
+def names_in(ctx: AppContext, diary: Iterable[Contact]) -> dict[str, str]:
+    """The people whose appointments are in `diary`, by CRN, for clash warnings."""
+    crns = {c.crn for c in diary}
+    return {row.crn: row.name for row in ctx.cache().caseload_rows(crns)} if crns else {}
 
 
 def _dates(request: AppointmentRequest) -> list[dt.date]:

@@ -7,6 +7,7 @@ form is used for; a case with no appointment yet starts at 10:00 a week from tod
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from app.context import AppContext
@@ -21,6 +22,7 @@ from app.usecases.appointment_types import (
 )
 from domain.contacts import Contact
 from domain.reference import reference
+from domain.rules.next_slot import LOOK_AHEAD_WEEKS, next_free_day, usual_pattern
 from domain.semantics import StoredRecord
 from domain.sentences import Event, Requirement
 
@@ -45,6 +47,7 @@ def arrange_setup(ctx: AppContext, crn: str) -> ArrangeSetup:
     )
     last = appointments[-1] if appointments else None
     defaults = _defaults(crn, last, events, ctx.today())
+    defaults = _in_usual_pattern(ctx, defaults, appointments)
     return ArrangeSetup(crn, events, locations, defaults, cache.type_usage())
 
 
@@ -79,6 +82,30 @@ def _defaults(
         event_id=event,
         requirement_id=last.requirement_id if event == last.event_id else None,
     )
+
+
+def _in_usual_pattern(
+    ctx: AppContext, defaults: AppointmentRequest, appointments: list[Contact]
+) -> AppointmentRequest:
+    """The defaults moved to the next free slot in the person's usual weekday and time
+    (`domain.rules.next_slot`), clear of their bookings and the officer's diary."""
+    pattern = usual_pattern(appointments)
+    if pattern is None:
+        return defaults
+    today = ctx.today()
+    minutes = _minutes(defaults)
+    booked = [c for c in appointments if c.date > today]
+    diary = ctx.cache().diary_contacts(today, today + dt.timedelta(weeks=LOOK_AHEAD_WEEKS + 4))
+    day = next_free_day(pattern, today=today, minutes=minutes, booked=booked, diary=diary)
+    start = dt.datetime.combine(day, pattern.start)
+    end = (start + dt.timedelta(minutes=minutes)).time()
+    return dataclasses.replace(defaults, date=day, start_time=pattern.start, end_time=end)
+
+
+def _minutes(request: AppointmentRequest) -> int:
+    start = dt.datetime.combine(request.date, request.start_time)
+    end = dt.datetime.combine(request.date, request.end_time)
+    return max(5, int((end - start).total_seconds() // 60)) if end > start else DEFAULT_MINUTES
 
 
 def _event_choices(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from app.context import AppContext
-from app.usecases.appointment_preview import confirmed
+from app.usecases.appointment_preview import confirmed, names_in
 from app.usecases.appointment_types import (
     AppointmentInvalid,
     Booked,
@@ -152,7 +152,7 @@ def preview_reschedule(
         location_code=request.location_code or old.location_code or None,
         event_id=_event_of(ctx, old),
     )
-    check = check_appointment(draft, diary, today=ctx.today())
+    check = check_appointment(draft, diary, today=ctx.today(), names=names_in(ctx, diary))
     return Preview((Occurrence(request.date, check.warnings),), check.errors)
 
 

@@ -39,6 +39,7 @@ from central.sync.apply import (
     write_pins,
 )
 from central.sync.batch import BatchReader, BatchWriter, candidate_ids
+from central.sync.conflict_authors import with_authors
 from central.sync.feed import existing_records, lock_feed, write_reserved
 from central.sync.reader import SqlCaseReader
 from central.sync.scope import ScopeCache
@@ -237,7 +238,7 @@ class _Batch:
                 self.writer.audit("access_refused", refusal[0], None, refusal[1], now)
             self.current = env.seq
             return decided
-        result = result_of(env.seq, decided)
+        result = with_authors(self.conn, result_of(env.seq, decided))
         if decided.pins or decided.unpins:
             if write_pins(self.conn, self.principal, env, decided, now):
                 result = awaiting_approval(result)
@@ -362,7 +363,7 @@ def _run(
         audit_refusal(conn, principal, env, decided)
         return decided
     effects, reads, existing = decided
-    result = result_of(env.seq, effects)
+    result = with_authors(conn, result_of(env.seq, effects))
     if write_effects(conn, principal, env, effects, clock.now):
         result = awaiting_approval(result)
     clients.store_result(conn, client_id, env, result, clock.now)

@@ -11,7 +11,7 @@ less than an hour apart, measured in real time so a clock change counts).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -52,9 +52,17 @@ class AppointmentCheck:
 
 
 def check_appointment(
-    draft: AppointmentDraft, diary: Iterable[Contact], *, today: dt.date
+    draft: AppointmentDraft,
+    diary: Iterable[Contact],
+    *,
+    today: dt.date,
+    names: Mapping[str, str] | None = None,
 ) -> AppointmentCheck:
-    """Every error and warning for `draft` against the officer's `diary`."""
+    """Every error and warning for `draft` against the officer's `diary`.
+
+    A clash says whose appointment it is (`names`: CRN -> the person's name, where the
+    caller knows it; the CRN alone otherwise), so the officer can judge it.
+    """
     try:
         ctype = _lookup.contact_type(draft.type_code)
     except ValidationError as error:
@@ -63,7 +71,7 @@ def check_appointment(
         message = f"'{ctype.description}' is not an appointment type."
         return AppointmentCheck(errors=(ValidationError(message, field="type_code"),))
     errors = [*_time_errors(draft), *_link_errors(draft, ctype), *_outcome_errors(draft, today)]
-    warnings = [*_day_warnings(draft), *_clash_warnings(draft, diary)]
+    warnings = [*_day_warnings(draft), *_clash_warnings(draft, diary, names or {})]
     return AppointmentCheck(errors=tuple(errors), warnings=tuple(warnings))
 
 
@@ -156,7 +164,9 @@ def _day_warnings(draft: AppointmentDraft) -> list[str]:
     return warnings
 
 
-def _clash_warnings(draft: AppointmentDraft, diary: Iterable[Contact]) -> list[str]:
+def _clash_warnings(
+    draft: AppointmentDraft, diary: Iterable[Contact], names: Mapping[str, str]
+) -> list[str]:
     start = dt.datetime.combine(draft.date, draft.start_time)
     end = dt.datetime.combine(draft.date, draft.end_time)
     warnings: list[str] = []
@@ -166,11 +176,19 @@ def _clash_warnings(draft: AppointmentDraft, diary: Iterable[Contact]) -> list[s
         when = f"{other_start:%H:%M}"
         if other.end_time is not None:
             when += f"-{other_end:%H:%M}"
+        who = f"{names[other.crn]}, {other.crn}" if other.crn in names else other.crn
+        when += f" ({who})"
         if start < other_end and other_start < end:
             warnings.append(f"Overlaps another appointment at {when}.")
         elif _gap_minutes(start, end, other_start, other_end) < CLASH_GAP_MINUTES:
             warnings.append(f"Less than an hour from another appointment at {when}.")
     return warnings
+
+
+def clashes(day: dt.date, start: dt.time, end: dt.time, diary: Iterable[Contact]) -> bool:
+    """Whether a slot overlaps, or comes within an hour of, an appointment in `diary`."""
+    draft = AppointmentDraft(type_code="", date=day, start_time=start, end_time=end)
+    return bool(_clash_warnings(draft, diary, {}))
 
 
 def _gap_minutes(

@@ -16,6 +16,7 @@ from domain.rules.compliance import compliance_summary
 from domain.rules.progress import rar_progress, unpaid_work_progress
 from domain.rules.risk import risk_badges
 from domain.sentences import Event, Requirement
+from storage import outbox
 from storage.db import CacheDb
 from storage.queries import common
 from storage.queries.contacts import ContactQuery, contact_page
@@ -112,5 +113,5 @@ def case_overview(cdb: CacheDb, crn: str, *, today: dt.date) -> CaseOverview | N
         events=tuple(_event_summary(e, reqs, contacts, today) for e in events if e.active),
         next_appointment=_next_appointment(cdb, crn, today),
         recent_contacts=contact_page(cdb, crn, ContactQuery(date_to=today), limit=5).rows,
-        waiting_to_send=int(cdb.one("SELECT count(*) FROM shadow WHERE crn = ?", (crn,))),
+        waiting_to_send=outbox.changes_waiting(cdb, crn),
     )

@@ -215,7 +215,11 @@ def _risks(cdb: CacheDb, crns: str, today: dt.date) -> dict[str, RiskFlag]:
     for crn, datas in rows.items():
         badges = risk_badges([Registration.model_validate_json(d) for d in datas], today=today)
         if badges:
-            risks[crn] = RiskFlag(badges[0].text, badges[0].colour, badges[0].group)
+            first = badges[0]
+            # MAPPA beside the highest risk: a MAPPA level 2 person showed only "High RoSH".
+            mappa = next((b for b in badges[1:] if b.group == "mappa"), None)
+            text = f"{first.text} · {mappa.text.split(',')[0]}" if mappa else first.text
+            risks[crn] = RiskFlag(text, first.colour, first.group)
     return risks
 
 

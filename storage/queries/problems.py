@@ -71,4 +71,5 @@ def counts(cdb: CacheDb) -> dict[str, Any]:
         "conflicts": cdb.one("SELECT count(*) FROM conflict WHERE resolved_at IS NULL"),
         "rejections": cdb.one("SELECT count(*) FROM rejection WHERE dismissed_at IS NULL"),
         "pending": outbox.pending_count(cdb),
+        "changes_waiting": outbox.changes_waiting(cdb),
     }

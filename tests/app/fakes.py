@@ -334,17 +334,26 @@ def sample_attention() -> Attention:
     conflict = ConflictRow(
         id="k1",
         crn="X100001",
-        what="Contact details of Oliver Hughes",
+        what="Contact details (X100001)",
         kind="person",
         record_id="00000000-0000-4000-8000-000000000001",
         central_version=7,
         fields=(
-            FieldChoice("mobile", "07700 900001", "07700 900002", "07700 900003"),
             FieldChoice(
-                "email", "o.h@example.invalid", "oh2@example.invalid", "oh3@example.invalid"
+                "mobile", "07700 900001", "07700 900002", "07700 900003", label="Mobile number"
+            ),
+            FieldChoice(
+                "email",
+                "o.h@example.invalid",
+                "oh2@example.invalid",
+                "oh3@example.invalid",
+                label="Email address",
             ),
         ),
         created_at=at,
+        person="Oliver Hughes",
+        changed_by="you, on another laptop",
+        changed_at=at,
     )
     rejection = RejectionRow(
         id="r1",

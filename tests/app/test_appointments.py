@@ -117,11 +117,19 @@ def test_weekly_series_preview_lists_each_date_and_flags_christmas_day(laptop):
 
 def test_preview_warns_of_a_weekend_and_of_a_clash_in_the_cached_diary(laptop):
     other = uc.arrange_setup(laptop.ctx, "X100002").defaults
-    clash = replace(other, start_time=T(10, 15), end_time=T(10, 45), location_code="N07OFF1")
+    request = next_week(laptop)
+    clash = replace(
+        other, date=request.date, start_time=T(10, 15), end_time=T(10, 45), location_code="N07OFF1"
+    )
     uc.arrange_appointment(laptop.ctx, clash)
-    near = uc.preview_appointment(laptop.ctx, next_week(laptop))
-    assert near.occurrences[0].warnings == ("Overlaps another appointment at 10:15-10:45.",)
-    later = replace(next_week(laptop), start_time=T(11, 15), end_time=T(11, 45))
+    # the default now steps past the officer's clash to the next free week
+    assert next_week(laptop).date == request.date + dt.timedelta(weeks=1)
+    near = uc.preview_appointment(laptop.ctx, request)
+    # whose appointment it is, so the officer can judge the clash (the field day's finding)
+    [warning] = near.occurrences[0].warnings
+    assert warning.startswith("Overlaps another appointment at 10:15-10:45 (")
+    assert warning.endswith(", X100002).")
+    later = replace(request, start_time=T(11, 15), end_time=T(11, 45))
     assert "Less than an hour" in uc.preview_appointment(laptop.ctx, later).warnings[0]
     saturday = replace(next_week(laptop), date=D(2026, 11, 28))
     assert uc.preview_appointment(laptop.ctx, saturday).warnings == (

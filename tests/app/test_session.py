@@ -126,7 +126,7 @@ def test_sign_out_warns_when_changes_wait_and_keeps_them(qtbot, make_session):
     with pytest.raises(ChangesWaiting) as caught:
         session.sign_out()
     assert caught.value.count == 3
-    assert "3 changes have not been sent" in caught.value.message
+    assert "3 changes are waiting to send" in caught.value.message
     assert session.state is SessionState.READY
     session.sign_out(confirmed=True)
     assert session.state is SessionState.SIGNED_OUT

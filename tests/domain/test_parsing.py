@@ -60,7 +60,11 @@ def test_parse_time_rejects(text: str) -> None:
         ("1 Jan 26", D(2026, 1, 1)),
         ("1st January 2026", D(2026, 1, 1)),
         ("29 Feb 28", D(2028, 2, 29)),  # leap year
-        ("14 sept", D(2026, 9, 14)),  # no year: this year
+        ("14 sept", D(2026, 9, 14)),  # no year: the nearest (here the one just gone)
+        ("25/12", D(2026, 12, 25)),  # the field day: "25/12" is the coming 25 December
+        ("25.12", D(2026, 12, 25)),
+        ("1/1", D(2027, 1, 1)),
+        ("29/2", D(2028, 2, 29)),
         ("today", TODAY),
         ("Tomorrow", D(2026, 11, 26)),
         ("yesterday", D(2026, 11, 24)),
@@ -84,7 +88,7 @@ def test_parse_date_refuses_impossible_dates(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "next week", "1/1", "+", "+w", "-7", "32 Jan 26", "1 Smarch 26", "26/1/1/1"]
+    "text", ["", "next week", "31/4", "+", "+w", "-7", "32 Jan 26", "1 Smarch 26", "26/1/1/1"]
 )
 def test_parse_date_rejects_nonsense_with_examples(text: str) -> None:
     with pytest.raises(ValidationError, match="1/1/26"):

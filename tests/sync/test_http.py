@@ -254,3 +254,39 @@ def test_gzip_bomb_is_refused(central: Central):
         with pytest.raises(BadAnswerError, match="too large"):
             http.post_form("/anything", {})
     assert len(bomb) < 100_000  # small on the wire, huge once unpacked
+
+
+def test_a_server_that_is_not_there_is_offline_at_once_without_retries(monkeypatch):
+    """The field day: "Online – syncing…" stayed 10 s after the server died (a refused
+    connection was retried with backoff inside the request). Now one attempt, and the
+    scheduler says offline; a connection that dropped mid-answer is still retried."""
+    from sync.api import RetryPolicy, SyncApi
+    from sync.errors import UnreachableError
+
+    http = HttpClient("http://127.0.0.1:9", HttpSettings())
+    assert http.settings.connect_timeout <= 2.0
+    calls: list[int] = []
+
+    class Progress:
+        def wait(self, seconds: float) -> None:
+            pass
+
+        def check(self) -> None:
+            calls.append(1)
+
+    api = SyncApi(http, auth=None, progress=Progress(), retry=RetryPolicy(attempts=5))  # type: ignore[arg-type]
+
+    def unreachable() -> None:
+        http.post_form("/oauth/token", {})
+
+    with pytest.raises(UnreachableError):
+        api._retrying(unreachable)
+    assert len(calls) == 1
+
+    def dropped() -> None:
+        raise OfflineError("The connection to the case service dropped.")
+
+    calls.clear()
+    with pytest.raises(OfflineError):
+        api._retrying(dropped)
+    assert len(calls) == 5

@@ -26,11 +26,11 @@ def test_conflict_shows_three_values_and_applies_the_choice_per_field(qtbot, har
         b.accessibleName(): b
         for b in box.findChildren(type(next(iter(box.groups["mobile"].buttons()))))
     }
-    assert buttons["Mobile: Yours"].text() == "07700 900002"
-    assert buttons["Mobile: Central now"].text() == "07700 900003"
-    assert buttons["Mobile: Before either change"].text() == "07700 900001"
-    assert buttons["Mobile: Yours"].isChecked()  # the officer's own value is the default
-    buttons["Mobile: Central now"].click()
+    assert buttons["Mobile number: Yours"].text() == "07700 900002"
+    assert buttons["Mobile number: Central now"].text() == "07700 900003"
+    assert buttons["Mobile number: Before either change"].text() == "07700 900001"
+    assert buttons["Mobile number: Yours"].isChecked()  # the officer's own value is the default
+    buttons["Mobile number: Central now"].click()
     box.apply.click()
     qtbot.waitUntil(lambda: len(view.conflicts) == 0)
     name, args = h.backend.cache.applied[-1]

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar
 
 from domain.mutations import CaseViewed
 from ui.case_view import TABS
-from ui.widgets import BadgeLabel
+from ui.risk_flags import FlagButton
 
 
 def _open(qtbot, h, crn="X100003"):
@@ -17,7 +17,7 @@ def _open(qtbot, h, crn="X100003"):
 def test_opening_a_case_shows_risk_first_and_audits_the_view(qtbot, harness):
     h = harness().ready()
     view = _open(qtbot, h)
-    badges = [b.text() for b in view.header.findChildren(BadgeLabel)]
+    badges = [b.text() for b in view.header.findChildren(FlagButton)]
     assert badges[:3] == ["Risk to staff", "Low RoSH", "MAPPA level 2, category 1"]
     texts = " ".join(label.text() for label in view.header.findChildren(QLabel))
     assert "CRN X100003" in texts
@@ -156,3 +156,18 @@ def test_escape_from_a_case_gives_the_keys_back_to_the_caseload(qtbot, harness):
     qtbot.keyClick(view.tabs, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: h.window.case_view is None)
     assert h.window.caseload.table.hasFocus()
+
+
+def test_a_risk_flag_opens_its_level_notes_and_review_date(qtbot, harness):
+    from PySide6.QtWidgets import QMessageBox
+
+    h = harness().ready()
+    view = _open(qtbot, h)
+    mappa = next(b for b in view.header.findChildren(FlagButton) if b.text().startswith("MAPPA"))
+    mappa.setFocus()
+    qtbot.keyClick(mappa, Qt.Key.Key_Space)  # as a button: Space or a click
+    box = mappa.findChild(QMessageBox, "risk_flag_detail")
+    qtbot.waitUntil(box.isVisible)
+    assert box.text().startswith("MAPPA level 2, category 1 (")
+    assert "Next review: " in box.text()
+    box.close()

@@ -149,7 +149,7 @@ def test_record_attended_complied_on_the_appointment_due(qtbot, world, desk):
 
 
 def test_arrange_next_weeks_appointment(qtbot, world, desk):
-    world.appointment(0, outcome="ATTC")  # this morning's, as last week's pattern
+    world.appointment(0, outcome="ATTC")  # this morning's (9:00, once; she usually comes at 10)
     keys = Keys(qtbot)
     keys.press(
         Qt.Key.Key_A,
@@ -161,7 +161,8 @@ def test_arrange_next_weeks_appointment(qtbot, world, desk):
         keys.press(Qt.Key.Key_Return, name="Enter")
     rows = [json.loads(r["data"]) for r in world.read("SELECT data FROM contact")]
     booked = [c for c in rows if c["date"] == "2026-11-27"]
-    assert [(c["type_code"], c["start_time"]) for c in booked] == [("COAP", "09:00:00")]
+    # her usual Friday 10:00, the next free slot in her pattern
+    assert [(c["type_code"], c["start_time"]) for c in booked] == [("COAP", "10:00:00")]
     _back_in_case(qtbot, desk)
     print("arrange next week:", " ".join(keys.said), "=", keys.count)
     assert keys.count == ARRANGE_NEXT_WEEK_KEYS

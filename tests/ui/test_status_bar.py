@@ -42,14 +42,21 @@ class Status:
             "Offline since Thu 19 Nov 16:05",
             "Last synced 19 hours ago",
             "3 changes waiting to send",
-            "1 item needs your attention",
+            "1 conflict to resolve",
         ),
         (
             Status("syncing", pending=1, rejections=2),
             "Online – syncing…",
             "Not synced yet",
             "1 change waiting to send",
-            "2 items need your attention",
+            "2 changes not accepted",
+        ),
+        (  # the field day: never "Everything sent" beside something that needs them
+            Status(conflicts=1, rejections=1),
+            "Online",
+            "Not synced yet",
+            "Nothing waiting to send",
+            "1 conflict to resolve and 1 change not accepted",
         ),
         (
             Status("syncing", last_error="No connection."),
@@ -84,7 +91,7 @@ class Status:
             "Sync problem – your changes are not getting through",
             "Not synced yet",
             "4 changes stuck – see Needs your attention",
-            "1 item needs your attention",
+            "1 sync problem",
         ),
     ],
 )
@@ -159,3 +166,13 @@ def test_a_large_transfer_shows_its_progress_in_megabytes():
     assert describe(fetching, NOW).connection == "Online – fetching documents, 0.0 of 1.0 MB…"
     pushing = Syncing(state="syncing", progress=ProgressReport("push", 3, 10))
     assert describe(pushing, NOW).connection == "Online – syncing…"
+
+
+def test_the_bar_never_says_everything_sent_beside_a_refused_change(qtbot):
+    bar = SyncStatusBar()
+    qtbot.addWidget(bar)
+    bar.show_status(Status(rejections=1, last_success=NOW))
+    assert bar.waiting.text() == "Nothing waiting to send"
+    assert bar.attention.text() == "1 change not accepted"
+    bar.show_status(Status(pending=4, last_success=NOW))
+    assert bar.waiting.text() == "4 changes waiting to send"

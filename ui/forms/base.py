@@ -81,6 +81,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -94,6 +95,8 @@ from app.tasks import TaskRunner
 from domain.errors import FieldcaseError, ValidationError
 from ui.forms.draft_offer import DraftOffer, when_text
 from ui.forms.field_values import change_signal, field_value, pydantic_errors, restore_value
+from ui.forms.select_on_entry import SelectOnEntry, select_all_in
+from ui.screen_fit import fit_on_screen
 from ui.theme import ERROR_BANNER
 from ui.widgets import ErrorBanner, named
 
@@ -163,6 +166,7 @@ class CaseForm(QDialog):
         self.person = person or crn
         self.draft_key = DraftKey(self.kind, crn, contact_id)
         self.fields: dict[str, FormField] = {}
+        self._select_on_entry = SelectOnEntry(self)
         self.saving = False
         self._offered: Draft | None = None
         self._offer_pending = False
@@ -248,6 +252,8 @@ class CaseForm(QDialog):
         named(error, f"{label} problem")
         error.hide()
         named(widget, label, hint)
+        if isinstance(widget, QLineEdit):
+            self._select_on_entry.watch(widget)
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -332,6 +338,7 @@ class CaseForm(QDialog):
         wanted = max(wanted, layout.totalMinimumSize().height())
         if self.height() < wanted:
             self.resize(self.width(), wanted)
+            fit_on_screen(self, self.parentWidget())
 
     def error_text(self, name: str) -> str:
         """The inline message under a field ("" when none is shown)."""
@@ -458,6 +465,7 @@ class CaseForm(QDialog):
         for item in self.fields.values():
             if item.widget.isEnabled() and item.widget.isVisibleTo(self):
                 item.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                select_all_in(item.widget)  # typing replaces what the field holds
                 return
 
     # -- closing ----------------------------------------------------------------

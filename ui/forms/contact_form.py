@@ -24,6 +24,7 @@ from domain.calendar import LONDON
 from domain.contacts import Contact
 from domain.errors import ValidationError
 from domain.mutations import RecordContact
+from domain.picking import enforcement_choices, outcome_choices
 from domain.reference import ContactType, reference
 from domain.rules.outcomes import allowed_enforcement_actions, allowed_outcomes
 from ui.documents_field import DocumentsField
@@ -37,10 +38,10 @@ def outcome_items(type_code: str) -> list[PickItem]:
     """The outcomes this type takes that an officer records (not the rescheduled ones)."""
     if type_code not in reference().contact_types:
         return []
+    outcomes = [o for o in allowed_outcomes(type_code) if not o.rescheduled]
     return [
-        PickItem(o.code, o.description, note=_unless_same(o.plain_words, o.description))
-        for o in allowed_outcomes(type_code)
-        if not o.rescheduled
+        PickItem(o.code, o.description, note=_unless_same(o.plain_words, o.description), choice=c)
+        for o, c in zip(outcomes, outcome_choices(outcomes), strict=True)
     ]
 
 
@@ -51,9 +52,10 @@ def _unless_same(words: str, description: str) -> str:
 def enforcement_items(outcome_code: str, *, licence: bool) -> list[PickItem]:
     if outcome_code not in reference().outcomes:
         return []
+    actions = allowed_enforcement_actions(outcome_code, licence=licence)
     return [
-        PickItem(a.code, a.description)
-        for a in allowed_enforcement_actions(outcome_code, licence=licence)
+        PickItem(a.code, a.description, choice=c)
+        for a, c in zip(actions, enforcement_choices(actions), strict=True)
     ]
 
 
@@ -219,8 +221,12 @@ class ContactForm(CaseForm):
             typed = self.type_picker.text().strip()
             errors.append(
                 ValidationError(
-                    f"No contact type matches '{typed}'. Type a code or words, e.g. CHVS or "
-                    "home visit."
+                    self.type_picker.why_none("No contact type")
+                    + (
+                        " Type a code or words, e.g. CHVS or home visit."
+                        if not self.type_picker.shown
+                        else ""
+                    )
                     if typed
                     else "Choose the contact type: type a code or words, e.g. CTOB or phone.",
                     field="type_code",
@@ -229,7 +235,7 @@ class ContactForm(CaseForm):
         day = _collect(errors, self.date.value)
         times = _collect(errors, self.time.value)
         if self.outcome.text().strip() and not self.outcome.code():
-            message = f"No outcome for this type matches '{self.outcome.text().strip()}'."
+            message = self.outcome.why_none("No outcome for this type")
             errors.append(ValidationError(message, field="outcome_code"))
         if ctype is not None and ctype.attendance and day is not None:
             errors += self._appointment_errors(day, times)

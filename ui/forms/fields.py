@@ -50,6 +50,23 @@ class DateField(QLineEdit):
     def value(self, *, field: str = "date") -> dt.date:
         return parse_date(self.text(), today=self.today, field=field)
 
+    def draft_value(self) -> str:
+        """The date as a date (ISO), not the words: a draft typed as "today" and restored
+        tomorrow must keep the day it was typed on. Text that is not a date yet is kept."""
+        try:
+            return self.value().isoformat()
+        except ValidationError:
+            return self.text()
+
+    def restore_draft(self, value: object) -> None:
+        text = str(value or "")
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            self.setText(text)
+            return
+        self.setText(f"{day:%d/%m/%Y}")
+
     def _on_text_changed(self, text: str) -> None:
         try:
             day = parse_date(text, today=self.today) if text.strip() else None

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenuBar, QWidget
 
 from app.tasks import TaskRunner
 from ui.forms.base import CaseForm
+from ui.screen_fit import fit_on_screen
 
 
 class FormHost(QObject):
@@ -49,6 +50,7 @@ class FormHost(QObject):
             form.saved.connect(partial(self._on_saved, form))
             form.finished.connect(partial(self._on_finished, form))
         form.show()
+        fit_on_screen(form, self.host)
         form.activateWindow()
         form.focus_first_field()
         return form

@@ -169,7 +169,7 @@ class OutcomeForm(CaseForm):
             typed = self.outcome.text().strip()
             errors.append(
                 ValidationError(
-                    f"No outcome for this appointment matches '{typed}'."
+                    self.outcome.why_none("No outcome for this appointment")
                     if typed
                     else "Choose the outcome: type its code or words, e.g. ATTC or complied.",
                     field="outcome_code",
@@ -178,7 +178,7 @@ class OutcomeForm(CaseForm):
         if self.enforcement.text().strip() and not self.enforcement.code():
             errors.append(
                 ValidationError(
-                    f"No enforcement action matches '{self.enforcement.text().strip()}'.",
+                    self.enforcement.why_none("No enforcement action"),
                     field="enforcement_code",
                 )
             )

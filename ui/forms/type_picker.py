@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem
 
+from domain.picking import Choice, contact_type_choices, rank
 from domain.reference import ContactType, reference
 
 
@@ -26,6 +27,12 @@ class PickItem:
     text: str
     category: str = ""
     note: str = ""  # shown after the words, e.g. "used 12 times"
+    choice: Choice | None = None  # every phrase it answers to, and whether it is adverse
+
+    def as_choice(self) -> Choice:
+        if self.choice is not None:
+            return self.choice
+        return Choice(self.code, (self.text,), self.category)
 
     @property
     def label(self) -> str:
@@ -34,35 +41,16 @@ class PickItem:
         return f"{self.code} — {self.text}{group}{extra}"
 
 
-def _score(item: PickItem, needle: str) -> int | None:
-    """Lower is better; None = no match. Code beats words beats category."""
-    code, words = item.code.casefold(), item.text.casefold()
-    if code == needle:
-        return 0
-    if code.startswith(needle):
-        return 1
-    parts = needle.split()
-    if all(any(w.startswith(p) for w in _words(words)) for p in parts):
-        return 2
-    if needle in words:
-        return 3
-    if item.category.casefold().startswith(needle):
-        return 4
-    return None
-
-
-def _words(text: str) -> list[str]:
-    return text.replace("-", " ").replace("/", " ").replace("(", " ").replace(")", " ").split()
-
-
 def filter_items(items: Iterable[PickItem], text: str) -> list[PickItem]:
-    """The items matching `text`, best first; ties keep the given order (most used)."""
-    needle = " ".join(text.casefold().split())
-    listed = list(items)
-    if not needle:
-        return listed
-    scored = [(s, n, i) for n, i in enumerate(listed) if (s := _score(i, needle)) is not None]
-    return [i for _, _, i in sorted(scored, key=lambda t: (t[0], t[1]))]
+    """The items matching `text`, best first (`domain.picking.rank`)."""
+    return [item for item, _ in _ranked(list(items), text)]
+
+
+def _ranked(items: list[PickItem], text: str) -> list[tuple[PickItem, bool]]:
+    """Matches best first, each with whether it is the one to pre-select."""
+    ranked = rank([i.as_choice() for i in items], text)
+    by_code = {i.code: i for i in items}
+    return [(by_code[c], c == ranked.preselect) for c in ranked.codes]
 
 
 def contact_type_items(usage: Mapping[str, int]) -> list[PickItem]:
@@ -72,9 +60,10 @@ def contact_type_items(usage: Mapping[str, int]) -> list[PickItem]:
     def order(t: ContactType) -> tuple[int, int, str]:
         return (-usage.get(t.code, 0), t.usage_rank, t.description)
 
+    ordered = sorted(kinds, key=order)
     return [
-        PickItem(t.code, t.description, t.category, _used(usage.get(t.code, 0)))
-        for t in sorted(kinds, key=order)
+        PickItem(t.code, t.description, t.category, _used(usage.get(t.code, 0)), choice)
+        for t, choice in zip(ordered, contact_type_choices(ordered), strict=True)
     ]
 
 
@@ -125,6 +114,14 @@ class CodePicker(QLineEdit):
     def code(self) -> str:
         return self._code
 
+    def why_none(self, nothing: str) -> str:
+        """Why Enter chose nothing: no match (`nothing`), or several and none is certain."""
+        typed = self.text().strip()
+        if not self.shown:
+            return f"{nothing} matches '{typed}'."
+        codes = ", ".join(i.code for i in self.shown[:3])
+        return f"'{typed}' could mean {codes}: press Down to choose one, or type more."
+
     def chosen(self) -> PickItem | None:
         return next((i for i in self.items if i.code == self._code), None)
 
@@ -152,7 +149,8 @@ class CodePicker(QLineEdit):
         self._refill(select_first=True)
 
     def _refill(self, *, select_first: bool) -> None:
-        self.shown = filter_items(self.items, self.text())
+        ranked = _ranked(self.items, self.text())
+        self.shown = [item for item, _ in ranked]
         self.list.clear()
         for item in self.shown:
             row = QListWidgetItem(item.label)
@@ -160,7 +158,9 @@ class CodePicker(QLineEdit):
             self.list.addItem(row)
         self._fit()
         if select_first:
-            self._select(self.shown[0] if self.shown and self.text().strip() else None)
+            # Never the first match blindly: an outcome that counts against the person
+            # is chosen only when the words name it unambiguously (domain.picking).
+            self._select(next((item for item, pick in ranked if pick), None))
         else:
             self._highlight()
 

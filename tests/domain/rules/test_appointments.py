@@ -139,14 +139,17 @@ def test_the_skipped_hour_when_clocks_go_forward_is_warned() -> None:
 DAY = D(2026, 11, 25)
 
 
+NEAR = "Less than an hour from another appointment at "
+
+
 @pytest.mark.parametrize(
     ("other_start", "other_end", "warning"),
     [
-        (T(10, 15), T(10, 45), "Overlaps another appointment at 10:15-10:45."),
-        (T(9, 0), T(12, 0), "Overlaps another appointment at 09:00-12:00."),
-        (T(10, 30), T(11, 0), "Less than an hour from another appointment at 10:30-11:00."),
-        (T(11, 29), T(12, 0), "Less than an hour from another appointment at 11:29-12:00."),
-        (T(8, 31), T(9, 1), "Less than an hour from another appointment at 08:31-09:01."),
+        (T(10, 15), T(10, 45), "Overlaps another appointment at 10:15-10:45 (X320741)."),
+        (T(9, 0), T(12, 0), "Overlaps another appointment at 09:00-12:00 (X320741)."),
+        (T(10, 30), T(11, 0), NEAR + "10:30-11:00 (X320741)."),
+        (T(11, 29), T(12, 0), NEAR + "11:29-12:00 (X320741)."),
+        (T(8, 31), T(9, 1), NEAR + "08:31-09:01 (X320741)."),
         (T(11, 30), T(12, 0), None),  # exactly an hour later
         (T(8, 0), T(9, 0), None),  # ends exactly an hour before
     ],
@@ -155,6 +158,15 @@ def test_clashes(other_start: dt.time, other_end: dt.time, warning: str | None) 
     diary = [contact(DAY, start_time=other_start, end_time=other_end)]
     check = check_appointment(draft(date=DAY), diary, today=TODAY)
     assert list(check.warnings) == ([warning] if warning else [])
+
+
+def test_a_clash_names_the_person_when_the_caller_knows_them() -> None:
+    diary = [contact(DAY, start_time=T(10, 15), end_time=T(10, 45))]
+    names = {"X320741": "Amelia Hughes"}
+    check = check_appointment(draft(date=DAY), diary, today=TODAY, names=names)
+    assert check.warnings == (
+        "Overlaps another appointment at 10:15-10:45 (Amelia Hughes, X320741).",
+    )
 
 
 def test_diary_entries_that_cannot_clash_are_ignored() -> None:
@@ -170,7 +182,7 @@ def test_diary_entries_that_cannot_clash_are_ignored() -> None:
 def test_an_appointment_without_an_end_time_clashes_by_its_start() -> None:
     diary = [contact(DAY, start_time=T(11, 0), end_time=None)]
     check = check_appointment(draft(date=DAY), diary, today=TODAY)
-    assert list(check.warnings) == ["Less than an hour from another appointment at 11:00."]
+    assert list(check.warnings) == [NEAR + "11:00 (X320741)."]
 
 
 def test_clash_gap_is_real_time_when_the_clocks_go_forward() -> None:
@@ -180,7 +192,7 @@ def test_clash_gap_is_real_time_when_the_clocks_go_forward() -> None:
     check = check_appointment(
         draft(date=day, start_time=T(0, 30), end_time=T(0, 50)), diary, today=D(2026, 3, 1)
     )
-    assert "Less than an hour from another appointment at 02:10-02:40." in check.warnings
+    assert NEAR + "02:10-02:40 (X320741)." in check.warnings
 
 
 def test_clash_gap_is_real_time_when_the_clocks_go_back() -> None:

@@ -124,3 +124,25 @@ def test_compliance_matches_the_domain_rule_over_the_full_contacts(cdb: CacheDb)
         expected = compliance_summary(case.event, case.contacts, today=TODAY).status
         (row,) = caseload(cdb, CaseloadQuery(text=crn.lower()), today=TODAY, now=LOCAL_NOW).rows
         assert row.compliance == expected
+
+
+def test_a_mappa_person_shows_mappa_beside_their_rosh(cdb: CacheDb) -> None:
+    """The field day: MAPPA level 2 people showed only their RoSH level in the caseload."""
+    from domain.registrations import Registration
+
+    case = make_case("X320741", surname="Adams", first="Ann")
+    case.registrations.append(
+        Registration(
+            id=uuid.uuid4(),
+            crn="X320741",
+            type_code="MAPP",
+            level="M2",
+            category="M1",
+            registered_on=dt.date(2026, 2, 1),
+        )
+    )
+    apply_pull_page(cdb, snapshots=[case.snapshot()], cursor="c", last_applied_seq=0)
+    [adams] = caseload(cdb, CaseloadQuery(), today=TODAY, now=LOCAL_NOW).rows
+    assert adams.risk is not None
+    assert adams.risk.text.endswith(" · MAPPA level 2")
+    assert adams.risk.text.startswith("High RoSH")

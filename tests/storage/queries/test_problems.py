@@ -21,6 +21,12 @@ def test_rejections_are_listed_until_dismissed(cdb: CacheDb, case: CaseData) -> 
     [rejection] = open_rejections(cdb)
     assert rejection.message == "No access."
     assert rejection.args["notes"] == "Phoned to confirm the appointment"
-    assert counts(cdb) == {"cases": 1, "conflicts": 0, "rejections": 1, "pending": 0}
+    assert counts(cdb) == {
+        "cases": 1,
+        "conflicts": 0,
+        "rejections": 1,
+        "pending": 0,
+        "changes_waiting": 0,
+    }
     dismiss_rejection(cdb, rejection.id, at=NOW)
     assert open_rejections(cdb) == []
