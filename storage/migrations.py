@@ -12,7 +12,7 @@ from sqlite_utils.migrations import Migrations
 
 from storage.schema import (
     DEFERRED_INDEX_TABLE,
-    RECORD_KINDS,
+    FIRST_KINDS,
     SEARCHED,
     fts_sql,
     record_table_sql,
@@ -29,7 +29,7 @@ def _run(db: sqlite_utils.Database, statements: list[str]) -> None:
 @migrations()
 def m001_records(db: sqlite_utils.Database) -> None:
     """One table per synced kind, the held cases, and shadow copies for rebase."""
-    for kind in RECORD_KINDS:
+    for kind in FIRST_KINDS:
         _run(db, record_table_sql(kind))
     _run(
         db,
@@ -166,6 +166,14 @@ def m008_pull_from_scratch(db: sqlite_utils.Database) -> None:
         db,
         ["ALTER TABLE sync_state ADD COLUMN pull_from_scratch INTEGER NOT NULL DEFAULT 0"],
     )
+
+
+@migrations()
+def m013_field_day(db: sqlite_utils.Database) -> None:
+    """The field day's records: the OASys RoSH summary and the person's photo (each a
+    synced kind of its own, evicted with its case like every other)."""
+    for kind in ("rosh", "photo"):
+        _run(db, record_table_sql(kind))
 
 
 def migrate(db: sqlite_utils.Database) -> int:

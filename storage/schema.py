@@ -17,7 +17,12 @@ RECORD_KINDS: Final = (
     "licence_condition",
     "contact",
     "registration",
+    "rosh",
+    "photo",
 )
+# The kinds the first migration made tables for (m001 must keep making exactly these;
+# later kinds get their tables from their own migration, e.g. m013).
+FIRST_KINDS: Final = RECORD_KINDS[:7]
 
 # kind -> ((column, json path, SQL type), ...)
 GENERATED: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
@@ -49,6 +54,8 @@ GENERATED: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
         ("type_code", "$.type_code", "TEXT"),
         ("deregistered_on", "$.deregistered_on", "TEXT"),
     ),
+    "rosh": (),
+    "photo": (),
 }
 
 INDEXES: Final[dict[str, tuple[str, ...]]] = {
@@ -60,6 +67,8 @@ INDEXES: Final[dict[str, tuple[str, ...]]] = {
     # A case's contacts are found by crn first; other filters run within the case.
     "contact": ("crn, date, start_time", "staff_code, date"),
     "registration": ("crn",),
+    "rosh": ("crn",),
+    "photo": ("crn",),
 }
 
 # Kinds with a full-text index over their `search_text` column.

@@ -33,6 +33,8 @@ RecordKind = Literal[
     "licence_condition",
     "contact",
     "registration",
+    "rosh",
+    "photo",
 ]
 RECORD_KINDS: tuple[str, ...] = RecordKind.__args__  # type: ignore[attr-defined]
 

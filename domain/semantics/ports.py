@@ -30,6 +30,8 @@ RecordKind = Literal[
     "licence_condition",
     "contact",
     "registration",
+    "rosh",
+    "photo",
 ]
 
 
