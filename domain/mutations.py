@@ -197,6 +197,15 @@ class CaseViewed(MutationArgs):
     viewed_at: dt.datetime
 
 
+class BriefingSaved(MutationArgs):
+    """An audit record of a visit briefing printed or saved as a PDF: like a case view,
+    made offline or online (the file's place stays on the laptop, never in the record)."""
+
+    crn: Crn
+    saved_at: dt.datetime
+    medium: Literal["pdf", "print"]
+
+
 MUTATIONS: dict[str, type[MutationArgs]] = {
     "record_contact": RecordContact,
     "arrange_appointment": ArrangeAppointment,
@@ -209,6 +218,7 @@ MUTATIONS: dict[str, type[MutationArgs]] = {
     "pin_case": PinCase,
     "unpin_case": UnpinCase,
     "case_viewed": CaseViewed,
+    "briefing_saved": BriefingSaved,
 }
 
 # name -> the versions of it this build understands (the first is current).

@@ -58,8 +58,8 @@ class RoshSummary(Entity):
     @property
     def overall(self) -> RoshLevel | None:
         """The highest level of any group: what the case is known by."""
-        levels = [level for _words, level in self.levels()]
-        return max(levels, key=ROSH_ORDER.__getitem__) if levels else None
+        ranked = sorted((ROSH_ORDER[level], level) for _words, level in self.levels())
+        return ranked[-1][1] if ranked else None
 
 
 class Photo(Entity):

@@ -37,6 +37,7 @@ HANDLERS: dict[str, Handler] = {
     "pin_case": scope.pin_case,
     "unpin_case": scope.unpin_case,
     "case_viewed": scope.case_viewed,
+    "briefing_saved": scope.briefing_saved,
 }
 
 
