@@ -17,7 +17,13 @@ from domain.people import Address, Person
 from domain.reference import reference
 from domain.registrations import Registration
 from domain.risk import ROSH_GROUPS, RoshSummary
-from domain.rules.field_day import door_conditions, outstanding, restraining_orders
+from domain.rules.field_day import (
+    condition_kind,
+    door_conditions,
+    outstanding,
+    requirement_kind,
+    restraining_orders,
+)
 from domain.rules.lone_working import lone_checks
 from domain.rules.risk import risk_badges
 from storage.queries.today import CaseFacts, DayFacts, Visit
@@ -165,15 +171,16 @@ def _rosh_summary(rosh: RoshSummary | None) -> tuple[tuple[str, str], ...]:
     return tuple((label, text) for label, text in items if text)
 
 
-def _all_conditions(case: CaseFacts) -> tuple[str, ...]:
+def _other_conditions(case: CaseFacts) -> tuple[str, ...]:
+    """Active conditions and requirements that do not bear on the visit (those are on the row)."""
     ref = reference()
     found = [
         f"{c.category or c.category_code}: {c.sub_category or c.description}"
         for c in case.licence_conditions
-        if c.termination_date is None
+        if c.termination_date is None and condition_kind(c.category) is None
     ]
     for r in case.requirements:
-        if r.termination_date is None:
+        if r.termination_date is None and requirement_kind(r.category_code) is None:
             category = ref.requirement_categories.get(r.category_code)
             name = category.description if category is not None else r.category_code
             found.append(f"{name}" + (f": {r.sub_category}" if r.sub_category else ""))
@@ -207,6 +214,6 @@ def page(row: VisitRow, case: CaseFacts, now: dt.datetime) -> BriefingPage:
         identity=_identity(case.person, now.astimezone(LONDON).date()),
         rosh_levels=tuple(sorted(levels, key=lambda gl: rank[gl[0]])),
         rosh_summary=_rosh_summary(case.rosh),
-        all_conditions=_all_conditions(case),
+        other_conditions=_other_conditions(case),
         recent=_recent(case.recent),
     )

@@ -77,7 +77,7 @@ class BriefingPage:
     identity: tuple[tuple[str, str], ...]  # (label, value): CRN, date of birth, ...
     rosh_levels: tuple[tuple[str, str], ...]  # (group, level)
     rosh_summary: tuple[tuple[str, str], ...]  # (heading, text): nature, when, ...
-    all_conditions: tuple[str, ...]  # every active licence condition and requirement
+    other_conditions: tuple[str, ...]  # active conditions and requirements not on the row
     recent: tuple[RecentContact, ...]
 
 

@@ -58,6 +58,10 @@ def condition_kind(category: str) -> DoorKind | None:
     return next((kind for word, kind in _CATEGORY_WORDS if word in words), None)
 
 
+def requirement_kind(category_code: str) -> DoorKind | None:
+    return _REQUIREMENT_KINDS.get(category_code)
+
+
 def door_conditions(
     conditions: Iterable[LicenceCondition],
     requirements: Iterable[Requirement],

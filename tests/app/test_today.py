@@ -7,45 +7,16 @@ import datetime as dt
 
 import pytest
 
-from app.cache_adapter import StorageCache
-from app.context import AppContext, Officer
 from app.usecases.today import back_safe, briefing_saved, going_to_visit, load_briefing, load_day
 from domain.errors import ValidationError
-from domain.semantics import Actor
-from storage.crypto import FAST_TEST_PARAMS
-from storage.profile import Profile
-from storage.pulled import apply_pull_page
-from sync.protocol import case_checksum
-from tests.storage.builders import NOW, OFFICER, TODAY, change
-from tests.support.field_day import field_case, visit
-
-
-def _snapshot(case, extra):
-    from sync.protocol import CaseSnapshot
-
-    changes = [change(kind, e, 1) for kind, e in [*case.records(), *extra]]
-    checksum = case_checksum((c.kind, c.id, c.version) for c in changes)
-    return CaseSnapshot(crn=case.crn, records=changes, checksum=checksum)
+from tests.storage.builders import NOW, TODAY
+from tests.support.field_day import field_day_context
 
 
 @pytest.fixture
 def ctx(tmp_path):
-    profile = Profile(tmp_path / "profile", "officer.one", kdf=FAST_TEST_PARAMS)
-    cdb = profile.open_writer(profile.keys.create("pw"))
-    late, late_extra = field_case("X100001", "Amelia", "Hughes", dt.time(14, 0))
-    early, early_extra = field_case("X100002", "Noah", "Patel", dt.time(9, 30))
-    early.contacts.append(visit("X100002", dt.time(10, 0), day=TODAY + dt.timedelta(days=1)))
-    snapshots = [_snapshot(late, late_extra), _snapshot(early, early_extra)]
-    apply_pull_page(cdb, snapshots=snapshots, cursor="c1", last_applied_seq=0)
-    actor = Actor(OFFICER.username, OFFICER.staff_code, OFFICER.team_code)
-    clock = {"now": NOW}
-    cache = StorageCache(cdb, actor, lambda: clock["now"])
-    officer = Officer(OFFICER.username, "Olive Officer", OFFICER.staff_code, OFFICER.team_code)
-    context = AppContext(lambda: cache, officer, clock=lambda: clock["now"])
-    context.clock = clock  # the test moves time on
-    yield context
-    cache.close()
-    profile.close()
+    with field_day_context(tmp_path) as context:
+        yield context
 
 
 def test_the_day_is_in_time_order_and_tomorrow_is_separate(ctx):

@@ -6,14 +6,23 @@ import base64
 import datetime as dt
 import random
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+from app.cache_adapter import StorageCache
+from app.context import AppContext, Officer
 from central.seed.avatar import silhouette_png
 from domain.contacts import Contact
 from domain.people import PersonalCircumstance, PersonalContact
 from domain.registrations import Registration
 from domain.risk import Photo, RoshSummary
 from domain.sentences import Requirement
-from tests.storage.builders import OFFICER, TODAY, CaseData, make_case
+from storage.crypto import FAST_TEST_PARAMS
+from storage.profile import Profile
+from storage.pulled import apply_pull_page
+from sync.protocol import CaseSnapshot, case_checksum
+from tests.storage.builders import NOW, OFFICER, TODAY, CaseData, change, make_case
 
 
 def visit(crn: str, start: dt.time, *, day: dt.date = TODAY, type_code: str = "CHVS") -> Contact:
@@ -74,3 +83,32 @@ def field_case(crn: str, first: str, surname: str, start: dt.time) -> tuple[Case
     photo = Photo(id=uuid.uuid4(), crn=crn, media_type="image/png",
                   content_base64=base64.b64encode(png).decode())  # fmt: skip
     return case, [("requirement", curfew), ("rosh", rosh), ("photo", photo)]
+
+
+def _snapshot(case: CaseData, extra: list) -> CaseSnapshot:
+    changes = [change(kind, e, 1) for kind, e in [*case.records(), *extra]]
+    checksum = case_checksum((c.kind, c.id, c.version) for c in changes)
+    return CaseSnapshot(crn=case.crn, records=changes, checksum=checksum)
+
+
+@contextmanager
+def field_day_context(tmp_path: Path) -> Iterator[AppContext]:
+    """An app context over a real encrypted cache holding two cases with visits today
+    (09:30 Noah Patel, 14:00 Amelia Hughes) and one tomorrow; `ctx.clock["now"]` moves time."""
+    profile = Profile(tmp_path / "profile", OFFICER.username, kdf=FAST_TEST_PARAMS)
+    cdb = profile.open_writer(profile.keys.create("pw"))
+    late, late_extra = field_case("X100001", "Amelia", "Hughes", dt.time(14, 0))
+    early, early_extra = field_case("X100002", "Noah", "Patel", dt.time(9, 30))
+    early.contacts.append(visit("X100002", dt.time(10, 0), day=TODAY + dt.timedelta(days=1)))
+    snapshots = [_snapshot(late, late_extra), _snapshot(early, early_extra)]
+    apply_pull_page(cdb, snapshots=snapshots, cursor="c1", last_applied_seq=0)
+    clock = {"now": NOW}
+    cache = StorageCache(cdb, OFFICER, lambda: clock["now"])
+    officer = Officer(OFFICER.username, "Olive Officer", OFFICER.staff_code, OFFICER.team_code)
+    context = AppContext(lambda: cache, officer, clock=lambda: clock["now"])
+    context.clock = clock  # type: ignore[attr-defined]
+    try:
+        yield context
+    finally:
+        cache.close()
+        profile.close()
