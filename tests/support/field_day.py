@@ -96,19 +96,26 @@ def field_day_context(tmp_path: Path) -> Iterator[AppContext]:
     """An app context over a real encrypted cache holding two cases with visits today
     (09:30 Noah Patel, 14:00 Amelia Hughes) and one tomorrow; `ctx.clock["now"]` moves time."""
     profile = Profile(tmp_path / "profile", OFFICER.username, kdf=FAST_TEST_PARAMS)
-    cdb = profile.open_writer(profile.keys.create("pw"))
+    key = profile.keys.create("pw")
+    cdb = profile.open_writer(key)
     late, late_extra = field_case("X100001", "Amelia", "Hughes", dt.time(14, 0))
     early, early_extra = field_case("X100002", "Noah", "Patel", dt.time(9, 30))
     early.contacts.append(visit("X100002", dt.time(10, 0), day=TODAY + dt.timedelta(days=1)))
     snapshots = [_snapshot(late, late_extra), _snapshot(early, early_extra)]
     apply_pull_page(cdb, snapshots=snapshots, cursor="c1", last_applied_seq=0)
     clock = {"now": NOW}
-    cache = StorageCache(cdb, OFFICER, lambda: clock["now"])
+
+    def open_cache() -> StorageCache:
+        # Each thread's own connection (a task runner reads and writes on its threads);
+        # only the thread that opened one may close it, so it is left to the thread's end.
+        return StorageCache(
+            profile.connect(key), OFFICER, lambda: clock["now"], owns_connection=False
+        )
+
     officer = Officer(OFFICER.username, "Olive Officer", OFFICER.staff_code, OFFICER.team_code)
-    context = AppContext(lambda: cache, officer, clock=lambda: clock["now"])
+    context = AppContext(open_cache, officer, clock=lambda: clock["now"])
     context.clock = clock  # type: ignore[attr-defined]
     try:
         yield context
     finally:
-        cache.close()
         profile.close()
