@@ -125,6 +125,8 @@ def _user_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def parser() -> argparse.ArgumentParser:
+    from central import duty_api
+
     root = argparse.ArgumentParser(
         prog="fieldcase-central", description="The Fieldcase central case service."
     )
@@ -132,6 +134,7 @@ def parser() -> argparse.ArgumentParser:
     _serve_parser(sub)
     _data_parsers(sub)
     _user_parsers(sub)
+    duty_api.add_parser(sub)
     return root
 
 
