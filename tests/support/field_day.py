@@ -14,6 +14,7 @@ from app.cache_adapter import StorageCache
 from app.context import AppContext, Officer
 from central.seed.avatar import silhouette_png
 from domain.contacts import Contact
+from domain.model import Entity
 from domain.people import PersonalCircumstance, PersonalContact
 from domain.registrations import Registration
 from domain.risk import Photo, RoshSummary
@@ -38,7 +39,9 @@ def visit(crn: str, start: dt.time, *, day: dt.date = TODAY, type_code: str = "C
     )
 
 
-def field_case(crn: str, first: str, surname: str, start: dt.time) -> tuple[CaseData, list]:
+def field_case(
+    crn: str, first: str, surname: str, start: dt.time
+) -> tuple[CaseData, list[tuple[str, Entity]]]:
     """A case with one home visit today at `start`, and the extra records of the field day."""
     case = make_case(crn, first=first, surname=surname, contacts=2)
     household = (
@@ -85,7 +88,7 @@ def field_case(crn: str, first: str, surname: str, start: dt.time) -> tuple[Case
     return case, [("requirement", curfew), ("rosh", rosh), ("photo", photo)]
 
 
-def _snapshot(case: CaseData, extra: list) -> CaseSnapshot:
+def _snapshot(case: CaseData, extra: list[tuple[str, Entity]]) -> CaseSnapshot:
     changes = [change(kind, e, 1) for kind, e in [*case.records(), *extra]]
     checksum = case_checksum((c.kind, c.id, c.version) for c in changes)
     return CaseSnapshot(crn=case.crn, records=changes, checksum=checksum)
@@ -112,7 +115,9 @@ def field_day_context(tmp_path: Path) -> Iterator[AppContext]:
             profile.connect(key), OFFICER, lambda: clock["now"], owns_connection=False
         )
 
-    officer = Officer(OFFICER.username, "Olive Officer", OFFICER.staff_code, OFFICER.team_code)
+    officer = Officer(
+        OFFICER.username, "Olive Officer", OFFICER.staff_code or "", OFFICER.team_code or ""
+    )
     context = AppContext(open_cache, officer, clock=lambda: clock["now"])
     context.clock = clock  # type: ignore[attr-defined]
     try:
