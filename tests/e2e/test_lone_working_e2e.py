@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 
 import pytest
 
@@ -18,7 +19,7 @@ from central.duty import duty_report
 from central.duty_api import OVERDUE_EXIT
 from domain.calendar import LONDON
 from domain.semantics import Actor
-from tests.sync.live import encrypted_cache, live_central
+from tests.sync.live import encrypted_cache, live_central, queue_local
 
 pytestmark = pytest.mark.e2e
 
@@ -88,3 +89,68 @@ def test_the_duty_endpoint_shows_the_callers_team(live):
     body = answer.json()
     assert body["grace_minutes"] == 15
     assert live.staff_code(officer) in {o["staff_code"] for o in body["officers"]}
+
+
+def _book_home_visit(live, officer: str, folder, day: dt.date) -> None:
+    """Another laptop of the officer's books a home visit today and syncs it."""
+    cache = encrypted_cache(folder, officer)
+    try:
+        laptop = live.laptop(officer, cache)
+        laptop.sync()
+        crn = sorted(cache.pull_state().held_cases)[0]
+        event = cache.db().query("SELECT id FROM event WHERE crn = ? AND active = 1", (crn,))[0]
+        args = {
+            "contact_id": str(uuid.uuid4()), "crn": crn, "type_code": "CHVS",
+            "date": day.isoformat(), "start_time": "23:00:00", "end_time": "23:30:00",
+            "event_id": event["id"],
+        }  # fmt: skip
+        queue_local(cache, live, officer, "arrange_appointment", args)
+        assert laptop.sync().applied == 1
+    finally:
+        cache.close()
+
+
+def _expected(live, officer: str, day: dt.date) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from central.tables import records
+    from domain.reference import reference
+
+    attendance = {c.code for c in reference().contact_types.values() if c.attendance}
+    staff_code, visible = live.staff_code(officer), live.visible_caseload(officer)
+    with live.admin() as conn:
+        rows = conn.execute(select(records.c.data).where(records.c.kind == "contact")).scalars()
+        return sorted(
+            (d["start_time"], d["crn"])
+            for d in rows
+            if d["date"] == day.isoformat() and d["staff_code"] == staff_code
+            and d["type_code"] in attendance and d["crn"] in visible
+        )  # fmt: skip
+
+
+def test_the_day_plan_comes_from_the_service_and_briefs_offline(live, tmp_path):
+    """After one sync the laptop has each visit of the officer's day (the seed's and one
+    booked on another laptop) with its risk and photo, read from the encrypted cache alone."""
+    from app.usecases.today import load_briefing, load_day
+
+    officer = live.seed.officers[0]
+    staff_code = live.staff_code(officer)
+    day = dt.datetime.now(LONDON).date()
+    _book_home_visit(live, officer, tmp_path / "other", day)
+    expected = _expected(live, officer, day)
+    assert expected
+    cache = encrypted_cache(tmp_path / "laptop", officer)
+    laptop = live.laptop(officer, cache)
+    actor = Actor(officer, staff_code, None)
+    store = StorageCache(cache.db(), actor, lambda: dt.datetime.now(dt.UTC), owns_connection=False)
+    ctx = AppContext(lambda: store, Officer(officer, "", staff_code))
+    try:
+        laptop.sync()
+        plan = load_day(ctx, day)
+        assert [(f"{r.start_time:%H:%M:%S}", r.crn) for r in plan.rows] == expected
+        briefing = load_briefing(ctx, day)
+        assert len(briefing.pages) == len(expected)
+        assert all(p.photo is not None for p in briefing.pages)
+        assert all(p.rosh_levels for p in briefing.pages)
+    finally:
+        cache.close()
