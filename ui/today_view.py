@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
+    QTextBrowser,
     QVBoxLayout,
 )
 
@@ -77,10 +77,10 @@ class TodayView(_ListView):
             self.table.setColumnWidth(column, width)
         self.table.row_activated.connect(self._open)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
-        self.detail = named(QLabel(detail_html(None)), "Selected visit in full")
-        self.detail.setWordWrap(True)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        # A text browser lays the rich text out once; a word-wrapped QLabel in a scroll area
+        # measured its height again and again (~30 ms of Today's first paint).
+        self.detail = named(QTextBrowser(), "Selected visit in full")
+        self.detail.setHtml(detail_html(None))
         self.when = named(QLabel(""), "Day shown")
         self.when.setStyleSheet("font-size:12pt; font-weight:bold;")
         self.said = named(QLabel(""), "Today message")
@@ -128,12 +128,9 @@ class TodayView(_ListView):
                 row.addWidget(self.back_by)
         actions.addStretch(1)
         briefings.addStretch(1)
-        scroll = named(QScrollArea(), "Selected visit details")
-        scroll.setWidget(self.detail)
-        scroll.setWidgetResizable(True)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
-        split.addWidget(scroll)
+        split.addWidget(self.detail)
         split.setSizes([420, 260])
         title = QLabel("Today")
         title.setStyleSheet("font-size:16pt; font-weight:bold;")
@@ -191,9 +188,7 @@ class TodayView(_ListView):
 
     def _show_detail(self) -> None:
         row = self.current()
-        text = detail_html(row)
-        self.detail.setText(text)
-        self.detail.setAccessibleDescription(text)
+        self.detail.setHtml(detail_html(row))
         if row is not None and row.end_time is not None:
             back = dt.datetime.combine(row.date, row.end_time) + dt.timedelta(minutes=30)
             self.back_by.setText(f"{back:%H:%M}")

@@ -11,15 +11,7 @@ from storage.checksum import case_checksums
 from storage.db import CacheDb
 from storage.profile import Profile
 from storage.pulled import apply_pull_page
-from sync.protocol import CaseSnapshot, case_checksum
-from tests.storage.builders import change
-from tests.support.field_day import field_case
-
-
-def _snapshot(case, extra) -> CaseSnapshot:
-    changes = [change(kind, e, 1) for kind, e in [*case.records(), *extra]]
-    checksum = case_checksum((c.kind, c.id, c.version) for c in changes)
-    return CaseSnapshot(crn=case.crn, records=changes, checksum=checksum)
+from tests.support.field_day import field_case, snapshot_with
 
 
 def _photos(cdb: CacheDb, crn: str) -> int:
@@ -29,7 +21,7 @@ def _photos(cdb: CacheDb, crn: str) -> int:
 def test_a_photo_arrives_with_its_case_and_is_evicted_with_it(cdb: CacheDb) -> None:
     kept, kept_extra = field_case("K100001", "Kim", "Kept", start=dt.time(9))
     gone, gone_extra = field_case("G100002", "Gil", "Gone", start=dt.time(10))
-    snapshots = [_snapshot(kept, kept_extra), _snapshot(gone, gone_extra)]
+    snapshots = [snapshot_with(kept, kept_extra), snapshot_with(gone, gone_extra)]
     apply_pull_page(cdb, snapshots=snapshots, cursor="c1", last_applied_seq=0)
     assert (_photos(cdb, "K100001"), _photos(cdb, "G100002")) == (1, 1)
     assert case_checksums(cdb)["G100002"] == snapshots[1].checksum  # photo and RoSH count
@@ -41,7 +33,7 @@ def test_a_photo_arrives_with_its_case_and_is_evicted_with_it(cdb: CacheDb) -> N
 
 def test_the_photo_is_encrypted_on_disk(profile: Profile, cdb: CacheDb) -> None:
     case, extra = field_case("K100001", "Kim", "Kept", start=dt.time(9))
-    apply_pull_page(cdb, snapshots=[_snapshot(case, extra)], cursor="c1", last_applied_seq=0)
+    apply_pull_page(cdb, snapshots=[snapshot_with(case, extra)], cursor="c1", last_applied_seq=0)
     cdb.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     photo = next(e for kind, e in extra if kind == "photo")
     raw = base64.b64decode(photo.content_base64)

@@ -88,7 +88,8 @@ def field_case(
     return case, [("requirement", curfew), ("rosh", rosh), ("photo", photo)]
 
 
-def _snapshot(case: CaseData, extra: list[tuple[str, Entity]]) -> CaseSnapshot:
+def snapshot_with(case: CaseData, extra: list[tuple[str, Entity]]) -> CaseSnapshot:
+    """The case as a pulled snapshot, with the field day's extra records."""
     changes = [change(kind, e, 1) for kind, e in [*case.records(), *extra]]
     checksum = case_checksum((c.kind, c.id, c.version) for c in changes)
     return CaseSnapshot(crn=case.crn, records=changes, checksum=checksum)
@@ -104,7 +105,7 @@ def field_day_context(tmp_path: Path) -> Iterator[AppContext]:
     late, late_extra = field_case("X100001", "Amelia", "Hughes", dt.time(14, 0))
     early, early_extra = field_case("X100002", "Noah", "Patel", dt.time(9, 30))
     early.contacts.append(visit("X100002", dt.time(10, 0), day=TODAY + dt.timedelta(days=1)))
-    snapshots = [_snapshot(late, late_extra), _snapshot(early, early_extra)]
+    snapshots = [snapshot_with(late, late_extra), snapshot_with(early, early_extra)]
     apply_pull_page(cdb, snapshots=snapshots, cursor="c1", last_applied_seq=0)
     clock = {"now": NOW}
 

@@ -61,7 +61,7 @@ def test_todays_visits_in_time_order_with_the_risk_at_the_door(view, qtmodeltest
     assert second[1] == "Amelia Hughes (X100001)"
     staff_risk = view.model.index(0, 4).data(Qt.ItemDataRole.BackgroundRole)
     assert staff_risk is not None  # shown in colour as well as words
-    detail = view.detail.text()
+    detail = view.detail.toPlainText()
     for words in ("Dog in the back garden", "Child (aged 6)", "Victim", "Curfew requirement"):
         assert words in detail
 
