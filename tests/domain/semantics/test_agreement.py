@@ -103,6 +103,11 @@ EXAMPLES: dict[str, Callable[[Case], dict[str, Any]]] = {
     "pin_case": lambda case: {"crn": CRN},
     "unpin_case": lambda case: {"crn": CRN},
     "case_viewed": lambda case: {"crn": CRN, "viewed_at": "2026-11-14T09:30:00+00:00"},
+    "briefing_saved": lambda case: {
+        "crn": CRN,
+        "saved_at": "2026-11-14T08:15:00+00:00",
+        "medium": "pdf",
+    },
 }
 
 
