@@ -137,7 +137,6 @@ def visit_row(visit: Visit, facts: DayFacts, now: dt.datetime) -> VisitRow:
         outcome_text=outcome.description if outcome is not None else "",
         lone_working=lone_text,
         lone_overdue=lone_overdue,
-        version=0,
         waiting_to_send=visit.waiting_to_send,
     )
 

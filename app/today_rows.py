@@ -56,7 +56,6 @@ class VisitRow:
     outcome_text: str  # "" until the visit has an outcome
     lone_working: str  # "Going: back by 15:30", "Back safe at 15:10", ""
     lone_overdue: bool
-    version: int
     waiting_to_send: bool
     # Issue 21 (team work) marks a colleague's case the officer covers today.
     is_cover: bool = False
