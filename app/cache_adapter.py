@@ -49,6 +49,7 @@ from storage.queries import search as search_q
 # semantics; `storage.queries.case`. tests/app/test_startup_imports.py keeps it so.
 if TYPE_CHECKING:
     from app.document_adapter import StorageDocuments
+    from app.today_rows import DayPlan
     from domain.actor import Actor
     from domain.contacts import Contact
     from domain.mutations import MutationArgs
@@ -131,6 +132,13 @@ class StorageCache:
 
     def needs_outcome(self, *, today: dt.date) -> list[DiaryRow]:
         return [diary_row(d) for d in contacts_q.needs_outcome(self.cdb, now=self._now())]
+
+    def day_plan(self, day: dt.date, *, pages: bool) -> DayPlan:
+        from app.today_mapping import day_plan
+        from storage.queries.today import day_facts
+
+        facts = day_facts(self.cdb, self.actor.staff_code or "", day, with_photos=pages)
+        return day_plan(facts, day, self._now(), pages=pages)
 
     def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
         from storage import records

@@ -27,6 +27,7 @@ from app.rows import (
 
 if TYPE_CHECKING:  # annotations only: the domain's models and semantics load after unlock
     from app.document_ports import DocumentShelf
+    from app.today_rows import DayPlan
     from domain.contacts import Contact
     from domain.mutations import MutationArgs
     from domain.semantics import RecordKind, StoredRecord
@@ -53,6 +54,11 @@ class CaseCache(Protocol):
     def diary(self, start: dt.date, end: dt.date) -> list[DiaryRow]: ...
 
     def needs_outcome(self, *, today: dt.date) -> list[DiaryRow]: ...
+
+    def day_plan(self, day: dt.date, *, pages: bool) -> DayPlan:
+        """The officer's appointments on `day` with their risk at the door (app/today_rows);
+        with `pages`, each visit's briefing page too (photo included)."""
+        ...
 
     def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
         """Every cached record of one kind in one case (what a form pre-fills from)."""

@@ -414,6 +414,9 @@ def run(args: Any) -> Iterable[dict[str, Any]]:
         "target": 50,
         "contacts": contacts,
     }
+    from bench import field_day
+
+    yield from field_day.run(folder, PASSWORD, USER, quick)
     started = time.perf_counter()
     stall = max_stall_during_sync(20 if quick else 150)
     noise = idle_stall(min(10.0, time.perf_counter() - started))

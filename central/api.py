@@ -24,6 +24,7 @@ from central import metrics
 from central.auth import routes as auth_routes
 from central.config import Settings
 from central.db import make_engine
+from central.duty_api import router as duty_router
 from central.errors import ApiError, install_error_handlers
 from central.limits import BodyLimit
 from central.me import router as me_router
@@ -114,6 +115,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.middleware("http")(_observe)
     for router in (health_router, auth_routes.router, me_router, search_router):
         app.include_router(router)
+    app.include_router(duty_router)
     for router in _sync_routers():
         app.include_router(router)
     from central.documents import gate, routes

@@ -214,6 +214,8 @@ def _keep_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def parser() -> argparse.ArgumentParser:
+    from central import duty_api
+
     root = argparse.ArgumentParser(
         prog="fieldcase-central", description="The Fieldcase central case service."
     )
@@ -223,6 +225,7 @@ def parser() -> argparse.ArgumentParser:
     _user_parsers(sub)
     _lao_parsers(sub)
     _keep_parsers(sub)
+    duty_api.add_parser(sub)
     return root
 
 

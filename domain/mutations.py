@@ -234,6 +234,15 @@ class DocumentViewed(MutationArgs):
     viewed_at: dt.datetime
 
 
+class BriefingSaved(MutationArgs):
+    """An audit record of a visit briefing printed or saved as a PDF: like a case view,
+    made offline or online (the file's place stays on the laptop, never in the record)."""
+
+    crn: Crn
+    saved_at: dt.datetime
+    medium: Literal["pdf", "print"]
+
+
 MUTATIONS: dict[str, type[MutationArgs]] = {
     "record_contact": RecordContact,
     "arrange_appointment": ArrangeAppointment,
@@ -248,6 +257,7 @@ MUTATIONS: dict[str, type[MutationArgs]] = {
     "case_viewed": CaseViewed,
     "attach_documents": AttachDocuments,
     "document_viewed": DocumentViewed,
+    "briefing_saved": BriefingSaved,
 }
 
 # name -> the versions of it this build understands (the first is current).

@@ -41,6 +41,8 @@ class Address(Entity):
     start_date: date | None = None
     end_date: date | None = None
     notes: str = ""
+    # How to get in, for whoever visits: "ring twice; dog in the back garden".
+    access_notes: str = ""
 
     @property
     def one_line(self) -> str:
@@ -52,11 +54,18 @@ class Address(Entity):
 
 
 class PersonalContact(Entity):
+    """Someone in the person's life: household, next of kin, GP, victim liaison officer.
+
+    `household` marks who lives at the person's address (what a visitor meets at the
+    door); `flags` are the facts that matter there, in words ("Child", "Victim")."""
+
     relationship: str
     first_name: str
     surname: str
     phone: str = ""
     notes: str = ""
+    household: bool = False
+    flags: tuple[str, ...] = ()
 
 
 class PersonalCircumstance(Entity):

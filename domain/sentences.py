@@ -47,9 +47,13 @@ class Requirement(Entity):
     length: int | None = None
     start_date: date | None = None
     termination_date: date | None = None
+    notes: str = ""
 
 
 class LicenceCondition(Entity):
+    """A licence condition; `category` is the national main category's name (e.g.
+    "Freedom of movement"), `sub_category` the condition's wording within it."""
+
     id: UUID
     crn: Crn
     event_id: UUID
@@ -57,3 +61,6 @@ class LicenceCondition(Entity):
     description: str
     start_date: date | None = None
     termination_date: date | None = None
+    category: str = ""
+    sub_category: str = ""
+    notes: str = ""

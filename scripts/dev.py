@@ -52,7 +52,7 @@ APT_X = [
     "libxcb-xkb1",
 ]
 # The test suite: a throwaway PostgreSQL cluster and the MSI tool chain.
-APT_TEST = ["postgresql", "xvfb", "xauth"]
+APT_TEST = ["postgresql", "xvfb", "xauth", "poppler-utils"]
 APT_PACKAGING = ["wixl", "msitools", "osslsigncode", "wine", "wine64"]
 
 

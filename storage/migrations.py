@@ -12,15 +12,13 @@ from sqlite_utils.migrations import Migrations
 
 from storage.schema import (
     DEFERRED_INDEX_TABLE,
-    RECORD_KINDS,
+    FIRST_KINDS,
     SEARCHED,
     fts_sql,
     record_table_sql,
 )
 
 migrations = Migrations("fieldcase_cache")
-# The kinds m001 created (later kinds come with their own step, e.g. m014's documents).
-M001_KINDS = RECORD_KINDS[:7]
 
 
 def _run(db: sqlite_utils.Database, statements: list[str]) -> None:
@@ -31,7 +29,7 @@ def _run(db: sqlite_utils.Database, statements: list[str]) -> None:
 @migrations()
 def m001_records(db: sqlite_utils.Database) -> None:
     """One table per synced kind, the held cases, and shadow copies for rebase."""
-    for kind in M001_KINDS:
+    for kind in FIRST_KINDS:
         _run(db, record_table_sql(kind))
     _run(
         db,
@@ -196,6 +194,14 @@ def m011_kept_cases(db: sqlite_utils.Database) -> None:
             " reason_text TEXT NOT NULL DEFAULT '', kept_until TEXT NOT NULL)"
         ],
     )
+
+
+@migrations()
+def m013_field_day(db: sqlite_utils.Database) -> None:
+    """The field day's records: the OASys RoSH summary and the person's photo (each a
+    synced kind of its own, evicted with its case like every other)."""
+    for kind in ("rosh", "photo"):
+        _run(db, record_table_sql(kind))
 
 
 @migrations()

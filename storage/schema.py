@@ -18,7 +18,12 @@ RECORD_KINDS: Final = (
     "contact",
     "registration",
     "document",
+    "rosh",
+    "photo",
 )
+# The kinds the first migration made tables for (m001 must keep making exactly these;
+# later kinds get their tables from their own migration, e.g. m013).
+FIRST_KINDS: Final = RECORD_KINDS[:7]
 
 # kind -> ((column, json path, SQL type), ...)
 GENERATED: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
@@ -55,6 +60,8 @@ GENERATED: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
         ("sha256", "$.sha256", "TEXT"),
         ("added_on", "$.added_on", "TEXT"),
     ),
+    "rosh": (),
+    "photo": (),
 }
 
 INDEXES: Final[dict[str, tuple[str, ...]]] = {
@@ -67,6 +74,8 @@ INDEXES: Final[dict[str, tuple[str, ...]]] = {
     "contact": ("crn, date, start_time", "staff_code, date"),
     "registration": ("crn",),
     "document": ("crn, added_on", "sha256"),
+    "rosh": ("crn",),
+    "photo": ("crn",),
 }
 
 # Kinds with a full-text index over their `search_text` column.

@@ -35,6 +35,8 @@ RecordKind = Literal[
     "contact",
     "registration",
     "document",
+    "rosh",
+    "photo",
 ]
 RECORD_KINDS: tuple[str, ...] = RecordKind.__args__  # type: ignore[attr-defined]
 

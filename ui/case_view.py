@@ -38,6 +38,7 @@ from ui.forms.base import CaseForm
 from ui.forms.contact_form import ContactForm
 from ui.forms.host import FormHost
 from ui.forms.outcome_form import CorrectOutcomeForm, OutcomeForm
+from ui.lone_working_actions import install_lone_working
 from ui.widgets import named
 
 TABS = ("Overview", "Contact log", "Documents", "Sentence", "Risk", "Personal details")
@@ -74,6 +75,7 @@ class CaseView(QWidget):
         self.add_case_action("Record outcome", RECORD_OUTCOME_KEYS, self.record_outcome)
         self.add_case_action("Correct outcome", CORRECT_OUTCOME_KEYS, self.correct_outcome)
         install_case_actions(self, self.open_form)
+        install_lone_working(self)
         self._lay_out()
 
     def _lay_out(self) -> None:

@@ -33,13 +33,14 @@ from ui.search_view import SearchView
 from ui.sign_in import SignInScreen, UnlockScreen
 from ui.status_bar import SyncStatusBar
 from ui.theme import DEMO_BANNER
+from ui.today_view import TodayView
 from ui.widgets import ErrorBanner, NoticeBar, named
 
 if TYPE_CHECKING:  # the case view (and its forms) load on first use, not at start-up
     from ui.case_view import CaseView
 
-SECTIONS = ("My caseload", "Diary", "Needs an outcome", "Search", "Needs your attention")
-CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION = range(len(SECTIONS))
+SECTIONS = ("Today", "My caseload", "Diary", "Needs an outcome", "Search", "Needs your attention")
+TODAY, CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION = range(len(SECTIONS))  # Ctrl+0 ...
 DEMO_TEXT = (
     "DEMO – every person shown here is invented (synthetic data). "
     "Nothing you do reaches a real case system."
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.sign_in = SignInScreen()
         self.unlock = UnlockScreen()
+        self.today = TodayView(today)
         self.caseload = CaseloadView()
         self.diary = DiaryView(today)
         self.needs_outcome = NeedsOutcomeView()
@@ -109,17 +111,19 @@ class MainWindow(QMainWindow):
         self.attention.case_opened.connect(self.open_requested)
 
     def _build_workspace(self) -> QWidget:
-        for number, title in enumerate(SECTIONS, start=1):
+        for number, title in enumerate(SECTIONS):
             self.nav.addItem(f"{title}   Ctrl+{number}")
-            item = self.nav.item(number - 1)
+            item = self.nav.item(number)
             item.setToolTip(f"{title} (Ctrl+{number})")
         self.nav.setFixedWidth(290)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.style_navigation(high_contrast=False)
         self.nav.currentRowChanged.connect(self.show_section)
-        for page in (self.caseload, self.diary, self.needs_outcome, self.search, self.attention):
+        for page in (
+            self.today, self.caseload, self.diary, self.needs_outcome, self.search, self.attention
+        ):  # fmt: skip
             self.pages.addWidget(page)
-        for view in (self.caseload, self.diary, self.needs_outcome, self.search):
+        for view in (self.today, self.caseload, self.diary, self.needs_outcome, self.search):
             view.case_opened.connect(self.open_requested)
         workspace = QWidget()
         row = QHBoxLayout(workspace)
@@ -152,7 +156,7 @@ class MainWindow(QMainWindow):
 
     def _build_shortcuts(self) -> None:
         for number in range(len(SECTIONS)):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self)
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(lambda n=number: self.show_section(n))
         for keys in ("Ctrl+K", "Ctrl+F"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.go_to_search)

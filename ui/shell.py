@@ -34,7 +34,7 @@ from ui import window_state
 from ui.caseload_view import AppointmentWatch, ReadOrder
 from ui.help_menu import apply_text_size
 from ui.main_window import ATTENTION as ATTENTION_PAGE
-from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow, flush_open_drafts
+from ui.main_window import DIARY, NEEDS_OUTCOME, TODAY, MainWindow, flush_open_drafts
 from ui.theme import apply_high_contrast
 
 log = logging.getLogger(__name__)
@@ -175,6 +175,7 @@ class Shell(QObject):
         self.runner = TaskRunner(context, self.hub)
         self.runner.error_raised.connect(self.window.show_error)
         for view in (
+            self.window.today,
             self.window.diary,
             self.window.needs_outcome,
             self.window.search,
@@ -207,6 +208,7 @@ class Shell(QObject):
             self.sync = None
         runner, self.runner = self.runner, None
         for view in (
+            self.window.today,
             self.window.diary,
             self.window.needs_outcome,
             self.window.search,
@@ -220,6 +222,7 @@ class Shell(QObject):
         self.appointments.stop()
         self.window.caseload.set_rows([])
         for model in (
+            self.window.today.model,
             self.window.diary.model,
             self.window.needs_outcome.model,
             self.window.search.model,
@@ -367,7 +370,9 @@ class Shell(QObject):
         self.window.show_error(error)
 
     def on_section_shown(self, index: int) -> None:
-        if index == DIARY:
+        if index == TODAY:
+            self.window.today.reload()
+        elif index == DIARY:
             self.window.diary.reload()
         elif index == NEEDS_OUTCOME:
             self.window.needs_outcome.reload()
@@ -387,7 +392,7 @@ class Shell(QObject):
             self.window.attention.reload()
         shown = self.window.pages.currentWidget()
         if changes.touches_kind(*DIARY_KINDS):  # one hidden reloads when next shown
-            for view in (self.window.diary, self.window.needs_outcome):
+            for view in (self.window.today, self.window.diary, self.window.needs_outcome):
                 if shown is view:
                     view.reload()
         if changes.touches_kind(OUTBOX) and self.sync is not None:

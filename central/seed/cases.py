@@ -8,6 +8,7 @@ from typing import Any
 
 from central.seed.contacts import make_contacts
 from central.seed.context import CaseContext
+from central.seed.field_day import field_day
 from central.seed.organisation import Officer
 from central.seed.people import make_addresses, make_person
 from central.seed.sentences import (
@@ -89,4 +90,6 @@ def build_case(ctx: CaseContext, previous: Officer | None) -> SeededCase:
     records += [
         ("contact", c) for c in make_contacts(ctx, current.sentence.start_date, current.id, rar)
     ]
+    records = field_day(ctx, records, current.id)
+    person = next(r for kind, r in records if kind == "person" and isinstance(r, Person))
     return SeededCase(person, records, allocations)

@@ -31,7 +31,7 @@ from sync.protocol import FieldConflict, MutationEnvelope, MutationResult
 
 _CRN = re.compile(r"[A-Z][0-9]{6}")
 # Mutations about a case the officer may not hold yet (a pin brings it into scope).
-_VISIBLE_ENOUGH = frozenset({"pin_case", "case_viewed"})
+_VISIBLE_ENOUGH = frozenset({"pin_case", "case_viewed", "briefing_saved"})
 
 
 class OutOfScope(FieldcaseError):

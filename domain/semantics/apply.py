@@ -39,6 +39,7 @@ HANDLERS: dict[str, Handler] = {
     "case_viewed": scope.case_viewed,
     "attach_documents": documents.attach_documents,
     "document_viewed": documents.document_viewed,
+    "briefing_saved": scope.briefing_saved,
 }
 
 

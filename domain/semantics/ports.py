@@ -31,6 +31,8 @@ RecordKind = Literal[
     "contact",
     "registration",
     "document",
+    "rosh",
+    "photo",
 ]
 
 

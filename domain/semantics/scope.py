@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from domain.mutations import CaseViewed, PinCase, UnpinCase
+from domain.mutations import BriefingSaved, CaseViewed, PinCase, UnpinCase
 from domain.semantics.context import Context
 from domain.semantics.effects import AuditEntry, Effects
 
@@ -28,3 +28,11 @@ def case_viewed(args: CaseViewed, ctx: Context) -> Effects:
     if viewed.tzinfo is None:
         viewed = viewed.replace(tzinfo=dt.UTC)
     return Effects(audit=(AuditEntry("case_viewed", args.crn, at=viewed),))
+
+
+def briefing_saved(args: BriefingSaved, ctx: Context) -> Effects:
+    """Audited like a case view, at the time it was saved or printed."""
+    saved = (
+        args.saved_at if args.saved_at.tzinfo is not None else args.saved_at.replace(tzinfo=dt.UTC)
+    )
+    return Effects(audit=(AuditEntry(f"briefing_{args.medium}", args.crn, at=saved),))

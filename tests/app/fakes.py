@@ -36,6 +36,7 @@ from app.rows import (
     SentenceRow,
 )
 from app.session import Policy
+from app.today_rows import DayPlan
 from domain.contacts import Contact
 from domain.errors import FieldcaseError
 from domain.mutations import MutationArgs
@@ -211,6 +212,9 @@ class FakeCache:
             and (filters.type_code is None or r.type_code == filters.type_code)
         ]
         return ContactPage(tuple(rows[offset : offset + limit]), offset, len(rows))
+
+    def day_plan(self, day: dt.date, *, pages: bool) -> DayPlan:
+        return DayPlan(day, ())
 
     def diary(self, start: dt.date, end: dt.date) -> list[DiaryRow]:
         out = []

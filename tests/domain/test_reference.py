@@ -158,6 +158,7 @@ KNOWN_CATEGORIES = {
     "Communication", "Enforcement", "Case management", "Interventions", "Court", "Custody",
     "Approved premises", "Public protection", "Safeguarding", "Health and wellbeing",
     "Electronic monitoring",
+    "Lone working",
 }  # fmt: skip
 
 
@@ -217,8 +218,8 @@ def test_new_national_appointment_types_keep_their_flags() -> None:
 
 
 def test_contact_types_file_version_was_bumped_with_its_rows() -> None:
-    assert "contact_types@2026.11.3" in reference().version
-    assert len(reference().contact_types) == 194
+    assert "contact_types@2026.12.1" in reference().version
+    assert len(reference().contact_types) == 196
     descriptions = [t.description for t in reference().contact_types.values()]
     assert len(descriptions) == len(set(descriptions)), "two types read the same in a list"
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from pytestqt.modeltest import ModelTester
 
 from tests.app.fakes import FakeBackend, FakeCache, sample_attention
-from ui.main_window import ATTENTION, CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH
+from ui.main_window import ATTENTION, CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, TODAY
 
 
 def _qt_internal(widget: QWidget) -> bool:
@@ -35,7 +35,7 @@ def _all_screens(qtbot, harness):
         cached=True, synced=True, cache=FakeCache(attention_items=sample_attention())
     )
     h = harness(backend).ready()
-    for section in (CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION):
+    for section in (TODAY, CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION):
         h.window.show_section(section)
     qtbot.waitUntil(lambda: len(h.window.attention.conflicts) == 1)
     h.window.open_requested.emit("X100001")
@@ -110,7 +110,7 @@ def test_every_item_model_on_screen_passes_the_qt_model_tester(qtbot, request, h
     assert names == [
         "CaseloadModel", "ContactModel", "DiaryModel", "DiaryModel", "DocumentModel",
         "RowFilterProxy",
-        "SearchModel",
+        "SearchModel", "TodayModel",
     ]  # fmt: skip
     h.shell.reload_caseload()  # the testers keep checking while the models change
     qtbot.waitUntil(lambda: h.window.caseload.summary.text() == "30 cases")

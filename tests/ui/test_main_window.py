@@ -12,7 +12,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.main_window import ATTENTION, CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, MainWindow
+from ui.main_window import (
+    ATTENTION,
+    CASELOAD,
+    DIARY,
+    NEEDS_OUTCOME,
+    SEARCH,
+    TODAY,
+    MainWindow,
+)
 from ui.theme import apply_high_contrast
 
 
@@ -34,7 +42,8 @@ def test_ctrl_numbers_switch_sections_and_ctrl_k_searches(qtbot, harness):
     h = harness().ready()
     window = h.window
     window.activateWindow()
-    for number, section in enumerate((CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION), 1):
+    sections = (TODAY, CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION)
+    for number, section in enumerate(sections):  # Today is first: Ctrl+0
         qtbot.keyClick(
             window, Qt.Key(Qt.Key.Key_0.value + number), Qt.KeyboardModifier.ControlModifier
         )

@@ -18,6 +18,7 @@ from domain.contacts import Contact
 from domain.people import Address, Person
 from domain.reference import reference
 from domain.registrations import Registration
+from domain.risk import Photo, RoshSummary
 from domain.sentences import Event, LicenceCondition, Requirement
 
 TODAY = date(2026, 11, 20)
@@ -29,6 +30,8 @@ ENTITIES: dict[str, Any] = {
     "licence_condition": LicenceCondition,
     "registration": Registration,
     "contact": Contact,
+    "rosh": RoshSummary,
+    "photo": Photo,
 }
 
 

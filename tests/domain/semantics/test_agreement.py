@@ -121,6 +121,11 @@ EXAMPLES: dict[str, Callable[[Case], dict[str, Any]]] = {
         "document_id": str(uuid.uuid4()),
         "viewed_at": "2026-11-14T09:30:00+00:00",
     },
+    "briefing_saved": lambda case: {
+        "crn": CRN,
+        "saved_at": "2026-11-14T08:15:00+00:00",
+        "medium": "pdf",
+    },
 }
 
 
