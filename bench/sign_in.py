@@ -13,7 +13,11 @@ older tree's `central/` instead, to measure before and after a change.
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import sqlalchemy
 
 from bench.central import _server_processes
 from central.seed import seed_database
@@ -56,16 +61,21 @@ def _officer_round(http: httpx.Client, device: str, crn: str, seq: int) -> list[
         ("POST", "/v1/sync/push", push),
     ):
         started = time.perf_counter()
-        answer = http.request(method, path, json=body)
+        try:
+            answer = http.request(method, path, json=body)
+        except httpx.TransportError as exc:  # the old service reset connections
+            FAILURES.append(f"{method} {path}: {type(exc).__name__}")
+            continue
         times.append(time.perf_counter() - started)
         if answer.status_code != 200:
             FAILURES.append(f"{method} {path} {answer.status_code}: {answer.text[:120]}")
     return times
 
 
-def _flood(base: str, stop: threading.Event, statuses: list[int], worker: int) -> None:
+def _flood(base: str, stop: Any, statuses: list[int], worker: int) -> None:
+    """One attacker thread: wrong passwords for made-up users, a bounded loop."""
     with httpx.Client(base_url=base, timeout=60) as http:
-        for n in range(400):
+        for n in range(2000):
             if stop.is_set():
                 return
             form = {
@@ -79,19 +89,58 @@ def _flood(base: str, stop: threading.Event, statuses: list[int], worker: int) -
                 statuses.append(0)
 
 
-def _under_flood(
-    http: httpx.Client, device: str, crn: str, rounds: int, statuses: list[int]
-) -> list[float]:
-    """Officer rounds once the flood is answering, for `rounds` and FLOOD_SECONDS at least."""
-    tick = threading.Event()
-    while not statuses:
-        tick.wait(0.01)
+def _flood_process(base: str, stop: Any, answering: Any, out: Any) -> None:
+    """The eight attacker threads in a process of their own: their client work must not
+    take the measuring process's GIL from the officer's requests."""
+    statuses: list[int] = []
+    threads = [
+        threading.Thread(target=_flood, args=(base, stop, statuses, w))
+        for w in range(FLOOD_THREADS)
+    ]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    while not statuses and not stop.is_set():
+        stop.wait(0.01)
+    answering.set()
+    for thread in threads:
+        thread.join(300)
+    out.put(statuses)
+
+
+def _under_flood(http: httpx.Client, device: str, crn: str, rounds: int) -> list[float]:
+    """Officer rounds while the flood answers, for `rounds` and FLOOD_SECONDS at least."""
     times: list[float] = []
     seq, until = rounds, time.monotonic() + FLOOD_SECONDS
     while seq < 2 * rounds or time.monotonic() < until:
         seq += 1
         times.extend(_officer_round(http, device, crn, seq))
     return times
+
+
+def _seed(url: str) -> tuple[str, str]:
+    """Two officers' caseloads, seeded by the tree being measured (its schema may differ);
+    the first officer and one of their cases."""
+    tree = os.environ.get("BENCH_CENTRAL_TREE")
+    if tree is None:
+        seed = seed_database(url, officers=2, cases_per_officer=10, seed=3, password=PASSWORD)
+        return seed.officers[0], seed.caseloads[seed.officers[0]][0]
+    command = [
+        sys.executable, "-m", "central.cli", "seed", "--database-url", url, "--officers", "2",
+        "--cases-per-officer", "10", "--seed", "3", "--password", PASSWORD,
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=True)  # noqa: S603
+    officer = json.loads(done.stdout.strip().splitlines()[-1])["officers"][0]
+    engine = sqlalchemy.create_engine(url)
+    with engine.connect() as conn:
+        crn = conn.execute(
+            sqlalchemy.text(
+                "SELECT c.crn FROM cases c JOIN users u ON u.staff_code = c.staff_code"
+                " WHERE u.username = :u ORDER BY c.crn"
+            ),
+            {"u": officer},
+        ).scalar()
+    engine.dispose()
+    return officer, str(crn)
 
 
 def _percentiles(values: list[float]) -> tuple[float, float]:
@@ -102,8 +151,7 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
 def measure(rounds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'central.db'}"
-        seed = seed_database(url, officers=2, cases_per_officer=10, seed=3, password=PASSWORD)
-        officer, crn = seed.officers[0], seed.caseloads[seed.officers[0]][0]
+        officer, crn = _seed(url)
         with _server(url) as base:
             device = str(uuid.uuid4())
             form = {
@@ -116,19 +164,17 @@ def measure(rounds: int) -> dict[str, Any]:
                 alone = [
                     t for s in range(1, rounds + 1) for t in _officer_round(http, device, crn, s)
                 ]
-                stop, statuses = threading.Event(), []
-                flood = [
-                    threading.Thread(target=_flood, args=(base, stop, statuses, w))
-                    for w in range(FLOOD_THREADS)
-                ]  # fmt: skip
-                for thread in flood:
-                    thread.start()
+                context = multiprocessing.get_context("spawn")
+                stop, answering, out = context.Event(), context.Event(), context.Queue()
+                flood = context.Process(target=_flood_process, args=(base, stop, answering, out))
+                flood.start()
                 try:
-                    flooded = _under_flood(http, device, crn, rounds, statuses)
+                    answering.wait(120)
+                    flooded = _under_flood(http, device, crn, rounds)
                 finally:
                     stop.set()
-                    for thread in flood:
-                        thread.join(120)
+                    statuses = out.get(timeout=300)
+                    flood.join(60)
     return {"alone": _percentiles(alone), "flood": _percentiles(flooded), "statuses": statuses}
 
 

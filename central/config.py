@@ -63,6 +63,14 @@ class Settings:
     max_failed_per_source: int = field(
         default_factory=lambda: int(env("max_failed_per_source", "30"))
     )
+    # Global, per process: password checks for laptops not enrolled for the user (a burst,
+    # then a rate); past it they are answered 429 without hashing (central/auth/sign_in.py).
+    new_laptop_sign_in_burst: int = field(
+        default_factory=lambda: int(env("new_laptop_sign_in_burst", "10"))
+    )
+    new_laptop_sign_ins_per_minute: int = field(
+        default_factory=lambda: int(env("new_laptop_sign_ins_per_minute", "12"))
+    )
     # Swagger UI and ReDoc (/docs, /redoc): off unless a deployment turns them on. The
     # OpenAPI document itself stays at /openapi.json, as published in docs/openapi.json.
     api_docs: bool = field(default_factory=lambda: env("api_docs", "0") == "1")

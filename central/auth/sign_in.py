@@ -9,13 +9,18 @@ used to queue every officer's push behind it ("database is locked").
 
 The hashes themselves pass a gate: at most half the cores hash at once in a process
 (`HASHING_SLOTS`), so a flood of sign-ins cannot take the CPU an officer's push and
-search need; a sign-in that cannot get a slot soon is told the service is busy.
+search need; a sign-in that cannot get a slot soon is told the service is busy. And a
+global budget (`HashBudget`) bounds how many hashes a minute sign-ins from laptops
+not enrolled for the user may cost at all: a flood spends the burst, then is answered
+429 without hashing, while officers on their own laptops sign in as usual.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +35,31 @@ from central.tables import devices, users
 HASHING_SLOTS = max(1, (os.cpu_count() or 2) // 2)
 HASHING_WAIT_SECONDS = 5.0
 _gate = threading.BoundedSemaphore(HASHING_SLOTS)
+
+
+class HashBudget:
+    """The global throttle, a token bucket of Argon2 checks for sign-ins from laptops not
+    enrolled for the user (one per service, `AppState.sign_in_budget`): a burst, then a
+    steady rate. Past it such sign-ins are answered 429 at once, without hashing; an
+    enrolled laptop's sign-in is never counted or held back."""
+
+    def __init__(self, burst: int, per_minute: float) -> None:
+        self._burst = float(burst)
+        self._rate = per_minute / 60.0
+        self._tokens = float(burst)
+        self._at = time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self) -> int | None:
+        """None when a hash may run now, else the seconds until one may."""
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self._burst, self._tokens + (now - self._at) * self._rate)
+            self._at = now
+            if self._tokens >= 1:
+                self._tokens -= 1
+                return None
+            return max(1, math.ceil((1 - self._tokens) / self._rate))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +116,8 @@ def check_password(
         row = conn.execute(
             select(users.c.password_hash, users.c.active).where(users.c.username == username)
         ).first()
+    if wait is None and not enrolled:
+        wait = state.sign_in_budget.take()
     if wait is not None:
         raise throttle.too_many_attempts(wait)
     if not _verify(None if row is None else row.password_hash, password):

@@ -39,6 +39,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         jwt_secret_value=SECRET,
         max_failed_logins=3,
         throttle_seconds=120,
+        new_laptop_sign_in_burst=10**6,  # the suite signs in from new laptops all day
     )
     return replace(base, **overrides)
 

@@ -224,3 +224,30 @@ def test_throttle_keys_survive_a_long_username(state: AppState) -> None:
         assert _sign_in(state, long_name, "x", ATTACKER) == 400
     assert _sign_in(state, long_name, "x", ATTACKER) == 429
     assert timedelta(seconds=state.settings.throttle_seconds).total_seconds() > 0
+
+
+def test_new_laptop_sign_ins_spend_a_global_budget_then_are_refused_without_hashing(
+    sqlite_seeded: tuple[str, SeedResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many addresses, many names: no per-key limit is reached, the global one is."""
+    url, seed = sqlite_seeded
+    engine = make_engine(url)
+    settings = make_settings(url, new_laptop_sign_in_burst=3, new_laptop_sign_ins_per_minute=1)
+    state = AppState(settings, engine)
+    hashes: list[str] = []
+    real_verify = passwords.verify_password
+
+    def counted(password_hash: str, password: str) -> bool:
+        hashes.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", counted)
+    laptop = str(uuid.uuid4())
+    try:
+        assert _sign_in(state, seed.officers[0], PASSWORD, OFFICE, laptop) == 200  # 1 of 3
+        spray = [_sign_in(state, f"nobody-{n}", "guess", f"192.0.2.{n}") for n in range(5)]
+        assert spray == [400, 400, 429, 429, 429]
+        assert len(hashes) == 3  # the refused ones cost no hash
+        assert _sign_in(state, seed.officers[0], PASSWORD, OFFICE, laptop) == 200  # enrolled
+    finally:
+        engine.dispose()
