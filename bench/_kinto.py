@@ -106,7 +106,8 @@ def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
 def client(peer: Peer) -> Any:
     from kinto_http import Client
 
-    logging.getLogger("kinto_http").setLevel(logging.WARNING)  # a line a batched request
+    # kinto-http logs every answered batch request at WARNING: a line a record pushed.
+    logging.getLogger("kinto_http.batch").setLevel(logging.ERROR)
 
     return Client(server_url=peer.url, auth=AUTH, bucket=BUCKET, collection=COLLECTION)
 
