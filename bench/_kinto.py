@@ -77,25 +77,27 @@ def running(folder: Path) -> Iterator[Peer]:
         ini.write_text(
             _INI.format(url=dsn, secret=uuid.uuid4().hex, batch=MAX_PUSH_BATCH, port=port)
         )
-        log = (folder / "kinto.log").open("wb")
+        path = folder / "kinto.log"
         # kinto/__main__.py has no `__name__` guard: call its main() as its console script does.
         kinto = [sys.executable, "-c", "import sys, kinto.__main__ as k; sys.exit(k.main())"]
-        subprocess.run([*kinto, "migrate", "--ini", str(ini)], check=True, stdout=log, stderr=log)  # noqa: S603
-        server = subprocess.Popen([*kinto, "start", "--ini", str(ini)], stdout=log, stderr=log)  # noqa: S603
-        try:
-            peer = Peer(f"http://127.0.0.1:{port}/v1", dsn)
-            _wait_ready(peer.url, server)
-            yield peer
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            log.close()
+        with path.open("wb") as log:
+            quiet = {"stdout": log, "stderr": log}
+            subprocess.run([*kinto, "migrate", "--ini", str(ini)], check=True, **quiet)  # noqa: S603
+            server = subprocess.Popen([*kinto, "start", "--ini", str(ini)], **quiet)  # noqa: S603
+            try:
+                peer = Peer(f"http://127.0.0.1:{port}/v1", dsn)
+                _wait_ready(peer.url, server, path)
+                yield peer
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
 
 
-def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
+def _wait_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     for _ in range(600):
         if server.poll() is not None:
-            raise RuntimeError("Kinto did not start (see kinto.log)")
+            tail = log.read_text(errors="replace")[-2000:]  # the folder goes with the run
+            raise RuntimeError(f"Kinto did not start:\n{tail}")
         with contextlib.suppress(requests.RequestException):
             if requests.get(f"{url}/__heartbeat__", timeout=1).ok:
                 return
