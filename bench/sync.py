@@ -250,9 +250,8 @@ def initial_sync(live: Any, folder: Path) -> Iterable[Figure]:
     cache.close()
 
 
-def push_rate(live: Any, folder: Path, count: int) -> Figure:
-    client, cache = _laptop(live, folder, "pusher")
-    client.sync()
+def queue_contacts(live: Any, cache: EncryptedCache, count: int) -> None:
+    """`count` new contacts recorded on this laptop, spread over its cases, not yet pushed."""
     officer = live.seed.officers[0]
     crns = cache.pull_state().held_cases
     actor = Actor(username=officer, staff_code=live.seed.staff_codes[officer], team_code=None)
@@ -265,6 +264,12 @@ def push_rate(live: Any, folder: Path, count: int) -> Figure:
             "date": today.isoformat(),
         }
         apply_local_mutation(cache.db(), "record_contact", args, actor=actor, today=today, now=now)
+
+
+def push_rate(live: Any, folder: Path, count: int) -> Figure:
+    client, cache = _laptop(live, folder, "pusher")
+    client.sync()
+    queue_contacts(live, cache, count)
     progress = Progress()
     api = client.api(progress)
     engine = SyncEngine(cache, api, progress)
@@ -293,20 +298,7 @@ def pull_time(live: Any, folder: Path, changes: int) -> Figure:
     reader.sync()
     writer, writer_cache = _laptop(live, folder, "writer")
     writer.sync()
-    crns = writer_cache.pull_state().held_cases
-    officer = live.seed.officers[0]
-    actor = Actor(username=officer, staff_code=live.seed.staff_codes[officer], team_code=None)
-    now, today = dt.datetime.now(dt.UTC), dt.date.today()
-    for n in range(changes):
-        args = {
-            "contact_id": str(uuid.uuid4()),
-            "crn": crns[n % len(crns)],
-            "type_code": "CTOB",
-            "date": today.isoformat(),
-        }
-        apply_local_mutation(
-            writer_cache.db(), "record_contact", args, actor=actor, today=today, now=now
-        )
+    queue_contacts(live, writer_cache, changes)
     writer.sync()
     progress = Progress()
     engine = SyncEngine(reader_cache, reader.api(progress), progress)

@@ -51,6 +51,7 @@ class ChunkedPull:
         self.stage = stage
         self.pages = 0
         self._relaxed = False
+        self._finished = False
 
     def apply(
         self, after: str | None, packed: bytes, page: Callable[[], T], *, more_to_come: bool
@@ -90,6 +91,7 @@ class ChunkedPull:
         self.stage.clear()
         self.pages = 0
         if last:
+            self._finished = True
             # Restored to FULL above: one small FULL commit syncs the WAL, and with it
             # every earlier page of this pull (SQLite cannot change durability inside
             # a transaction, so the chunk itself may have committed without an fsync).
@@ -106,11 +108,19 @@ class ChunkedPull:
             self.cdb.restore_durability()
 
     def close(self) -> None:
-        """The pull ended (finished, failed or cancelled): keep what was applied."""
+        """The pull ended (finished, failed or cancelled): keep what was applied.
+
+        A finished pull's stage is empty and goes: otherwise every later pull (the
+        usual one-page sync) opened an SQLCipher file, wrote an empty DELETE and
+        checkpointed it on close, only to find nothing staged (docs/sync.md).
+        """
         try:
             self.settle()
         finally:
-            self.stage.close()
+            if self._finished:
+                self.stage.remove()
+            else:
+                self.stage.close()
 
 
 def resume(
@@ -143,7 +153,7 @@ def resume(
             log.info("pull resumed: %d staged page(s) applied, %d dropped", applied, dropped)
     finally:
         # Whatever happened, the stage goes: pages that failed to apply are downloaded
-        # again rather than failing every later sync.
+        # again rather than failing every later sync (and the next pull opens no file).
         stage.clear()
-        stage.close()
+        stage.remove()
     return applied

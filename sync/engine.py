@@ -281,7 +281,8 @@ class SyncEngine:
         its request (cursor, held cases) follows from the current answer alone, so
         it is the same request as after the write, and pages are still committed
         strictly in order, each with its cursor. The thread that fetches a page also
-        has the store derive what writing it needs (`prepare_pull_page`).
+        has the store derive what writing it needs (`prepare_pull_page`); the first
+        page is fetched on this thread, as nothing is being written yet.
         """
         checksums: dict[str, str] = {}
         state = self.store.pull_state()
@@ -291,7 +292,10 @@ class SyncEngine:
             contextlib.ExitStack() as ending,
         ):
             ending.callback(self.store.end_pull)
-            answer = pool.submit(self._fetch, request)
+            # The first page on this thread: the usual sync is one page, which then
+            # needs no second thread and no hand-offs to and from it (docs/sync.md).
+            answer: futures.Future[tuple[PullResponse, PreparedPage | None]] = futures.Future()
+            answer.set_result(self._fetch(request))
             for page in itertools.count(1):
                 if not answer.done():
                     # Nothing to write until it comes. It is mostly moments away (the

@@ -291,3 +291,14 @@ def test_wiping_the_cache_removes_the_stage(folder: Path, cache: EncryptedCache)
     assert folder / STAGE_FILE in cache_files(folder / "cache.db")
     cache.wipe()
     assert not any(p.exists() for p in folder.glob(STAGE_FILE + "*"))
+
+
+def test_a_finished_pull_leaves_no_stage_for_the_next_pull_to_open(
+    folder: Path, cache: EncryptedCache
+) -> None:
+    cache.pull_state()
+    cache.apply_pull_page(_page(1))
+    cache.apply_pull_page(_page(2, more=False))
+    cache.end_pull()
+    assert not any(p.exists() for p in folder.glob(STAGE_FILE + "*"))
+    assert _held(cache) == 2  # every page kept: only the empty stage went

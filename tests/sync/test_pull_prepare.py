@@ -49,7 +49,7 @@ def store() -> _Recording:
     return _Recording()
 
 
-def test_each_page_is_prepared_off_the_writing_thread_and_handed_back_with_it(
+def test_each_later_page_is_prepared_off_the_writing_thread_and_handed_back_with_it(
     client: SyncClient, store: _Recording
 ) -> None:
     client.settings = dataclasses.replace(client.settings, pull_limit=2)  # several pages
@@ -61,7 +61,18 @@ def test_each_page_is_prepared_off_the_writing_thread_and_handed_back_with_it(
     for _, cursor, prepared in store.applied:
         assert isinstance(prepared, _Made)
         assert prepared.cursor == cursor  # this page's own work, not a neighbour's
-        assert prepared.thread not in writers
+    # The first page is fetched by the sync's thread (nothing is being written yet);
+    # every later one while the page before it is written.
+    first, *later = [p.thread for _, _, p in store.applied if isinstance(p, _Made)]
+    assert first in writers
+    assert not writers & set(later)
+
+
+def test_a_one_page_pull_stays_on_the_syncing_thread(client: SyncClient, store: _Recording) -> None:
+    client.sync()  # one page at the default limit
+    [(writer, _, prepared)] = store.applied
+    assert isinstance(prepared, _Made)
+    assert prepared.thread == writer == threading.get_ident()  # no hand-off to another
 
 
 def _open(folder: Path) -> EncryptedCache:
