@@ -197,6 +197,13 @@ class CaseViewed(MutationArgs):
     viewed_at: dt.datetime
 
 
+class ClearAlert(MutationArgs):
+    """The offender manager has read an alert contact: it leaves the alerts inbox."""
+
+    crn: Crn
+    contact_id: UUID
+
+
 MUTATIONS: dict[str, type[MutationArgs]] = {
     "record_contact": RecordContact,
     "arrange_appointment": ArrangeAppointment,
@@ -209,6 +216,7 @@ MUTATIONS: dict[str, type[MutationArgs]] = {
     "pin_case": PinCase,
     "unpin_case": UnpinCase,
     "case_viewed": CaseViewed,
+    "clear_alert": ClearAlert,
 }
 
 # name -> the versions of it this build understands (the first is current).
