@@ -23,11 +23,13 @@ from sqlalchemy import Engine, text
 from central import metrics
 from central.auth import routes as auth_routes
 from central.config import Settings
+from central.covers import router as covers_router
 from central.db import make_engine
 from central.errors import ApiError, install_error_handlers
 from central.me import router as me_router
 from central.search import router as search_router
 from central.state import AppState, app_state
+from central.team import router as team_router
 from sync.protocol import PROTOCOL_VERSION
 
 log = logging.getLogger(__name__)
@@ -124,6 +126,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     for router in (health_router, metrics.router, auth_routes.router, me_router, search_router):
         app.include_router(router)
     for router in _sync_routers():
+        app.include_router(router)
+    for router in (team_router, covers_router):
         app.include_router(router)
     return app
 
