@@ -173,3 +173,21 @@ def migrate(db: sqlite_utils.Database) -> int:
     pending = len(migrations.pending(db))
     migrations.apply(db)
     return pending
+
+
+@migrations()
+def m016_team_and_cover(db: sqlite_utils.Database) -> None:
+    """Cover for a colleague (the period and the cases it brought, so the laptop lets them
+    go on its own clock) and the last team caseload read, kept for reading offline. Both
+    name people: they live in the encrypted cache."""
+    _run(
+        db,
+        [
+            "CREATE TABLE cover (id TEXT PRIMARY KEY, staff_code TEXT NOT NULL,"
+            " colleague TEXT NOT NULL, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,"
+            " reason TEXT NOT NULL, visits_only INTEGER NOT NULL DEFAULT 0,"
+            " crns TEXT NOT NULL DEFAULT '[]', ended_at TEXT)",
+            "CREATE TABLE team_copy (id INTEGER PRIMARY KEY CHECK (id = 1),"
+            " fetched_at TEXT NOT NULL, body TEXT NOT NULL)",
+        ],
+    )
