@@ -230,7 +230,15 @@ class LiveBackend:
         def open_cache() -> StorageCache:
             return StorageCache(cache.db(), actor, _now, owns_connection=False)
 
-        return AppContext(open_cache, officer, national=LiveNationalSearch(self))
+        from app.team_live import LiveTeamService, team_store
+
+        return AppContext(
+            open_cache,
+            officer,
+            national=LiveNationalSearch(self),
+            team=LiveTeamService(self),
+            team_store=team_store(officer.staff_code or None),
+        )
 
     def close(self) -> None:
         with self._lock:

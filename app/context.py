@@ -10,8 +10,12 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.ports import CaseCache, NationalSearch
+
+if TYPE_CHECKING:
+    from app.team_ports import TeamService, TeamStore
 
 
 def _now() -> dt.datetime:
@@ -34,10 +38,14 @@ class AppContext:
         *,
         national: NationalSearch | None = None,
         clock: Callable[[], dt.datetime] = _now,
+        team: TeamService | None = None,
+        team_store: Callable[[CaseCache], TeamStore] | None = None,
     ) -> None:
         self._open_cache = open_cache
         self.officer = officer
         self.national = national
+        self.team = team  # the online team endpoints (app/team_live.py)
+        self.team_store = team_store  # the team tables over this thread's cache
         self._clock = clock
         self._local = threading.local()
         self._lock = threading.Lock()

@@ -61,7 +61,7 @@ def badge(flag: RiskFlag) -> RiskBadge:
     return RiskBadge(flag.text, _colour(flag.colour), flag.group)
 
 
-def caseload_row(item: CaseloadItem) -> CaseloadRow:
+def caseload_row(item: CaseloadItem, *, is_cover: bool = False) -> CaseloadRow:
     return CaseloadRow(
         crn=item.crn,
         name=item.name,
@@ -72,6 +72,7 @@ def caseload_row(item: CaseloadItem) -> CaseloadRow:
         last_contact=item.last_contact,
         compliance=item.compliance,
         waiting_to_send=item.waiting_to_send,
+        is_cover=is_cover,
     )
 
 
@@ -92,7 +93,7 @@ def contact_row(item: ContactItem) -> ContactRow:
     )
 
 
-def diary_row(item: DiaryItem) -> DiaryRow:
+def diary_row(item: DiaryItem, *, is_cover: bool = False) -> DiaryRow:
     return DiaryRow(
         contact_id=item.contact_id,
         crn=item.crn,
@@ -104,6 +105,7 @@ def diary_row(item: DiaryItem) -> DiaryRow:
         location=item.location_code,
         outcome_text=item.outcome_text,
         waiting_to_send=item.waiting_to_send,
+        is_cover=is_cover,
     )
 
 

@@ -16,9 +16,12 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from storage.db import CacheDb
-from storage.pulled import Applied, evict
+
+if TYPE_CHECKING:  # the pull writer loads with the sync stack, not for the caseload
+    from storage.pulled import Applied
 
 log = logging.getLogger(__name__)
 
@@ -101,13 +104,15 @@ def _kept_otherwise(cdb: CacheDb, crns: Iterable[str], staff_code: str | None) -
     return {r["crn"] for r in rows}
 
 
-def expire_covers(cdb: CacheDb, now: dt.datetime, *, staff_code: str | None) -> Applied:
+def expire_covers(cdb: CacheDb, now: dt.datetime, *, staff_code: str | None) -> Applied | None:
     """Evict the cases of every cover that has ended or run out by `now` (this laptop's
-    clock), then forget those covers; one transaction."""
+    clock), then forget those covers; one transaction. None: no cover was over."""
     held = covers(cdb)
     over = [c for c in held if (not c.running(now) and c.starts_at <= now) or c.ended_at]
     if not over:
-        return Applied(frozenset(), frozenset())
+        return None
+    from storage.pulled import evict
+
     running = {crn for c in held if c.running(now) for crn in c.crns}
     leaving = {crn for c in over for crn in c.crns} - running
     with cdb.atomic():

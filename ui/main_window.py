@@ -25,20 +25,30 @@ from PySide6.QtWidgets import (
 
 from app.session import ChangesWaiting
 from domain.errors import FieldcaseError
+from ui.alerts_view import AlertsView
 from ui.attention_view import AttentionView
 from ui.caseload_view import CaseloadView
 from ui.diary_view import DiaryView, NeedsOutcomeView
 from ui.search_view import SearchView
 from ui.sign_in import SignInScreen, UnlockScreen
 from ui.status_bar import SyncStatusBar
+from ui.team_view import TeamView
 from ui.theme import DEMO_BANNER
 from ui.widgets import ErrorBanner, NoticeBar, named
 
 if TYPE_CHECKING:  # the case view (and its forms) load on first use, not at start-up
     from ui.case_view import CaseView
 
-SECTIONS = ("My caseload", "Diary", "Needs an outcome", "Search", "Needs your attention")
-CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION = range(len(SECTIONS))
+SECTIONS = (
+    "My caseload",
+    "Diary",
+    "Needs an outcome",
+    "Search",
+    "Needs your attention",
+    "Team caseload",
+    "Alerts",
+)
+CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION, TEAM, ALERTS = range(len(SECTIONS))
 DEMO_TEXT = (
     "DEMO – every person shown here is invented (synthetic data). "
     "Nothing you do reaches a real case system."
@@ -78,6 +88,8 @@ class MainWindow(QMainWindow):
         self.needs_outcome = NeedsOutcomeView()
         self.search = SearchView()
         self.attention = AttentionView()
+        self.team = TeamView()
+        self.alerts = AlertsView()
         self.case_view: CaseView | None = None
         self.banner = ErrorBanner()
         self.status = SyncStatusBar()
@@ -115,8 +127,12 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.show_section)
         for page in (self.caseload, self.diary, self.needs_outcome, self.search, self.attention):
             self.pages.addWidget(page)
+        self.pages.addWidget(self.team)
+        self.pages.addWidget(self.alerts)
         for view in (self.caseload, self.diary, self.needs_outcome, self.search):
             view.case_opened.connect(self.open_requested)
+        self.team.case_opened.connect(self.open_requested)
+        self.alerts.case_opened.connect(self.open_requested)
         workspace = QWidget()
         row = QHBoxLayout(workspace)
         row.addWidget(self.nav)

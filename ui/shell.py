@@ -34,6 +34,7 @@ from ui import window_state
 from ui.caseload_view import AppointmentWatch, ReadOrder
 from ui.main_window import ATTENTION as ATTENTION_PAGE
 from ui.main_window import DIARY, NEEDS_OUTCOME, MainWindow, flush_open_drafts
+from ui.team_wiring import TeamWork
 from ui.theme import apply_high_contrast
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class Shell(QObject):
         self.appointments.begun.connect(self.refresh_cases)
         self._preloaded = False
         self._sync_waiting = False
+        self.team_work = TeamWork(window, self.hub, self.sync_now)
         self._connect()
 
     def _connect(self) -> None:
@@ -179,6 +181,7 @@ class Shell(QObject):
         self.window.show_workspace()
         self.reload_caseload()
         self.window.attention.reload()
+        self.team_work.start(self.runner)
         self.idle.set_minutes(self.session.policy.idle_lock_minutes)
         self.idle.start()
         self._remember_sign_in()
@@ -199,6 +202,7 @@ class Shell(QObject):
         if self.sync is not None:
             self.sync.stop()
             self.sync = None
+        self.team_work.stop()
         runner, self.runner = self.runner, None
         for view in (
             self.window.diary,
