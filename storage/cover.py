@@ -39,7 +39,9 @@ class CoverItem:
     ended_at: dt.datetime | None = None
 
     def running(self, now: dt.datetime) -> bool:
-        return self.ended_at is None and self.starts_at <= now < self.ends_at
+        """Not ended and not run out. Its start is the server's to judge (the cases only
+        arrive once it has begun), so a laptop clock a little behind changes nothing."""
+        return self.ended_at is None and now < self.ends_at
 
 
 def _utc(value: dt.datetime) -> str:
@@ -108,7 +110,7 @@ def expire_covers(cdb: CacheDb, now: dt.datetime, *, staff_code: str | None) -> 
     """Evict the cases of every cover that has ended or run out by `now` (this laptop's
     clock), then forget those covers; one transaction. None: no cover was over."""
     held = covers(cdb)
-    over = [c for c in held if (not c.running(now) and c.starts_at <= now) or c.ended_at]
+    over = [c for c in held if not c.running(now)]
     if not over:
         return None
     from storage.pulled import evict
