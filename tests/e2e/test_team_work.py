@@ -176,7 +176,7 @@ def test_alerts_follow_the_case_to_its_new_offender_manager(live: Live, tmp_path
     a_name, b_name = live.seed.officers[0], live.seed.officers[1]
     clock = Clock()
     with (
-        officer(live, a_name, tmp_path / "a", clock) as (a, a_cache, a_ctx),
+        officer(live, a_name, tmp_path / "a", clock) as (a, _a_cache, a_ctx),
         officer(live, b_name, tmp_path / "b", clock) as (b, _b_cache, b_ctx),
     ):
         a.sync()
