@@ -74,6 +74,11 @@ def _data_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--cases-per-officer", type=int, default=30, help="(%(default)s)")
     p.add_argument("--seed", type=int, default=1, help="random seed (%(default)s)")
     p.add_argument("--password", required=True, help="password of every seeded officer")
+    p.add_argument(
+        "--team-work",
+        action="store_true",
+        help="also a running cover in each team and unread alerts (for the demo)",
+    )
     p.set_defaults(handler=commands.seed)
 
     p = sub.add_parser("allocate", help="make an officer the offender manager of a case")

@@ -102,6 +102,7 @@ def seed(args: argparse.Namespace) -> int:
             cases_per_officer=args.cases_per_officer,
             seed=args.seed,
             password=args.password,
+            team_work=args.team_work,
         )
     except AlreadySeeded as exc:
         return _fail(str(exc))
