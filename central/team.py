@@ -14,15 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy import Connection, and_, exists, func, select
 
+from central import team_memo
 from central.audit import record_audit
 from central.auth.deps import CurrentPrincipal, Principal
 from central.db import transaction, utcnow
 from central.errors import ApiError
 from central.lao import visible_to
 from central.state import AppState, app_state
+from central.sync.pull import reading
 from central.tables import cases, covers, lao_exclusions, lao_messages, staff, teams, users
 from central.team_facts import CaseFacts, counts, read_facts, risk_text, worst_picture
 from domain.access import LimitedAccess
@@ -86,17 +88,16 @@ def _officers(conn: Connection, team_code: str, now: dt.datetime) -> list[Any]:
     return list(conn.execute(query))
 
 
-def _case(row: Any, manager: str | None, facts: CaseFacts | None, today: dt.date) -> TeamCase:
-    base: dict[str, Any] = {"crn": row.crn, "staff_code": row.staff_code}
-    if not row.visible:
-        return TeamCase(**base, offender_manager=manager, withheld=_withheld(row))
+def _line(crn: str, facts: CaseFacts | None, today: dt.date) -> TeamCase:
+    """What the list shows of a case the officer may see (its manager added per request)."""
     facts = facts or CaseFacts()
     person = facts.person
     picture = worst_picture(facts, today)
     upcoming = facts.next_appointment
     return TeamCase(
-        **base,
-        offender_manager=manager,
+        crn=crn,
+        staff_code=None,
+        offender_manager=None,
         name=f"{person.get('first_name', '')} {person.get('surname', '')}".strip() or None,
         tier=person.get("tier") or None,
         risk=risk_text(facts.registrations),
@@ -107,6 +108,18 @@ def _case(row: Any, manager: str | None, facts: CaseFacts | None, today: dt.date
         compliance=counts(picture) if picture is not None else None,
         open_alerts=facts.alerts,
     )
+
+
+def _case(row: Any, manager: str | None, line: TeamCase | None) -> TeamCase:
+    """The row as this officer may see it: Limited Access decided here, every time."""
+    if not row.visible or line is None:
+        return TeamCase(
+            crn=row.crn,
+            staff_code=row.staff_code,
+            offender_manager=manager,
+            withheld=_withheld(row),
+        )
+    return line.model_copy(update={"staff_code": row.staff_code, "offender_manager": manager})
 
 
 def team_caseload(conn: Connection, principal: Principal, now: dt.datetime) -> TeamCaseload:
@@ -123,7 +136,12 @@ def team_caseload(conn: Connection, principal: Principal, now: dt.datetime) -> T
     rows = _team_cases(conn, principal, team_code)
     officer_rows = _officers(conn, team_code, now)
     names = {o.code: f"{o.forename} {o.surname}" for o in officer_rows}
-    facts = read_facts(conn, [r.crn for r in rows if r.visible], today)
+
+    def work_out(crns: list[str]) -> dict[str, TeamCase]:
+        facts = read_facts(conn, crns, today)
+        return {crn: _line(crn, facts.get(crn), today) for crn in crns}
+
+    shown = team_memo.lines(conn, [r.crn for r in rows if r.visible], today, work_out)
     held: dict[str, int] = {}
     for row in rows:
         held[row.staff_code] = held.get(row.staff_code, 0) + 1
@@ -142,16 +160,18 @@ def team_caseload(conn: Connection, principal: Principal, now: dt.datetime) -> T
         team_name=str(team),
         as_of=now,
         officers=officers,
-        cases=[_case(r, names.get(r.staff_code), facts.get(r.crn), today) for r in rows],
+        cases=[_case(r, names.get(r.staff_code), shown.get(r.crn)) for r in rows],
     )
 
 
 @router.get("/caseload", response_model=TeamCaseload)
-def get_team_caseload(principal: CurrentPrincipal, state: State) -> TeamCaseload:
+def get_team_caseload(principal: CurrentPrincipal, state: State) -> Response:
     """Every case of the officer's team (Limited Access cases withheld, with their message)."""
     now = utcnow()
-    with transaction(state.engine) as conn:
+    with reading(state.engine) as conn:  # one consistent view; no write lock held
         answer = team_caseload(conn, principal, now)
+    with transaction(state.engine) as conn:
         detail = {"team": answer.team_code, "cases": len(answer.cases)}
         record_audit(conn, principal, "team_caseload_viewed", None, detail=detail)
-    return answer
+    # Serialised once from models built here (`response_model` documents the shape).
+    return Response(answer.model_dump_json(), media_type="application/json")

@@ -57,32 +57,38 @@ def _time(value: Any) -> dt.time | None:
     return dt.time.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def _contact(data: dict[str, Any]) -> Contact:
+_FIELDS = (
+    "id", "crn", "type_code", "date", "start_time", "event_id", "outcome_code",
+    "enforcement_code", "alert_cleared_at",
+)  # fmt: skip
+_FLAGS = ("attended", "complied", "alert")
+
+
+def _contact(row: Any) -> Contact:
     """The fields compliance reads (stored records were validated on the way in)."""
-    event_id = data.get("event_id")
     return _blank().model_copy(
         update={
-            "id": UUID(data["id"]),
-            "crn": data["crn"],
-            "type_code": data["type_code"],
-            "date": dt.date.fromisoformat(data["date"]),
-            "start_time": _time(data.get("start_time")),
-            "event_id": UUID(event_id) if event_id else None,
-            "outcome_code": data.get("outcome_code"),
-            "attended": data.get("attended"),
-            "complied": data.get("complied"),
-            "enforcement_code": data.get("enforcement_code"),
+            "id": UUID(row.id),
+            "crn": row.crn,
+            "type_code": row.type_code,
+            "date": dt.date.fromisoformat(row.date),
+            "start_time": _time(row.start_time),
+            "event_id": UUID(row.event_id) if row.event_id else None,
+            "outcome_code": row.outcome_code,
+            "attended": row.attended,
+            "complied": row.complied,
+            "enforcement_code": row.enforcement_code,
         }
     )
 
 
-def _note_contact(facts: CaseFacts, data: dict[str, Any], today: dt.date) -> None:
-    if data.get("alert") and not data.get("alert_cleared_at"):
+def _note_contact(facts: CaseFacts, row: Any, today: dt.date) -> None:
+    if row.alert and not row.alert_cleared_at:
         facts.alerts += 1
-    ctype = reference().contact_types.get(data["type_code"])
-    day = dt.date.fromisoformat(data["date"])
-    if ctype is not None and ctype.attendance and day >= today and not data.get("outcome_code"):
-        moment = (day, _time(data.get("start_time")), ctype.description)
+    ctype = reference().contact_types.get(row.type_code)
+    day = dt.date.fromisoformat(row.date)
+    if ctype is not None and ctype.attendance and day >= today and not row.outcome_code:
+        moment = (day, _time(row.start_time), ctype.description)
         current = facts.next_appointment
         if current is None or (moment[0], moment[1] or dt.time()) < (
             current[0],
@@ -90,7 +96,16 @@ def _note_contact(facts: CaseFacts, data: dict[str, Any], today: dt.date) -> Non
         ):
             facts.next_appointment = moment
     if day <= today:
-        facts.contacts.append(_contact(data))
+        facts.contacts.append(_contact(row))
+
+
+def _contact_columns() -> list[Any]:
+    """The contact fields as columns read out of the JSON by the database: the notes
+    (most of a contact's bytes) are never fetched or parsed."""
+    data = records.c.data
+    texts = [data[name].as_string().label(name) for name in _FIELDS if name not in ("id", "crn")]
+    flags = [data[name].as_boolean().label(name) for name in _FLAGS]
+    return [records.c.id, records.c.crn, *texts, *flags]
 
 
 def read_facts(conn: Connection, crns: list[str], today: dt.date) -> dict[str, CaseFacts]:
@@ -112,12 +127,12 @@ def read_facts(conn: Connection, crns: list[str], today: dt.date) -> dict[str, C
         else:
             facts[crn].registrations.append(Registration.model_validate(data))
     day = records.c.data["date"].as_string()
-    for crn, data in conn.execute(
-        select(records.c.crn, records.c.data).where(
+    for row in conn.execute(
+        select(*_contact_columns()).where(
             *live, records.c.kind == "contact", day >= earliest_counted(today).isoformat()
         )
     ):
-        _note_contact(facts[crn], data, today)
+        _note_contact(facts[row.crn], row, today)
     return facts
 
 
