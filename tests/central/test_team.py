@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 from sqlalchemy import select
 
 from central.db import make_engine
 from central.tables import audit_log, lao_messages
+from sync.protocol import PROTOCOL_VERSION
 from tests.central.conftest import LiveServer
 
 
@@ -87,3 +91,42 @@ def test_viewing_the_team_caseload_is_audited(server: LiveServer) -> None:
     engine.dispose()
     assert len(rows) == 1
     assert rows[0].detail["cases"] > 0
+
+
+def test_a_case_changed_since_the_last_read_is_read_afresh(server: LiveServer) -> None:
+    assert server.seed is not None
+    me = server.seed.officers[0]
+    crn = next(
+        c
+        for c in server.seed.caseloads[me]
+        if c not in {*server.seed.exclusions, *server.seed.restrictions}
+    )
+    device = str(uuid.uuid4())
+    answer = server.sign_in(me, device_id=device)
+    token = answer.json()["access_token"]
+
+    def alerts() -> int:
+        team = server.get("/v1/team/caseload", token).json()
+        return next(c["open_alerts"] for c in team["cases"] if c["crn"] == crn)
+
+    before = alerts()
+    mutation = {
+        "seq": 1,
+        "id": str(uuid.uuid4()),
+        "name": "record_contact",
+        "version": 1,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        "args": {
+            "contact_id": str(uuid.uuid4()),
+            "crn": crn,
+            "type_code": "C204",
+            "date": dt.date.today().isoformat(),
+            "notes": "Police liaison: arrested",
+            "alert": True,
+        },
+    }
+    body = {"protocol_version": PROTOCOL_VERSION, "client_id": device, "mutations": [mutation]}
+    with server.client() as http:
+        pushed = http.post("/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"})
+    assert pushed.json()["results"][0]["status"] == "applied"
+    assert alerts() == before + 1
