@@ -12,7 +12,7 @@ from app.ports import CaseCache
 if TYPE_CHECKING:
     from app.backend import LiveBackend
     from app.team_store import StorageTeamStore
-    from sync.protocol import CoverGrant, CoverRequest, TeamCaseload
+    from sync.protocol import CoverGrant, CoverList, CoverRequest, TeamCaseload
     from sync.team_api import TeamApi
 
 
@@ -34,6 +34,9 @@ class LiveTeamService:
 
     def end_cover(self, cover_id: UUID) -> CoverGrant:
         return self._api().end_cover(cover_id)
+
+    def covers(self) -> CoverList:
+        return self._api().covers()
 
 
 def team_store(staff_code: str | None) -> Callable[[CaseCache], StorageTeamStore]:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from storage.pulled import Applied
     from storage.queries.alerts import AlertItem
     from storage.team_copy import TeamCopy
-    from sync.protocol import CoverGrant, CoverRequest, TeamCaseload
+    from sync.protocol import CoverGrant, CoverList, CoverRequest, TeamCaseload
 
 
 class TeamService(Protocol):
@@ -23,6 +23,8 @@ class TeamService(Protocol):
     def start_cover(self, request: CoverRequest) -> CoverGrant: ...
 
     def end_cover(self, cover_id: UUID) -> CoverGrant: ...
+
+    def covers(self) -> CoverList: ...
 
 
 class TeamStore(Protocol):

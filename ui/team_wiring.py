@@ -8,6 +8,7 @@ navigation current as changes land, and lets covers run out on this laptop's clo
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -18,6 +19,7 @@ from ui.alerts_view import show_count
 from ui.main_window import ALERTS, TEAM, MainWindow
 
 EXPIRY_CHECK_MS = 60_000
+FETCH_COVERS_AFTER_MS = 5_000
 
 
 class TeamWork(QObject):
@@ -40,6 +42,8 @@ class TeamWork(QObject):
         self.expire_covers()
         self.timer.start()
         self.count_alerts()
+        # Asked once the caseload and the sync stack have loaded (an online request).
+        QTimer.singleShot(FETCH_COVERS_AFTER_MS, self.fetch_covers)
 
     def stop(self) -> None:
         self.timer.stop()
@@ -54,6 +58,14 @@ class TeamWork(QObject):
         """Covers whose period ended by this laptop's clock let their cases go."""
         if self.runner is not None and not self.runner.closed:
             self.runner.op(team.expire_covers)
+
+    def fetch_covers(self) -> None:
+        if self.runner is not None and not self.runner.closed:
+            self.runner.query(team.fetch_covers, self.keep_covers, key="fetch-covers")
+
+    def keep_covers(self, grants: list[team.Grant]) -> None:
+        if grants and self.runner is not None and not self.runner.closed:
+            self.runner.op(partial(team.keep_covers, grants=grants))
 
     def count_alerts(self) -> None:
         if self.runner is not None:

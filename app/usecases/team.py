@@ -176,6 +176,28 @@ def keep_cover(ctx: AppContext, grant: CoverGrant) -> ChangeSet:
     return from_applied(applied) if applied is not None else ChangeSet()
 
 
+def fetch_covers(ctx: AppContext) -> list[Grant]:
+    """The covers this officer is doing, as the server holds them (started from another
+    laptop, or by an administrator): [] without a connection, they come next time."""
+    from sync.errors import SignInRequired, TransientError
+
+    if ctx.team is None:
+        return []
+    try:
+        found = ctx.team.covers().covers
+    except (TransientError, SignInRequired):
+        return []
+    return [g for g in found if g.staff_code != ctx.officer.staff_code]  # not covers of me
+
+
+def keep_covers(ctx: AppContext, grants: list[Grant]) -> ChangeSet:
+    """Remember each cover here, so its cases are marked and let go on this clock."""
+    store = team_store(ctx)
+    for grant in grants:
+        store.save_cover(_item(grant))
+    return ChangeSet.of(cases=[c for g in grants for c in g.crns]) if grants else ChangeSet()
+
+
 def end_cover(ctx: AppContext, cover_id: str) -> CoverGrant:
     """The colleague is back: end the cover on the server (online)."""
     from sync.errors import TransientError

@@ -228,3 +228,27 @@ def test_the_team_caseload_is_kept_for_reading_offline(live: Live, tmp_path: Any
         assert again.keep == ""
         assert again.answer.offline_note.startswith("No connection")
         assert again.answer.rows == fetched.answer.rows
+
+
+def test_a_cover_started_elsewhere_is_learnt_and_marked(live: Live, tmp_path: Any) -> None:
+    a_name, b_name = live.seed.officers[0], live.seed.officers[1]
+    clock = Clock()
+    with (
+        officer(live, a_name, tmp_path / "a", clock) as (_a, _cache, a_ctx),
+        officer(live, a_name, tmp_path / "a2", clock) as (other, other_cache, other_ctx),
+        officer(live, b_name, tmp_path / "b", clock) as (_b, _b_cache, b_ctx),
+    ):
+        grant = team.request_cover(
+            a_ctx,
+            staff_code=live.staff_code(b_name),
+            starts_at=clock(),
+            ends_at=clock() + dt.timedelta(days=1),
+            reason="Court all day",
+            visits_only=False,
+        )
+        other.sync()  # A's other laptop: the cases arrive, but why?
+        assert set(grant.crns) <= set(other_cache.pull_state().held_cases)
+        assert team.covered_cases(other_ctx) == frozenset()
+        team.keep_covers(other_ctx, team.fetch_covers(other_ctx))
+        assert team.covered_cases(other_ctx) == frozenset(grant.crns)
+        assert team.fetch_covers(b_ctx) == []  # B is covered, not covering
