@@ -18,6 +18,7 @@ def compliance_box(title: str, compliance: Compliance) -> QGroupBox:
     box = named(QGroupBox(title), f"Compliance: {title}")
     form = QFormLayout(box)
     needs = QLabel(compliance.needs_action)
+    needs.setWordWrap(True)
     urgent = bool(compliance.actions)
     needs.setStyleSheet("font-weight:bold;" + (" color:#a4000f;" if urgent else ""))
     form.addRow("Needs action", needs)

@@ -60,6 +60,7 @@ class TeamView(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.on_filter_changed)
         self.manager = named(QComboBox(), "Offender manager")
+        self.manager.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.manager.currentIndexChanged.connect(lambda _i: self._show_rows())
         self.needs_only = named(QCheckBox("Needs action only"), "Needs action only")
         self.needs_only.toggled.connect(lambda _on: self._show_rows())
@@ -80,12 +81,12 @@ class TeamView(QWidget):
         self.table.row_activated.connect(self._open)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((170, 75, 140, 45, 150, 135, 220, 110, 55)):
+        for column, width in enumerate((150, 70, 130, 40, 110, 125, 200, 80, 50)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.detail = named(QScrollArea(), "Compliance of the picked case")
         self.detail.setWidgetResizable(True)
-        self.detail.setMinimumWidth(260)
+        self.detail.setMinimumWidth(320)
         self._covers: list[CoverRow] = []
         self._lay_out()
 
@@ -101,6 +102,7 @@ class TeamView(QWidget):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setSizes([780, 320])
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.note)

@@ -65,7 +65,8 @@ class TeamWork(QObject):
 
     def keep_covers(self, grants: list[team.Grant]) -> None:
         if grants and self.runner is not None and not self.runner.closed:
-            self.runner.op(partial(team.keep_covers, grants=grants))
+            use = partial(team.keep_covers, grants=grants)
+            self.runner.op(use, lambda _changes: self.window.team.reload_covers())
 
     def count_alerts(self) -> None:
         if self.runner is not None:
