@@ -50,6 +50,7 @@ def _team_cases(conn: Connection, principal: Principal, team_code: str) -> list[
             excluded.label("excluded"),
             lao_messages.c.exclusion_message,
             lao_messages.c.restriction_message,
+            team_memo.case_version().label("version"),
         )
         .outerjoin(lao_messages, lao_messages.c.crn == cases.c.crn)
         .where(cases.c.team_code == team_code)
@@ -141,7 +142,8 @@ def team_caseload(conn: Connection, principal: Principal, now: dt.datetime) -> T
         facts = read_facts(conn, crns, today)
         return {crn: _line(crn, facts.get(crn), today) for crn in crns}
 
-    shown = team_memo.lines(conn, [r.crn for r in rows if r.visible], today, work_out)
+    versions = {r.crn: int(r.version or 0) for r in rows if r.visible}
+    shown = team_memo.lines(conn, versions, today, work_out)
     held: dict[str, int] = {}
     for row in rows:
         held[row.staff_code] = held.get(row.staff_code, 0) + 1

@@ -4,9 +4,10 @@ Working a case's line out reads all its recent records and runs the compliance r
 about 3 ms a case, a second for a 300-case team. A case's records change only with a
 new change-feed version, so a line is kept with the case's highest version and the day
 it was worked out on (compliance windows and "evidence overdue" move with the date),
-and only the cases whose version moved since are worked out again: one indexed query
-(`ix_records_crn_version`) says which. The offender manager's name and Limited Access
-are applied to every request afresh, never kept.
+and only the cases whose version moved since are worked out again: the list's own query
+reads each case's highest version with an index seek (`ix_records_crn_version`). The
+offender manager's name and Limited Access are applied to every request afresh, never
+kept.
 
 Kept per database engine, in the process, bounded; several server processes each keep
 their own, which only costs each its first read.
@@ -19,9 +20,9 @@ import threading
 import weakref
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, func, select
 
-from central.tables import records
+from central.tables import cases, records
 from sync.protocol import TeamCase
 
 MAX_KEPT = 100_000  # lines per engine (about 1 KiB each); cleared whole when full
@@ -31,25 +32,23 @@ _kept: weakref.WeakKeyDictionary[Engine, dict[str, Line]] = weakref.WeakKeyDicti
 _lock = threading.Lock()
 
 
-def _versions(conn: Connection, crns: list[str]) -> dict[str, int]:
-    query = (
-        select(records.c.crn, func.max(records.c.version))
-        .where(records.c.crn.in_(crns))
-        .group_by(records.c.crn)
-    )
-    return {crn: int(version) for crn, version in conn.execute(query)}
+def case_version() -> ColumnElement[int]:
+    """A column of `cases`: the case's highest record version (an index seek per case on
+    `ix_records_crn_version`, SQLite's and PostgreSQL's min/max shortcut)."""
+    return select(func.max(records.c.version)).where(records.c.crn == cases.c.crn).scalar_subquery()
 
 
 def lines(
     conn: Connection,
-    crns: list[str],
+    versions: dict[str, int],
     today: dt.date,
     work_out: Callable[[list[str]], dict[str, TeamCase]],
 ) -> dict[str, TeamCase]:
-    """The line of each case, working out afresh only those changed since kept."""
+    """The line of each case (CRN -> its `case_version`), working out afresh only those
+    changed since kept."""
+    crns = list(versions)
     if not crns:
         return {}
-    versions = _versions(conn, crns)
     with _lock:
         kept = _kept.setdefault(conn.engine, {})
         found = {c: kept[c] for c in crns if c in kept}
