@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -147,22 +147,8 @@ def worst_picture(facts: CaseFacts, today: dt.date) -> CompliancePicture | None:
 
 
 def counts(picture: CompliancePicture) -> ComplianceCounts:
-    return ComplianceCounts(
-        acceptable_absences=picture.acceptable_absences,
-        unacceptable_absences=picture.unacceptable_absences,
-        awaiting_evidence=picture.awaiting_evidence,
-        evidence_overdue=picture.evidence_overdue,
-        attended_failed_to_comply=picture.attended_failed_to_comply,
-        outcomes_not_recorded=picture.outcomes_not_recorded,
-        rescheduled_by_staff=picture.rescheduled_by_staff,
-        rescheduled_by_person=picture.rescheduled_by_person,
-        warning_letters=picture.warning_letters,
-        breach_in_progress=picture.breach_in_progress,
-        previous_breaches=picture.previous_breaches,
-        failures_to_comply=picture.failures_to_comply,
-        failure_limit=picture.failure_limit,
-        window_months=picture.window_months,
-    )
+    """The picture on the wire (a contract of its own: the domain class may grow)."""
+    return ComplianceCounts(**asdict(picture))
 
 
 def risk_text(registrations: Iterable[Registration]) -> str | None:

@@ -151,7 +151,7 @@ class TeamView(QWidget):
     def show_covers(self, covers: list[CoverRow]) -> None:
         self._covers = covers
         lines = [
-            f"You are covering {c.colleague} ({fmt.count(c.cases, 'case')}"
+            f"You are covering {c.colleague} ({fmt.count(len(c.crns), 'case')}"
             f"{', their visits' if c.visits_only else ''}) until "
             f"{fmt.when(c.ends_at.astimezone().replace(tzinfo=None))}: {c.reason}"
             for c in covers

@@ -14,19 +14,7 @@ from app.usecases.team import team_store
 def load_alerts(ctx: AppContext) -> list[AlertRow]:
     if ctx.team_store is None:
         return []
-    return [
-        AlertRow(
-            a.contact_id,
-            a.crn,
-            a.name,
-            a.date,
-            a.type_text,
-            a.notes,
-            a.recorded_by,
-            a.waiting_to_send,
-        )
-        for a in team_store(ctx).open_alerts()
-    ]
+    return team_store(ctx).open_alerts()
 
 
 def alert_count(ctx: AppContext) -> int:

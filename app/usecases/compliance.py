@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from app.context import AppContext
 from app.team_rows import Compliance
-
-if TYPE_CHECKING:
-    from domain.rules.compliance import CompliancePicture
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,10 +14,6 @@ class EventCompliance:
 
     label: str
     compliance: Compliance
-
-
-def compliance_row(picture: CompliancePicture) -> Compliance:
-    return Compliance(**asdict(picture), actions=picture.actions, action_score=picture.action_score)
 
 
 def case_compliance(ctx: AppContext, crn: str) -> list[EventCompliance]:
@@ -42,5 +34,5 @@ def case_compliance(ctx: AppContext, crn: str) -> list[EventCompliance]:
         stype = reference().sentence_types.get(event.sentence.type_code)
         label = f"Event {event.number} · {stype.description if stype else event.main_offence}"
         picture = compliance_picture(event, contacts, today=today)
-        found.append(EventCompliance(label, compliance_row(picture)))
+        found.append(EventCompliance(label, picture))
     return found

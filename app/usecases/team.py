@@ -58,10 +58,7 @@ def _service(ctx: AppContext, doing: str) -> TeamService:
 def _compliance(counts: ComplianceCounts | None) -> Compliance | None:
     if counts is None:
         return None
-    from app.usecases.compliance import compliance_row
-    from domain.rules.compliance import CompliancePicture
-
-    return compliance_row(CompliancePicture(**counts.model_dump()))
+    return Compliance(**counts.model_dump())
 
 
 def _row(case: TeamCase, held: frozenset[str]) -> TeamRow:
@@ -219,20 +216,9 @@ def expire_covers(ctx: AppContext) -> ChangeSet:
 
 
 def list_covers(ctx: AppContext) -> list[CoverRow]:
-    return [
-        CoverRow(
-            c.id,
-            c.staff_code,
-            c.colleague,
-            c.starts_at,
-            c.ends_at,
-            c.reason,
-            c.visits_only,
-            len(c.crns),
-        )
-        for c in team_store(ctx).covers()
-        if c.ended_at is None and c.ends_at > ctx.now()
-    ]
+    """The covers running now, soonest ending first."""
+    now = ctx.now()
+    return [c for c in team_store(ctx).covers() if c.running(now)]
 
 
 def covered_cases(ctx: AppContext) -> frozenset[str]:

@@ -233,20 +233,31 @@ class CompliancePicture:
     """Compliance on one event over the sentence type's window (12 months), counted as
     nDelius's compliance summary counts it, with what needs doing in plain words."""
 
-    acceptable_absences: int
-    unacceptable_absences: int
-    awaiting_evidence: int
-    evidence_overdue: int
-    attended_failed_to_comply: int
-    outcomes_not_recorded: int
-    rescheduled_by_staff: int
-    rescheduled_by_person: int
-    warning_letters: int
-    breach_in_progress: bool
-    previous_breaches: int
-    failures_to_comply: int
-    failure_limit: int
-    window_months: int
+    acceptable_absences: int = 0
+    unacceptable_absences: int = 0
+    awaiting_evidence: int = 0
+    evidence_overdue: int = 0
+    attended_failed_to_comply: int = 0
+    outcomes_not_recorded: int = 0
+    rescheduled_by_staff: int = 0
+    rescheduled_by_person: int = 0
+    warning_letters: int = 0
+    breach_in_progress: bool = False
+    previous_breaches: int = 0
+    failures_to_comply: int = 0
+    failure_limit: int = 2
+    window_months: int = 12
+
+    @property
+    def failures_text(self) -> str:
+        return f"{self.failures_to_comply} of {self.failure_limit}"
+
+    @property
+    def needs_action(self) -> str:
+        """One plain line for a list: what to do, or "Nothing due"."""
+        if self.breach_in_progress and not self.actions:
+            return "Breach in progress"
+        return "; ".join(self.actions) if self.actions else "Nothing due"
 
     @property
     def over_limit(self) -> bool:
@@ -290,7 +301,7 @@ class CompliancePicture:
             ("Warning letters sent", str(self.warning_letters)),
             ("Breach in progress", breaches),
             ("Previous breaches", str(self.previous_breaches)),
-            ("Failures to comply", f"{self.failures_to_comply} of {self.failure_limit} allowed"),
+            ("Failures to comply", f"{self.failures_text} allowed"),
         ]
 
 

@@ -13,9 +13,8 @@ from ui.models import roles
 from ui.models.team import T_NAME, T_NEEDS, T_RISK, T_TIER
 from ui.team_view import TeamView
 
-REVIEW = Compliance(failures_to_comply=3, actions=("Review enforcement",), action_score=1003)
-OVERDUE = Compliance(awaiting_evidence=1, evidence_overdue=1, actions=("Evidence overdue",),
-                     action_score=105)  # fmt: skip
+REVIEW = Compliance(failures_to_comply=3)  # over the limit of 2: review enforcement
+OVERDUE = Compliance(awaiting_evidence=1, evidence_overdue=1)
 QUIET = Compliance()
 
 
@@ -105,9 +104,9 @@ def test_alerts_list_and_the_count_in_the_navigation(qtbot, request) -> None:
     qtbot.addWidget(view)
     rows = [
         AlertRow("c1", "A000001", "Quiet Person", dt.date(2026, 12, 1), "Police Liaison",
-                 "Arrested", "N07P001"),
+                 "Arrested", "N07P001", False),
         AlertRow("c2", "A000002", "Review Person", dt.date(2026, 12, 3), "Phone Contact",
-                 "Missed medication", "N07P002"),
+                 "Missed medication", "N07P002", False),
     ]  # fmt: skip
     with qtbot.waitSignal(view.count_changed) as counted:
         view.show_alerts(rows)
