@@ -48,7 +48,7 @@ def show_count(nav: QListWidget, row: int, count: int) -> None:
 
 
 class AlertsView(QWidget):
-    case_opened = Signal(str)
+    contact_opened = Signal(str, str)  # crn, contact id: the case, at that contact
     count_changed = Signal(int)
 
     def __init__(self) -> None:
@@ -110,7 +110,7 @@ class AlertsView(QWidget):
     def open_selected(self) -> None:
         row = self.selected()
         if row is not None:
-            self.case_opened.emit(row.crn)
+            self.contact_opened.emit(row.crn, row.contact_id)
 
     def clear_selected(self) -> None:
         row = self.selected()

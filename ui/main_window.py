@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         for view in (self.caseload, self.diary, self.needs_outcome, self.search):
             view.case_opened.connect(self.open_requested)
         self.team.case_opened.connect(self.open_requested)
-        self.alerts.case_opened.connect(self.open_requested)
+        self.alerts.contact_opened.connect(lambda crn, _contact: self.open_requested.emit(crn))
         workspace = QWidget()
         row = QHBoxLayout(workspace)
         row.addWidget(self.nav)

@@ -34,6 +34,9 @@ class TeamWork(QObject):
         window.section_shown.connect(self.on_section_shown)
         window.alerts.count_changed.connect(self.show_alert_count)
         window.team.cover_changed.connect(sync_now)
+        window.alerts.contact_opened.connect(self.on_contact_opened)
+        window.pages.currentChanged.connect(self.on_page_changed)
+        self._contact: tuple[str, str] | None = None  # an alert's contact to show
 
     def start(self, runner: TaskRunner) -> None:
         self.runner = runner
@@ -85,6 +88,18 @@ class TeamWork(QObject):
             self.window.alerts.reload()
         else:
             self.count_alerts()
+
+    def on_contact_opened(self, crn: str, contact_id: str) -> None:
+        self._contact = (crn, contact_id)
+
+    def on_page_changed(self, _index: int) -> None:
+        """The case opened from an alert shows its contact log at that contact."""
+        view, wanted = self.window.case_view, self._contact
+        if view is None or wanted is None or view.crn != wanted[0]:
+            return
+        self._contact = None
+        view.tabs.setCurrentWidget(view.contacts)
+        view.contacts.show_contact(wanted[1])
 
     def on_section_shown(self, index: int) -> None:
         if index == TEAM:

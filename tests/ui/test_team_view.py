@@ -7,6 +7,7 @@ import datetime as dt
 from pytestqt.modeltest import ModelTester
 
 from app.team_rows import AlertRow, Compliance, TeamAnswer, TeamOfficerRow, TeamRow
+from tests.app.fakes import contact_id
 from ui.alerts_view import AlertsView, nav_text, show_count
 from ui.main_window import ALERTS, MainWindow
 from ui.models import roles
@@ -114,10 +115,22 @@ def test_alerts_list_and_the_count_in_the_navigation(qtbot, request) -> None:
     ModelTester(request.config).check(view.model, force_py=True)
     first = view.table.currentIndex().siblingAtColumn(0).data(roles.ROW)
     assert first.contact_id == "c2"  # newest first
-    with qtbot.waitSignal(view.case_opened) as opened:
+    with qtbot.waitSignal(view.contact_opened) as opened:
         view.open_selected()
-    assert opened.args == ["A000002"]
+    assert opened.args == ["A000002", "c2"]
     window = MainWindow()
     qtbot.addWidget(window)
     show_count(window.nav, ALERTS, 2)
     assert window.nav.item(ALERTS).text() == nav_text(2, ALERTS + 1) == "Alerts (2)   Ctrl+7"
+
+
+def test_an_alert_opens_its_case_at_the_contact(qtbot, harness) -> None:
+    h = harness().ready()
+    crn = h.window.caseload.model.row_at(0).crn
+    wanted = contact_id(crn, 3)
+    h.window.alerts.contact_opened.emit(crn, wanted)
+    qtbot.waitUntil(lambda: h.window.case_view is not None)
+    view = h.window.case_view
+    qtbot.waitUntil(lambda: view.tabs.currentWidget() is view.contacts)
+    qtbot.waitUntil(lambda: view.contacts.selected() is not None)
+    assert view.contacts.selected().id == wanted
