@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QDate
 from pytestqt.modeltest import ModelTester
 
 from app.team_rows import AlertRow, Compliance, TeamAnswer, TeamOfficerRow, TeamRow
+from domain.calendar import LONDON
 from tests.app.fakes import contact_id
 from ui.alerts_view import AlertsView, nav_text, show_count
+from ui.cover_dialog import CoverDialog
 from ui.main_window import ALERTS, MainWindow
 from ui.models import roles
 from ui.models.team import T_NAME, T_NEEDS, T_RISK, T_TIER
@@ -134,3 +137,24 @@ def test_an_alert_opens_its_case_at_the_contact(qtbot, harness) -> None:
     qtbot.waitUntil(lambda: view.tabs.currentWidget() is view.contacts)
     qtbot.waitUntil(lambda: view.contacts.selected() is not None)
     assert view.contacts.selected().id == wanted
+
+
+def test_the_cover_dialog_asks_a_reason_and_gives_the_period(qtbot) -> None:
+    colleagues = [TeamOfficerRow("N07P002", "Kim Baker", 40)]
+    dialog = CoverDialog(colleagues)
+    qtbot.addWidget(dialog)
+    dialog._check()
+    assert dialog.error.text() == "Say why you are covering."
+    dialog.reason.setText("Off sick")
+    now = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC)
+    today = dialog.choice(now)
+    assert today.visits_only
+    assert (today.starts_at, today.staff_code, today.reason) == (now, "N07P002", "Off sick")
+    assert today.ends_at == dt.datetime(2026, 12, 8, 0, 0, tzinfo=LONDON)
+    dialog.period.setChecked(True)
+    dialog.first.setDate(QDate(2026, 12, 8))
+    dialog.last.setDate(QDate(2026, 12, 11))
+    period = dialog.choice(now)
+    assert not period.visits_only
+    assert period.starts_at == dt.datetime(2026, 12, 8, 0, 0, tzinfo=LONDON)
+    assert period.ends_at == dt.datetime(2026, 12, 12, 0, 0, tzinfo=LONDON)
