@@ -14,10 +14,12 @@ from typing import Any
 from storage.db import CacheDb
 from storage.queries import common
 
+# Its WHERE terms are the partial index `contact_open_alert`'s (migration m016), so only
+# open alerts are read, however many contacts the cache holds.
 _OPEN = (
     " FROM contact c JOIN person p ON p.crn = c.crn"
-    " WHERE p.staff_code = ? AND json_extract(c.data, '$.alert') = 1"
-    " AND json_extract(c.data, '$.alert_cleared_at') IS NULL"
+    " WHERE json_extract(c.data, '$.alert') = 1"
+    " AND json_extract(c.data, '$.alert_cleared_at') IS NULL AND p.staff_code = ?"
 )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from storage.db import CacheDb
 from storage.pulled import apply_pull_page
-from storage.queries.alerts import open_alert_count, open_alerts
+from storage.queries.alerts import _OPEN, open_alert_count, open_alerts
 from tests.storage.builders import OFFICER, make_case
 
 
@@ -37,3 +37,11 @@ def test_open_alerts_on_my_cases_newest_first(cdb: CacheDb) -> None:
     assert open_alert_count(cdb, OFFICER.staff_code) == 1
     assert open_alert_count(cdb, "N07P999") == 1
     assert open_alerts(cdb, None) == []
+
+
+def test_the_inbox_reads_only_open_alerts_through_their_index(cdb: CacheDb) -> None:
+    plan = " ".join(
+        str(row["detail"])
+        for row in cdb.query("EXPLAIN QUERY PLAN SELECT c.data" + _OPEN, [OFFICER.staff_code])
+    )
+    assert "contact_open_alert" in plan
