@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 500
@@ -249,8 +249,8 @@ class CoverRequest(WireModel):
     protocol_version: int
     id: UUID
     staff_code: str = Field(pattern=r"^[A-Z0-9]{7}$")
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: AwareDatetime  # instants: a zone-less time would mean different things
+    ends_at: AwareDatetime
     reason: str = Field(min_length=1, max_length=200)
     visits_only: bool = False
 

@@ -154,3 +154,10 @@ def test_starting_a_cover_is_audited_with_its_reason_on_each_case(server: LiveSe
     engine.dispose()
     assert {r.crn for r in rows if r.crn} == set(grant["crns"])
     assert all(r.detail["reason"] == "Court all week" for r in rows)
+
+
+def test_a_period_without_a_time_zone_is_refused_not_guessed(server: LiveServer) -> None:
+    assert server.seed is not None
+    me, colleague = server.seed.officers[0], server.seed.officers[1]
+    answer = _cover(server, me, colleague, ends_at="2030-01-01T18:00:00")
+    assert answer.status_code == 422
