@@ -267,12 +267,16 @@ class LiveBackend:
         limits = DocumentLimits(
             self.settings.max_document_bytes, self.settings.max_documents_at_once
         )
+        from app.team_live import LiveTeamService, team_store
+
         return AppContext(
             open_cache,
             officer,
             national=LiveNationalSearch(self),
             documents=LiveDocumentFetcher(self),
             document_limits=limits,
+            team=LiveTeamService(self),
+            team_store=team_store(officer.staff_code or None),
         )
 
     def close(self) -> None:

@@ -79,14 +79,23 @@ class StorageCache:
         return self._clock().astimezone().date()
 
     # -- reads ----------------------------------------------------------------
+    def _covered(self) -> frozenset[str]:
+        """Cases held for a running cover: their rows say so (storage/cover.py)."""
+        from storage.cover import covered_crns
+
+        return covered_crns(self.cdb, self._now())
+
     def caseload_page(self, *, offset: int, limit: int) -> CaseloadPage:
         query = caseload_q.CaseloadQuery(offset=offset, limit=limit)
         page = caseload_q.caseload(self.cdb, query, today=self._today(), now=self._now())
-        return CaseloadPage(tuple(caseload_row(i) for i in page.rows), offset, page.total)
+        covered = self._covered()
+        rows = tuple(caseload_row(i, is_cover=i.crn in covered) for i in page.rows)
+        return CaseloadPage(rows, offset, page.total)
 
     def caseload_rows(self, crns: Collection[str]) -> tuple[CaseloadRow, ...]:
         found = caseload_q.caseload_rows(self.cdb, crns, today=self._today(), now=self._now())
-        return tuple(caseload_row(i) for i in found)
+        covered = self._covered()
+        return tuple(caseload_row(i, is_cover=i.crn in covered) for i in found)
 
     def case_detail(self, crn: str, *, today: dt.date) -> CaseDetail | None:
         from storage import records
@@ -127,11 +136,14 @@ class StorageCache:
         return ContactPage(tuple(contact_row(c) for c in page.rows), page.offset, page.total)
 
     def diary(self, start: dt.date, end: dt.date) -> list[DiaryRow]:
-        staff = self.actor.staff_code
-        return [diary_row(d) for d in contacts_q.diary(self.cdb, start, end, staff_code=staff)]
+        staff, covered = self.actor.staff_code, self._covered()
+        found = contacts_q.diary(self.cdb, start, end, staff_code=staff, covered=covered)
+        return [diary_row(d, is_cover=d.crn in covered) for d in found]
 
     def needs_outcome(self, *, today: dt.date) -> list[DiaryRow]:
-        return [diary_row(d) for d in contacts_q.needs_outcome(self.cdb, now=self._now())]
+        covered = self._covered()
+        found = contacts_q.needs_outcome(self.cdb, now=self._now())
+        return [diary_row(d, is_cover=d.crn in covered) for d in found]
 
     def day_plan(self, day: dt.date, *, pages: bool) -> DayPlan:
         from app.today_mapping import day_plan

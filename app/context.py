@@ -17,6 +17,9 @@ from app.ports import CaseCache, DocumentFetcher, NationalSearch
 if TYPE_CHECKING:
     from domain.documents import DocumentLimits
 
+if TYPE_CHECKING:
+    from app.team_ports import TeamService, TeamStore
+
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -40,12 +43,16 @@ class AppContext:
         clock: Callable[[], dt.datetime] = _now,
         documents: DocumentFetcher | None = None,
         document_limits: DocumentLimits | None = None,
+        team: TeamService | None = None,
+        team_store: Callable[[CaseCache], TeamStore] | None = None,
     ) -> None:
         self._open_cache = open_cache
         self.officer = officer
         self.national = national
         self.documents = documents  # fetches a document not on this laptop (online)
         self._document_limits = document_limits  # the server's policy (GET /v1/me)
+        self.team = team  # the online team endpoints (app/team_live.py)
+        self.team_store = team_store  # the team tables over this thread's cache
         self._clock = clock
         self._local = threading.local()
         self._lock = threading.Lock()

@@ -97,9 +97,9 @@ def _central(*args: str) -> list[str]:
 def _seed(folder: Path, database_url: str) -> tuple[str, ...]:
     log.info("seeding the demo database")
     result = subprocess.run(  # noqa: S603 - our own interpreter and module
-        _central("seed", "--database-url", database_url, "--officers", "3",
+        _central("seed", "--database-url", database_url, "--officers", "7",
                  "--cases-per-officer", "40", "--password", DEMO_PASSWORD,
-                 "--documents-per-officer", "5"),
+                 "--documents-per-officer", "5", "--team-work"),
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:

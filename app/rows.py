@@ -35,6 +35,7 @@ class CaseloadRow:
     last_contact: dt.date | None
     compliance: str
     waiting_to_send: bool = False
+    is_cover: bool = False  # on this laptop because the officer covers a colleague
 
     @property
     def search_text(self) -> str:
@@ -164,6 +165,7 @@ class DiaryRow:
     location: str
     outcome_text: str
     waiting_to_send: bool = False
+    is_cover: bool = False  # a colleague's case this officer covers (Today, the diary)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,7 +62,7 @@ def badge(flag: RiskFlag) -> RiskBadge:
     return RiskBadge(flag.text, _colour(flag.colour), flag.group)
 
 
-def caseload_row(item: CaseloadItem) -> CaseloadRow:
+def caseload_row(item: CaseloadItem, *, is_cover: bool = False) -> CaseloadRow:
     return CaseloadRow(
         crn=item.crn,
         name=item.name,
@@ -73,6 +73,7 @@ def caseload_row(item: CaseloadItem) -> CaseloadRow:
         last_contact=item.last_contact,
         compliance=item.compliance,
         waiting_to_send=item.waiting_to_send,
+        is_cover=is_cover,
     )
 
 
@@ -93,7 +94,7 @@ def contact_row(item: ContactItem) -> ContactRow:
     )
 
 
-def diary_row(item: DiaryItem) -> DiaryRow:
+def diary_row(item: DiaryItem, *, is_cover: bool = False) -> DiaryRow:
     return DiaryRow(
         contact_id=item.contact_id,
         crn=item.crn,
@@ -105,6 +106,7 @@ def diary_row(item: DiaryItem) -> DiaryRow:
         location=item.location_code,
         outcome_text=item.outcome_text,
         waiting_to_send=item.waiting_to_send,
+        is_cover=is_cover,
     )
 
 

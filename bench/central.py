@@ -4,6 +4,7 @@
   own work: scope, semantics, feed lock, stored result, audit);
 - the first pull of one officer's 100-case caseload over real HTTP (seconds, MB on
   the wire), against reading the same rows raw from the database (the baseline);
+- the team caseload of a 300-case team (p95 ms, bench/_team.py);
 - 200 officers syncing at once against a multi-process server on PostgreSQL
   (p50/p99 request latency, errors).
 
@@ -31,6 +32,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, text
 
+from bench._team import team_caseload
 from central.auth.deps import Principal
 from central.db import make_engine, transaction, utcnow
 from central.seed import SeedResult, seed_database
@@ -339,6 +341,9 @@ def _fresh_database(admin_url: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
+_TEAM = (_seed, _principal, _raw_read)  # bench/_team.py's seeding and baseline
+
+
 def run(args: argparse.Namespace) -> Iterator[Figure]:
     quick = bool(getattr(args, "quick", False))
     pushes, cases = (200, 20) if quick else (1000, 100)
@@ -346,10 +351,12 @@ def run(args: argparse.Namespace) -> Iterator[Figure]:
     with tempfile.TemporaryDirectory(prefix="fieldcase-bench-") as folder:
         yield push_throughput(f"sqlite:///{folder}/push.db", "sqlite", pushes)
         yield from pull_caseload(f"sqlite:///{folder}/pull.db", "sqlite", cases)
+        yield from team_caseload(f"sqlite:///{folder}/team.db", "sqlite", *_TEAM)
     if postgres.find_bin() is None:
         yield {"name": "postgres_skipped", "value": 0, "unit": "", "note": "no PostgreSQL"}
         return
     with postgres.cluster() as admin:
         yield push_throughput(_fresh_database(admin), "postgres", pushes)
         yield from pull_caseload(_fresh_database(admin), "postgres", cases)
+        yield from team_caseload(_fresh_database(admin), "postgres", *_TEAM)
         yield from concurrent_officers(_fresh_database(admin), officers, per_officer, 3)

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, text
 from central import metrics
 from central.auth import routes as auth_routes
 from central.config import Settings
+from central.covers import router as covers_router
 from central.db import make_engine
 from central.duty_api import router as duty_router
 from central.errors import ApiError, install_error_handlers
@@ -30,6 +31,7 @@ from central.limits import BodyLimit
 from central.me import router as me_router
 from central.search import router as search_router
 from central.state import AppState, app_state
+from central.team import router as team_router
 from domain.documents import DocumentLimits
 from sync.protocol import PROTOCOL_VERSION
 
@@ -122,6 +124,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     gate.configure(DocumentLimits(settings.max_document_bytes, settings.max_documents_at_once))
     app.include_router(routes.router)
+    for router in (team_router, covers_router):
+        app.include_router(router)
     return app
 
 

@@ -93,6 +93,11 @@ def _data_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=0,
         help="cases per officer given a synthetic report and letter (%(default)s)",
     )
+    p.add_argument(
+        "--team-work",
+        action="store_true",
+        help="also a running cover in each team and unread alerts (for the demo)",
+    )
     p.set_defaults(handler=commands.seed)
 
     p = sub.add_parser("allocate", help="make an officer the offender manager of a case")

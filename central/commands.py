@@ -114,6 +114,7 @@ def seed(args: argparse.Namespace) -> int:
             seed=args.seed,
             password=args.password,
             documents_per_officer=args.documents_per_officer,
+            team_work=args.team_work,
         )
     except AlreadySeeded as exc:
         return _fail(str(exc))

@@ -340,3 +340,27 @@ audit_log = Table(
     Column("claimed_at", DateTime(timezone=True), nullable=True),
     Column("claim_check", String(24), nullable=True),
 )
+
+# --- cover for a colleague (migration 0011, central/sync/cover.py) --------------------
+
+covers = Table(
+    "covers",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("username", ForeignKey("users.username"), nullable=False, index=True),  # covering
+    Column("staff_code", ForeignKey("staff.code"), nullable=False, index=True),  # covered
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("visits_only", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("ended_by", String(64), nullable=True),
+)
+
+cover_cases = Table(
+    "cover_cases",
+    metadata,
+    Column("cover_id", ForeignKey("covers.id"), primary_key=True),
+    Column("crn", ForeignKey("cases.crn"), primary_key=True, index=True),
+)

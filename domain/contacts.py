@@ -38,3 +38,6 @@ class Contact(Entity):
     hours_credited_minutes: int | None = None
     external_reference: str = ""
     rescheduled_to: UUID | None = None
+    # An alert stays in the offender manager's inbox until someone clears it (clear_alert).
+    alert_cleared_at: dt.datetime | None = None
+    alert_cleared_by: str | None = None

@@ -243,6 +243,13 @@ class BriefingSaved(MutationArgs):
     medium: Literal["pdf", "print"]
 
 
+class ClearAlert(MutationArgs):
+    """The offender manager has read an alert contact: it leaves the alerts inbox."""
+
+    crn: Crn
+    contact_id: UUID
+
+
 MUTATIONS: dict[str, type[MutationArgs]] = {
     "record_contact": RecordContact,
     "arrange_appointment": ArrangeAppointment,
@@ -258,6 +265,7 @@ MUTATIONS: dict[str, type[MutationArgs]] = {
     "attach_documents": AttachDocuments,
     "document_viewed": DocumentViewed,
     "briefing_saved": BriefingSaved,
+    "clear_alert": ClearAlert,
 }
 
 # name -> the versions of it this build understands (the first is current).

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from screenshots import wait_until
+from shots_team import team_scenes
 
 from app.launch import prepare_demo
 from app.session import Session, SessionState
@@ -169,6 +170,7 @@ def demo_scenes(app: Any, camera: Camera, *, short: bool = False) -> None:
     window.search.search_nationally()  # appended below the cases on this laptop
     wait_until(app, lambda: window.search.note.text() != "Searching nationally…", 20)
     camera.shoot(window, "11-search")
+    team_scenes(app, camera, window)
     shell.lock()
     camera.shoot(window, "02-unlock")
     shell.shutdown()

@@ -213,6 +213,28 @@ def m014_documents(db: sqlite_utils.Database) -> None:
     _run(db, [*record_table_sql("document"), *SCHEMA])
 
 
+@migrations()
+def m016_team_and_cover(db: sqlite_utils.Database) -> None:
+    """Cover for a colleague (the period and the cases it brought, so the laptop lets them
+    go on its own clock) and the last team caseload read, kept for reading offline (both
+    name people: they live in the encrypted cache); an index of open alerts."""
+    _run(
+        db,
+        [
+            "CREATE TABLE cover (id TEXT PRIMARY KEY, staff_code TEXT NOT NULL,"
+            " colleague TEXT NOT NULL, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,"
+            " reason TEXT NOT NULL, visits_only INTEGER NOT NULL DEFAULT 0,"
+            " crns TEXT NOT NULL DEFAULT '[]', ended_at TEXT)",
+            "CREATE TABLE team_copy (id INTEGER PRIMARY KEY CHECK (id = 1),"
+            " fetched_at TEXT NOT NULL, body TEXT NOT NULL)",
+            # The alerts inbox and its count read only open alerts, not every contact.
+            "CREATE INDEX contact_open_alert ON contact (crn)"
+            " WHERE json_extract(data, '$.alert') = 1"
+            " AND json_extract(data, '$.alert_cleared_at') IS NULL",
+        ],
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Bring the schema up to date; returns how many steps ran."""
     pending = len(migrations.pending(db))

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 500
@@ -249,3 +249,92 @@ def case_checksum(records: Iterable[tuple[str, UUID | str, int]]) -> str:
     for kind, record_id, version in sorted((k, str(i), v) for k, i, v in records):
         digest.update(f"{kind}:{record_id}:{version}\n".encode())
     return digest.hexdigest()[:32]
+
+
+# --- team work: the team caseload, cover for a colleague (central/team.py, central/covers.py)
+
+
+class ComplianceCounts(WireModel):
+    """A case's compliance picture (its event needing action most), as
+    `domain.rules.compliance.CompliancePicture` counts it over the last 12 months."""
+
+    acceptable_absences: int = 0
+    unacceptable_absences: int = 0
+    awaiting_evidence: int = 0
+    evidence_overdue: int = 0
+    attended_failed_to_comply: int = 0
+    outcomes_not_recorded: int = 0
+    rescheduled_by_staff: int = 0
+    rescheduled_by_person: int = 0
+    warning_letters: int = 0
+    breach_in_progress: bool = False
+    previous_breaches: int = 0
+    failures_to_comply: int = 0
+    failure_limit: int = 2
+    window_months: int = 12
+
+
+class TeamCase(WireModel):
+    """One case of the team. A Limited Access case the officer may not see carries only
+    its CRN, its offender manager and `withheld` (the message shown instead of it)."""
+
+    crn: str
+    staff_code: str | None
+    offender_manager: str | None
+    name: str | None = None
+    tier: str | None = None
+    risk: str | None = None
+    next_appointment: datetime | None = None  # Europe/London wall-clock, no zone
+    next_appointment_type: str | None = None
+    compliance: ComplianceCounts | None = None
+    open_alerts: int = 0
+    withheld: str | None = None
+
+
+class TeamOfficer(WireModel):
+    staff_code: str
+    name: str
+    username: str | None
+    cases: int
+    covered_by: str | None = None  # the colleague covering them now, by name
+
+
+class TeamCaseload(WireModel):
+    """`GET /v1/team/caseload`: every case of the signed-in officer's team."""
+
+    team_code: str
+    team_name: str
+    as_of: datetime
+    officers: list[TeamOfficer]
+    cases: list[TeamCase]
+
+
+class CoverRequest(WireModel):
+    """`POST /v1/covers`: cover a colleague's cases from `starts_at` to `ends_at`;
+    `visits_only` takes just the cases with an appointment in that period."""
+
+    protocol_version: int
+    id: UUID
+    staff_code: str = Field(pattern=r"^[A-Z0-9]{7}$")
+    starts_at: AwareDatetime  # instants: a zone-less time would mean different things
+    ends_at: AwareDatetime
+    reason: str = Field(min_length=1, max_length=200)
+    visits_only: bool = False
+
+
+class CoverGrant(WireModel):
+    """A cover as the server holds it: the cases it brings onto the covering laptop."""
+
+    id: UUID
+    staff_code: str
+    colleague: str
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+    visits_only: bool
+    crns: list[str]
+    ended_at: datetime | None = None
+
+
+class CoverList(WireModel):
+    covers: list[CoverGrant]

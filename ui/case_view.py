@@ -30,6 +30,7 @@ from app.usecases.outcomes import next_needing_outcome
 from domain.errors import FieldcaseError
 from ui.case_header import CaseHeader
 from ui.case_tabs import overview_tab, personal_tab, risk_tab, sentence_tab
+from ui.compliance_panel import CompliancePanel
 from ui.contact_log import ContactLogPanel
 from ui.documents_panel import DocumentsPanel
 from ui.flow_layout import flow_widget
@@ -67,6 +68,7 @@ class CaseView(QWidget):
         self.tabs = named(QTabWidget(), "Case tabs")
         self.contacts = ContactLogPanel(runner, detail.crn)
         self.documents = DocumentsPanel(runner, detail.crn, contact_of=self._selected_contact_id)
+        self.compliance = CompliancePanel(runner, detail.crn)
         self._fill(detail)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         # The buttons wrap onto as many lines as the width needs (150% text: three).
@@ -109,6 +111,8 @@ class CaseView(QWidget):
         for title, page in zip(TABS, pages, strict=True):
             named(page, title)
             self.tabs.addTab(page, title)
+        self.tabs.addTab(named(self.compliance, "Compliance"), "Compliance")
+        self.compliance.reload()
 
     def _on_tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.contacts and not self.contacts.model.rows():
@@ -130,7 +134,7 @@ class CaseView(QWidget):
         while self.tabs.count():
             page = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            if page is not None and page not in (self.contacts, self.documents):
+            if page is not None and page not in (self.contacts, self.documents, self.compliance):
                 page.deleteLater()
         self._fill(detail)
         self.tabs.setCurrentIndex(current)

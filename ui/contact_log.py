@@ -97,6 +97,8 @@ class ContactLogPanel(QWidget):
         for first, second in pairwise((*chain, self.next)):
             self.setTabOrder(first, second)
 
+    wanted: str | None = None  # a contact to select when the next page shows
+
     def filters(self) -> ContactFilter:
         return ContactFilter(
             text=self.search.text().strip(),
@@ -124,6 +126,11 @@ class ContactLogPanel(QWidget):
     def reload(self) -> None:
         self.load_page(0)
 
+    def show_contact(self, contact_id: str) -> None:
+        """Open the log at this contact (e.g. an alert being read): selected once shown."""
+        self.wanted = contact_id
+        self.reload()
+
     def load_page(self, page: int) -> None:
         use = partial(contact_log, crn=self.crn, filters=self.filters(), page=max(0, page))
         self.runner.query(use, self.show_page, key=f"contacts:{id(self)}")
@@ -133,7 +140,8 @@ class ContactLogPanel(QWidget):
         and the officer's next action is often on the same contact)."""
         chosen = self.selected()
         self.model.set_rows(page.rows)
-        row = self.model.row_of_key(chosen.id) if chosen is not None else None
+        wanted, self.wanted = self.wanted or (chosen.id if chosen else None), None
+        row = self.model.row_of_key(wanted) if wanted is not None else None
         if row is not None:
             self.table.setCurrentIndex(self.model.index(row, 0))
         self._show_notes()

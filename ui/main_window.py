@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.session import ChangesWaiting
 from domain.errors import FieldcaseError
+from ui.alerts_view import AlertsView
 from ui.attention_view import AttentionView
 from ui.caseload_view import CaseloadView
 from ui.diary_view import DiaryView, NeedsOutcomeView
@@ -32,6 +33,7 @@ from ui.help_menu import install_help_menu, install_text_size_menu
 from ui.search_view import SearchView
 from ui.sign_in import SignInScreen, UnlockScreen
 from ui.status_bar import SyncStatusBar
+from ui.team_view import TeamView
 from ui.theme import DEMO_BANNER
 from ui.today_view import TodayView
 from ui.widgets import ErrorBanner, NoticeBar, named
@@ -39,8 +41,17 @@ from ui.widgets import ErrorBanner, NoticeBar, named
 if TYPE_CHECKING:  # the case view (and its forms) load on first use, not at start-up
     from ui.case_view import CaseView
 
-SECTIONS = ("Today", "My caseload", "Diary", "Needs an outcome", "Search", "Needs your attention")
-TODAY, CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION = range(len(SECTIONS))  # Ctrl+0 ...
+SECTIONS = (
+    "Today",
+    "My caseload",
+    "Diary",
+    "Needs an outcome",
+    "Search",
+    "Needs your attention",
+    "Team caseload",
+    "Alerts",
+)
+TODAY, CASELOAD, DIARY, NEEDS_OUTCOME, SEARCH, ATTENTION, TEAM, ALERTS = range(len(SECTIONS))
 DEMO_TEXT = (
     "DEMO – every person shown here is invented (synthetic data). "
     "Nothing you do reaches a real case system."
@@ -82,6 +93,8 @@ class MainWindow(QMainWindow):
         self.needs_outcome = NeedsOutcomeView()
         self.search = SearchView()
         self.attention = AttentionView()
+        self.team = TeamView()
+        self.alerts = AlertsView()
         self.case_view: CaseView | None = None
         self.banner = ErrorBanner()
         self.status = SyncStatusBar()
@@ -123,8 +136,12 @@ class MainWindow(QMainWindow):
             self.today, self.caseload, self.diary, self.needs_outcome, self.search, self.attention
         ):  # fmt: skip
             self.pages.addWidget(page)
+        self.pages.addWidget(self.team)
+        self.pages.addWidget(self.alerts)
         for view in (self.today, self.caseload, self.diary, self.needs_outcome, self.search):
             view.case_opened.connect(self.open_requested)
+        self.team.case_opened.connect(self.open_requested)
+        self.alerts.contact_opened.connect(lambda crn, _contact: self.open_requested.emit(crn))
         workspace = QWidget()
         row = QHBoxLayout(workspace)
         row.addWidget(self.nav)

@@ -35,6 +35,7 @@ from ui.caseload_view import AppointmentWatch, ReadOrder
 from ui.help_menu import apply_text_size
 from ui.main_window import ATTENTION as ATTENTION_PAGE
 from ui.main_window import DIARY, NEEDS_OUTCOME, TODAY, MainWindow, flush_open_drafts
+from ui.team_wiring import TeamWork
 from ui.theme import apply_high_contrast
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class Shell(QObject):
         self.appointments.begun.connect(self.refresh_cases)
         self._preloaded = False
         self._sync_waiting = False
+        self.team_work = TeamWork(window, self.hub, self.sync_now)
         self._connect()
 
     def _connect(self) -> None:
@@ -186,6 +188,7 @@ class Shell(QObject):
         self.window.show_workspace()
         self.reload_caseload()
         self.window.attention.reload()
+        self.team_work.start(self.runner)
         self.idle.set_minutes(self.session.policy.idle_lock_minutes)
         self.idle.start()
         self._remember_sign_in()
@@ -206,6 +209,7 @@ class Shell(QObject):
         if self.sync is not None:
             self.sync.stop()
             self.sync = None
+        self.team_work.stop()
         runner, self.runner = self.runner, None
         for view in (
             self.window.today,

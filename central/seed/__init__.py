@@ -24,6 +24,7 @@ from central.db import is_sqlite, make_engine, transaction
 from central.migrate import upgrade
 from central.seed.chunks import CHUNK, Assignment, ChunkSpec, generate
 from central.seed.organisation import Organisation, build_organisation
+from central.seed.team_work import write_alerts, write_covers
 from central.seed.writer import (
     check_empty,
     write_chunk,
@@ -125,12 +126,14 @@ def seed_database(
     today: date | None = None,
     communications: int = 1,
     documents_per_officer: int = 0,
+    team_work: bool = False,
 ) -> SeedResult:
     """Fill an empty central database with synthetic data; deterministic for `seed`.
 
     `communications` multiplies the calls, texts and e-mails between appointments
     (1, the default, is the usual volume; load tests use more for a realistic-size log).
     `documents_per_officer` cases of each caseload get a report and a letter (the demo's).
+    `team_work`: a running cover in each team and unread alerts (`central.seed.team_work`).
     """
     if communications < 1:
         raise ValueError("communications must be at least 1")
@@ -171,6 +174,10 @@ def seed_database(
                     today=today,
                     now=now,
                 )
+            if team_work:
+                access = (result.exclusions, result.restrictions)
+                write_covers(conn, org, result.caseloads, access, now)
+                write_alerts(conn, org, result.caseloads)
     finally:
         engine.dispose()
     result.cases = len(assignments)

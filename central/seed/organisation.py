@@ -1,6 +1,7 @@
 """Synthetic organisation: providers -> PDUs -> teams (6-char codes) -> officers (7-char).
 
-About six officers a team, teams spread over the regions in `catalogue.PROVIDERS`,
+Six to eight officers a team (as probation teams run, under one senior probation
+officer), teams spread over the regions in `catalogue.PROVIDERS`,
 each team with one or two offices where appointments happen.
 """
 
@@ -15,7 +16,7 @@ from faker import Faker
 
 from central.seed.catalogue import PLACES, PROVIDERS
 
-OFFICERS_PER_TEAM = 6
+TEAM_SIZES = (7, 6, 8)  # officers in successive teams, repeating: six to eight
 TEAMS_PER_PDU = 3
 
 
@@ -92,10 +93,21 @@ def _add_team(
     return code
 
 
+def team_seats(officers: int) -> list[int]:
+    """The team index of each officer, filling teams of `TEAM_SIZES` in turn."""
+    seats: list[int] = []
+    team = 0
+    while len(seats) < officers:
+        seats.extend([team] * TEAM_SIZES[team % len(TEAM_SIZES)])
+        team += 1
+    return seats[:officers]
+
+
 def build_organisation(officers: int, rng: random.Random, fake: Faker) -> Organisation:
     """Enough teams for `officers` officers, filled in order; deterministic for `rng`."""
     org = Organisation()
-    team_count = max(1, -(-officers // OFFICERS_PER_TEAM))
+    seats = team_seats(officers)
+    team_count = max(1, len(set(seats)))
     team_codes: list[str] = []
     for t in range(team_count):
         provider, provider_name = PROVIDERS[t % len(PROVIDERS)]
@@ -109,7 +121,7 @@ def build_organisation(officers: int, rng: random.Random, fake: Faker) -> Organi
         team_codes.append(_add_team(org, provider, pdu, local, place))
     taken: set[str] = set()
     for i in range(officers):
-        team = team_codes[i // OFFICERS_PER_TEAM]
+        team = team_codes[seats[i]]
         forename = fake.first_name_female() if rng.random() < 0.7 else fake.first_name_male()
         surname = fake.last_name()
         org.officers.append(

@@ -1,10 +1,11 @@
 """An officer's scope: the cases their laptop may hold, enforced on every read and write.
 
 Scope = cases allocated to their staff code, plus the cases they keep (pinned, not
-lapsed, not waiting for approval: `central.keeps`), minus any
-Limited Access case that excludes them or is restricted to others. The Limited Access
-rule is `domain.access.decide_access` expressed in SQL (`central.lao.visible_to`), so a
-query never fetches a case the officer must not see.
+lapsed, not waiting for approval: `central.keeps`), plus the cases of a colleague they
+cover (`central.sync.cover`), minus any Limited Access case that excludes them or is
+restricted to others. The Limited Access rule is `domain.access.decide_access`
+expressed in SQL (`central.lao.visible_to`), so a query never fetches a case the
+officer must not see.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy import (
 from central.db import utcnow
 from central.keeps import KEPT
 from central.lao import visible_to
+from central.sync import cover
 from central.tables import cases, pins
 
 
@@ -61,25 +63,30 @@ def _in_scope() -> ColumnElement[bool]:
         or_(pins.c.expires_at.is_(None), pins.c.expires_at > now),
     )
     pinned = cases.c.crn.in_(kept)
-    return and_(or_(cases.c.staff_code == staff_code, pinned), visible_to(username))
+    covered = cases.c.crn.in_(cover.covered_crns())
+    return and_(or_(cases.c.staff_code == staff_code, pinned, covered), visible_to(username))
 
 
 _SCOPE = select(cases.c.crn).where(_in_scope())
 _ONE = _SCOPE.where(cases.c.crn == bindparam("crn", type_=String))
 
 
-def _params(officer: Officer) -> dict[str, object]:
-    """The officer, and now: a keep that has lapsed is out of scope (`central.keeps`)."""
-    return {"username": officer.username, "staff_code": officer.staff_code, "now": utcnow()}
+def _params(officer: Officer, *, writing: bool = False) -> dict[str, object]:
+    """The officer, and now: a lapsed keep or a cover that ended is out of scope (a cover's
+    work is still accepted for a grace period after it ends: `central.sync.cover`)."""
+    now = utcnow()
+    times = cover.write_params(now) if writing else cover.read_params(now)
+    return {"username": officer.username, "staff_code": officer.staff_code, **times}
 
 
-def scope_crns(conn: Connection, officer: Officer) -> set[str]:
-    """Every CRN in the officer's scope (one query)."""
-    return set(conn.execute(_SCOPE, _params(officer)).scalars())
+def scope_crns(conn: Connection, officer: Officer, *, writing: bool = False) -> set[str]:
+    """Every CRN in the officer's scope (one query); `writing`: as a push judges it."""
+    return set(conn.execute(_SCOPE, _params(officer, writing=writing)).scalars())
 
 
-def crn_in_scope(conn: Connection, officer: Officer, crn: str) -> bool:
-    return conn.execute(_ONE, {**_params(officer), "crn": crn}).first() is not None
+def crn_in_scope(conn: Connection, officer: Officer, crn: str, *, writing: bool = False) -> bool:
+    params = {**_params(officer, writing=writing), "crn": crn}
+    return conn.execute(_ONE, params).first() is not None
 
 
 def crn_visible(conn: Connection, username: str, crn: str) -> bool:
@@ -94,6 +101,7 @@ class ScopeCache:
     `whole=True` (a push batch deciding many mutations) reads the officer's whole scope
     in one query on first use instead of one query per case; `forget` drops what is
     known, for after the transaction changed the scope itself (a pin or an unpin).
+    It answers as a write is judged: a cover's cases for its grace after it ends.
     """
 
     def __init__(self, conn: Connection, officer: Officer, *, whole: bool = False) -> None:
@@ -105,11 +113,14 @@ class ScopeCache:
 
     def allows(self, crn: str) -> bool:
         if self._whole and not self._complete:
-            self._known = dict.fromkeys(scope_crns(self._conn, self._officer), True)
+            whole = scope_crns(self._conn, self._officer, writing=True)
+            self._known = dict.fromkeys(whole, True)
             self._complete = True
         if crn not in self._known:
             self._known[crn] = (
-                False if self._complete else crn_in_scope(self._conn, self._officer, crn)
+                False
+                if self._complete
+                else crn_in_scope(self._conn, self._officer, crn, writing=True)
             )
         return self._known[crn]
 

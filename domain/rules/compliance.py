@@ -18,6 +18,7 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 
 from domain.contacts import Contact
+from domain.reference import reference
 from domain.rules import _lookup
 from domain.rules.enforcement import afta_evidence_due
 from domain.sentences import Event
@@ -217,3 +218,184 @@ def _status(
         noun = "failure" if failures == 1 else "failures"
         return "failures", f"{failures} {noun} to comply"
     return "ok", "Compliant"
+
+
+# --- the compliance picture: nDelius's compliance summary, per event ---------------------
+
+WARNING_LETTERS = frozenset({"EA02", "EA03", "LCL"})
+# Breach actions this close together belong to one breach (a breach letter, then the
+# breach laid); a later one is a new breach.
+SAME_BREACH_DAYS = 28
+
+
+@dataclass(frozen=True, slots=True)
+class CompliancePicture:
+    """Compliance on one event over the sentence type's window (12 months), counted as
+    nDelius's compliance summary counts it, with what needs doing in plain words."""
+
+    acceptable_absences: int = 0
+    unacceptable_absences: int = 0
+    awaiting_evidence: int = 0
+    evidence_overdue: int = 0
+    attended_failed_to_comply: int = 0
+    outcomes_not_recorded: int = 0
+    rescheduled_by_staff: int = 0
+    rescheduled_by_person: int = 0
+    warning_letters: int = 0
+    breach_in_progress: bool = False
+    previous_breaches: int = 0
+    failures_to_comply: int = 0
+    failure_limit: int = 2
+    window_months: int = 12
+
+    @property
+    def failures_text(self) -> str:
+        return f"{self.failures_to_comply} of {self.failure_limit}"
+
+    @property
+    def needs_action(self) -> str:
+        """One plain line for a list: what to do, or "Nothing due"."""
+        if self.breach_in_progress and not self.actions:
+            return "Breach in progress"
+        return "; ".join(self.actions) if self.actions else "Nothing due"
+
+    @property
+    def over_limit(self) -> bool:
+        return self.failures_to_comply > self.failure_limit
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """What the officer should do, most pressing first (empty: nothing)."""
+        found = []
+        if self.over_limit and not self.breach_in_progress:
+            found.append("Review enforcement")
+        if self.evidence_overdue:
+            found.append("Evidence overdue")
+        if self.outcomes_not_recorded:
+            n = self.outcomes_not_recorded
+            found.append(f"{n} outcome{'s' if n != 1 else ''} to record")
+        return tuple(found)
+
+    @property
+    def action_score(self) -> int:
+        """Higher needs action sooner: the order an SPO sorts the team by."""
+        return (
+            1000 * (self.over_limit and not self.breach_in_progress)
+            + 100 * self.evidence_overdue
+            + 10 * self.outcomes_not_recorded
+            + 5 * self.awaiting_evidence
+            + self.failures_to_comply
+        )
+
+    def lines(self) -> list[tuple[str, str]]:
+        """Each count with its label, in the order the national summary lists them."""
+        breaches = "Yes" if self.breach_in_progress else "No"
+        return [
+            ("Acceptable absences", str(self.acceptable_absences)),
+            ("Unacceptable absences", str(self.unacceptable_absences)),
+            ("Absences awaiting evidence", str(self.awaiting_evidence)),
+            ("Attended but failed to comply", str(self.attended_failed_to_comply)),
+            ("Outcomes not recorded", str(self.outcomes_not_recorded)),
+            ("Rescheduled by staff", str(self.rescheduled_by_staff)),
+            ("Rescheduled by the person", str(self.rescheduled_by_person)),
+            ("Warning letters sent", str(self.warning_letters)),
+            ("Breach in progress", breaches),
+            ("Previous breaches", str(self.previous_breaches)),
+            ("Failures to comply", f"{self.failures_text} allowed"),
+        ]
+
+
+@dataclass
+class _Picture:
+    acceptable: int = 0
+    unacceptable: int = 0
+    awaiting: int = 0
+    overdue: int = 0
+    failed_attended: int = 0
+    not_recorded: int = 0
+    by_staff: int = 0
+    by_person: int = 0
+    letters: int = 0
+    breach_dates: list[dt.date] | None = None
+
+    def appointment(self, contact: Contact, today: dt.date) -> None:
+        outcome = _lookup.outcome_or_none(contact.outcome_code)
+        if outcome is None:
+            self.not_recorded += contact.outcome_code is None and contact.date < today
+        elif outcome.rescheduled:
+            self.by_person += outcome.code == "RSOF"
+            self.by_staff += outcome.code != "RSOF"
+        elif outcome.holding:
+            self.awaiting += 1
+            self.overdue += afta_evidence_due(contact.date) < today
+        elif outcome.acceptable_absence:
+            self.acceptable += 1
+        elif outcome.attended is False and outcome.complied is False:
+            self.unacceptable += 1
+        elif outcome.attended and outcome.complied is False:
+            self.failed_attended += 1
+
+    def enforcement(self, contact: Contact) -> None:
+        code = contact.enforcement_code
+        if code is None:
+            return
+        self.letters += code in WARNING_LETTERS
+        action = reference().enforcement_actions.get(code)
+        if action is not None and action.starts_breach:
+            self.breach_dates = [*(self.breach_dates or []), contact.date]
+
+
+def _breaches(dates: list[dt.date]) -> int:
+    """Breach actions grouped into breaches (actions within SAME_BREACH_DAYS are one)."""
+    count, last = 0, None
+    for day in sorted(dates):
+        if last is None or (day - last).days > SAME_BREACH_DAYS:
+            count += 1
+        last = day
+    return count
+
+
+def compliance_picture(
+    event: Event, contacts: Iterable[Contact], *, today: dt.date
+) -> CompliancePicture:
+    """The event's compliance summary over its window, up to and including `today`.
+
+    Appointments (attendance contacts) are counted by outcome; an appointment dated
+    before today with no outcome is "not recorded". Warning letters and breach actions
+    are counted from the enforcement recorded on any of the event's contacts. Previous
+    breaches are the breaches begun in the window, less the one still in progress.
+    """
+    rows = [c for c in contacts if c.event_id == event.id]
+    window_from = _window_start(event, today)
+    tally = _Picture()
+    for contact in rows:
+        if not window_from <= contact.date <= today:
+            continue
+        if _is_appointment(contact):
+            tally.appointment(contact, today)
+        tally.enforcement(contact)
+    breaches = _breaches(tally.breach_dates or [])
+    if event.breach_in_progress:
+        breaches = max(breaches - 1, 0)
+    elif (
+        breaches == 0 and event.last_breach_end is not None and event.last_breach_end >= window_from
+    ):
+        breaches = 1
+    limit, months = _ftc_rule(event)
+    failures = [d for d in failure_dates(event, rows, since=window_from) if d <= today]
+    return CompliancePicture(
+        acceptable_absences=tally.acceptable,
+        unacceptable_absences=tally.unacceptable,
+        awaiting_evidence=tally.awaiting,
+        evidence_overdue=tally.overdue,
+        attended_failed_to_comply=tally.failed_attended,
+        outcomes_not_recorded=tally.not_recorded,
+        rescheduled_by_staff=tally.by_staff,
+        rescheduled_by_person=tally.by_person,
+        warning_letters=tally.letters,
+        breach_in_progress=event.breach_in_progress,
+        previous_breaches=breaches,
+        failures_to_comply=len(failures),
+        failure_limit=limit,
+        window_months=months,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,16 +135,24 @@ ORDER BY c.date {direction}, c.start_time {direction}, c.seq"""
 
 
 def diary(
-    cdb: CacheDb, start: dt.date, end: dt.date, *, staff_code: str | None = None
+    cdb: CacheDb,
+    start: dt.date,
+    end: dt.date,
+    *,
+    staff_code: str | None = None,
+    covered: Collection[str] = (),
 ) -> list[DiaryItem]:
-    """Appointments dated start..end inclusive (a day or a week), in time order."""
+    """Appointments dated start..end inclusive (a day or a week), in time order; with
+    `covered`, every appointment of those cases too (a colleague's, during cover)."""
     codes = common.appointment_types()
-    condition = "c.date BETWEEN ? AND ?" + (" AND c.staff_code = ?" if staff_code else "")
+    condition = "c.date BETWEEN ? AND ?"
+    params: list[Any] = [*codes, start.isoformat(), end.isoformat()]
+    if staff_code:
+        condition += " AND (c.staff_code = ? OR c.crn IN (SELECT value FROM json_each(?)))"
+        params += [staff_code, json.dumps(sorted(covered))]
     sql = _APPOINTMENTS.format(
         marks=common.placeholders(codes), condition=condition, direction="ASC"
     )
-    params: list[Any] = [*codes, start.isoformat(), end.isoformat()]
-    params += [staff_code] if staff_code else []
     return [_diary_item(r) for r in cdb.query(sql, params)]
 
 

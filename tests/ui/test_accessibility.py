@@ -108,9 +108,9 @@ def test_every_item_model_on_screen_passes_the_qt_model_tester(qtbot, request, h
         testers.append(tester)
     names = sorted(type(m).__name__ for m in models.values())
     assert names == [
-        "CaseloadModel", "ContactModel", "DiaryModel", "DiaryModel", "DocumentModel",
-        "RowFilterProxy",
-        "SearchModel", "TodayModel",
+        "AlertsModel", "CaseloadModel", "ContactModel", "DiaryModel", "DiaryModel",
+        "DocumentModel", "RowFilterProxy", "RowFilterProxy", "RowFilterProxy", "SearchModel",
+        "TeamModel", "TodayModel",
     ]  # fmt: skip
     h.shell.reload_caseload()  # the testers keep checking while the models change
     qtbot.waitUntil(lambda: h.window.caseload.summary.text() == "30 cases")

@@ -32,7 +32,7 @@ def test_opening_a_case_shows_risk_first_and_audits_the_view(qtbot, harness):
 def test_every_tab_is_there_and_progress_shows_in_words(qtbot, harness):
     h = harness().ready()
     view = _open(qtbot, h)
-    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == list(TABS)
+    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == [*TABS, "Compliance"]
     bars = {b.accessibleName(): b.text() for b in view.tabs.widget(0).findChildren(QProgressBar)}
     assert bars == {
         "RAR days": "8 of 20 days done, 2 booked",

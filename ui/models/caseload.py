@@ -29,7 +29,11 @@ def _last_contact(row: CaseloadRow) -> str:
 
 
 COLUMNS: tuple[Column[CaseloadRow], ...] = (
-    Column("Name", lambda r: r.name, lambda r: r.name.split()[-1].casefold() + r.name.casefold()),
+    Column(
+        "Name",
+        lambda r: f"{r.name} · cover" if r.is_cover else r.name,
+        lambda r: r.name.split()[-1].casefold() + r.name.casefold(),
+    ),
     Column("CRN", lambda r: r.crn),
     Column("Tier", lambda r: r.tier),
     Column(

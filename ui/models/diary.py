@@ -18,7 +18,7 @@ def _outcome(row: DiaryRow) -> str:
 DIARY_COLUMNS: tuple[Column[DiaryRow], ...] = (
     Column("Date", lambda r: fmt.short_day(r.date), lambda r: (r.date, r.start_time or 0)),
     Column("Time", lambda r: f"{fmt.clock(r.start_time)}–{fmt.clock(r.end_time)}"),
-    Column("Name", lambda r: r.name),
+    Column("Name", lambda r: f"{r.name} · cover" if r.is_cover else r.name),
     Column("CRN", lambda r: r.crn),
     Column("Type", lambda r: r.type_text),
     Column("Location", lambda r: r.location),

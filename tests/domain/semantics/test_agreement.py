@@ -126,6 +126,10 @@ EXAMPLES: dict[str, Callable[[Case], dict[str, Any]]] = {
         "saved_at": "2026-11-14T08:15:00+00:00",
         "medium": "pdf",
     },
+    "clear_alert": lambda case: {
+        "crn": CRN,
+        "contact_id": str(case.appointment(MONDAY, alert=True).id),
+    },
 }
 
 
