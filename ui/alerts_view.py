@@ -43,8 +43,8 @@ def nav_text(count: int, number: int) -> str:
 def show_count(nav: QListWidget, row: int, count: int) -> None:
     item = nav.item(row)
     if item is not None:
-        item.setText(nav_text(count, row + 1))
-        item.setToolTip(f"{fmt.count(count, 'open alert')} (Ctrl+{row + 1})")
+        item.setText(nav_text(count, row))  # section n answers Ctrl+n (Today is Ctrl+0)
+        item.setToolTip(f"{fmt.count(count, 'open alert')} (Ctrl+{row})")
 
 
 class AlertsView(QWidget):

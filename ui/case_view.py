@@ -70,6 +70,10 @@ class CaseView(QWidget):
         self.documents = DocumentsPanel(runner, detail.crn, contact_of=self._selected_contact_id)
         self.compliance = CompliancePanel(runner, detail.crn)
         self._fill(detail)
+        # With eight tabs the bar scrolls on a narrow window; its arrows are for the mouse
+        # (Ctrl+Tab moves between tabs), so Tab from the bar still reaches the page.
+        for arrow in self.tabs.tabBar().findChildren(QToolButton):
+            arrow.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         # The buttons wrap onto as many lines as the width needs (150% text: three).
         self.actions_holder, self.actions_bar = flow_widget("case_actions")

@@ -124,7 +124,7 @@ def test_alerts_list_and_the_count_in_the_navigation(qtbot, request) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
     show_count(window.nav, ALERTS, 2)
-    assert window.nav.item(ALERTS).text() == nav_text(2, ALERTS + 1) == "Alerts (2)   Ctrl+7"
+    assert window.nav.item(ALERTS).text() == nav_text(2, ALERTS) == "Alerts (2)   Ctrl+7"
 
 
 def test_an_alert_opens_its_case_at_the_contact(qtbot, harness) -> None:
