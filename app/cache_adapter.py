@@ -50,6 +50,7 @@ from storage.queries import search as search_q
 if TYPE_CHECKING:
     from domain.actor import Actor
     from domain.contacts import Contact
+    from domain.letters.kit import LetterKit
     from domain.mutations import MutationArgs
     from domain.semantics import RecordKind, StoredRecord
     from storage.db import CacheDb
@@ -225,6 +226,11 @@ class StorageCache:
         from storage import records
 
         return records.CacheReader(self.cdb).get(kind, record_id)
+
+    def letter_kit(self) -> LetterKit:
+        from storage.letters import load_kit
+
+        return load_kit(self.cdb)
 
     def type_usage(self) -> dict[str, int]:
         return contacts_q.type_usage(self.cdb, self.actor.staff_code)

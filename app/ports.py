@@ -27,6 +27,7 @@ from app.rows import (
 
 if TYPE_CHECKING:  # annotations only: the domain's models and semantics load after unlock
     from domain.contacts import Contact
+    from domain.letters.kit import LetterKit
     from domain.mutations import MutationArgs
     from domain.semantics import RecordKind, StoredRecord
 
@@ -64,6 +65,10 @@ class CaseCache(Protocol):
     def search(self, text: str, *, limit: int) -> list[SearchHit]: ...
 
     def attention(self) -> Attention: ...
+
+    def letter_kit(self) -> LetterKit:
+        """The letter templates, offices and Welsh teams the central service last sent."""
+        ...
 
     def apply(self, name: str, args: MutationArgs) -> ChangeSet:
         """Apply one mutation to the cache and queue it, in one transaction."""

@@ -46,6 +46,7 @@ _WORDS = {
     "pin_case": "Keep case on this laptop",
     "unpin_case": "Release case",
     "case_viewed": "Case view record",
+    "letter_produced": "Letter printed record",
 }
 
 

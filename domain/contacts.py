@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
+from domain.letters.record import LetterRecord
 from domain.model import Entity
 from domain.people import Crn
 
@@ -38,3 +39,5 @@ class Contact(Entity):
     hours_credited_minutes: int | None = None
     external_reference: str = ""
     rescheduled_to: UUID | None = None
+    # A letter contact keeps what its letter said (domain.letters.record).
+    letter: LetterRecord | None = None

@@ -25,6 +25,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from domain.letters.record import LetterRecord
 from domain.model import Entity
 from domain.people import Crn
 
@@ -98,6 +99,8 @@ class ArrangeAppointment(MutationArgs):
     sensitive: bool = False
     rar_activity: bool = False
     repeat: Repeat | None = None
+    # v2: the appointment letter produced with the booking, logged as a letter contact.
+    letter: LetterRecord | None = None
 
 
 class RecordOutcome(MutationArgs):
@@ -109,6 +112,8 @@ class RecordOutcome(MutationArgs):
     notes: str = Field(default="", max_length=NOTES_MAX)
     hours_credited_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     base_version: int
+    # v2: the enforcement letter produced with the outcome, logged as a letter contact.
+    letter: LetterRecord | None = None
 
 
 class CorrectOutcome(MutationArgs):
@@ -197,6 +202,15 @@ class CaseViewed(MutationArgs):
     viewed_at: dt.datetime
 
 
+class LetterProduced(MutationArgs):
+    """An audit record of a letter printed, saved or reprinted (no record changes)."""
+
+    crn: Crn
+    contact_id: UUID
+    output: Literal["pdf", "editable", "print"]
+    produced_at: dt.datetime
+
+
 MUTATIONS: dict[str, type[MutationArgs]] = {
     "record_contact": RecordContact,
     "arrange_appointment": ArrangeAppointment,
@@ -209,10 +223,13 @@ MUTATIONS: dict[str, type[MutationArgs]] = {
     "pin_case": PinCase,
     "unpin_case": UnpinCase,
     "case_viewed": CaseViewed,
+    "letter_produced": LetterProduced,
 }
 
 # name -> the versions of it this build understands (the first is current).
 SUPPORTED: dict[str, tuple[int, ...]] = dict.fromkeys(MUTATIONS, (1,))
+# v2 added the letter produced in the same save (v1 arguments are v2 without one).
+SUPPORTED |= {"record_outcome": (2, 1), "arrange_appointment": (2, 1)}
 
 _SERIES = uuid5(NAMESPACE_URL, "https://fieldcase.invalid/appointment-series")
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
-from domain.semantics import appointments, contacts, outcomes, person, scope
+from domain.semantics import appointments, contacts, letters, outcomes, person, scope
 from domain.semantics.args import mutation_model, validate_model
 from domain.semantics.context import Context
 from domain.semantics.effects import AuditEntry, Effects
@@ -37,6 +37,7 @@ HANDLERS: dict[str, Handler] = {
     "pin_case": scope.pin_case,
     "unpin_case": scope.unpin_case,
     "case_viewed": scope.case_viewed,
+    "letter_produced": letters.letter_produced,
 }
 
 

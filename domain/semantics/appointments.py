@@ -19,6 +19,7 @@ from domain.rules.outcomes import outcome_flags
 from domain.rules.repeating import occurrence_dates
 from domain.semantics.context import Context, created, updated
 from domain.semantics.effects import Conflict, Effects, Upsert
+from domain.semantics.letters import check_appointment_letter, letter_contact
 from domain.semantics.links import contact_type, linked_event
 from domain.semantics.merge import merge_fields, record_gone
 
@@ -45,6 +46,10 @@ def arrange_appointment(args: ArrangeAppointment, ctx: Context) -> Effects:
         said = check(contact, diary, ctx, series=len(dates) > 1)
         warnings += said
         upserts.append(created("contact", contact, args.crn))
+        if args.letter is not None and contact_id == args.contact_id:
+            check_appointment_letter(args.letter, contact, ctx)
+            letter = letter_contact(ctx, args.letter, contact)
+            upserts += [letter] if letter is not None else []
     return Effects(upserts=tuple(upserts), warnings=tuple(warnings))
 
 

@@ -103,6 +103,12 @@ EXAMPLES: dict[str, Callable[[Case], dict[str, Any]]] = {
     "pin_case": lambda case: {"crn": CRN},
     "unpin_case": lambda case: {"crn": CRN},
     "case_viewed": lambda case: {"crn": CRN, "viewed_at": "2026-11-14T09:30:00+00:00"},
+    "letter_produced": lambda case: {
+        "crn": CRN,
+        "contact_id": str(case.appointment(MONDAY).id),
+        "output": "pdf",
+        "produced_at": "2026-11-14T09:30:00+00:00",
+    },
 }
 
 
