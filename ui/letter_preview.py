@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.tasks import TaskRunner
-from app.usecases.letters import letter_produced, sections
+from app.usecases.letters import LetterSaved, letter_produced, sections
 from domain.errors import FieldcaseError
 from domain.letters.record import LetterRecord
 from domain.letters.templates import FilledSection
-from ui.letter_document import MARKING, letter_html, write_editable, write_pdf
+from ui.letter_document import MARKING, letter_document, write_editable, write_pdf
 from ui.widgets import named
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,8 @@ class LetterPreview(QDialog):
     def _on_sections_loaded(self, found: tuple[FilledSection, ...]) -> None:
         self.sections = found
         self.setWindowTitle(f"{found[-1].title} for {self.crn}")
-        self.page.setHtml(letter_html(found, marked=True))
+        self._document = letter_document(found, marked=True)  # the browser does not own it
+        self.page.setDocument(self._document)
         self.pdf_button.setEnabled(True)
         self.edit_button.setEnabled(True)
         self.pdf_button.setFocus()
@@ -155,3 +156,16 @@ class LetterPreview(QDialog):
         log.info("letter written (%s)", output)
         use = partial(letter_produced, crn=self.crn, contact_id=self.contact_id, output=output)
         self.runner.op(use, on_error=self._on_failed)
+
+
+_open: list[LetterPreview] = []
+
+
+def show_letter_preview(runner: TaskRunner, saved: LetterSaved) -> LetterPreview:
+    """Open the preview of a letter just saved (kept alive until it is closed)."""
+    preview = LetterPreview(runner, saved.crn, saved.contact_id, saved.letter)
+    _open.append(preview)
+    preview.finished.connect(lambda *_: _open.remove(preview) if preview in _open else None)
+    preview.show()
+    preview.activateWindow()
+    return preview

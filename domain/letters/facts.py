@@ -39,6 +39,14 @@ LETTER_CONTACT_TYPE: dict[LetterKind, str] = {
     "licence_compliance": "LCL",
 }
 
+LETTER_WORDS: dict[LetterKind, str] = {
+    "appointment": "Appointment letter",
+    "warning_first": "First warning letter",
+    "warning_second": "Second warning letter",
+    "breach": "Breach letter",
+    "licence_compliance": "Licence compliance letter",
+}
+
 
 class Meeting(Entity):
     """An appointment as a letter names it: what, when, where."""

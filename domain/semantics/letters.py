@@ -14,7 +14,7 @@ import datetime as dt
 
 from domain.contacts import Contact
 from domain.errors import ValidationError
-from domain.letters.facts import LETTER_CONTACT_TYPE, LETTER_FOR_ACTION
+from domain.letters.facts import LETTER_CONTACT_TYPE, LETTER_FOR_ACTION, LETTER_WORDS
 from domain.letters.record import LetterRecord
 from domain.mutations import LetterProduced, derived_id
 from domain.rules.enforcement import response_due
@@ -25,14 +25,6 @@ from domain.semantics.effects import AuditEntry, Effects, Upsert
 # a day either side of midnight is a normal offline case, more is a mistake).
 _CLOCK_SLACK = dt.timedelta(days=1)
 
-_WORDS = {
-    "appointment": "Appointment letter",
-    "warning_first": "First warning letter",
-    "warning_second": "Second warning letter",
-    "breach": "Breach letter",
-    "licence_compliance": "Licence compliance letter",
-}
-
 
 def check_enforcement_letter(
     letter: LetterRecord, contact: Contact, enforcement_code: str | None, ctx: Context
@@ -42,7 +34,7 @@ def check_enforcement_letter(
     kind = LETTER_FOR_ACTION.get(enforcement_code or "")
     if kind != letter.kind:
         raise ValidationError(
-            f"A {_WORDS[letter.kind].lower()} does not go with enforcement action "
+            f"A {LETTER_WORDS[letter.kind].lower()} does not go with enforcement action "
             f"'{enforcement_code or 'none'}'.",
             field="letter",
         )
@@ -82,7 +74,7 @@ def letter_contact(ctx: Context, letter: LetterRecord, about: Contact) -> Upsert
     if ctx.exists("contact", contact_id, about.crn):
         return None
     when = f"{about.date:%a} {about.date.day} {about.date:%b %Y}"
-    words = f"{_WORDS[letter.kind]} produced ({', '.join(letter.languages)}) about the "
+    words = f"{LETTER_WORDS[letter.kind]} produced ({', '.join(letter.languages)}) about the "
     words += f"appointment on {when}."
     contact = Contact(
         id=contact_id,
