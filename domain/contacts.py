@@ -7,11 +7,21 @@ attended/complied flags derived from it and any enforcement action live on it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 from uuid import UUID
 
 from domain.letters.record import LetterRecord
 from domain.model import Entity
 from domain.people import Crn
+
+
+class SeriesRef(Entity):
+    """The repeating booking an appointment was made in: one series in a calendar."""
+
+    id: UUID  # the first appointment's id
+    frequency: Literal["daily", "weekly", "fortnightly", "four_weekly"]
+    count: int
+    index: int
 
 
 class Contact(Entity):
@@ -41,3 +51,4 @@ class Contact(Entity):
     rescheduled_to: UUID | None = None
     # A letter contact keeps what its letter said (domain.letters.record).
     letter: LetterRecord | None = None
+    series: SeriesRef | None = None

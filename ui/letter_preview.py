@@ -3,17 +3,13 @@
 Enter writes the PDF and hands it to the default viewer (print or attach to an email
 from there); Ctrl+E saves an editable copy where the officer chooses; Esc closes. Each
 output is audited (`letter_produced`), queued like a case view when offline. The PDF
-goes to a private temporary folder that is emptied when Fieldcase quits: the letter is
+goes to a private temporary folder that is removed when Fieldcase quits (app.exports): the letter is
 kept on the case (its record re-renders it), not in loose files on the laptop.
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -32,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.exports import export_folder
 from app.tasks import TaskRunner
 from app.usecases.letters import LetterSaved, letter_produced, sections
 from domain.errors import FieldcaseError
@@ -41,17 +38,6 @@ from ui.letter_document import MARKING, letter_document, write_editable, write_p
 from ui.widgets import named
 
 log = logging.getLogger(__name__)
-
-_folder: Path | None = None
-
-
-def letters_folder() -> Path:
-    """A folder only this user can read, removed when the app exits."""
-    global _folder  # noqa: PLW0603 - one folder per process
-    if _folder is None:
-        _folder = Path(tempfile.mkdtemp(prefix=f"fieldcase-letters-{os.getpid()}-"))
-        atexit.register(shutil.rmtree, _folder, True)
-    return _folder
 
 
 def open_with_default_handler(path: Path) -> bool:
@@ -124,7 +110,7 @@ class LetterPreview(QDialog):
     def on_pdf_clicked(self) -> None:
         if not self.sections:
             return
-        path = letters_folder() / f"{self.file_stem()}.pdf"
+        path = export_folder() / f"{self.file_stem()}.pdf"
         pages = write_pdf(self.sections, path)
         self._produced(path, "pdf")
         if not self.open_file(path):

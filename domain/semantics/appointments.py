@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from domain.contacts import Contact
+from domain.contacts import Contact, SeriesRef
 from domain.errors import RuleViolation, ValidationError
 from domain.mutations import ArrangeAppointment, RescheduleAppointment, occurrence_id
 from domain.rules.appointments import AppointmentDraft, check_appointment
@@ -43,6 +43,14 @@ def arrange_appointment(args: ArrangeAppointment, ctx: Context) -> Effects:
         if ctx.exists("contact", contact_id, args.crn):
             continue  # this occurrence was already booked: a replay
         contact = _occurrence(args, ctx, contact_id, day)
+        if len(dates) > 1 and args.repeat is not None:
+            series = SeriesRef(
+                id=args.contact_id,
+                frequency=args.repeat.frequency,
+                count=len(dates),
+                index=ids.index(contact_id),
+            )
+            contact = contact.model_copy(update={"series": series})
         said = check(contact, diary, ctx, series=len(dates) > 1)
         warnings += said
         upserts.append(created("contact", contact, args.crn))
