@@ -21,6 +21,7 @@ from PySide6.QtCore import QByteArray, QObject, QRect, Qt
 
 from app import settings as settings_store
 from app.settings import Settings
+from ui import calendar_actions
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -36,6 +37,7 @@ def restore(window: MainWindow, settings: Settings) -> bool:
     no geometry was saved (or it was unreadable)."""
     window.caseload.restore_sort(settings.caseload_sort_column, settings.caseload_sort_descending)
     window.diary.show_week(settings.diary_week_view)
+    calendar_actions.options.initials = settings.calendar_initials
     if settings.window_geometry:
         blob = QByteArray.fromBase64(settings.window_geometry.encode("ascii"))
         if window.restoreGeometry(blob):

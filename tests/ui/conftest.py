@@ -45,3 +45,13 @@ def harness(qtbot, tmp_path):
     yield make
     for h in made:
         h.shell.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def handed_to_calendar(monkeypatch) -> list:
+    """Calendar files the app hands to the default handler, kept instead of opening Outlook."""
+    from ui import calendar_actions
+
+    handed: list = []
+    monkeypatch.setattr(calendar_actions.options, "open_file", lambda p: handed.append(p) or True)
+    return handed
