@@ -20,7 +20,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from pydantic import BaseModel
 from sqlalchemy import Engine, text
 
-from central import metrics
+from central import calendar_feed, letters_kit, metrics
 from central.auth import routes as auth_routes
 from central.config import Settings
 from central.db import make_engine
@@ -122,6 +122,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.middleware("http")(_observe)
     for router in (health_router, metrics.router, auth_routes.router, me_router, search_router):
+        app.include_router(router)
+    for router in (letters_kit.router, calendar_feed.router):
         app.include_router(router)
     for router in _sync_routers():
         app.include_router(router)

@@ -46,6 +46,10 @@ class Settings:
     # Failed sign-ins per username before the account is throttled, and for how long.
     max_failed_logins: int = field(default_factory=lambda: int(env("max_failed_logins", "5")))
     throttle_seconds: int = field(default_factory=lambda: int(env("throttle_seconds", "300")))
+    # A region's own letter templates: <folder>/<provider code>/*.txt (docs/letters.md).
+    letter_templates_dir: str = field(default_factory=lambda: env("letter_templates_dir", ""))
+    # Providers whose people are supervised in Wales: their letters are Welsh and English.
+    welsh_providers: str = field(default_factory=lambda: env("welsh_providers", "N03"))
     # A test or a one-off demo may pass the secret itself instead of a file.
     jwt_secret_value: str | None = field(default=None, repr=False)
 
