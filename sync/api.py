@@ -25,6 +25,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from domain.letters.kit import LetterKit
 from sync.auth import Authenticator
 from sync.errors import AccessTokenExpired, TransientError
 from sync.http import HttpClient, parse_model
@@ -109,6 +110,14 @@ class SyncApi:
     def me(self) -> Me:
         return self._retrying(
             lambda: self._authorised(lambda t: self.http.get_model("/v1/me", Me, token=t))
+        )
+
+    def letter_kit(self) -> LetterKit:
+        """GET /v1/letters/kit: the region's letter templates, the offices, Welsh teams."""
+        return self._retrying(
+            lambda: self._authorised(
+                lambda t: self.http.get_model("/v1/letters/kit", LetterKit, token=t)
+            )
         )
 
     def _call(
