@@ -3,7 +3,7 @@
 Outlook (and other calendars) subscribe to a URL and cannot send a bearer token, so the
 feed's URL carries a random token: `POST /v1/calendar/feed` issues one (revoking the
 last), `DELETE /v1/calendar/feed` revokes it, and `GET /v1/calendar/feed/{token}.ics`
-answers with the officer's appointments from 30 days back to a year ahead, written by
+answers with the officer's appointments from 14 days back to 120 days ahead, written by
 the same code as the laptop's "Add to my calendar" (`domain.ics`): same UIDs, so entries
 follow changes made anywhere. Only a hash of the token is stored; an unknown or revoked
 token gets the same 404 as a wrong URL. The feed is private by design: CRN, type and
@@ -34,8 +34,8 @@ from domain.ics import Privacy, calendar
 
 router = APIRouter(tags=["calendar"])
 
-DAYS_BACK = 30
-DAYS_AHEAD = 366
+DAYS_BACK = 14
+DAYS_AHEAD = 120  # ~1 ms of icalendar per entry: see docs/letters.md
 _NOT_FOUND = "No calendar feed at this address (it may have been revoked)."
 
 

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from uuid import UUID
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -152,6 +152,13 @@ def show_letter_preview(runner: TaskRunner, saved: LetterSaved) -> LetterPreview
     preview = LetterPreview(runner, saved.crn, saved.contact_id, saved.letter)
     _open.append(preview)
     preview.finished.connect(lambda *_: _open.remove(preview) if preview in _open else None)
-    preview.show()
-    preview.activateWindow()
+
+    def raise_it() -> None:
+        preview.show()
+        preview.raise_()
+        preview.activateWindow()
+
+    # After the form that saved it has closed and handed the focus back to its window,
+    # so the preview ends up on top with the keyboard (Enter = the PDF).
+    QTimer.singleShot(0, raise_it)
     return preview

@@ -81,4 +81,4 @@ def test_the_calendar_feed_is_private_revocable_and_parses(
         crn = str(event["summary"]).split()[0]
         assert len(crn) == 7
         if "rrule" not in event:
-            assert event.decoded("dtstart").date() >= today - dt.timedelta(days=31)
+            assert event.decoded("dtstart").date() >= today - dt.timedelta(days=15)

@@ -2,7 +2,7 @@
 
 Two ticks on the arrange form: "Produce the appointment letter" (Alt+P; ticked for an
 initial appointment, the induction, whose letter is expected) and "Add to my calendar"
-(Alt+D; ticked). The reschedule form has "Update my calendar" (ticked). The letter is
+(Alt+C; ticked). The reschedule form has "Update my calendar" (ticked). The letter is
 saved in the booking's own mutation; the calendar file is written once the save lands.
 """
 
@@ -32,8 +32,8 @@ class BookingOutputs:
             toggle_key(form, "Alt+P", self.letter)
         self.calendar = QCheckBox(calendar_words or "Add to my calendar")
         self.calendar.setChecked(True)
-        form.add_field("calendar", "Calendar", self.calendar, hint="Alt+D")
-        toggle_key(form, "Alt+D", self.calendar)
+        form.add_field("calendar", "Calendar", self.calendar, hint="Alt+C")
+        toggle_key(form, "Alt+C", self.calendar)
         form.saved.connect(self._on_saved)
         self.message = ""
 
