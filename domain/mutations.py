@@ -207,7 +207,7 @@ class LetterProduced(MutationArgs):
 
     crn: Crn
     contact_id: UUID
-    output: Literal["pdf", "editable", "print"]
+    output: Literal["pdf", "editable", "reprint"]
     produced_at: dt.datetime
 
 

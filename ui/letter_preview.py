@@ -54,9 +54,12 @@ class LetterPreview(QDialog):
         contact_id: UUID,
         letter: LetterRecord,
         parent: QWidget | None = None,
+        *,
+        reprint: bool = False,
     ) -> None:
         super().__init__(parent)
         self.runner, self.crn, self.contact_id, self.letter = runner, crn, contact_id, letter
+        self.reprint = reprint
         self.sections: tuple[FilledSection, ...] = ()
         self.open_file: Callable[[Path], bool] = open_with_default_handler
         self.written: list[Path] = []
@@ -112,7 +115,7 @@ class LetterPreview(QDialog):
             return
         path = export_folder() / f"{self.file_stem()}.pdf"
         pages = write_pdf(self.sections, path)
-        self._produced(path, "pdf")
+        self._produced(path, "reprint" if self.reprint else "pdf")
         if not self.open_file(path):
             self.said.setText(f"The PDF is saved as {path}; no program opened it.")
             return
@@ -147,9 +150,11 @@ class LetterPreview(QDialog):
 _open: list[LetterPreview] = []
 
 
-def show_letter_preview(runner: TaskRunner, saved: LetterSaved) -> LetterPreview:
-    """Open the preview of a letter just saved (kept alive until it is closed)."""
-    preview = LetterPreview(runner, saved.crn, saved.contact_id, saved.letter)
+def show_letter_preview(
+    runner: TaskRunner, saved: LetterSaved, *, reprint: bool = False
+) -> LetterPreview:
+    """Open the preview of a letter just saved or kept (alive until it is closed)."""
+    preview = LetterPreview(runner, saved.crn, saved.contact_id, saved.letter, reprint=reprint)
     _open.append(preview)
     preview.finished.connect(lambda *_: _open.remove(preview) if preview in _open else None)
 

@@ -99,7 +99,7 @@ def test_a_reprint_is_the_same_letter_and_is_audited(world: World) -> None:
     world.now += dt.timedelta(days=30)  # a month on, templates and the clock have moved
     again = letter_on(ctx, saved.contact_id)
     assert sections(ctx, again) == sections(ctx, saved.letter)
-    letter_produced(ctx, "X100001", saved.contact_id, "print")
+    letter_produced(ctx, "X100001", saved.contact_id, "reprint")
     names = [name for name, _args in _outbox(world)]
     assert names == ["record_outcome", "letter_produced"]
     [audit] = world.read("SELECT action, crn FROM audit_queue WHERE action = 'letter_produced'")

@@ -90,3 +90,43 @@ def test_no_letter_is_offered_for_actions_that_send_none(qtbot, world):
     qtbot.waitUntil(lambda: form.enforcement.code() == "ROM")
     assert not form.letter.offered
     assert not form.letter.box.isVisibleTo(form)
+
+
+def test_ctrl_p_on_the_letter_contact_reprints_the_same_letter(qtbot, world):
+    from app.usecases.letters import record_outcome_with_letter, sections
+    from app.usecases.outcomes import outcome_target
+    from domain.mutations import RecordOutcome
+    from ui.contact_log import ContactLogPanel
+
+    missed = world.appointment(2)
+    runner = world.runner()
+    version = outcome_target(runner.ctx, missed.id).version
+    saved = record_outcome_with_letter(
+        runner.ctx,
+        RecordOutcome(
+            contact_id=missed.id, outcome_code="UAAB", enforcement_code="EA02", base_version=version
+        ),
+    )
+    panel = ContactLogPanel(runner, "X100001")
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    panel.reload()
+    qtbot.waitUntil(lambda: panel.model.row_of_key(str(saved.contact_id)) is not None)
+    panel.table.setCurrentIndex(panel.model.index(panel.model.row_of_key(str(saved.contact_id)), 0))
+    panel.table.setFocus()
+    before = len(letter_preview._open)
+    qtbot.keyClick(panel.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(letter_preview._open) > before)
+    preview = letter_preview._open[-1]
+    qtbot.addWidget(preview)
+    qtbot.waitUntil(lambda: bool(preview.sections))
+    assert preview.sections == sections(runner.ctx, saved.letter)
+    opened: list[Path] = []
+    preview.open_file = lambda path: opened.append(path) or True
+    preview.on_pdf_clicked()
+    qtbot.waitUntil(lambda: len(world.read("SELECT 1 FROM outbox")) == 2)
+    [row] = world.read("SELECT args FROM outbox WHERE name = 'letter_produced'")
+    assert json.loads(row["args"])["output"] == "reprint"
+    preview.close()
