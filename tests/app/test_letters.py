@@ -53,6 +53,14 @@ def _contacts(world: World) -> dict[str, dict]:
     return {r["id"]: json.loads(r["data"]) for r in rows}
 
 
+def _first_warning(ctx, missed):
+    version = outcome_target(ctx, missed.id).version
+    args = RecordOutcome(
+        contact_id=missed.id, outcome_code="UAAB", enforcement_code="EA02", base_version=version
+    )
+    return record_outcome_with_letter(ctx, args)
+
+
 def test_a_warning_is_saved_with_its_letter_in_one_mutation(world: World) -> None:
     missed = world.appointment(2, start=dt.time(14, 30))
     ctx = world.runner().ctx
@@ -89,13 +97,8 @@ def test_a_warning_is_saved_with_its_letter_in_one_mutation(world: World) -> Non
 
 
 def test_a_reprint_is_the_same_letter_and_is_audited(world: World) -> None:
-    missed = world.appointment(2)
     ctx = world.runner().ctx
-    version = outcome_target(ctx, missed.id).version
-    args = RecordOutcome(
-        contact_id=missed.id, outcome_code="UAAB", enforcement_code="EA02", base_version=version
-    )
-    saved = record_outcome_with_letter(ctx, args)
+    saved = _first_warning(ctx, world.appointment(2))
     world.now += dt.timedelta(days=30)  # a month on, templates and the clock have moved
     again = letter_on(ctx, saved.contact_id)
     assert sections(ctx, again) == sections(ctx, saved.letter)
@@ -112,13 +115,8 @@ def test_welsh_teams_get_a_welsh_then_english_letter(world: World) -> None:
         LetterKit(offices=(CAMDEN,), welsh_teams=(OFFICER.team_code or "",)),
         "2",
     )
-    missed = world.appointment(2)
     ctx = world.runner().ctx
-    version = outcome_target(ctx, missed.id).version
-    args = RecordOutcome(
-        contact_id=missed.id, outcome_code="UAAB", enforcement_code="EA02", base_version=version
-    )
-    saved = record_outcome_with_letter(ctx, args)
+    saved = _first_warning(ctx, world.appointment(2))
     welsh, english = sections(ctx, saved.letter)
     assert (welsh.language, english.language) == ("cy", "en")
     assert "Dydd Gwener 27 Tachwedd 2026" in _text([welsh])

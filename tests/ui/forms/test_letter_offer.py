@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from domain.letters.kit import LetterKit, OfficeDetails
 from storage.letters import save_kit
+from tests.ui.forms.test_outcome_form import _open
 from ui import letter_preview
 from ui.forms.outcome_form import OutcomeForm
 
@@ -22,14 +23,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def _open_form(qtbot, world, contact_id):
-    form = OutcomeForm(world.runner(), "X100001", contact_id, person="Amelia Hughes")
-    qtbot.addWidget(form)
-    form.show()
-    form.activateWindow()
-    qtbot.waitUntil(form.isActiveWindow)
-    qtbot.waitUntil(lambda: form.target is not None)
-    form.outcome.setFocus()
-    return form
+    return _open(qtbot, OutcomeForm(world.runner(), "X100001", contact_id, person="Amelia Hughes"))
 
 
 def test_a_first_warning_is_one_extra_key_to_its_pdf(qtbot, world, tmp_path):
