@@ -35,7 +35,8 @@ class LetterOffer:
 
     def _on_enforcement_changed(self, *_: object) -> None:
         kind = letter_kind(self.enforcement.code() or None)
-        self.offered = kind is not None
+        # A correction changes what was recorded; its letter (if any) was already sent.
+        self.offered = kind is not None and getattr(self.form, "offers_letter", True)
         if kind is not None:
             self.box.setText(f"Produce the {LETTER_WORDS[kind].lower()}")
         self.form.set_field_visible("letter", self.offered)

@@ -215,6 +215,7 @@ class CorrectOutcomeForm(OutcomeForm):
     kind = "correct-outcome"
     title = "Correct an outcome"
     noun = "correction"
+    offers_letter = False
 
     def notes_field(self) -> str:
         return "reason"

@@ -124,3 +124,16 @@ def test_ctrl_p_on_the_letter_contact_reprints_the_same_letter(qtbot, world):
     [row] = world.read("SELECT args FROM outbox WHERE name = 'letter_produced'")
     assert json.loads(row["args"])["output"] == "reprint"
     preview.close()
+
+
+def test_a_correction_offers_no_letter(qtbot, world):
+    from ui.forms.outcome_form import CorrectOutcomeForm
+
+    missed = world.appointment(2, outcome="AFTA")
+    form = _open(qtbot, CorrectOutcomeForm(world.runner(), "X100001", missed.id))
+    qtbot.keyClicks(form.outcome, "uaab")
+    qtbot.keyClick(form.outcome, Qt.Key.Key_Tab)
+    qtbot.keyClicks(form.enforcement, "ea02")
+    qtbot.waitUntil(lambda: form.enforcement.code() == "EA02")
+    assert not form.letter.offered
+    assert not form.letter.box.isVisibleTo(form)
