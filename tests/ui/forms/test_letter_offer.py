@@ -137,3 +137,30 @@ def test_a_correction_offers_no_letter(qtbot, world):
     qtbot.waitUntil(lambda: form.enforcement.code() == "EA02")
     assert not form.letter.offered
     assert not form.letter.box.isVisibleTo(form)
+
+
+def test_a_person_supervised_in_wales_gets_welsh_then_english(qtbot, world):
+    from app.usecases.letters import record_outcome_with_letter
+    from app.usecases.outcomes import outcome_target
+    from domain.mutations import RecordOutcome
+    from tests.storage.builders import OFFICER
+
+    office = OfficeDetails(code="N07OFF1", description="Swyddfa Prawf Caerdydd / Cardiff")
+    kit = LetterKit(offices=(office,), welsh_teams=(OFFICER.team_code or "",))
+    save_kit(world.writer, kit, "1")
+    missed = world.appointment(2)
+    runner = world.runner()
+    version = outcome_target(runner.ctx, missed.id).version
+    args = RecordOutcome(
+        contact_id=missed.id, outcome_code="UAAB", enforcement_code="EA02", base_version=version
+    )
+    saved = record_outcome_with_letter(runner.ctx, args)
+    preview = letter_preview.show_letter_preview(runner, saved)
+    qtbot.addWidget(preview)
+    qtbot.waitUntil(lambda: bool(preview.sections))
+    text = preview.page.toPlainText()
+    assert text.index("Rhybudd cyntaf") < text.index("First warning")
+    assert "Dydd Gwener 27 Tachwedd 2026" in text
+    SCREENSHOTS.mkdir(exist_ok=True)
+    preview.grab().save(str(SCREENSHOTS / "letter-preview-welsh.png"))
+    preview.close()
