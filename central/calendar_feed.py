@@ -47,7 +47,7 @@ class FeedLink(BaseModel):
 
 
 def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @router.post("/v1/calendar/feed", response_model=FeedLink)
