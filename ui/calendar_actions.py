@@ -12,12 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+
 from app.tasks import TaskRunner
-from app.usecases.calendar import IcsFile, appointment_ics, week_ics
 from domain.errors import FieldcaseError
-from ui.letter_preview import open_with_default_handler
+
+if TYPE_CHECKING:  # the calendar stack (icalendar) loads on first use, not at start-up
+    from app.usecases.calendar import IcsFile
+
+
+def open_with_default_handler(path: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 @dataclass
@@ -34,12 +43,16 @@ def add_to_calendar(
     contact_id: UUID,
     said: Callable[[str], None],
 ) -> None:
-    """ "Add to my calendar" for one appointment (or update / cancel its entry)."""
+    """Add to my calendar: one appointment (or update / cancel its entry)."""
+    from app.usecases.calendar import appointment_ics
+
     use = partial(appointment_ics, contact_id=contact_id, initials=options.initials)
     runner.query(use, partial(_hand_over, said), on_error=partial(_failed, said))
 
 
 def export_week(runner: TaskRunner, monday: dt.date, said: Callable[[str], None]) -> None:
+    from app.usecases.calendar import week_ics
+
     use = partial(week_ics, monday=monday, initials=options.initials)
     runner.query(use, partial(_hand_over, said), on_error=partial(_failed, said))
 
