@@ -38,6 +38,11 @@ class CalendarOptions:
 options = CalendarOptions()
 
 
+def set_initials(initials: bool) -> None:
+    """The officer's choice from the View menu (saved in their settings by window_state)."""
+    options.initials = initials
+
+
 def add_to_calendar(
     runner: TaskRunner,
     contact_id: UUID,

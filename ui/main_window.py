@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
         self.contrast_action.toggled.connect(self.high_contrast_toggled)
         self.contrast_action.toggled.connect(lambda on: self.style_navigation(high_contrast=on))
         view_menu.addAction(self.contrast_action)
+        # Privacy of Outlook entries: off by default (CRN, type and place only).
+        self.initials_action = QAction("Calendar entries show &initials", self, checkable=True)
+        view_menu.addAction(self.initials_action)
 
     def _build_shortcuts(self) -> None:
         for number in range(len(SECTIONS)):

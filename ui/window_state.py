@@ -38,6 +38,8 @@ def restore(window: MainWindow, settings: Settings) -> bool:
     window.caseload.restore_sort(settings.caseload_sort_column, settings.caseload_sort_descending)
     window.diary.show_week(settings.diary_week_view)
     calendar_actions.options.initials = settings.calendar_initials
+    window.initials_action.setChecked(settings.calendar_initials)
+    window.initials_action.toggled.connect(calendar_actions.set_initials)
     if settings.window_geometry:
         blob = QByteArray.fromBase64(settings.window_geometry.encode("ascii"))
         if window.restoreGeometry(blob):
@@ -89,6 +91,7 @@ class ViewKeeper(QObject):
         header = window.caseload.table.horizontalHeader()
         header.sortIndicatorChanged.connect(self.on_sort_changed)
         window.diary.week_view_toggled.connect(self.on_week_view_toggled)
+        window.initials_action.toggled.connect(self.on_initials_toggled)
 
     def on_sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         settings_store.update(
@@ -99,6 +102,9 @@ class ViewKeeper(QObject):
 
     def on_week_view_toggled(self, week: bool) -> None:
         settings_store.update(self.profile, diary_week_view=week)
+
+    def on_initials_toggled(self, initials: bool) -> None:
+        settings_store.update(self.profile, calendar_initials=initials)
 
 
 def keep(window: MainWindow, profile: Path | None) -> ViewKeeper | None:
