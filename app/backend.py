@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from app import settings as settings_store
 from app.changes import PulledChanges
 from app.context import AppContext, Officer
+from app.letter_kit import refresh_letter_kit
 from app.rows import SearchHit
 from app.session import Policy
 from app.settings import Settings
@@ -172,6 +173,7 @@ class LiveBackend:
         client = self.ensure_client()
         client.sign_in(password, DEVICE_NAME)
         me = client.me()
+        refresh_letter_kit(client, self.cache)
         officer = _officer(username, me.officer)
         policy = Policy(me.policy.idle_lock_minutes, me.policy.max_offline_days)
         self.settings = settings_store.update(

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from app.today_rows import DayPlan
     from domain.actor import Actor
     from domain.contacts import Contact
+    from domain.letters.kit import LetterKit
     from domain.mutations import MutationArgs
     from domain.semantics import RecordKind, StoredRecord
     from storage.db import CacheDb
@@ -261,6 +262,11 @@ class StorageCache:
         from storage import records
 
         return records.CacheReader(self.cdb).get(kind, record_id)
+
+    def letter_kit(self) -> LetterKit:
+        from storage.letters import load_kit
+
+        return load_kit(self.cdb)
 
     def type_usage(self) -> dict[str, int]:
         return contacts_q.type_usage(self.cdb, self.actor.staff_code)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # annotations only: the domain's models and semantics load af
     from app.document_ports import DocumentShelf
     from app.today_rows import DayPlan
     from domain.contacts import Contact
+    from domain.letters.kit import LetterKit
     from domain.mutations import MutationArgs
     from domain.semantics import RecordKind, StoredRecord
 
@@ -71,6 +72,10 @@ class CaseCache(Protocol):
     def search(self, text: str, *, limit: int) -> list[SearchHit]: ...
 
     def attention(self) -> Attention: ...
+
+    def letter_kit(self) -> LetterKit:
+        """The letter templates, offices and Welsh teams the central service last sent."""
+        ...
 
     def apply(self, name: str, args: MutationArgs) -> ChangeSet:
         """Apply one mutation to the cache and queue it, in one transaction."""

@@ -47,6 +47,7 @@ _WORDS = {
     "unpin_case": "Release case",
     "case_viewed": "Case view record",
     "briefing_saved": "Briefing record",
+    "letter_produced": "Letter printed record",
 }
 
 

@@ -36,6 +36,8 @@ class Settings(BaseModel):
     caseload_sort_column: int = 0
     caseload_sort_descending: bool = False
     diary_week_view: bool = False
+    # Calendar entries show the person's initials beside the CRN (off: CRN, type, place).
+    calendar_initials: bool = False
     window_geometry: str = Field(default="", description="base64 of QWidget.saveGeometry()")
     # Who signed in last and the server's policy, kept for offline unlock (not secret).
     officer_name: str = ""

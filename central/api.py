@@ -20,7 +20,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from pydantic import BaseModel
 from sqlalchemy import Engine, text
 
-from central import metrics
+from central import calendar_feed, letters_kit, metrics
 from central.auth import routes as auth_routes
 from central.config import Settings
 from central.covers import router as covers_router
@@ -118,6 +118,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     for router in (health_router, auth_routes.router, me_router, search_router):
         app.include_router(router)
     app.include_router(duty_router)
+    for router in (letters_kit.router, calendar_feed.router):
+        app.include_router(router)
     for router in _sync_routers():
         app.include_router(router)
     from central.documents import gate, routes

@@ -74,6 +74,10 @@ class Settings:
     # Swagger UI and ReDoc (/docs, /redoc): off unless a deployment turns them on. The
     # OpenAPI document itself stays at /openapi.json, as published in docs/openapi.json.
     api_docs: bool = field(default_factory=lambda: env("api_docs", "0") == "1")
+    # A region's own letter templates: <folder>/<provider code>/*.txt (docs/letters.md).
+    letter_templates_dir: str = field(default_factory=lambda: env("letter_templates_dir", ""))
+    # Providers whose people are supervised in Wales: their letters are Welsh and English.
+    welsh_providers: str = field(default_factory=lambda: env("welsh_providers", "N03"))
     # A test or a one-off demo may pass the secret itself instead of a file.
     jwt_secret_value: str | None = field(default=None, repr=False)
 

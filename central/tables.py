@@ -78,6 +78,8 @@ offices = Table(
     Column("description", String(200), nullable=False),
     Column("team_code", ForeignKey("teams.code"), nullable=True),
     Column("address", String(300), nullable=False, default=""),
+    # Printed on letters as "who to call" (migration 0010).
+    Column("phone", String(40), nullable=False, default="", server_default=""),
 )
 
 staff = Table(
@@ -363,4 +365,18 @@ cover_cases = Table(
     metadata,
     Column("cover_id", ForeignKey("covers.id"), primary_key=True),
     Column("crn", ForeignKey("cases.crn"), primary_key=True, index=True),
+)
+
+
+# --- calendar feeds (migration 0010) -----------------------------------------------
+
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    # sha256 of the token in the feed's URL: the token itself is never stored.
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", ForeignKey("users.username"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("last_read_at", DateTime(timezone=True), nullable=True),
 )

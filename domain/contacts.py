@@ -7,10 +7,21 @@ attended/complied flags derived from it and any enforcement action live on it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 from uuid import UUID
 
+from domain.letters.record import LetterRecord
 from domain.model import Entity
 from domain.people import Crn
+
+
+class SeriesRef(Entity):
+    """The repeating booking an appointment was made in: one series in a calendar."""
+
+    id: UUID  # the first appointment's id
+    frequency: Literal["daily", "weekly", "fortnightly", "four_weekly"]
+    count: int
+    index: int
 
 
 class Contact(Entity):
@@ -41,3 +52,6 @@ class Contact(Entity):
     # An alert stays in the offender manager's inbox until someone clears it (clear_alert).
     alert_cleared_at: dt.datetime | None = None
     alert_cleared_by: str | None = None
+    # A letter contact keeps what its letter said (domain.letters.record).
+    letter: LetterRecord | None = None
+    series: SeriesRef | None = None

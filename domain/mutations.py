@@ -26,6 +26,7 @@ from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from domain.documents import DocumentRef
+from domain.letters.record import LetterRecord
 from domain.model import Entity
 from domain.people import Crn
 
@@ -104,6 +105,8 @@ class ArrangeAppointment(MutationArgs):
     sensitive: bool = False
     rar_activity: bool = False
     repeat: Repeat | None = None
+    # v2: the appointment letter produced with the booking, logged as a letter contact.
+    letter: LetterRecord | None = None
 
 
 class RecordOutcome(MutationArgs):
@@ -115,6 +118,8 @@ class RecordOutcome(MutationArgs):
     notes: str = Field(default="", max_length=NOTES_MAX)
     hours_credited_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     base_version: int
+    # v2: the enforcement letter produced with the outcome, logged as a letter contact.
+    letter: LetterRecord | None = None
 
 
 class CorrectOutcome(MutationArgs):
@@ -250,6 +255,15 @@ class ClearAlert(MutationArgs):
     contact_id: UUID
 
 
+class LetterProduced(MutationArgs):
+    """An audit record of a letter printed, saved or reprinted (no record changes)."""
+
+    crn: Crn
+    contact_id: UUID
+    output: Literal["pdf", "editable", "reprint"]
+    produced_at: dt.datetime
+
+
 MUTATIONS: dict[str, type[MutationArgs]] = {
     "record_contact": RecordContact,
     "arrange_appointment": ArrangeAppointment,
@@ -266,11 +280,14 @@ MUTATIONS: dict[str, type[MutationArgs]] = {
     "document_viewed": DocumentViewed,
     "briefing_saved": BriefingSaved,
     "clear_alert": ClearAlert,
+    "letter_produced": LetterProduced,
 }
 
 # name -> the versions of it this build understands (the first is current).
 SUPPORTED: dict[str, tuple[int, ...]] = dict.fromkeys(MUTATIONS, (1,))
 SUPPORTED["pin_case"] = (2, 1)  # 2: with a reason (central still takes 1, unexplained)
+# v2 added the letter produced in the same save (v1 arguments are v2 without one).
+SUPPORTED |= {"record_outcome": (2, 1), "arrange_appointment": (2, 1)}
 
 _SERIES = uuid5(NAMESPACE_URL, "https://fieldcase.invalid/appointment-series")
 

@@ -15,7 +15,7 @@ from storage import records
 from storage.db import CacheDb
 
 # What the laptop itself must remember to report: views made offline.
-LOCAL_AUDIT = frozenset({"case_viewed", "briefing_pdf", "briefing_print"})
+LOCAL_AUDIT = frozenset({"case_viewed", "briefing_pdf", "briefing_print", "letter_produced"})
 
 
 def _keep_server_copy(cdb: CacheDb, upsert: Upsert) -> int:

@@ -26,6 +26,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from domain.letters.kit import LetterKit
 from sync.auth import Authenticator
 from sync.checks import COPIED_PROFILE, diverged_message
 from sync.errors import (
@@ -146,6 +147,14 @@ class SyncApi:
     def call(self, send: Callable[[str], T]) -> T:
         """`send(access_token)` with the same token renewal and retries as every call."""
         return self._retrying(lambda: self._authorised(send))
+
+    def letter_kit(self) -> LetterKit:
+        """GET /v1/letters/kit: the region's letter templates, the offices, Welsh teams."""
+        return self._retrying(
+            lambda: self._authorised(
+                lambda t: self.http.get_model("/v1/letters/kit", LetterKit, token=t)
+            )
+        )
 
     def _call(
         self,

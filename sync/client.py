@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from domain.letters.kit import LetterKit
 from sync.api import Me, RetryPolicy, SyncApi
 from sync.auth import Authenticator
 from sync.engine import SyncEngine, SyncSummary
@@ -85,6 +86,9 @@ class SyncClient:
 
     def me(self) -> Me:
         return self.api(Progress()).me()
+
+    def letter_kit(self) -> LetterKit:
+        return self.api(Progress()).letter_kit()
 
     def reachable(self) -> bool:
         return self.http.probe()

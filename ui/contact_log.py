@@ -26,6 +26,7 @@ from app.usecases.case import PAGE_SIZE, contact_log
 from domain.reference import reference
 from ui import format as fmt
 from ui.caseload_view import CaseTable
+from ui.letter_reprint import LetterReprintKey
 from ui.models.contacts import ContactModel
 from ui.widgets import named
 
@@ -76,6 +77,7 @@ class ContactLogPanel(QWidget):
         self.previous.clicked.connect(lambda: self.load_page(self.page - 1))
         self.next.clicked.connect(lambda: self.load_page(self.page + 1))
         self._lay_out()
+        self.reprint = LetterReprintKey(self)
 
     def _lay_out(self) -> None:
         filters = QHBoxLayout()

@@ -17,6 +17,7 @@ from app.tasks import TaskRunner
 from app.usecases.caseload import load_diary, load_needs_outcome, week_of
 from ui import format as fmt
 from ui.caseload_view import CaseTable
+from ui.diary_calendar import DiaryCalendarKeys
 from ui.models.diary import DiaryModel
 from ui.widgets import named
 
@@ -144,6 +145,7 @@ class DiaryView(_ListView):
         layout.addLayout(bar)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
+        self.calendar_keys = DiaryCalendarKeys(self)
 
     def _open(self, contact_id: str) -> None:
         row = self.model.row_of_key(contact_id)

@@ -170,6 +170,9 @@ class MainWindow(QMainWindow):
         self.text_sizes = install_text_size_menu(view_menu, self)
         self.text_sizes.triggered.connect(lambda a: self.text_size_chosen.emit(int(a.data())))
         install_help_menu(self)
+        # Privacy of Outlook entries: off by default (CRN, type and place only).
+        self.initials_action = QAction("Calendar entries show &initials", self, checkable=True)
+        view_menu.addAction(self.initials_action)
 
     def _build_shortcuts(self) -> None:
         for number in range(len(SECTIONS)):

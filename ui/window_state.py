@@ -21,6 +21,7 @@ from PySide6.QtCore import QByteArray, QObject, QRect, Qt
 
 from app import settings as settings_store
 from app.settings import Settings
+from ui import calendar_actions
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -36,6 +37,9 @@ def restore(window: MainWindow, settings: Settings) -> bool:
     no geometry was saved (or it was unreadable)."""
     window.caseload.restore_sort(settings.caseload_sort_column, settings.caseload_sort_descending)
     window.diary.show_week(settings.diary_week_view)
+    calendar_actions.options.initials = settings.calendar_initials
+    window.initials_action.setChecked(settings.calendar_initials)
+    window.initials_action.toggled.connect(calendar_actions.set_initials)
     if settings.window_geometry:
         blob = QByteArray.fromBase64(settings.window_geometry.encode("ascii"))
         if window.restoreGeometry(blob):
@@ -87,6 +91,7 @@ class ViewKeeper(QObject):
         header = window.caseload.table.horizontalHeader()
         header.sortIndicatorChanged.connect(self.on_sort_changed)
         window.diary.week_view_toggled.connect(self.on_week_view_toggled)
+        window.initials_action.toggled.connect(self.on_initials_toggled)
 
     def on_sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         settings_store.update(
@@ -97,6 +102,9 @@ class ViewKeeper(QObject):
 
     def on_week_view_toggled(self, week: bool) -> None:
         settings_store.update(self.profile, diary_week_view=week)
+
+    def on_initials_toggled(self, initials: bool) -> None:
+        settings_store.update(self.profile, calendar_initials=initials)
 
 
 def keep(window: MainWindow, profile: Path | None) -> ViewKeeper | None:

@@ -15,6 +15,7 @@ from typing import Literal
 from uuid import UUID
 
 from app.changes import ChangeSet
+from app.usecases.letters import LetterSaved
 from domain.contacts import Contact
 from domain.errors import FieldcaseError, ValidationError
 from domain.mutations import Repeat
@@ -112,6 +113,7 @@ class Booked:
     warnings: tuple[str, ...] = field(default=())
     first_date: dt.date | None = None  # what the form says: "booked for Mon 7 Dec 10:00"
     first_start: dt.time | None = None
+    letter: LetterSaved | None = None  # the appointment letter, when one was made
 
 
 def contact_of(stored: StoredRecord) -> Contact:

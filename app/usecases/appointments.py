@@ -16,6 +16,7 @@ import uuid
 from uuid import UUID
 
 from app.context import AppContext
+from app.usecases import letters
 from app.usecases.appointment_preview import confirmed, preview_appointment
 from app.usecases.appointment_setup import (
     DEFAULT_MINUTES,
@@ -91,6 +92,7 @@ def arrange_appointment(
     *,
     accept_warnings: bool = False,
     contact_id: UUID | None = None,
+    with_letter: bool = False,
 ) -> Booked:
     """Book the appointment (or series) in the cache and queue it, in one transaction."""
     preview = preview_appointment(ctx, request)
@@ -112,12 +114,14 @@ def arrange_appointment(
         rar_activity=_rar_activity(ctx, request),
         repeat=request.repeat,
     )
-    changes = ctx.cache().apply("arrange_appointment", args)
+    letter = letters.appointment_letter(ctx, args) if with_letter else None
+    changes = ctx.cache().apply("arrange_appointment", args.model_copy(update={"letter": letter}))
     log.info(
         "arranged %d appointment(s), %d warning(s)", len(preview.occurrences), len(preview.warnings)
     )
     ids = tuple(occurrence_id(first, i) for i in range(len(preview.occurrences)))
-    return Booked(changes, ids, preview.warnings, request.date, request.start_time)
+    saved = letters.saved(ctx, changes, request.crn, letter) if letter else None
+    return Booked(changes, ids, preview.warnings, request.date, request.start_time, saved)
 
 
 def _rar_activity(ctx: AppContext, request: AppointmentRequest) -> bool:

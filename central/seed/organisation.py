@@ -87,6 +87,8 @@ def _add_team(
                 "description": f"{town} {suffix}",
                 "team_code": code,
                 "address": f"{10 + index} High Street, {town}",
+                # Ofcom's range for drama: never a real line.
+                "phone": f"01632 96{(index * 2 + n) % 10000:04d}",
             }
         )
     org.team_offices[code] = office_codes

@@ -15,7 +15,16 @@ from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
-from domain.semantics import alerts, appointments, contacts, documents, outcomes, person, scope
+from domain.semantics import (
+    alerts,
+    appointments,
+    contacts,
+    documents,
+    letters,
+    outcomes,
+    person,
+    scope,
+)
 from domain.semantics.args import mutation_model, validate_model
 from domain.semantics.context import Context
 from domain.semantics.effects import AuditEntry, Effects
@@ -41,6 +50,7 @@ HANDLERS: dict[str, Handler] = {
     "document_viewed": documents.document_viewed,
     "briefing_saved": scope.briefing_saved,
     "clear_alert": alerts.clear_alert,
+    "letter_produced": letters.letter_produced,
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from domain.contacts import Contact
+from domain.contacts import Contact, SeriesRef
 from domain.errors import RuleViolation, ValidationError
 from domain.mutations import ArrangeAppointment, RescheduleAppointment, occurrence_id
 from domain.rules.appointments import AppointmentDraft, check_appointment
@@ -19,6 +19,7 @@ from domain.rules.outcomes import outcome_flags
 from domain.rules.repeating import occurrence_dates
 from domain.semantics.context import Context, created, updated
 from domain.semantics.effects import Conflict, Effects, Upsert
+from domain.semantics.letters import check_appointment_letter, letter_contact
 from domain.semantics.links import contact_type, linked_event
 from domain.semantics.merge import merge_fields, record_gone
 
@@ -42,9 +43,21 @@ def arrange_appointment(args: ArrangeAppointment, ctx: Context) -> Effects:
         if ctx.exists("contact", contact_id, args.crn):
             continue  # this occurrence was already booked: a replay
         contact = _occurrence(args, ctx, contact_id, day)
+        if len(dates) > 1 and args.repeat is not None:
+            series = SeriesRef(
+                id=args.contact_id,
+                frequency=args.repeat.frequency,
+                count=len(dates),
+                index=ids.index(contact_id),
+            )
+            contact = contact.model_copy(update={"series": series})
         said = check(contact, diary, ctx, series=len(dates) > 1)
         warnings += said
         upserts.append(created("contact", contact, args.crn))
+        if args.letter is not None and contact_id == args.contact_id:
+            check_appointment_letter(args.letter, contact, ctx)
+            letter = letter_contact(ctx, args.letter, contact)
+            upserts += [letter] if letter is not None else []
     return Effects(upserts=tuple(upserts), warnings=tuple(warnings))
 
 

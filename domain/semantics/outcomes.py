@@ -17,6 +17,7 @@ from domain.rules.notes import append_note
 from domain.semantics.contacts import check_flags
 from domain.semantics.context import Context, updated
 from domain.semantics.effects import Effects
+from domain.semantics.letters import check_enforcement_letter, letter_contact
 from domain.semantics.links import contact_type
 from domain.semantics.merge import merge_fields, record_gone
 from domain.semantics.outcome_effects import event_effects, with_outcome
@@ -41,6 +42,9 @@ def record_outcome(args: RecordOutcome, ctx: Context) -> Effects:
     event = ctx.event_of(before.crn, before.event_id)
     if not held & _OUTCOME_FIELDS and _sets_outcome(before, args):
         after = with_outcome(ctx, before, args.outcome_code, args.enforcement_code, event)
+        if args.letter is not None:
+            due = check_enforcement_letter(args.letter, after, args.enforcement_code, ctx)
+            after = after.model_copy(update={"enforcement_response_by": due})
     if "hours_credited_minutes" in merge.applied:
         after = after.model_copy(update={"hours_credited_minutes": args.hours_credited_minutes})
     if args.notes.strip():
@@ -52,6 +56,8 @@ def record_outcome(args: RecordOutcome, ctx: Context) -> Effects:
     upserts = [change]
     if change.changed_fields & _OUTCOME_FIELDS:
         upserts += event_effects(ctx, before, after, event)
+        letter = letter_contact(ctx, args.letter, after) if args.letter else None
+        upserts += [letter] if letter is not None else []
     return Effects(upserts=tuple(upserts), conflicts=merge.conflicts)
 
 

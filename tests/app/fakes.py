@@ -39,6 +39,7 @@ from app.session import Policy
 from app.today_rows import DayPlan
 from domain.contacts import Contact
 from domain.errors import FieldcaseError
+from domain.letters.kit import LetterKit
 from domain.mutations import MutationArgs
 from domain.semantics import RecordKind, StoredRecord
 
@@ -178,6 +179,9 @@ class FakeCache:
     drafts: dict[DraftKey, Draft] = field(default_factory=dict)
     rows_asked: list[frozenset[str]] = field(default_factory=list)  # caseload_rows calls
     pages_asked: list[int] = field(default_factory=list)  # caseload_page offsets
+
+    def letter_kit(self) -> LetterKit:
+        return LetterKit()
 
     def caseload_page(self, *, offset: int, limit: int) -> CaseloadPage:
         with self.lock:

@@ -45,3 +45,26 @@ def harness(qtbot, tmp_path):
     yield make
     for h in made:
         h.shell.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def handed_to_calendar(monkeypatch) -> list:
+    """Calendar files the app hands to the default handler, kept instead of opening Outlook."""
+    from ui import calendar_actions
+
+    handed: list = []
+    monkeypatch.setattr(calendar_actions.options, "open_file", lambda p: handed.append(p) or True)
+    return handed
+
+
+@pytest.fixture(autouse=True)
+def _close_letter_previews():
+    """A letter preview opened by a save is its own window: closed after each test, so it
+    never takes the activation a later test's form waits for."""
+    yield
+    from ui import letter_preview
+
+    for preview in list(letter_preview._open):
+        preview.close()
+        preview.deleteLater()
+    letter_preview._open.clear()

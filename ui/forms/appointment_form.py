@@ -25,6 +25,7 @@ from domain.mutations import Repeat, RepeatFrequency
 from domain.parsing import parse_date
 from domain.reference import reference
 from ui.forms.base import CaseForm, FormInvalid, Use
+from ui.forms.booking_outputs import BookingOutputs
 from ui.forms.booking_preview import (
     PreviewPanel,
     booked_when,
@@ -89,6 +90,7 @@ class AppointmentForm(CaseForm):
         self.notes.setMinimumHeight(70)  # takes the spare height, so it stays beside its label
         self.preview = PreviewPanel()
         self.add_row("Will book", self.preview.scroller())
+        self.outputs = BookingOutputs(self)
         self.confirm = add(self, "confirm", "Warnings", confirm_box(), drafted=False)
         toggle_key(self, "Alt+K", self.confirm)
         self._preview_timer = QTimer(self)
@@ -122,6 +124,7 @@ class AppointmentForm(CaseForm):
         ctype = reference().contact_types.get(code or "")
         needs = ctype is not None and ctype.location != "not_applicable"
         self._show_row(self.location, needs)
+        self.outputs.type_changed(code)
         self._preview_timer.start()
 
     def _on_event_changed(self, *_: object) -> None:
@@ -268,6 +271,7 @@ class AppointmentForm(CaseForm):
             request=request,
             accept_warnings=self.confirm.isChecked(),
             contact_id=self.contact_id,
+            with_letter=self.outputs.with_letter(),
         )
 
     def saved_message(self, result: Any) -> str:

@@ -22,7 +22,6 @@ from app.usecases.outcomes import (
     correct_outcome,
     outcome_target,
     preview_outcome,
-    record_outcome,
 )
 from domain.errors import ValidationError
 from domain.mutations import CorrectOutcome, RecordOutcome
@@ -30,6 +29,7 @@ from domain.reference import reference
 from ui.forms.base import CaseForm, FormInvalid, Use
 from ui.forms.contact_form import EffectLabel, enforcement_items, outcome_items
 from ui.forms.fields import NotesField
+from ui.forms.letter_offer import LetterOffer
 from ui.forms.type_picker import CodePicker
 from ui.widgets import named
 
@@ -83,6 +83,7 @@ class OutcomeForm(CaseForm):
         self.enforcement.setEnabled(False)
         self.add_field("enforcement_code", "Enforcement action", self.enforcement)
         self.set_field_visible("enforcement_code", False)
+        self.letter = LetterOffer(self, self.enforcement)
         self.hours = QLineEdit()
         self.add_field("hours_credited_minutes", "Hours worked", self.hours, hint="e.g. 6 or 5:30")
         self.effect = EffectLabel()
@@ -201,7 +202,7 @@ class OutcomeForm(CaseForm):
             hours_credited_minutes=minutes,
             base_version=target.version,
         )
-        return partial(record_outcome, args=args)
+        return self.letter.save_use(args)
 
     def saved_message(self, result: Any) -> str:
         outcome = reference().outcomes.get(self.outcome.code())
@@ -214,6 +215,7 @@ class CorrectOutcomeForm(OutcomeForm):
     kind = "correct-outcome"
     title = "Correct an outcome"
     noun = "correction"
+    offers_letter = False
 
     def notes_field(self) -> str:
         return "reason"

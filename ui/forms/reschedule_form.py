@@ -20,6 +20,7 @@ from app.usecases import appointments as uc
 from domain.errors import FieldcaseError, ValidationError
 from domain.reference import reference
 from ui.forms.base import CaseForm, FormInvalid, Use
+from ui.forms.booking_outputs import BookingOutputs
 from ui.forms.booking_preview import (
     PreviewPanel,
     booked_when,
@@ -71,6 +72,7 @@ class RescheduleForm(CaseForm):
         self.preview = PreviewPanel()
         self.preview.show_problem("Type the new date to see any warnings.")
         self.add_row("Will book", self.preview.scroller())
+        self.outputs = BookingOutputs(self, letter=False, calendar_words="Update my calendar")
         self.confirm: QCheckBox = add(self, "confirm", "Warnings", confirm_box(), drafted=False)
         toggle_key(self, "Alt+K", self.confirm)
         self._show_row(self.confirm, False)

@@ -130,6 +130,12 @@ EXAMPLES: dict[str, Callable[[Case], dict[str, Any]]] = {
         "crn": CRN,
         "contact_id": str(case.appointment(MONDAY, alert=True).id),
     },
+    "letter_produced": lambda case: {
+        "crn": CRN,
+        "contact_id": str(case.appointment(MONDAY).id),
+        "output": "pdf",
+        "produced_at": "2026-11-14T09:30:00+00:00",
+    },
 }
 
 

@@ -1,0 +1,1 @@
+"""Letters an officer sends: facts from the case, admin-editable templates, what is kept."""

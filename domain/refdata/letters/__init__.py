@@ -1,0 +1,1 @@
+"""National default letter templates (plain text with {placeholders}); see docs/letters.md."""
