@@ -18,10 +18,10 @@ def team_scenes(app: Any, camera: Any, window: MainWindow) -> None:
     wait_until(app, lambda: window.team.model.rowCount() > 0, 30)
     wait_until(app, lambda: bool(window.team.covers.text()), 30)  # learnt after unlock
     window.team.table.setCurrentIndex(window.team.proxy.index(0, 0))
-    camera.shoot(window, "16-team-caseload")
+    camera.shoot(window, "19-team-caseload")
     window.show_section(ALERTS)
     wait_until(app, lambda: window.alerts.model.rowCount() > 0, 30)
-    camera.shoot(window, "17-alerts")
+    camera.shoot(window, "20-alerts")
     crn = window.alerts.model.row_at(0).crn
     window.open_requested.emit(crn)
     wait_until(app, lambda: window.case_view is not None)
@@ -29,5 +29,5 @@ def team_scenes(app: Any, camera: Any, window: MainWindow) -> None:
     assert view is not None
     view.tabs.setCurrentWidget(view.compliance)
     wait_until(app, lambda: bool(view.compliance.boxes))
-    camera.shoot(window, "18-case-compliance")
+    camera.shoot(window, "21-case-compliance")
     window.close_case()
