@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - every synthetic officer's; not a secret
 SERVER_FILE = "server.json"
+# Raise when the demo's seed changes what a signed-in demo needs: a demo folder seeded by
+# another version is seeded again rather than reused.
+DEMO_DATA_VERSION = "2026-12-07"
+SEED_STAMP = "seed-version"
 START_TIMEOUT_S = 60.0
 _OWNED: list[subprocess.Popen[bytes]] = []  # the demo services this process started
 
@@ -106,7 +110,16 @@ def _seed(folder: Path, database_url: str) -> tuple[str, ...]:
         raise DemoError("The demo data could not be made. Is the [central] extra installed?")
     officers = json.loads(result.stdout.strip().splitlines()[-1])["officers"]
     (folder / "officers.json").write_text(json.dumps(officers))
+    (folder / SEED_STAMP).write_text(DEMO_DATA_VERSION)
     return tuple(officers)
+
+
+def _seeded_by_this_version(folder: Path) -> bool:
+    """The demo database was made by this version's seed: an older one lacks what this
+    version needs (e.g. the automatic device-approval rule, documents, covers), and
+    signing in to it could wait for an approval no one will give."""
+    stamp = folder / SEED_STAMP
+    return stamp.exists() and stamp.read_text().strip() == DEMO_DATA_VERSION
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -132,10 +145,15 @@ def start_demo_server(folder: Path | None = None) -> DemoServer:
             return DemoServer(known["url"], known["pid"], tuple(known["officers"]))
     database_url = f"sqlite:///{folder / 'central.db'}"
     officers_file = folder / "officers.json"
-    if officers_file.exists() and (folder / "central.db").exists():
+    if (
+        officers_file.exists()
+        and (folder / "central.db").exists()
+        and _seeded_by_this_version(folder)
+    ):
         officers = tuple(json.loads(officers_file.read_text()))
     else:
-        (folder / "central.db").unlink(missing_ok=True)
+        for name in ("central.db", "central.db-wal", "central.db-shm"):
+            (folder / name).unlink(missing_ok=True)
         officers = _seed(folder, database_url)
     secret = folder / "jwt-secret"
     if not secret.exists():

@@ -115,3 +115,18 @@ def test_the_demo_service_stops_when_the_app_crashes(tmp_path):
         assert _stops_answering(url)
     finally:
         demo.stop_demo_server(tmp_path)
+
+
+@pytest.mark.e2e
+def test_a_demo_folder_seeded_by_another_version_is_seeded_again(tmp_path, monkeypatch):
+    """An older demo database (no automatic device approval, no documents, no covers) would
+    leave the demo signing in forever: it is made again, not reused."""
+    (tmp_path / "officers.json").write_text('["someone.old"]')
+    (tmp_path / "central.db").write_bytes(b"made by an older Fieldcase")
+    monkeypatch.setattr(demo, "demo_folder", lambda: tmp_path)
+    try:
+        server = demo.start_demo_server(tmp_path)
+        assert "someone.old" not in server.officers
+        assert (tmp_path / demo.SEED_STAMP).read_text() == demo.DEMO_DATA_VERSION
+    finally:
+        demo.stop_demo_server(tmp_path)
