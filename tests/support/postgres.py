@@ -78,12 +78,39 @@ def cluster() -> Iterator[str]:
         options,
         "start",
     )
+    stop = [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
+    watchdog = _watchdog(stop, root)
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         with contextlib.suppress(subprocess.CalledProcessError):
-            pg(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        _remove_later(root)
+            pg(*stop[len(prefix) :])
+        if watchdog is None:
+            _remove_later(root)
+        else:
+            watchdog.stdin.close()  # type: ignore[union-attr]  # it removes the folder
+
+
+def _watchdog(stop: list[str], root: Path) -> subprocess.Popen[bytes] | None:
+    """A process that stops the cluster and removes its folder when this one is gone.
+
+    pg_ctl detaches the server, so a test session killed by a timeout or SIGKILL left
+    it running for ever. The watchdog waits on a pipe only this process holds: the
+    pipe closes when this process ends, however it ends. In a session of its own, so a
+    signal to the test run's process group does not take it first. Removing the folder
+    there also keeps the session from waiting on it (it holds every per-test database).
+    """
+    if os.name != "posix":
+        return None
+    script = 'cat >/dev/null; "$@" >/dev/null 2>&1; rm -rf "$ROOT" >/dev/null 2>&1'
+    return subprocess.Popen(
+        ["sh", "-c", script, "watchdog", *stop],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "ROOT": str(root)},
+        start_new_session=True,
+    )
 
 
 def _remove_later(root: Path) -> None:
