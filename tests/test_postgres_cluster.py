@@ -17,11 +17,11 @@ from tests.support import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 START = """
-import sys, time
+import sys
 from tests.support import postgres
 with postgres.cluster() as url:
     print(url, flush=True)
-    time.sleep(600)
+    sys.stdin.read()  # a test run at work, until it is killed
 """
 
 
@@ -36,7 +36,11 @@ def _accepts(port: int) -> bool:
 @pytest.mark.skipif(os.name != "posix", reason="the watchdog is POSIX only")
 def test_a_killed_test_run_leaves_no_cluster_running():
     run = subprocess.Popen(
-        [sys.executable, "-c", START], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", START],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert run.stdout is not None
