@@ -32,6 +32,7 @@ import sqlalchemy
 
 from bench.central import _server_processes
 from central.seed import seed_database
+from sync.dpop import DeviceKey
 from tests.central.sync.http_server import SECRET
 
 PASSWORD = "Bench-Synthetic-Sign-In-2026"  # noqa: S105 - synthetic demo officers only
@@ -73,7 +74,10 @@ def _officer_round(http: httpx.Client, device: str, crn: str, seq: int) -> list[
 
 
 def _flood(base: str, stop: Any, statuses: list[int], worker: int) -> None:
-    """One attacker thread: wrong passwords for made-up users, a bounded loop."""
+    """One attacker thread: wrong passwords for made-up users, a bounded loop. Each
+    attempt carries a valid DPoP proof (an attacker makes them as cheaply as a laptop),
+    so it reaches the password check rather than being refused for its proof."""
+    key = DeviceKey.generate()
     with httpx.Client(base_url=base, timeout=60) as http:
         for n in range(2000):
             if stop.is_set():
@@ -84,7 +88,8 @@ def _flood(base: str, stop: Any, statuses: list[int], worker: int) -> None:
                 "device_id": str(uuid.uuid4()),
             }  # fmt: skip
             try:
-                statuses.append(http.post("/oauth/token", data=form).status_code)
+                proof = {"DPoP": key.proof("POST", base + "/oauth/token", issued_at=time.time())}
+                statuses.append(http.post("/oauth/token", data=form, headers=proof).status_code)
             except httpx.TransportError:  # the old service reset connections under the flood
                 statuses.append(0)
 
@@ -158,7 +163,13 @@ def measure(rounds: int) -> dict[str, Any]:
                 "grant_type": "password", "client_id": "fieldcase-desktop", "username": officer,
                 "password": PASSWORD, "device_id": device,
             }  # fmt: skip
-            token = httpx.post(base + "/oauth/token", data=form, timeout=60).json()["access_token"]
+            proof = {
+                "DPoP": DeviceKey.generate().proof(
+                    "POST", base + "/oauth/token", issued_at=time.time()
+                )
+            }
+            answer = httpx.post(base + "/oauth/token", data=form, headers=proof, timeout=60)
+            token = answer.json()["access_token"]
             headers = {"Authorization": f"Bearer {token}"}
             with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
                 alone = [
