@@ -237,9 +237,13 @@ class StorageCache:
                 kept.record(self.cdb, args.crn, args.reason or "other", args.reason_text, until)
         return changes
 
-    def resolve_conflict(self, conflict_id: str, name: str, args: MutationArgs) -> ChangeSet:
+    def resolve_conflict(
+        self, conflict_id: str, name: str, args: MutationArgs, *, log: MutationArgs | None = None
+    ) -> ChangeSet:
         with self.cdb.atomic():
             changes = self._apply(name, args)
+            if log is not None:
+                changes = changes.merge(self._apply("record_contact", log))
             problems.close_conflict(self.cdb, conflict_id, at=self._now())
         return changes.merge(ChangeSet.of(kinds=[ATTENTION]))
 

@@ -81,8 +81,11 @@ class CaseCache(Protocol):
         """Apply one mutation to the cache and queue it, in one transaction."""
         ...
 
-    def resolve_conflict(self, conflict_id: str, name: str, args: MutationArgs) -> ChangeSet:
-        """Apply the officer's choice as a new mutation and close the conflict, atomically."""
+    def resolve_conflict(
+        self, conflict_id: str, name: str, args: MutationArgs, *, log: MutationArgs | None = None
+    ) -> ChangeSet:
+        """Apply the officer's choice as a new mutation, record `log` (the contact saying
+        what was kept) and close the conflict, atomically."""
         ...
 
     def retry_rejection(self, rejection_id: str) -> ChangeSet:

@@ -304,8 +304,12 @@ class FakeCache:
         crn = getattr(args, "crn", "")
         return ChangeSet.of([crn] if crn else [], [OUTBOX])
 
-    def resolve_conflict(self, conflict_id: str, name: str, args: MutationArgs) -> ChangeSet:
+    def resolve_conflict(
+        self, conflict_id: str, name: str, args: MutationArgs, *, log: MutationArgs | None = None
+    ) -> ChangeSet:
         self.apply(name, args)
+        if log is not None:
+            self.apply("record_contact", log)
         self.attention_items = replace(
             self.attention_items,
             conflicts=tuple(c for c in self.attention_items.conflicts if c.id != conflict_id),
