@@ -73,6 +73,10 @@ class CaseCache(Protocol):
 
     def attention(self) -> Attention: ...
 
+    def office_names(self) -> dict[str, str]:
+        """Location code -> office name, for the offices the letter kit brought."""
+        ...
+
     def letter_kit(self) -> LetterKit:
         """The letter templates, offices and Welsh teams the central service last sent."""
         ...

@@ -172,6 +172,7 @@ class FakeCache:
     applied: list[tuple[str, MutationArgs]] = field(default_factory=list)
     attention_items: Attention = field(default_factory=Attention)
     national_hits: list[SearchHit] = field(default_factory=list)
+    offices: dict[str, str] = field(default_factory=dict)  # the letter kit's, code -> name
     closed: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     records: dict[tuple[RecordKind, UUID], StoredRecord] = field(default_factory=dict)
@@ -179,6 +180,9 @@ class FakeCache:
     drafts: dict[DraftKey, Draft] = field(default_factory=dict)
     rows_asked: list[frozenset[str]] = field(default_factory=list)  # caseload_rows calls
     pages_asked: list[int] = field(default_factory=list)  # caseload_page offsets
+
+    def office_names(self) -> dict[str, str]:
+        return dict(self.offices)
 
     def letter_kit(self) -> LetterKit:
         return LetterKit()
