@@ -122,7 +122,7 @@ class StorageCache:
                 (crn, *sorted(tracked)),
             )
             data["contact"] = [json.loads(r["data"]) for r in rows]
-        return detail_from_overview(overview, data, today=today)
+        return detail_from_overview(overview, data, today=today, offices=self.office_names())
 
     def contact_page(
         self, crn: str, filters: ContactFilter, *, offset: int, limit: int
@@ -134,17 +134,21 @@ class StorageCache:
             text=filters.text,
         )
         page = contacts_q.contact_page(self.cdb, crn, query, offset=offset, limit=limit)
-        return ContactPage(tuple(contact_row(c) for c in page.rows), page.offset, page.total)
+        offices = self.office_names()
+        rows = tuple(contact_row(c, offices) for c in page.rows)
+        return ContactPage(rows, page.offset, page.total)
 
     def diary(self, start: dt.date, end: dt.date) -> list[DiaryRow]:
         staff, covered = self.actor.staff_code, self._covered()
         found = contacts_q.diary(self.cdb, start, end, staff_code=staff, covered=covered)
-        return [diary_row(d, is_cover=d.crn in covered) for d in found]
+        offices = self.office_names()
+        return [diary_row(d, offices, is_cover=d.crn in covered) for d in found]
 
     def needs_outcome(self, *, today: dt.date) -> list[DiaryRow]:
         covered = self._covered()
         found = contacts_q.needs_outcome(self.cdb, now=self._now())
-        return [diary_row(d, is_cover=d.crn in covered) for d in found]
+        offices = self.office_names()
+        return [diary_row(d, offices, is_cover=d.crn in covered) for d in found]
 
     def day_plan(self, day: dt.date, *, pages: bool) -> DayPlan:
         from app.today_mapping import day_plan
@@ -237,9 +241,13 @@ class StorageCache:
                 kept.record(self.cdb, args.crn, args.reason or "other", args.reason_text, until)
         return changes
 
-    def resolve_conflict(self, conflict_id: str, name: str, args: MutationArgs) -> ChangeSet:
+    def resolve_conflict(
+        self, conflict_id: str, name: str, args: MutationArgs, *, log: MutationArgs | None = None
+    ) -> ChangeSet:
         with self.cdb.atomic():
             changes = self._apply(name, args)
+            if log is not None:
+                changes = changes.merge(self._apply("record_contact", log))
             problems.close_conflict(self.cdb, conflict_id, at=self._now())
         return changes.merge(ChangeSet.of(kinds=[ATTENTION]))
 
@@ -262,6 +270,11 @@ class StorageCache:
         from storage import records
 
         return records.CacheReader(self.cdb).get(kind, record_id)
+
+    def office_names(self) -> dict[str, str]:
+        from storage.local import office_names
+
+        return office_names(self.cdb)
 
     def letter_kit(self) -> LetterKit:
         from storage.letters import load_kit

@@ -79,3 +79,44 @@ def conflict_row(
         changed_by=author_words(first, me),
         changed_at=_when(first.get("changed_at")),
     )
+
+
+CHOSEN = {"yours": "your change on this laptop", "original": "the value before either change"}
+
+
+def _value(field: FieldChoice, choice: str) -> str:
+    value = getattr(field, choice)
+    if choice == "original" and not field.original_known:
+        return "(not known on this laptop)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return "(empty)" if value in (None, "") else str(value)
+
+
+def _other(conflict: ConflictRow) -> str:
+    """ "the change by you, on another laptop, on Fri 20 Nov 2026 at 09:30"."""
+    by = conflict.changed_by or "someone else"
+    when = conflict.changed_at
+    at = f", on {when.astimezone():%a %d %b %Y at %H:%M}" if when else ""
+    return f"the change by {by}{at}"
+
+
+def resolution_note(conflict: ConflictRow, choices: dict[str, str]) -> str:
+    """The contact log's plain-words record of a conflict choice: per field what was kept,
+    what was discarded, and who made the other change and when."""
+    lines = []
+    for field in conflict.fields:
+        picked = choices.get(field.field, "central")
+        source = {**CHOSEN, "central": _other(conflict)}
+        dropped = [
+            f"{_value(field, c)} ({source[c]})"
+            for c in ("yours", "central")
+            if c != picked and getattr(field, c) != getattr(field, picked)
+        ]
+        gone = f" Discarded {' and '.join(dropped)}." if dropped else ""
+        lines.append(
+            f"{field.label or field_words(field.field)}: kept {_value(field, picked)} "
+            f"({source[picked]}).{gone}"
+        )
+    head = "Two changes to the same details clashed and the officer chose what to keep."
+    return "\n".join([head, *lines])

@@ -30,7 +30,10 @@ class Launch:
     settings: Settings
     backend: LiveBackend
     demo: bool = False
-    auto_sign_in: tuple[str, str, str] | None = None  # server, username, password
+    # Slow start-up work (the demo's local service), run on a thread once the window has
+    # painted; it answers with the sign-in to make without typing: server, username, password.
+    start: Callable[[], tuple[str, str, str]] | None = None
+    starting_words: str = ""  # what the sign-in screen says while `start` runs
     # Stops what this launch started (the demo's local service) when the app quits.
     stop: Callable[[], None] | None = None
 
@@ -70,18 +73,30 @@ def prepare(*, profile: str | None, demo: bool) -> Launch:
 
 
 def prepare_demo() -> Launch:
+    """The demo's launch, at once: its service is started by `start`, off the UI thread
+    (it took 4-6 s, and a first launch's seed far longer, before any window showed)."""
     from app import demo
 
-    server = demo.start_demo_server()
+    if not demo.central_installed():
+        raise demo.DemoError(demo.NOT_INSTALLED)
     demo.use_demo_keyring()
     folder = demo.throwaway_profile()
-    username = server.officers[0]
-    settings = Settings(server_url=server.url, username=username)
+    backend = LiveBackend(folder, Settings())
+
+    def start() -> tuple[str, str, str]:
+        server = demo.start_demo_server()
+        username = server.officers[0]
+        backend.settings = backend.settings.model_copy(
+            update={"server_url": server.url, "username": username}
+        )
+        return server.url, username, demo.DEMO_PASSWORD
+
     return Launch(
         folder,
-        settings,
-        LiveBackend(folder, settings),
+        backend.settings,
+        backend,
         demo=True,
-        auto_sign_in=(server.url, username, demo.DEMO_PASSWORD),
+        start=start,
+        starting_words="Starting the demo service with synthetic people…",
         stop=demo.stop_demo_server,  # it kept running after Quit (issue 17)
     )

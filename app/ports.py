@@ -73,6 +73,10 @@ class CaseCache(Protocol):
 
     def attention(self) -> Attention: ...
 
+    def office_names(self) -> dict[str, str]:
+        """Location code -> office name, for the offices the letter kit brought."""
+        ...
+
     def letter_kit(self) -> LetterKit:
         """The letter templates, offices and Welsh teams the central service last sent."""
         ...
@@ -81,8 +85,11 @@ class CaseCache(Protocol):
         """Apply one mutation to the cache and queue it, in one transaction."""
         ...
 
-    def resolve_conflict(self, conflict_id: str, name: str, args: MutationArgs) -> ChangeSet:
-        """Apply the officer's choice as a new mutation and close the conflict, atomically."""
+    def resolve_conflict(
+        self, conflict_id: str, name: str, args: MutationArgs, *, log: MutationArgs | None = None
+    ) -> ChangeSet:
+        """Apply the officer's choice as a new mutation, record `log` (the contact saying
+        what was kept) and close the conflict, atomically."""
         ...
 
     def retry_rejection(self, rejection_id: str) -> ChangeSet:

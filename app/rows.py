@@ -82,6 +82,7 @@ class ContactRow:
     alert: bool = False
     waiting_to_send: bool = False
     is_appointment: bool = False
+    place: str = ""  # the office's name (its code if unknown here); "" when there is none
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,7 @@ class CaseDetail:
     badges: tuple[RiskBadge, ...]
     limited_access: str = ""
     next_appointment: dt.datetime | None = None
+    next_place: str = ""  # where the next appointment is, in words
     compliance: tuple[str, ...] = ()
     progress: tuple[Progress, ...] = ()
     sentence_summary: str = ""

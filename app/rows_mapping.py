@@ -7,9 +7,10 @@ shared domain rules, from the case's records the adapter read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from app.places import place_words
 from app.rows import (
     CaseDetail,
     CaseloadRow,
@@ -78,7 +79,7 @@ def caseload_row(item: CaseloadItem, *, is_cover: bool = False) -> CaseloadRow:
     )
 
 
-def contact_row(item: ContactItem) -> ContactRow:
+def contact_row(item: ContactItem, offices: Mapping[str, str]) -> ContactRow:
     return ContactRow(
         id=item.id,
         crn=item.crn,
@@ -92,10 +93,11 @@ def contact_row(item: ContactItem) -> ContactRow:
         alert=item.alert,
         waiting_to_send=item.waiting_to_send,
         is_appointment=item.is_appointment,
+        place=place_words(item.location_code, offices),
     )
 
 
-def diary_row(item: DiaryItem, *, is_cover: bool = False) -> DiaryRow:
+def diary_row(item: DiaryItem, offices: Mapping[str, str], *, is_cover: bool = False) -> DiaryRow:
     return DiaryRow(
         contact_id=item.contact_id,
         crn=item.crn,
@@ -104,7 +106,7 @@ def diary_row(item: DiaryItem, *, is_cover: bool = False) -> DiaryRow:
         start_time=item.start_time,
         end_time=item.end_time,
         type_text=item.type_text,
-        location=item.location_code,
+        location=place_words(item.location_code, offices),
         outcome_text=item.outcome_text,
         waiting_to_send=item.waiting_to_send,
         is_cover=is_cover,
@@ -173,7 +175,11 @@ def personal_rows(person: Person, address: str) -> tuple[tuple[str, str], ...]:
 
 
 def detail_from_overview(
-    overview: CaseOverview, data: dict[str, list[dict[str, Any]]], *, today: dt.date
+    overview: CaseOverview,
+    data: dict[str, list[dict[str, Any]]],
+    *,
+    today: dt.date,
+    offices: Mapping[str, str],
 ) -> CaseDetail:
     person = overview.person
     contacts = [Contact.model_validate(c) for c in data.get("contact", [])]
@@ -192,10 +198,11 @@ def detail_from_overview(
         next_appointment=(
             dt.datetime.combine(nxt.date, nxt.start_time or dt.time()) if nxt else None
         ),
+        next_place=place_words(nxt.location_code, offices) if nxt else "",
         compliance=tuple(f"Event {e.number}: {e.compliance}" for e in events),
         progress=progress_rows(requirements, contacts, today),
         sentence_summary="; ".join(f"Event {e.number}: {e.sentence}" for e in events),
-        last_contacts=tuple(contact_row(c) for c in overview.recent_contacts),
+        last_contacts=tuple(contact_row(c, offices) for c in overview.recent_contacts),
         sentences=tuple(
             SentenceRow(
                 e.number, e.offence, e.sentence, e.start_date, e.expected_end, e.requirements

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.places import place_words
 from app.today_rows import BriefingPage, DayPlan, HouseholdMember, RecentContact, VisitRow
 from domain.calendar import LONDON
 from domain.contacts import Contact
@@ -49,7 +50,7 @@ def _place(contact: Contact, address: Address | None, offices: dict[str, str]) -
     if contact.type_code in HOME_VISIT_TYPES:
         return address.one_line if address is not None else "No address recorded"
     if contact.location_code:
-        return offices.get(contact.location_code, contact.location_code)
+        return place_words(contact.location_code, offices)
     return {"COPT": "Telephone", "COVC": "Video call"}.get(contact.type_code, "")
 
 

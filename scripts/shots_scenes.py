@@ -94,8 +94,8 @@ def form_scenes(app: Any, camera: Camera, window: MainWindow, *, outcome: bool =
 
 
 def sign_in_scene(app: Any, camera: Camera, window: Any, launch: Any, session: Any) -> None:
-    assert launch.auto_sign_in is not None
-    server, username, password = launch.auto_sign_in
+    assert launch.start is not None
+    server, username, password = launch.start()
     window.sign_in.server.setText(server)
     window.sign_in.username.setText(username)
     camera.shoot(window, "01-sign-in")

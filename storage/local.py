@@ -39,6 +39,14 @@ def replace_offices(cdb: CacheDb, offices: Iterable[Mapping[str, Any]]) -> None:
             )
 
 
+def office_names(cdb: CacheDb) -> dict[str, str]:
+    """Location code -> the office's name, for every office the letter kit brought."""
+    return {
+        r["code"]: r["description"]
+        for r in cdb.query("SELECT code, description FROM office_location")
+    }
+
+
 def offices(cdb: CacheDb) -> list[dict[str, Any]]:
     rows = cdb.query("SELECT code, description, data FROM office_location ORDER BY description")
     return [

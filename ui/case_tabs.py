@@ -48,7 +48,8 @@ def progress_bar(item: Progress) -> QProgressBar:
 
 
 def _contact_line(row: ContactRow) -> str:
-    bits = [fmt.day(row.date), fmt.clock(row.start_time), row.type_text, row.outcome_text]
+    bits = [fmt.day(row.date), fmt.clock(row.start_time), row.type_text, row.place]
+    bits.append(row.outcome_text)
     if row.sensitive:
         bits.append("Sensitive")
     if row.waiting_to_send:
@@ -60,8 +61,9 @@ def overview_tab(detail: CaseDetail) -> QWidget:
     page = QWidget()
     layout = QVBoxLayout(page)
     appointment = QGroupBox("Next appointment")
+    where = f" · {detail.next_place}" if detail.next_appointment and detail.next_place else ""
     QVBoxLayout(appointment).addWidget(
-        _label(fmt.when(detail.next_appointment), "Next appointment")
+        _label(fmt.when(detail.next_appointment) + where, "Next appointment")
     )
     compliance = QGroupBox("Compliance")
     lines = QVBoxLayout(compliance)

@@ -121,8 +121,9 @@ class ContactLogPanel(QWidget):
             self.reading.clear()
             return
         clock = f" {fmt.clock(row.start_time)}" if row.start_time else ""
+        place = f" · {row.place}" if row.place else ""
         outcome = f" · {row.outcome_text}" if row.outcome_text else ""
-        head = f"{fmt.day(row.date)}{clock} · {row.type_text}{outcome}"
+        head = f"{fmt.day(row.date)}{clock} · {row.type_text}{place}{outcome}"
         self.reading.setPlainText(f"{head}\n\n{row.notes or '(no notes)'}")
 
     def reload(self) -> None:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.changes import ChangeHub
 from app.crash import CrashReporter
 from app.launch import Launch
 from app.session import Session
+from domain.errors import FieldcaseError
 from ui.crash_dialog import CrashDialog
 from ui.main_window import MainWindow
 from ui.shell import Shell
+from ui.startup import Background, after_first_paint
 
 if TYPE_CHECKING:
     from app.sync_bridge import SyncBridge
@@ -46,7 +48,47 @@ def make_sync(launch: Launch) -> Any:
     return factory
 
 
-def run(qt_app: QApplication, launch: Launch, crash: CrashReporter, log_file: Path) -> int:
+@dataclass
+class Started:
+    """What `build` made: kept alive for the event loop, and handed to tests."""
+
+    session: Session
+    window: MainWindow
+    shell: Shell
+    dialog: CrashDialog
+    background: Background | None = None
+
+
+def _sign_in_when_started(started: Started, launch: Launch) -> None:
+    """Once the window has painted: the launch's slow start on a thread (the demo's
+    service), the sign-in screen saying so, then the sign-in without typing."""
+    screen = started.window.sign_in
+    if launch.start is None:
+        return
+    screen.set_busy(True)
+    screen.progress_words.setText(launch.starting_words)
+
+    def started_up(answer: tuple[str, str, str]) -> None:
+        server, username, password = answer
+        screen.server.setText(server)
+        screen.username.setText(username)
+        screen.progress_words.setText(f"Signing in as {username}…")
+        started.session.sign_in(server, username, password)
+
+    def failed(error: Exception) -> None:
+        if not isinstance(error, FieldcaseError):
+            raise error  # a bug: the crash reporter's, not a sign-in message
+        screen.show_error(error)
+
+    work = Background(launch.start, started.window)
+    work.finished.connect(started_up)
+    work.failed.connect(failed)
+    started.background = work
+    work.start()
+
+
+def build(launch: Launch, crash: CrashReporter, *, sync_factory: Any | None = None) -> Started:
+    """The window shown with its first screen; slow start-up work waits for its paint."""
     dialog = CrashDialog()
     crash.crash_happened.connect(dialog.add_crash)
     session = Session(launch.backend)
@@ -58,15 +100,19 @@ def run(qt_app: QApplication, launch: Launch, crash: CrashReporter, log_file: Pa
         window,
         profile=None if launch.demo else launch.profile,
         settings=launch.settings,
-        sync_factory=make_sync(launch),
+        sync_factory=sync_factory or make_sync(launch),
     )
+    started = Started(session, window, shell, dialog)
     shell.start()
-    if launch.auto_sign_in is not None:
-        server, username, password = launch.auto_sign_in
-        QTimer.singleShot(0, lambda: session.sign_in(server, username, password))
+    after_first_paint(window, lambda: _sign_in_when_started(started, launch))
+    return started
+
+
+def run(qt_app: QApplication, launch: Launch, crash: CrashReporter, log_file: Path) -> int:
+    started = build(launch, crash)
     log.info("window shown; log file in %s", log_file.parent)
     try:
         return int(qt_app.exec())
     finally:
-        shell.shutdown()
+        started.shell.shutdown()
         launch.finish()

@@ -35,6 +35,7 @@ from ui.caseload_view import AppointmentWatch, ReadOrder
 from ui.help_menu import apply_text_size
 from ui.main_window import ATTENTION as ATTENTION_PAGE
 from ui.main_window import DIARY, NEEDS_OUTCOME, TODAY, MainWindow, flush_open_drafts
+from ui.startup import after_first_paint
 from ui.team_wiring import TeamWork
 from ui.theme import apply_high_contrast
 
@@ -152,7 +153,8 @@ class Shell(QObject):
             self.window.show_sign_in()
         elif state is SessionState.LOCKED:
             self.window.show_unlock(self.session.backend.remembered_user())
-            preload_for_unlock()
+            # Its imports would hold the GIL from the unlock screen's first paint.
+            after_first_paint(self.window, preload_for_unlock)
         elif state is SessionState.READY:
             self._on_ready()
 

@@ -80,6 +80,7 @@ def _item(row: dict[str, Any]) -> ContactItem:
         requirement_id=data.get("requirement_id"),
         version=row["version"],
         waiting_to_send=bool(row["pending"]),
+        location_code=data.get("location_code") or "",
     )
 
 

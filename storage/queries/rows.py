@@ -59,6 +59,7 @@ class ContactItem:
     requirement_id: str | None
     version: int
     waiting_to_send: bool
+    location_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from domain.risk import Photo, RoshSummary
 from domain.rules.lone_working import LONE_WORKING_TYPES
 from domain.sentences import Event, LicenceCondition, Requirement
 from storage.db import CacheDb
+from storage.local import office_names
 from storage.queries import common
 
 RECENT_CONTACTS = 3
@@ -80,10 +81,7 @@ def day_facts(
     visits = tuple(Visit(Contact.model_validate_json(r["data"]), bool(r["pending"])) for r in rows)
     crns = sorted({v.contact.crn for v in visits})
     cases = _cases(cdb, crns, day, with_photos=with_photos)
-    offices = {
-        r["code"]: r["description"]
-        for r in cdb.query("SELECT code, description FROM office_location")
-    }
+    offices = office_names(cdb)
     held = tuple(v for v in visits if v.contact.crn in cases)
     lone = cdb.query(
         "SELECT data FROM contact WHERE staff_code = ? AND date = ? AND type_code IN (?, ?)",

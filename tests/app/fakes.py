@@ -172,6 +172,7 @@ class FakeCache:
     applied: list[tuple[str, MutationArgs]] = field(default_factory=list)
     attention_items: Attention = field(default_factory=Attention)
     national_hits: list[SearchHit] = field(default_factory=list)
+    offices: dict[str, str] = field(default_factory=dict)  # the letter kit's, code -> name
     closed: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     records: dict[tuple[RecordKind, UUID], StoredRecord] = field(default_factory=dict)
@@ -179,6 +180,9 @@ class FakeCache:
     drafts: dict[DraftKey, Draft] = field(default_factory=dict)
     rows_asked: list[frozenset[str]] = field(default_factory=list)  # caseload_rows calls
     pages_asked: list[int] = field(default_factory=list)  # caseload_page offsets
+
+    def office_names(self) -> dict[str, str]:
+        return dict(self.offices)
 
     def letter_kit(self) -> LetterKit:
         return LetterKit()
@@ -304,8 +308,12 @@ class FakeCache:
         crn = getattr(args, "crn", "")
         return ChangeSet.of([crn] if crn else [], [OUTBOX])
 
-    def resolve_conflict(self, conflict_id: str, name: str, args: MutationArgs) -> ChangeSet:
+    def resolve_conflict(
+        self, conflict_id: str, name: str, args: MutationArgs, *, log: MutationArgs | None = None
+    ) -> ChangeSet:
         self.apply(name, args)
+        if log is not None:
+            self.apply("record_contact", log)
         self.attention_items = replace(
             self.attention_items,
             conflicts=tuple(c for c in self.attention_items.conflicts if c.id != conflict_id),

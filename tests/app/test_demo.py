@@ -24,7 +24,8 @@ def test_demo_server_is_seeded_once_and_reused(tmp_path, monkeypatch):
         assert (again.url, again.pid) == (first.url, first.pid)
         launch = prepare_demo()
         assert launch.demo
-        assert launch.auto_sign_in == (first.url, first.officers[0], demo.DEMO_PASSWORD)
+        assert launch.start is not None
+        assert launch.start() == (first.url, first.officers[0], demo.DEMO_PASSWORD)
         assert isinstance(keyring.get_keyring(), demo.DemoKeyring)
         assert launch.profile.exists()
     finally:

@@ -33,8 +33,8 @@ def test_conflict_shows_three_values_and_applies_the_choice_per_field(qtbot, har
     buttons["Mobile number: Central now"].click()
     box.apply.click()
     qtbot.waitUntil(lambda: len(view.conflicts) == 0)
-    name, args = h.backend.cache.applied[-1]
-    assert name == "update_contact_details"
+    (name, args), (logged, _) = h.backend.cache.applied[-2:]
+    assert (name, logged) == ("update_contact_details", "record_contact")
     assert isinstance(args, UpdateContactDetails)
     assert args.mobile == "07700 900003"
     assert args.email == "oh2@example.invalid"

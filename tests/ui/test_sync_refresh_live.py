@@ -61,9 +61,11 @@ class Reads:
 
 
 class App:
-    def __init__(self, qtbot: Any, live: Live, folder: Any, officer: str) -> None:
+    def __init__(
+        self, qtbot: Any, live: Live, folder: Any, officer: str, settings: Settings | None = None
+    ) -> None:
         self.qtbot, self.live, self.officer = qtbot, live, officer
-        self.backend = LiveBackend(folder, Settings(), kdf=FAST_TEST_PARAMS)
+        self.backend = LiveBackend(folder, settings or Settings(), kdf=FAST_TEST_PARAMS)
         self.session = Session(self.backend)
         self.window = MainWindow()
         qtbot.addWidget(self.window)

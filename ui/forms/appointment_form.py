@@ -16,8 +16,9 @@ from functools import partial
 from typing import Any, ClassVar
 from uuid import UUID
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
+import shiboken6
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from app.usecases import appointments as uc
 from domain.errors import ValidationError
@@ -34,6 +35,7 @@ from ui.forms.booking_preview import (
     show_confirm,
     toggle_key,
 )
+from ui.forms.office_field import OfficeField
 from ui.forms.slot import Slot, add, show_slot_errors
 from ui.forms.type_picker import CodePicker, PickItem, contact_type_items
 
@@ -72,7 +74,7 @@ class AppointmentForm(CaseForm):
             hint="Type a code (COAP) or words (office)",
         )
         self.slot = Slot(self)
-        self.location = add(self, "location_code", "Location", QLineEdit())
+        self.location = add(self, "location_code", "Location", OfficeField())
         self.event_box = add(self, "event_id", "Event", QComboBox())
         self.requirement = add(self, "requirement_id", "Requirement", QComboBox())
         self.frequency = add(self, "frequency", "Repeat", QComboBox())
@@ -147,6 +149,7 @@ class AppointmentForm(CaseForm):
 
     # -- loading ------------------------------------------------------------------
     def load(self) -> None:
+        self.location.load(self.runner)
         self.runner.query(partial(uc.arrange_setup, crn=self.crn), self._on_setup)
 
     def _on_setup(self, setup: uc.ArrangeSetup) -> None:
@@ -154,9 +157,7 @@ class AppointmentForm(CaseForm):
         self.type_box.set_items(appointment_items(setup.type_usage))
         for choice in setup.events:
             self.event_box.addItem(choice.label, str(choice.id))
-        completer = QCompleter(list(setup.locations), self.location)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.location.setCompleter(completer)
+        self.location.set_used(setup.locations)
         self.fill(setup.defaults)
         self.loaded()
         self._preview_timer.start()
@@ -165,7 +166,7 @@ class AppointmentForm(CaseForm):
         """Put a request's values in the fields (the defaults, before any draft)."""
         self.type_box.choose(request.type_code)
         self.slot.set(request.date, request.start_time, request.end_time)
-        self.location.setText(request.location_code or "")
+        self.location.set_code(request.location_code)
         if request.event_id is not None:
             self.event_box.setCurrentIndex(max(0, self.event_box.findData(str(request.event_id))))
         if request.requirement_id is not None:
@@ -186,7 +187,7 @@ class AppointmentForm(CaseForm):
         if errors or slot is None or code is None:
             raise FormInvalid(errors)
         day, start, end = slot
-        location = self.location.text().strip() if self.location.isVisibleTo(self) else ""
+        location = self.location.code() if self.location.isVisibleTo(self) else ""
         event = self.event_box.currentData()
         requirement = self.requirement.currentData()
         return uc.AppointmentRequest(
@@ -245,6 +246,8 @@ class AppointmentForm(CaseForm):
         )
 
     def _on_preview(self, request: uc.AppointmentRequest, preview: uc.Preview) -> None:
+        if not shiboken6.isValid(self.preview):
+            return  # the form was saved and closed while its preview was worked out
         self.previewed = (request, preview)
         self.preview.show_preview(preview, request.start_time, request.end_time)
         show_confirm(self.confirm, preview, self._show_row)

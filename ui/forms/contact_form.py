@@ -14,7 +14,7 @@ import uuid
 from functools import partial
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from app.tasks import TaskRunner
 from app.usecases.documents import record_contact_with_paths
@@ -30,6 +30,7 @@ from domain.rules.outcomes import allowed_enforcement_actions, allowed_outcomes
 from ui.documents_field import DocumentsField
 from ui.forms.base import CaseForm, FormInvalid, Use
 from ui.forms.fields import DateField, LinkPicker, NotesField, TimeField
+from ui.forms.office_field import OfficeField
 from ui.forms.type_picker import CodePicker, PickItem, contact_type_items
 from ui.widgets import named
 
@@ -103,8 +104,7 @@ class ContactForm(CaseForm):
         self.add_field("date", "Date", self.date)
         self.time = TimeField()
         self.add_field("start_time", "Time", self.time, hint="Needed for an appointment or visit")
-        self.location = QComboBox()
-        self.location.setEditable(True)
+        self.location = OfficeField()
         self.add_field("location_code", "Location", self.location)
         self.outcome = CodePicker([], rows=4)
         self.add_field("outcome_code", "Outcome", self.outcome, hint="If it has happened")
@@ -130,14 +130,14 @@ class ContactForm(CaseForm):
         self._on_type_changed(self.type_picker.code())
 
     def load(self) -> None:
+        self.location.load(self.runner)
         self.runner.query(partial(contact_setup, crn=self.crn), self._on_setup_loaded)
 
     def _on_setup_loaded(self, setup: ContactSetup) -> None:
         self.setup = setup
         self.type_picker.set_items(contact_type_items(setup.type_usage))
         self.link.set_choices(setup.links)
-        self.location.clear()
-        self.location.addItems(list(setup.locations))
+        self.location.set_used(setup.locations)
         self.loaded()
 
     def values(self) -> dict[str, Any]:
@@ -267,7 +267,7 @@ class ContactForm(CaseForm):
         link = self.link.chosen()
         start = times.start if times else None
         end = (times.end or end_after(day, times.start)) if times else None
-        location = self.location.currentText().strip() if self.location.isEnabled() else ""
+        location = self.location.code() if self.location.isEnabled() else ""
         return RecordContact(
             contact_id=self.contact_id,
             crn=self.crn,

@@ -13,9 +13,11 @@ from functools import partial
 from typing import Any, ClassVar
 from uuid import UUID
 
+import shiboken6
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
+from app.places import place_words
 from app.usecases import appointments as uc
 from domain.errors import FieldcaseError, ValidationError
 from domain.reference import reference
@@ -29,6 +31,7 @@ from ui.forms.booking_preview import (
     show_confirm,
     toggle_key,
 )
+from ui.forms.office_field import OfficeField
 from ui.forms.slot import Slot, add, show_slot_errors
 from ui.widgets import named
 
@@ -68,7 +71,7 @@ class RescheduleForm(CaseForm):
         for who in ("person", "service"):
             self.reason.addItem(reason_words(who), who)
         self.slot = Slot(self, date_label="New date")
-        self.location = add(self, "location_code", "Location", QLineEdit())
+        self.location = add(self, "location_code", "Location", OfficeField())
         self.preview = PreviewPanel()
         self.preview.show_problem("Type the new date to see any warnings.")
         self.add_row("Will book", self.preview.scroller())
@@ -82,6 +85,7 @@ class RescheduleForm(CaseForm):
         self._preview_timer.timeout.connect(self.refresh_preview)
         self.slot.connect(self._preview_timer.start)
         self.location.textChanged.connect(self._preview_timer.start)
+        self.location.names_loaded.connect(self._say_moving)
 
     def _show_row(self, widget: Any, visible: bool) -> None:
         box = widget.parentWidget()
@@ -92,6 +96,7 @@ class RescheduleForm(CaseForm):
         self.reason.setFocus()
 
     def load(self) -> None:
+        self.location.load(self.runner)
         self.runner.query(
             partial(uc.reschedule_setup, crn=self.crn, contact_id=self.old_id),
             self._on_setup,
@@ -100,16 +105,24 @@ class RescheduleForm(CaseForm):
 
     def _on_setup(self, old: uc.AppointmentSummary) -> None:
         self.old = old
-        where = f" at {old.location_code}" if old.location_code else ""
-        self.moving.setText(f"{old.type_text}, {old.when}{where}")
-        self.moving.setAccessibleDescription(self.moving.text())
+        self._say_moving()
         if old.start_time is not None and old.end_time is not None:
             self.slot.set(None, old.start_time, old.end_time)
-        self.location.setText(old.location_code)
+        self.location.set_code(old.location_code)
         ctype = reference().contact_types.get(old.type_code)
         self._show_row(self.location, ctype is not None and ctype.location != "not_applicable")
         self._dirty = False
         self.loaded()
+
+    def _say_moving(self, *_: object) -> None:
+        """ "Planned Office Visit (NS), Mon 14/12/2026 10:00 at Bristol Probation Office"."""
+        old = self.old
+        if old is None:
+            return
+        place = place_words(old.location_code, self.location.names)
+        where = f" at {place}" if place else ""
+        self.moving.setText(f"{old.type_text}, {old.when}{where}")
+        self.moving.setAccessibleDescription(self.moving.text())
 
     def _on_setup_failed(self, error: FieldcaseError) -> None:
         self.moving.setText("")
@@ -129,7 +142,7 @@ class RescheduleForm(CaseForm):
             )
         if errors or slot is None:
             raise FormInvalid(errors)
-        location = self.location.text().strip().upper() if self.location.isVisibleTo(self) else ""
+        location = self.location.code() if self.location.isVisibleTo(self) else ""
         return uc.RescheduleRequest(self.old_id, who, *slot, location or None)
 
     def refresh_preview(self) -> None:
@@ -150,6 +163,8 @@ class RescheduleForm(CaseForm):
         )
 
     def _on_preview(self, request: uc.RescheduleRequest, preview: uc.Preview) -> None:
+        if not shiboken6.isValid(self.preview):
+            return  # the form was saved and closed while its preview was worked out
         self.previewed = (request, preview)
         self.preview.show_preview(preview, request.start_time, request.end_time)
         show_confirm(self.confirm, preview, self._show_row)

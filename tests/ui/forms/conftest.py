@@ -68,6 +68,7 @@ class World:
         type_code: str = "COAP",
         outcome: str | None = None,
         rar: bool = False,
+        location: str = "N07OFF1",
     ) -> Contact:
         """An office appointment pulled from the server (`rar`: on the RAR requirement)."""
         contact = Contact(
@@ -80,7 +81,7 @@ class World:
             event_id=self.case.event.id,
             requirement_id=self.case.rar.id if rar else None,
             rar_activity=rar,
-            location_code="N07OFF1",
+            location_code=location,
             staff_code=OFFICER.staff_code,
             outcome_code=outcome,
         )
