@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pydantic_core import to_json
-
 from storage import documents, records, state
 from storage.db import CacheDb
 from storage.rebase import rebase
 from storage.records import search_text
-from storage.schema import DEFERRABLE_INDEXES, RECORD_KINDS
+from storage.schema import DEFERRABLE_INDEXES, RECORD_KINDS, SEARCHED
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +39,10 @@ class Change(Protocol):
     def deleted(self) -> bool: ...
     @property
     def data(self) -> dict[str, Any] | None: ...
+    @property
+    def data_json(self) -> str | None:
+        """`data` as compact JSON text (a received page's text as sent)."""
+        ...
 
 
 class Snapshot(Protocol):
@@ -62,12 +63,6 @@ class Applied:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
-
-
-def _encode(data: Any) -> str:
-    """Compact JSON of a pulled record (pydantic's encoder: ~4x json.dumps's speed;
-    non-ASCII text is kept as UTF-8 rather than escaped, the same JSON either way)."""
-    return to_json(data).decode()
 
 
 def held_cases(cdb: CacheDb) -> list[str]:
@@ -114,12 +109,19 @@ def snapshot_rows(snapshots: Sequence[Snapshot]) -> dict[str, list[Row]]:
     by_kind: dict[str, list[Row]] = {}
     for snapshot in snapshots:
         for record in snapshot.records:
-            data = record.data
-            if record.deleted or data is None:
+            text = None if record.deleted else record.data_json
+            if text is None:
                 continue
-            row = (str(record.id), record.crn, record.version, _encode(data))
-            by_kind.setdefault(record.kind, []).append((*row, search_text(record.kind, data)))
+            row = (str(record.id), record.crn, record.version, text)
+            by_kind.setdefault(record.kind, []).append((*row, _search_text(record)))
     return by_kind
+
+
+def _search_text(record: Change) -> str:
+    """`records.search_text`, decoding `data` only for the kinds the search indexes."""
+    if record.kind not in SEARCHED:
+        return ""
+    return search_text(record.kind, record.data or {})
 
 
 def _replace(
@@ -176,18 +178,18 @@ def _apply_changes(cdb: CacheDb, changes: Sequence[Change]) -> list[Change]:
             continue
         applied.append(change)
         key = (change.kind, str(change.id))
-        data = None if change.deleted else change.data
+        text = None if change.deleted else change.data_json
         if key in shadowed:
             cdb.execute(
                 "UPDATE shadow SET version = ?, data = ? WHERE kind = ? AND id = ?",
-                (change.version, None if data is None else json.dumps(data), *key),
+                (change.version, text, *key),
             )
-        elif data is None:
+        elif text is None:
             write_gathered()
             records.delete(cdb, change.kind, change.id)
         else:
-            row = (key[1], change.crn, change.version, _encode(data))
-            gathered.setdefault(change.kind, []).append((*row, search_text(change.kind, data)))
+            row = (key[1], change.crn, change.version, text)
+            gathered.setdefault(change.kind, []).append((*row, _search_text(change)))
     write_gathered()
     return applied
 

@@ -42,13 +42,13 @@ from sync.protocol import (
     CaseRequest,
     CaseSnapshot,
     PullRequest,
-    PullResponse,
     PushRequest,
     PushResponse,
     ResultsRequest,
     ResultsResponse,
     SearchResponse,
 )
+from sync.pull_page import PulledPage, parse_pull_page
 
 log = logging.getLogger(__name__)
 # The server's codes for a seq reused for another change (central/sync/replay.py).
@@ -120,13 +120,9 @@ class SyncApi:
         """Stored results of seqs the server applied but whose answers were lost."""
         return self._call("/v1/sync/results", request, ResultsResponse)
 
-    def pull(self, request: PullRequest) -> PullResponse:
-        def parse(raw: bytes) -> PullResponse:
-            page = parse_model(raw, PullResponse)
-            page._body = raw  # staged as received by a pull from scratch (storage/stage.py)
-            return page
-
-        return self._call("/v1/sync/pull", request, PullResponse, parse)
+    def pull(self, request: PullRequest) -> PulledPage:
+        """A page, each record's `data` kept as the JSON text received (sync/pull_page.py)."""
+        return self._send("/v1/sync/pull", request, parse_pull_page)
 
     def case(self, request: CaseRequest) -> CaseSnapshot:
         return self._call("/v1/sync/case", request, CaseSnapshot)
@@ -156,19 +152,15 @@ class SyncApi:
             )
         )
 
-    def _call(
-        self,
-        path: str,
-        body: BaseModel,
-        answer: type[M],
-        parse: Callable[[bytes], M] | None = None,
-    ) -> M:
-        def send(token: str) -> M:
+    def _call(self, path: str, body: BaseModel, answer: type[M]) -> M:
+        return self._send(path, body, lambda raw: parse_model(raw, answer))
+
+    def _send(self, path: str, body: BaseModel, parse: Callable[[bytes], T]) -> T:
+        def send(token: str) -> T:
             self.requests += 1
             started = time.perf_counter()
             try:
-                raw = self.http.post_json(path, body, token=token)
-                return parse(raw) if parse is not None else parse_model(raw, answer)
+                return parse(self.http.post_json(path, body, token=token))
             finally:
                 self.seconds_in_requests += time.perf_counter() - started
 

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from storage.db import CacheDb
     from storage.pulled import Applied, Row
     from storage.stage import PullStage, StagedPage
-    from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
+    from sync.protocol import CaseSnapshot, MutationEnvelope, PushResponse
+    from sync.pull_page import PullPage
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +208,7 @@ class EncryptedCache:
         current = state.read(cdb)
         return PullState(current.client_id, current.cursor, pulled.held_cases(cdb))
 
-    def prepare_pull_page(self, response: PullResponse) -> DerivedPage:
+    def prepare_pull_page(self, response: PullPage) -> DerivedPage:
         """The rows a page's snapshots become and, for a pull of several pages, the page
         as the stage keeps it: derived on the thread that fetched it (no cache access),
         so the sync thread spends a first sync's time writing (docs/sync.md). A pull's
@@ -220,7 +221,7 @@ class EncryptedCache:
         packed = stage.pack(body) if response.has_more and body is not None else None
         return DerivedPage(pulled.snapshot_rows(response.snapshots), packed)
 
-    def apply_pull_page(self, response: PullResponse, prepared: object = None) -> None:
+    def apply_pull_page(self, response: PullPage, prepared: object = None) -> None:
         """One page; a pull from scratch (a resumed one too) applies its pages in chunks
         (storage/chunked.py)."""
         from storage import chunked, pulled, stage
@@ -237,10 +238,7 @@ class EncryptedCache:
             raise RuntimeError("a pull's pages must all be applied by one thread")
         packed = ready.packed if ready is not None else None
         if packed is None:
-            body = response._body
-            if body is None:  # built in memory (tests, tools), not received
-                body = response.model_dump_json().encode()
-            packed = stage.pack(body)
+            packed = stage.pack(_body(response))
         after = state.read(cdb).cursor
         try:
             applied = bulk.apply(
@@ -272,7 +270,7 @@ class EncryptedCache:
             bulk.close()
 
     def _apply_page(
-        self, cdb: CacheDb, response: PullResponse, prepared: DerivedPage | None = None
+        self, cdb: CacheDb, response: PullPage, prepared: DerivedPage | None = None
     ) -> Applied:
         from storage import pulled
 
@@ -299,12 +297,11 @@ class EncryptedCache:
 
         if not (self.profile.folder / STAGE_FILE).exists():
             return
-        from sync.http import parse_model
-        from sync.protocol import PullResponse
+        from sync.pull_page import parse_pull_page
 
         def apply(page: StagedPage) -> None:
             try:
-                response = parse_model(page.body, PullResponse)
+                response = parse_pull_page(page.body)
             except BadAnswerError as exc:
                 raise ValueError("unreadable staged page") from exc
             self._changed(self._apply_page(cdb, response))
@@ -364,3 +361,15 @@ class EncryptedCache:
         pulled.reset_for_redownload(self.db())
         # Every case went: whoever shows cases reloads them all.
         self._changed(pulled.Applied(frozenset(), frozenset(RECORD_KINDS), caseload=True))
+
+
+def _body(page: PullPage) -> bytes:
+    """The page's JSON as received, or as pydantic writes it for one built in memory
+    (tests, tools)."""
+    if page._body is not None:
+        return page._body
+    from sync.protocol import PullResponse
+
+    if not isinstance(page, PullResponse):
+        raise TypeError("a received page keeps its body")
+    return page.model_dump_json().encode()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from sync.errors import BadAnswerError, QueueDiverged
@@ -17,10 +18,12 @@ from sync.protocol import (
     PROTOCOL_VERSION,
     CaseSnapshot,
     MutationEnvelope,
-    PullResponse,
     PushResponse,
     ResultsResponse,
 )
+
+if TYPE_CHECKING:
+    from sync.pull_page import PulledSnapshot, PullPage
 
 log = logging.getLogger(__name__)
 
@@ -117,18 +120,18 @@ def check_results(
             raise QueueDiverged(diverged_message(device, what))
 
 
-def check_snapshot(snapshot: CaseSnapshot) -> None:
+def check_snapshot(snapshot: CaseSnapshot | PulledSnapshot) -> None:
     for record in snapshot.records:
         if record.crn != snapshot.crn:
             raise _refuse("snapshot record of another case")
 
 
-def check_pull(response: PullResponse) -> None:
+def check_pull(response: PullPage) -> None:
     check_version(response.protocol_version)
     if not response.cursor:
         raise _refuse("empty cursor")
     for snapshot in response.snapshots:
         check_snapshot(snapshot)
     for change in response.changes:
-        if not change.deleted and change.data is None:
+        if not change.deleted and not change.has_data:
             raise _refuse("change without data")

@@ -43,11 +43,11 @@ from sync.protocol import (
     MutationEnvelope,
     MutationResult,
     PullRequest,
-    PullResponse,
     PushRequest,
     PushResponse,
     ServerAction,
 )
+from sync.pull_page import PullPage
 from sync.recovery import PushWatch, catch_up, head_seq
 
 if TYPE_CHECKING:
@@ -294,7 +294,7 @@ class SyncEngine:
             ending.callback(self.store.end_pull)
             # The first page on this thread: the usual sync is one page, which then
             # needs no second thread and no hand-offs to and from it (docs/sync.md).
-            answer: futures.Future[tuple[PullResponse, PreparedPage | None]] = futures.Future()
+            answer: futures.Future[tuple[PullPage, PreparedPage | None]] = futures.Future()
             answer.set_result(self._fetch(request))
             for page in itertools.count(1):
                 if not answer.done():
@@ -322,7 +322,7 @@ class SyncEngine:
                     break
         return checksums
 
-    def _fetch(self, request: PullRequest) -> tuple[PullResponse, PreparedPage | None]:
+    def _fetch(self, request: PullRequest) -> tuple[PullPage, PreparedPage | None]:
         """One page and what the store derives from it (on the pull thread)."""
         response = self.api.pull(request)
         if response.action is not None:
@@ -338,7 +338,7 @@ class SyncEngine:
             limit=self.pull_limit,
         )
 
-    def _count_page(self, response: PullResponse) -> None:
+    def _count_page(self, response: PullPage) -> None:
         self._tally.pulled += len(response.changes) + sum(
             len(s.records) for s in response.snapshots
         )
@@ -403,7 +403,7 @@ class SyncEngine:
         )
 
 
-def _held_after(held: list[str], response: PullResponse) -> list[str]:
+def _held_after(held: list[str], response: PullPage) -> list[str]:
     """The cases held once `response` is applied: snapshots in, evictions out."""
     return sorted((set(held) | {s.crn for s in response.snapshots}) - set(response.evicted))
 

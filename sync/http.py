@@ -274,9 +274,9 @@ def parse_object(body: bytes) -> dict[str, Any]:
     try:
         value = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadAnswerError(_NOT_JSON) from exc
+        raise BadAnswerError(NOT_JSON) from exc
     if not isinstance(value, dict):
-        raise BadAnswerError(_NOT_JSON)
+        raise BadAnswerError(NOT_JSON)
     return value
 
 
@@ -286,10 +286,10 @@ def parse_model(body: bytes, model: type[M]) -> M:
         return model.model_validate_json(body, strict=True)
     except PydanticValidationError as exc:
         log.warning("answer refused: %s error(s) parsing %s", exc.error_count(), model.__name__)
-        raise BadAnswerError(_NOT_JSON) from exc
+        raise BadAnswerError(NOT_JSON) from exc
 
 
-_NOT_JSON = (
+NOT_JSON = (
     "The server's answer was not in the expected form (a network filter or an "
     "unfinished download can cause this). Nothing was changed; Fieldcase will try again."
 )

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 if TYPE_CHECKING:  # the wire models load with the sync, after the app's first screen
-    from sync.protocol import CaseSnapshot, MutationEnvelope, PullResponse, PushResponse
+    from sync.protocol import CaseSnapshot, MutationEnvelope, PushResponse
+    from sync.pull_page import PullPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +80,12 @@ class CachePort(Protocol):
 
     def pull_state(self) -> PullState: ...
 
-    def prepare_pull_page(self, response: PullResponse) -> PreparedPage | None:
+    def prepare_pull_page(self, response: PullPage) -> PreparedPage | None:
         """Derive what writing the page needs, without touching the cache: called on the
         thread that fetched the page, so that work overlaps the writing of the one before."""
         ...
 
-    def apply_pull_page(self, response: PullResponse, prepared: PreparedPage | None = None) -> None:
+    def apply_pull_page(self, response: PullPage, prepared: PreparedPage | None = None) -> None:
         """Snapshots, changes, tombstones, evictions and the cursor, in one transaction,
         with pending local mutations re-applied on top (rebase). A pull from scratch may
         apply several pages in one transaction, each staged first (storage/chunked.py).

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic_core import to_json
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 500
@@ -151,6 +152,16 @@ class RecordChange(WireModel):
     version: int
     deleted: bool = False
     data: dict[str, Any] | None = None
+
+    @property
+    def has_data(self) -> bool:
+        return self.data is not None
+
+    @property
+    def data_json(self) -> str | None:
+        """`data` as the cache stores it: compact JSON text (a page received keeps the
+        server's text instead, sync/pull_page.py)."""
+        return None if self.data is None else to_json(self.data).decode()
 
 
 class CaseSnapshot(WireModel):
