@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, func, select, text, update
+from sqlalchemy import Connection, bindparam, select, text, update
 
 from central.tables import cases, feed_counter, records
 from central.versions import parallel_writers, take_versions
@@ -72,19 +72,19 @@ def next_version(conn: Connection) -> int:
     return take_versions(conn, 1)[0]
 
 
-_CASE_LOCK = select(
-    func.pg_advisory_xact_lock(
-        func.hashtextextended(func.concat("fieldcase.case:", bindparam("crn", type_=String)), 0)
-    )
+# One round trip for every case of a mutation, taken in CRN order (the array's).
+_CASE_LOCKS = text(
+    "SELECT pg_advisory_xact_lock(hashtextextended('fieldcase.case:' || crn, 0)) "
+    "FROM unnest(CAST(:crns AS text[])) WITH ORDINALITY AS c(crn, n) ORDER BY n"
 )
 
 
 def lock_cases(conn: Connection, crns: Iterable[str]) -> None:
     """PostgreSQL: lock these cases' record writes until commit, in CRN order (so two
     writers of the same cases cannot deadlock). No-op on SQLite (one writer already)."""
-    if parallel_writers(conn):
-        for crn in sorted(set(crns)):
-            conn.execute(_CASE_LOCK, {"crn": crn})
+    ordered = sorted(set(crns))
+    if ordered and parallel_writers(conn):
+        conn.execute(_CASE_LOCKS, {"crns": ordered})
 
 
 _CLAIM = (
@@ -98,13 +98,16 @@ _CLAIM = (
 def claim(
     conn: Connection, upserts: Sequence[Upsert], read: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], list[int]]:
-    """The stored rows the upserts replace, locked (PostgreSQL: FOR UPDATE in id order,
-    read afresh; SQLite: `read` when given, the write lock is held), and their new
-    versions, taken after the locks."""
+    """The stored rows the upserts replace, locked, and their new versions, taken after
+    the locks. `read`: the rows found when the mutation was decided. PostgreSQL locks
+    those (FOR UPDATE in id order) and reads them afresh (all upserts' ids when `read`
+    is None; a row that appeared since is the caller's re-check's to catch); SQLite
+    holds the write lock and uses `read` as it is."""
     if not upserts:
         return {}, []
     if parallel_writers(conn):
-        rows = conn.execute(_CLAIM, {"ids": [str(u.id) for u in upserts]})
+        ids = [str(u.id) for u in upserts] if read is None else sorted(read)
+        rows = conn.execute(_CLAIM, {"ids": ids}) if ids else ()
         existing = _checked(upserts, {row.id: row for row in rows})
     else:
         existing = existing_records(conn, upserts) if read is None else read

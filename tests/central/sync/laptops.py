@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,15 +33,16 @@ RESENDS = 50  # a laptop resends what was not answered (a 503 while busy), this 
 
 
 @contextmanager
-def serving(url: str, workers: int) -> Iterator[str]:
-    """The service in `workers` processes on loopback; yields its base URL when ready."""
+def serving(url: str, workers: int, *, cwd: Path | None = None) -> Iterator[str]:
+    """The service in `workers` processes on loopback; yields its base URL when ready
+    (`cwd`: another checkout's tree, to measure before and after a change)."""
     env = {**os.environ, "FIELDCASE_CENTRAL_JWT_SECRET": SECRET}
     port = free_port()
     command = [
         sys.executable, "-m", "central.cli", "serve", "--database-url", url,
         "--port", str(port), "--workers", str(workers), "--log-level", "WARNING",
     ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         tick = threading.Event()

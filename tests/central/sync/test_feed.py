@@ -108,3 +108,26 @@ def test_a_record_id_of_another_case_is_refused_before_any_write(world: World) -
 
     assert str(fresh.id) not in {r.id for r in world.records_of(mine, "contact")}
     assert world.records_of(theirs, "contact")[0].version == stolen.version
+
+
+def test_the_team_list_key_moves_when_a_lower_version_commits_last(world: World) -> None:
+    """The team caseload keeps each case's line until the case's key moves. On
+    PostgreSQL a write at a lower version can commit after one at a higher version of
+    the same case: the key must still move (the highest version alone would not)."""
+    if is_sqlite(world.engine):
+        pytest.skip("SQLite has one writer at a time: commit order is version order")
+    from sqlalchemy import select
+
+    from central.tables import cases
+    from central.team_memo import case_version
+
+    crn = world.plain_case(world.seed.officers[0])
+    key = select(case_version()).where(cases.c.crn == crn)
+    with transaction(world.engine) as conn_a:
+        _write(conn_a, _new_contact(world, crn))  # the lower version, committed last
+        with transaction(world.engine) as conn_b:
+            _write(conn_b, _new_contact(world, crn))
+        with world.engine.connect() as reader:
+            seen = reader.execute(key).scalar_one()
+    with world.engine.connect() as reader:
+        assert reader.execute(key).scalar_one() != seen
