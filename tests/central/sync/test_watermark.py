@@ -65,3 +65,28 @@ def test_rows_written_before_the_migration_translate_exactly(postgres_url: str) 
         txid, mine = stamped.one()
     engine.dispose()
     assert txid == mine != "0"
+
+
+@pytest.mark.postgres
+def test_an_open_transaction_shows_as_watermark_lag(world: World) -> None:
+    """Operations see a long transaction holding pulls back: the lag (next txid minus X)
+    grows while one stays open, and the service's connections end idle ones."""
+    from prometheus_client import REGISTRY
+
+    from central.db import transaction
+
+    if world.engine.dialect.name == "sqlite":
+        pytest.skip("the watermark is PostgreSQL's")
+    officer = world.officer(world.seed.officers[0])
+    with world.engine.connect() as conn:
+        assert conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar() == "1min"
+        assert conn.execute(text("SHOW statement_timeout")).scalar() == "5min"
+    with transaction(world.engine) as held:
+        held.execute(text("SELECT pg_current_xact_id()"))  # holds X at its id
+        for _ in range(3):
+            with transaction(world.engine) as other:
+                other.execute(text("SELECT pg_current_xact_id()"))
+        officer.sync()
+        lag = REGISTRY.get_sample_value("fieldcase_feed_watermark_lag_transactions")
+    assert lag is not None
+    assert lag >= 4
