@@ -213,8 +213,10 @@ records = Table(
     Index("ix_records_version", "version"),
     # Pull range-scans each held case from the cursor (central/sync/tables_wanted.md).
     Index("ix_records_crn_version", "crn", "version"),
-    # The PostgreSQL feed's order: pull pages by (txid, version) below the watermark.
-    Index("ix_records_txid_version", "txid", "version"),
+    # The PostgreSQL feed: pull range-scans each held case by (txid, version) from the
+    # cursor up to the watermark, so its cost follows the laptop's cases, not the nation's
+    # writes (a (txid, version) index alone would walk every case's writes since the cursor).
+    Index("ix_records_crn_txid_version", "crn", "txid", "version"),
 )
 
 cases = Table(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import BigInteger, TypeDecorator
+from sqlalchemy.dialects.postgresql.base import ischema_names
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -61,3 +62,7 @@ def _current_txid_default(_element: Any, _compiler: Any, **_kw: Any) -> str:
 @compiles(current_txid, "postgresql")
 def _current_txid_postgres(_element: Any, _compiler: Any, **_kw: Any) -> str:
     return "pg_current_xact_id()"
+
+
+# Reflection (alembic's schema comparison) knows the column's type instead of warning.
+ischema_names["xid8"] = _PgXid8

@@ -1,11 +1,11 @@
 """Writers in parallel on PostgreSQL: records stamped with their transaction id.
 
 PostgreSQL: `records.txid xid8` (the writing transaction, `pg_current_xact_id()`),
-indexed with `version`, and the sequence `record_versions` continuing from the
-counter. Rows written before this revision get txid 0, below every later
-transaction, so an old cursor (a version) translates exactly into the new order
-`(0, version)`. SQLite keeps its counter; the column is there at 0 so both
-databases share one schema.
+indexed `(crn, txid, version)` for pull's per-case range scans, stamped by a trigger on
+every rewrite, and the sequence `record_versions` continuing from the counter. Rows
+written before this revision get txid 0, below every later transaction, so an old cursor
+(a version) translates exactly into the new order `(0, version)`. SQLite keeps its
+counter; the column is there at 0 so both databases share one schema.
 
 Revision ID: 0012
 Revises: 0011
@@ -56,14 +56,14 @@ def upgrade() -> None:
             "records",
             sa.Column("txid", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
         )
-    op.create_index("ix_records_txid_version", "records", ["txid", "version"])
+    op.create_index("ix_records_crn_txid_version", "records", ["crn", "txid", "version"])
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER records_stamp_txid ON records")
         op.execute("DROP FUNCTION records_stamp_txid()")
-    op.drop_index("ix_records_txid_version", table_name="records")
+    op.drop_index("ix_records_crn_txid_version", table_name="records")
     op.drop_column("records", "txid")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
