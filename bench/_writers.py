@@ -16,14 +16,11 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-
-from central.db import make_engine
+from bench.central import _fresh_database
 from tests.central.sync.laptops import Laptop, push_contacts, serving
 
 Figure = dict[str, Any]
@@ -51,15 +48,6 @@ print(json.dumps(laptops))
 """
 
 
-def _fresh_database(admin_url: str) -> str:
-    name = f"bench_writers_{uuid.uuid4().hex[:8]}"
-    engine = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
-
-
 def _prepare(url: str, tree: Path, officers: int, per_officer: int) -> list[Laptop]:
     command = [sys.executable, "-c", _PREPARE, url, str(officers), str(per_officer)]
     out = subprocess.run(  # noqa: S603 - our own interpreter and code
@@ -70,8 +58,9 @@ def _prepare(url: str, tree: Path, officers: int, per_officer: int) -> list[Lapt
 
 def push_rate(
     admin_url: str, tree: Path, processes: int, laptops: int, batches: int
-) -> tuple[float, float]:
-    """Mutations applied per second and push p99 (s) with `processes` API processes."""
+) -> tuple[float, float, int]:
+    """Mutations applied per second, push p99 (s) and busy answers (503, resent) with
+    `processes` API processes."""
     url = _fresh_database(admin_url)
     crowd = _prepare(url, tree, officers=laptops // 2, per_officer=2)
     with serving(url, processes, cwd=tree) as base:
@@ -80,7 +69,7 @@ def push_rate(
     if applied != len(crowd) * batches * 20:
         raise RuntimeError(f"not every mutation applied: {dict(pushed.statuses)}")
     ordered = sorted(pushed.latencies)
-    return applied / pushed.seconds, ordered[int(len(ordered) * 0.99)]
+    return applied / pushed.seconds, ordered[int(len(ordered) * 0.99)], pushed.busy
 
 
 def writers(admin_url: str, quick: bool) -> Iterator[Figure]:
@@ -90,21 +79,25 @@ def writers(admin_url: str, quick: bool) -> Iterator[Figure]:
     here = Path(__file__).resolve().parent.parent
     before = os.environ.get(BEFORE_TREE)
     for processes in PROCESSES:
-        rate, p99 = push_rate(admin_url, here, processes, laptops, batches)
+        rate, p99, busy = push_rate(admin_url, here, processes, laptops, batches)
         figure: Figure = {
             "name": f"writers_push_{processes}_processes_postgres",
             "value": round(rate, 1),
             "unit": "mutations/s",
             "push_p99_s": round(p99, 2),
+            "busy_answers": busy,
             "laptops": laptops,
             "mutations": laptops * batches * 20,
         }
         if before:
-            base_rate, base_p99 = push_rate(admin_url, Path(before), processes, laptops, batches)
+            base_rate, base_p99, base_busy = push_rate(
+                admin_url, Path(before), processes, laptops, batches
+            )
             figure.update(
                 baseline=round(base_rate, 1),
                 ratio=round(rate / base_rate, 2),
                 baseline_push_p99_s=round(base_p99, 2),
+                baseline_busy_answers=base_busy,
             )
         figure["load_average_1m"] = round(os.getloadavg()[0], 2)
         yield figure
