@@ -61,7 +61,7 @@ WATERMARK = text(
 
 
 def watermark(conn: Connection) -> tuple[int, int]:
-    """PostgreSQL: (X, next txid) of the caller's snapshot; X - next txid is the lag."""
+    """PostgreSQL: (X, next txid) of the caller's snapshot; next txid - X is the lag."""
     low, high = conn.execute(WATERMARK).one()
     return int(low), int(high)
 
