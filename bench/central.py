@@ -6,7 +6,8 @@
   the wire), against reading the same rows raw from the database (the baseline);
 - the team caseload of a 300-case team (p95 ms, bench/_team.py);
 - 200 officers syncing at once against a multi-process server on PostgreSQL
-  (p50/p99 request latency, errors).
+  (p50/p99 request latency, errors);
+- the push rate with 1, 2 and 4 API processes on PostgreSQL (bench/_writers.py).
 
 The throwaway PostgreSQL cluster runs with fsync off (tests/support/postgres.py), so
 its figures measure the service, not the disk.
@@ -360,3 +361,6 @@ def run(args: argparse.Namespace) -> Iterator[Figure]:
         yield from pull_caseload(_fresh_database(admin), "postgres", cases)
         yield from team_caseload(_fresh_database(admin), "postgres", *_TEAM)
         yield from concurrent_officers(_fresh_database(admin), officers, per_officer, 3)
+        from bench._writers import writers  # issue 22: push rate by API processes
+
+        yield from writers(admin, quick)

@@ -162,9 +162,11 @@ def _reallocate_person(
 ) -> None:
     """Move the offender manager on the person record too, as a new feed version."""
     row = conn.execute(
-        select(records.c.id, records.c.data, records.c.field_versions).where(
-            records.c.crn == crn, records.c.kind == "person", records.c.deleted.is_(False)
-        )
+        select(records.c.id, records.c.data, records.c.field_versions)
+        .where(records.c.crn == crn, records.c.kind == "person", records.c.deleted.is_(False))
+        # Locked before its version is taken: on PostgreSQL versions come from a sequence
+        # and a record's must rise in the order its writers commit (central.versions).
+        .with_for_update()
     ).first()
     if row is None or row.data is None:
         return

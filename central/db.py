@@ -5,7 +5,10 @@ timeout on every connection, and transactions begun explicitly so a writer can
 take the write lock up front (`BEGIN IMMEDIATE`) instead of failing with
 "database is locked" when a read transaction tries to upgrade. A SQLite file's WAL
 is checkpointed by a thread of the engine's own (`central.checkpoint`), not inside
-the commits of requests. PostgreSQL goes through psycopg 3.
+the commits of requests. PostgreSQL goes through psycopg 3, each connection with an
+idle-in-transaction and a statement timeout: the change feed's watermark is the oldest
+transaction running on the cluster, so one left open (a crashed handler, a stuck
+query) would hold every laptop's pull back to it (`central.sync.feed`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from sqlalchemy.engine import make_url
 from central.checkpoint import FALLBACK_PAGES, Checkpointer
 
 BUSY_TIMEOUT_MS = 10_000
+# PostgreSQL: no request keeps a transaction idle for a second, and none runs a statement
+# for minutes (the longest, a migration's index build on a national database, for tens
+# of seconds); past these the server ends it and X moves on.
+IDLE_IN_TRANSACTION_MS = 60_000
+STATEMENT_TIMEOUT_MS = 300_000
 IMMEDIATE = "fieldcase_immediate"
 _COMMITTED = "fieldcase_committed"
 _checkpointers: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
@@ -64,6 +72,12 @@ def make_engine(url: str, *, background_checkpoints: bool = True, **kwargs: Any)
         _configure_sqlite(engine, checkpointer)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    connect_args = kwargs.setdefault("connect_args", {})
+    connect_args.setdefault(
+        "options",
+        f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+        f" -c statement_timeout={STATEMENT_TIMEOUT_MS}",
+    )
     return create_engine(url, **kwargs)
 
 

@@ -22,6 +22,7 @@ from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 from prometheus_client import (
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -39,6 +40,15 @@ LATENCY = Histogram(
 )
 MUTATIONS = Counter(
     "fieldcase_mutations_total", "Mutations pushed, by name and result", ["name", "status"]
+)
+
+# PostgreSQL: how many transaction ids the change feed's watermark trails the newest
+# (`central.sync.feed`): a long transaction anywhere on the cluster holds every pull
+# back to it, and this grows. Set by each pull; the most recent of the live workers.
+FEED_LAG = Gauge(
+    "fieldcase_feed_watermark_lag_transactions",
+    "Transaction ids between the pull watermark and the next transaction id (PostgreSQL)",
+    multiprocess_mode="livemostrecent",
 )
 
 

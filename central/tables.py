@@ -3,11 +3,13 @@
 Case records are stored as versioned JSON documents in `records`, one row per
 domain record (person, address, event, requirement, licence_condition, contact,
 registration): the mutation semantics in `domain.semantics` read and write them
-in the same shape on the server and in the client's cache, and the change feed
-is simply "records whose `version` is above the cursor". `version` is a value of
-the global change sequence (`feed_counter`), taken inside the writing
-transaction under a lock (see `central/sync/feed.py`), so on PostgreSQL commit order
-equals sequence order and a reader never skips a late commit.
+in the same shape on the server and in the client's cache. `version` rises with
+every write of a record. On SQLite it is a value of the counter `feed_counter`, taken
+under the single write lock, and the change feed is "records whose `version` is above
+the cursor". On PostgreSQL it comes from the sequence `record_versions` and each row
+also carries `txid`, the writing transaction: the feed serves rows by `(txid,
+version)` below the visibility watermark, so writers run in parallel and a reader
+never skips a late commit (see `central/sync/feed.py`).
 
 Queryable facts the server needs for scope, search and administration live in
 ordinary typed tables (`cases`, `allocations`, `lao_*`, `pins`, ...). Every
@@ -28,10 +30,13 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Sequence,
     String,
     Table,
     Text,
 )
+
+from central.xid import Xid8, current_txid
 
 metadata = MetaData(
     naming_convention={
@@ -180,6 +185,9 @@ device_approval = Table(
 
 # --- the case records and their change feed -----------------------------------------
 
+# Record versions on PostgreSQL (SQLite has no sequences and keeps `feed_counter`).
+record_versions = Sequence("record_versions", metadata=metadata)
+
 feed_counter = Table(
     "feed_counter",
     metadata,
@@ -199,10 +207,16 @@ records = Table(
     Column("field_versions", JSON, nullable=False, default=dict),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", String(64), nullable=True),
+    # The transaction that last wrote the row (PostgreSQL; 0 on SQLite): the feed's order.
+    Column("txid", Xid8(), nullable=False, server_default=current_txid(), onupdate=current_txid()),
     Index("ix_records_crn_kind", "crn", "kind"),
     Index("ix_records_version", "version"),
     # Pull range-scans each held case from the cursor (central/sync/tables_wanted.md).
     Index("ix_records_crn_version", "crn", "version"),
+    # The PostgreSQL feed: pull range-scans each held case by (txid, version) from the
+    # cursor up to the watermark, so its cost follows the laptop's cases, not the nation's
+    # writes (a (txid, version) index alone would walk every case's writes since the cursor).
+    Index("ix_records_crn_txid_version", "crn", "txid", "version"),
 )
 
 cases = Table(

@@ -5,7 +5,12 @@ about 3 ms a case, a second for a 300-case team. A case's records change only wi
 new change-feed version, so a line is kept with the case's highest version and the day
 it was worked out on (compliance windows and "evidence overdue" move with the date),
 and only the cases whose version moved since are worked out again: the list's own query
-reads each case's highest version with an index seek (`ix_records_crn_version`). The
+reads each case's highest version with an index seek (`ix_records_crn_version`).
+On PostgreSQL writers run in parallel and commit out of version order (a record at a
+lower version can commit after one at a higher version of the same case), so the
+highest version may not move when a case changes: there the key is the sum of the
+case's versions, which every committed write raises (versions only rise), read from
+the same index. The
 offender manager's name and Limited Access are applied to every request afresh, never
 kept.
 
@@ -19,8 +24,11 @@ import datetime as dt
 import threading
 import weakref
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, func, select
+from sqlalchemy import BigInteger, ColumnElement, Connection, Engine, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from central.tables import cases, records
 from sync.protocol import TeamCase
@@ -32,10 +40,28 @@ _kept: weakref.WeakKeyDictionary[Engine, dict[str, Line]] = weakref.WeakKeyDicti
 _lock = threading.Lock()
 
 
+class _CaseVersion(FunctionElement[int]):
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(_CaseVersion)
+def _highest(_element: Any, compiler: Any, **kw: Any) -> str:
+    query = select(func.max(records.c.version)).where(records.c.crn == cases.c.crn)
+    return str(compiler.process(query.scalar_subquery(), **kw))
+
+
+@compiles(_CaseVersion, "postgresql")
+def _sum(_element: Any, compiler: Any, **kw: Any) -> str:
+    query = select(func.sum(records.c.version)).where(records.c.crn == cases.c.crn)
+    return str(compiler.process(query.scalar_subquery(), **kw))
+
+
 def case_version() -> ColumnElement[int]:
-    """A column of `cases`: the case's highest record version (an index seek per case on
-    `ix_records_crn_version`, SQLite's and PostgreSQL's min/max shortcut)."""
-    return select(func.max(records.c.version)).where(records.c.crn == cases.c.crn).scalar_subquery()
+    """A column of `cases` that moves with every committed write of the case's records:
+    SQLite, the highest version (an index seek on `ix_records_crn_version`); PostgreSQL,
+    the sum of versions (an index-only scan of the same; see the module's docstring)."""
+    return _CaseVersion()
 
 
 def lines(

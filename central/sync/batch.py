@@ -60,7 +60,7 @@ _ROWS = select(
     records.c.field_versions,
 ).where(records.c.id.in_(_IDS))
 
-_INSERT_RECORDS = BulkInsert(records)
+_INSERT_RECORDS = BulkInsert(records, skip={"txid"})  # SQLite: stays 0
 _INSERT_RESULTS = BulkInsert(applied_mutations)
 _INSERT_AUDIT = BulkInsert(audit_log, skip={"id"})
 

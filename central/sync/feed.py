@@ -1,23 +1,29 @@
-"""The change feed: every record write takes a value of the global sequence `feed_counter`.
+"""The change feed: which record writes a pull may serve, on each database.
 
-Choice: writers serialise on the counter row. A mutation is first decided without any
-lock (scope, rules, reads) and everything that needs no version is written (audit,
-pins, stored result). Only then does its transaction take its versions from the counter
-row (`central.versions.reserve_versions`: an UPDATE ... RETURNING, which holds the row
-lock until commit; on SQLite `BEGIN IMMEDIATE` already holds the single write lock),
-check that the records it read are unchanged (if not, it rolls back and runs again with
-the lock taken first, `lock_feed`), write the records and commit. So a writer can only
-obtain version V after the writer of V-1 has committed or rolled back: commit order
-equals version order, and a reader that saw the counter at H sees every row with
-version <= H. Pull reads the counter first and never serves past it, so it cannot skip
-a late commit (the committed counter is the visibility watermark).
+SQLite (one writer at a time): every record write takes a value of the counter
+`feed_counter` under the database's only write lock (`BEGIN IMMEDIATE`), so commit
+order equals version order and a reader that saw the counter at H sees every row with
+version <= H. Pull reads the counter first and never serves past it.
 
-Cost: the write step of record-changing mutations runs one at a time across the whole
-service (reserve, re-check, the record writes, commit: a few round trips), which
-bounds throughput at roughly 1 / (that time) however many server processes run —
-hundreds of mutations a second, ample for a national probation workforce whose officers
-push a few changes an hour. Reads are never blocked. Mutations that write no records
-(pins, case views) never take the lock.
+PostgreSQL (writers in parallel, as logical-replication consumers do): each row carries
+`txid`, the transaction that last wrote it (`pg_current_xact_id()`), and versions come
+from a sequence. A pull's REPEATABLE READ transaction reads the watermark X =
+`pg_snapshot_xmin(pg_current_snapshot())`: every transaction below X has finished and
+this snapshot sees all of those that committed, while a transaction still running holds
+X at or below its own id. A page serves rows with `(txid, version)` above the cursor
+and `txid < X`, in that order, and a round's cursor ends at X: a late commit is served
+late, never skipped, and each `(txid, record)` exactly once. A rewrite after a page
+gets a txid at or above that page's X, so it is served again in a later round.
+
+A mutation is decided without any lock (scope, rules, reads) and everything that needs
+no version is written (audit, pins, stored result). Then, on PostgreSQL, it takes a
+transaction lock per case it read or writes (`lock_cases`, in CRN order: writers of one
+case queue, writers of different cases do not) and locks the rows it rewrites (`claim`,
+FOR UPDATE in id order), checks that what it read is unchanged (else it runs again,
+`Stale`), takes its versions from the sequence and writes. The case locks keep the
+rules' reads as safe as the old global lock did (no write skew within a case); the row
+locks make a record's versions rise in the order its writers commit. On SQLite the
+counter row plays both parts (`lock_feed`). Reads are never blocked.
 """
 
 from __future__ import annotations
@@ -26,29 +32,86 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, text, update
 
 from central.tables import cases, feed_counter, records
-from central.versions import reserve_versions
+from central.versions import parallel_writers, take_versions
 from domain.errors import RuleViolation
 from domain.semantics import Upsert
 
 
 def lock_feed(conn: Connection) -> int:
-    """Take the feed lock for this transaction; return the last committed version."""
+    """SQLite: take the feed lock for this transaction; return the last committed version."""
     query = select(feed_counter.c.value).where(feed_counter.c.id == 1).with_for_update()
     return int(conn.execute(query).scalar_one())
 
 
 def high_water(conn: Connection) -> int:
-    """The last committed version: every record at or below it is visible (no lock)."""
+    """SQLite: the last committed version, every record at or below it is visible. On
+    PostgreSQL: the counter as the migration to the watermark left it (older cursors)."""
     query = select(feed_counter.c.value).where(feed_counter.c.id == 1)
     return int(conn.execute(query).scalar_one())
 
 
+# X and the next transaction id to be assigned, of the caller's snapshot (PostgreSQL).
+WATERMARK = text(
+    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, "
+    "pg_snapshot_xmax(pg_current_snapshot())::text"
+)
+
+
+def watermark(conn: Connection) -> tuple[int, int]:
+    """PostgreSQL: (X, next txid) of the caller's snapshot; next txid - X is the lag."""
+    low, high = conn.execute(WATERMARK).one()
+    return int(low), int(high)
+
+
 def next_version(conn: Connection) -> int:
-    """The next version of the feed, taken inside (and locking for) the caller's transaction."""
-    return reserve_versions(conn, 1)
+    """The next version of the feed, taken inside the caller's transaction (on SQLite
+    locking the feed; on PostgreSQL lock the record first, `claim`)."""
+    return take_versions(conn, 1)[0]
+
+
+# One round trip for every case of a mutation, taken in CRN order (the array's).
+_CASE_LOCKS = text(
+    "SELECT pg_advisory_xact_lock(hashtextextended('fieldcase.case:' || crn, 0)) "
+    "FROM unnest(CAST(:crns AS text[])) WITH ORDINALITY AS c(crn, n) ORDER BY n"
+)
+
+
+def lock_cases(conn: Connection, crns: Iterable[str]) -> None:
+    """PostgreSQL: lock these cases' record writes until commit, in CRN order (so two
+    writers of the same cases cannot deadlock). No-op on SQLite (one writer already)."""
+    ordered = sorted(set(crns))
+    if ordered and parallel_writers(conn):
+        conn.execute(_CASE_LOCKS, {"crns": ordered})
+
+
+_CLAIM = (
+    select(records.c.id, records.c.crn, records.c.field_versions)
+    .where(records.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(records.c.id)
+    .with_for_update()
+)
+
+
+def claim(
+    conn: Connection, upserts: Sequence[Upsert], read: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], list[int]]:
+    """The stored rows the upserts replace, locked, and their new versions, taken after
+    the locks. `read`: the rows found when the mutation was decided. PostgreSQL locks
+    those (FOR UPDATE in id order) and reads them afresh (all upserts' ids when `read`
+    is None; a row that appeared since is the caller's re-check's to catch); SQLite
+    holds the write lock and uses `read` as it is."""
+    if not upserts:
+        return {}, []
+    if parallel_writers(conn):
+        ids = [str(u.id) for u in upserts] if read is None else sorted(read)
+        rows = conn.execute(_CLAIM, {"ids": ids}) if ids else ()
+        existing = _checked(upserts, {row.id: row for row in rows})
+    else:
+        existing = existing_records(conn, upserts) if read is None else read
+    return existing, take_versions(conn, len(upserts))
 
 
 def write_records(
@@ -60,9 +123,8 @@ def write_records(
     """
     if not upserts:
         return []
-    existing = existing_records(conn, upserts)
-    first = reserve_versions(conn, len(upserts))
-    return write_reserved(conn, upserts, existing, first, actor=actor, now=now)
+    existing, versions = claim(conn, upserts)
+    return write_reserved(conn, upserts, existing, versions, actor=actor, now=now)
 
 
 def existing_records(conn: Connection, upserts: Sequence[Upsert]) -> dict[str, Any]:
@@ -72,7 +134,10 @@ def existing_records(conn: Connection, upserts: Sequence[Upsert]) -> dict[str, A
     """
     if not upserts:
         return {}
-    existing = _existing(conn, [str(u.id) for u in upserts])
+    return _checked(upserts, _existing(conn, [str(u.id) for u in upserts]))
+
+
+def _checked(upserts: Sequence[Upsert], existing: dict[str, Any]) -> dict[str, Any]:
     if any(str(u.id) in existing and existing[str(u.id)].crn != u.crn for u in upserts):
         raise RuleViolation("This change refers to a record of another case.")
     return existing
@@ -82,23 +147,20 @@ def write_reserved(
     conn: Connection,
     upserts: Sequence[Upsert],
     existing: dict[str, Any],
-    first: int,
+    versions: Sequence[int],
     *,
     actor: str,
     now: datetime,
 ) -> list[int]:
-    """Write the upserts at versions `first`, `first + 1`, ... (reserved by the caller).
+    """Write the upserts at `versions` (taken by the caller, `claim`), one each.
 
     Per-field versions move only for the fields that changed, which is what the
     field-level merge compares an officer's base version against.
     """
-    versions = []
-    for offset, upsert in enumerate(upserts):
-        version = first + offset
-        versions.append(version)
+    for upsert, version in zip(upserts, versions, strict=True):
         _write_one(conn, upsert, existing.get(str(upsert.id)), version, actor=actor, now=now)
     refresh_search_columns(conn, [u for u in upserts if u.kind == "person"])
-    return versions
+    return list(versions)
 
 
 _EXISTING = select(records.c.id, records.c.crn, records.c.field_versions).where(

@@ -3,47 +3,109 @@
 Order within a round: cases leaving scope are evicted; cases entering it (not held by
 the laptop) arrive as whole snapshots, in CRN order, as many as fit the page (a page
 never splits a snapshot); then the change feed (records, tombstones included) above
-the cursor, in version order, for the cases the laptop holds. The last page
+the cursor, in feed order, for the cases the laptop holds. The last page
 (`has_more` false) carries the checksum of every in-scope case.
 
 Each page is read in one transaction (a consistent snapshot on both backends) and
-never goes past the committed feed counter read first (see `central.sync.feed`).
+never goes past the bound read first (see `central.sync.feed`): on SQLite the committed
+feed counter (order: version), on PostgreSQL the watermark (order: txid, version).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, Text, and_, bindparam, cast, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Engine,
+    String,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    literal,
+    select,
+    tuple_,
+)
 
 from central.db import is_sqlite
-from central.sync.cursor import Cursor
-from central.sync.feed import high_water
+from central.metrics import FEED_LAG
+from central.sync.cursor import COUNTER, WATERMARK, Cursor
+from central.sync.feed import high_water, watermark
 from central.sync.scope import Officer, crn_in_scope, scope_crns
 from central.sync.snapshots import Snapshots, change_json, checksums, snapshots, take
 from central.sync.wire import pull_body
 from central.tables import feed_counter, records, sync_clients
+from central.versions import parallel_writers
+from central.xid import Xid8
 from sync.protocol import CaseSnapshot, PullRequest, PullResponse
 
 # At most this many whole cases per page, however small (bounds one IN list).
 MAX_SNAPSHOTS_PER_PAGE = 500
 
 
-# A page's first read, built once: the committed feed counter (`feed.high_water`) and
-# the laptop's last applied seq (`clients.last_applied`) in one statement.
-_POSITION = select(
-    select(feed_counter.c.value).where(feed_counter.c.id == 1).scalar_subquery(),
+# A page's first read on SQLite, built once: the committed feed counter
+# (`feed.high_water`) and the laptop's last applied seq (`clients.last_applied`).
+_LAST_SEQ = (
     select(sync_clients.c.last_applied_seq)
     .where(sync_clients.c.client_id == bindparam("client", type_=String))
-    .scalar_subquery(),
+    .scalar_subquery()
+)
+_POSITION = select(
+    select(feed_counter.c.value).where(feed_counter.c.id == 1).scalar_subquery(), _LAST_SEQ
 )
 
 
 class CursorAhead(Exception):
-    """The cursor is beyond this database's feed (restored backup, other server)."""
+    """The cursor is beyond this database's feed (restored backup, other server), or of
+    the other database's scheme: the laptop pulls again without it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """How far a page may serve: the committed counter (COUNTER), or the watermark X
+    (WATERMARK: only rows of transactions below X)."""
+
+    scheme: str
+    end: int
+
+
+def read_bound(conn: Connection) -> Bound:
+    """The bound of the caller's read transaction (its first read, on PostgreSQL)."""
+    if parallel_writers(conn):
+        low, next_txid = watermark(conn)
+        FEED_LAG.set(next_txid - low)
+        return Bound(WATERMARK, low)
+    return Bound(COUNTER, high_water(conn))
+
+
+def _start(conn: Connection, cursor: Cursor | None, bound: Bound) -> Cursor:
+    """Where this page resumes, in the bound's scheme (CursorAhead when it cannot).
+
+    A COUNTER cursor from before the watermark translates exactly: rows written before
+    the migration carry txid 0, so "versions up to f" is "(txid, version) up to (0, f)".
+    """
+    if cursor is None:
+        return Cursor(bound.end, scheme=bound.scheme)
+    if cursor.scheme == bound.scheme:
+        if cursor.feed > bound.end:
+            raise CursorAhead
+        return cursor
+    if bound.scheme == WATERMARK and cursor.feed <= high_water(conn):
+        return Cursor(0, cursor.snapshot_after, WATERMARK, cursor.feed)
+    raise CursorAhead
+
+
+def _resume_after(position: Cursor, row: Any, after: str | None) -> Cursor:
+    """The cursor after the last row served on a full page."""
+    if position.scheme == WATERMARK:
+        return Cursor(int(row.txid), after, WATERMARK, int(row.version))
+    return Cursor(int(row.version), after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +139,12 @@ def pull_page(
     cursor: Cursor | None,
     last_seq: int,
     *,
-    high: int | None = None,
+    bound: Bound | None = None,
 ) -> Page:
     """Build one page; the caller runs it inside a read transaction (and may have read
-    the feed counter already, with `last_seq`)."""
-    high = high_water(conn) if high is None else high
-    if cursor is not None and cursor.feed > high:
-        raise CursorAhead
-    position = high if cursor is None else cursor.feed
+    the bound already, with `last_seq`)."""
+    bound = read_bound(conn) if bound is None else bound
+    position = _start(conn, cursor, bound)
     scope = scope_crns(conn, officer)
     evicted = sorted(set(request.held_cases) - scope)
     entering = _entering(scope, request, cursor)
@@ -111,15 +171,15 @@ def pull_page(
         return Page(body, chosen, len(changes), len(evicted), has_more)
 
     if len(chosen) < len(entering) or used >= request.limit:
-        return page(Cursor(position, after), True, [])
+        return page(replace(position, snapshot_after=after), True, [])
     holding = _holding(scope, request, cursor, chosen)
     room = request.limit - used
-    rows = _changes(conn, holding, position, high, room)
+    rows = _changes(conn, holding, position, bound, room)
     if len(rows) > room:
-        last = int(rows[room - 1][3])
-        return page(Cursor(last, after), True, [change_json(row) for row in rows[:room]])
-    changes = [change_json(row) for row in rows]
-    return page(Cursor(high), False, changes, checksums(conn, scope))
+        served = [change_json(row[:6]) for row in rows[:room]]
+        return page(_resume_after(position, rows[room - 1], after), True, served)
+    changes = [change_json(row[:6]) for row in rows]
+    return page(Cursor(bound.end, scheme=bound.scheme), False, changes, checksums(conn, scope))
 
 
 def _holding(
@@ -135,10 +195,21 @@ def _holding(
     return (set(request.held_cases) & scope) - set(chosen)
 
 
-def _changes(conn: Connection, crns: set[str], position: int, high: int, room: int) -> list[Any]:
-    """Up to room+1 changes above `position` (the extra one says whether more remain)."""
-    if not crns or position >= high:
+def _changes(
+    conn: Connection, crns: set[str], position: Cursor, bound: Bound, room: int
+) -> list[Any]:
+    """Up to room+1 changes after `position` (the extra one says whether more remain)."""
+    if not crns or position.feed >= bound.end:
         return []
+    if bound.scheme == WATERMARK:
+        after = tuple_(literal(position.feed, Xid8()), literal(position.version, BigInteger()))
+        window: ColumnElement[bool] = and_(
+            tuple_(records.c.txid, records.c.version) > after, records.c.txid < bound.end
+        )
+        order: tuple[Any, ...] = (records.c.txid, records.c.version)
+    else:
+        window = and_(records.c.version > position.feed, records.c.version <= bound.end)
+        order = (records.c.version,)
     query = (
         select(
             records.c.id,
@@ -147,15 +218,10 @@ def _changes(conn: Connection, crns: set[str], position: int, high: int, room: i
             records.c.version,
             records.c.deleted,
             cast(records.c.data, Text),
+            records.c.txid,
         )
-        .where(
-            and_(
-                records.c.version > position,
-                records.c.version <= high,
-                records.c.crn.in_(sorted(crns)),
-            )
-        )
-        .order_by(records.c.version)
+        .where(window, records.c.crn.in_(sorted(crns)))
+        .order_by(*order)
         .limit(room + 1)
     )
     return list(conn.execute(query).all())
@@ -185,8 +251,13 @@ def serve_pull(
 ) -> Page:
     """One page for the officer's laptop (`request.client_id`, already checked)."""
     with reading(engine) as conn:
-        high, last = conn.execute(_POSITION, {"client": str(request.client_id)}).one()
-        return pull_page(conn, officer, request, cursor, int(last or 0), high=int(high))
+        if parallel_writers(conn):  # the watermark first: it fixes the snapshot (RR)
+            bound = read_bound(conn)
+            last = conn.execute(select(_LAST_SEQ), {"client": str(request.client_id)}).scalar()
+        else:
+            high, last = conn.execute(_POSITION, {"client": str(request.client_id)}).one()
+            bound = Bound(COUNTER, int(high))
+        return pull_page(conn, officer, request, cursor, int(last or 0), bound=bound)
 
 
 def serve_case(engine: Engine, officer: Officer, crn: str) -> CaseSnapshot | None:

@@ -40,10 +40,9 @@ from central.sync.apply import (
 )
 from central.sync.batch import BatchReader, BatchWriter, candidate_ids
 from central.sync.conflict_authors import with_authors
-from central.sync.feed import existing_records, lock_feed, write_reserved
+from central.sync.feed import claim, existing_records, lock_cases, lock_feed, write_reserved
 from central.sync.reader import SqlCaseReader
 from central.sync.scope import ScopeCache
-from central.versions import reserve_versions
 from domain.errors import FieldcaseError
 from domain.mutations import MUTATIONS as KNOWN_MUTATIONS
 from domain.semantics import Effects, UnsupportedMutationVersion
@@ -58,13 +57,22 @@ from sync.protocol import (
 
 log = logging.getLogger(__name__)
 
+# A retry under the case locks is stale only if a writer outside them (an admin's
+# reallocation) changed what it read: bounded, the laptop's retry takes over after.
+MAX_ATTEMPTS = 5
+
 
 class Stop(Exception):
     """The batch stops here without a result for this seq (gap, or a newer mutation)."""
 
 
 class Stale(Exception):
-    """A record the rules read changed before the feed lock was taken: decide again."""
+    """A record the rules read changed before the feed lock was taken: decide again
+    (with `crns`, the cases to lock first next time)."""
+
+    def __init__(self, crns: set[str]) -> None:
+        super().__init__(sorted(crns))
+        self.crns = crns
 
 
 class Answered(Exception):
@@ -274,17 +282,20 @@ def apply_one(
     """One mutation in its own transaction: effects + stored result + last_applied_seq.
 
     First optimistically (rules decided before the feed lock); if a record it read
-    changed before the lock was taken, once more with the lock taken first.
+    changed before the lock was taken, again with the lock taken first (on PostgreSQL the
+    locks of every case the attempts read, which only grows, so this ends).
     """
-    for pessimistic in (False, True):
+    locked: set[str] | None = None
+    for _attempt in range(MAX_ATTEMPTS):
         try:
             with transaction(engine) as conn:
-                result = _apply_in(conn, principal, client_id, env, pessimistic=pessimistic)
+                result = _apply_in(conn, principal, client_id, env, locked=locked)
             MUTATIONS.labels(_metric_name(env.name), result.status).inc()  # committed, once
             return result
-        except Stale:
+        except Stale as stale:
+            locked = stale.crns | (locked or set())
             log.info("seq=%d: a record it read changed; deciding again under the lock", env.seq)
-    raise AssertionError("unreachable: the pessimistic attempt cannot be stale")
+    raise RuntimeError(f"seq={env.seq}: records it read kept changing")  # the laptop retries
 
 
 def _apply_in(
@@ -293,7 +304,7 @@ def _apply_in(
     client_id: str,
     env: MutationEnvelope,
     *,
-    pessimistic: bool,
+    locked: set[str] | None,
 ) -> MutationResult:
     current, id_taken = clients.lock_client(conn, client_id, env.id)
     if env.seq <= current:  # applied meanwhile by a concurrent push of this laptop
@@ -313,7 +324,7 @@ def _apply_in(
         )
         clients.store_result(conn, client_id, env, result, now, clashing_id=True)
         return result
-    return _run(conn, principal, client_id, env, Clock(now), pessimistic=pessimistic)
+    return _run(conn, principal, client_id, env, Clock(now), locked=locked)
 
 
 def _decide(
@@ -347,16 +358,17 @@ def _run(
     env: MutationEnvelope,
     clock: Clock,
     *,
-    pessimistic: bool,
+    locked: set[str] | None,
 ) -> MutationResult:
-    """Decide, write everything that needs no version, then take the feed lock last.
+    """Decide, write everything that needs no version, then take the feed's locks last.
 
-    The lock (reserving the versions) is held only for the record writes and the
-    commit; under it the records read are checked unchanged, or the attempt is Stale.
-    A refusal comes before any write.
+    `locked` (a retry) takes them first: SQLite's counter row, or PostgreSQL's case
+    locks of what the last attempt read. The locks are held only for the record writes
+    and the commit; under them the records read are checked unchanged, or the attempt
+    is Stale. A refusal comes before any write.
     """
-    if pessimistic:
-        lock_feed(conn)
+    if locked is not None:
+        lock_feed(conn) if conn.dialect.name == "sqlite" else lock_cases(conn, locked)
     decided = _decide(conn, principal, env, clock)
     if isinstance(decided, MutationResult):
         clients.store_result(conn, client_id, env, decided, clock.now)
@@ -368,12 +380,14 @@ def _run(
         result = awaiting_approval(result)
     clients.store_result(conn, client_id, env, result, clock.now)
     if effects.upserts:
-        first = reserve_versions(conn, len(effects.upserts))  # takes the feed lock
+        crns = reads.crns | {u.crn for u in effects.upserts}
+        lock_cases(conn, crns - (locked or set()))  # PostgreSQL only
+        existing, versions = claim(conn, effects.upserts, existing)  # SQLite: the feed lock
         # On SQLite this transaction has held the only write lock since BEGIN IMMEDIATE:
         # nothing it read can have changed, so the re-check is skipped.
-        if not pessimistic and conn.dialect.name != "sqlite" and not reads.unchanged():
-            raise Stale
+        if conn.dialect.name != "sqlite" and not reads.unchanged():
+            raise Stale(crns)
         write_reserved(
-            conn, effects.upserts, existing, first, actor=principal.username, now=clock.now
+            conn, effects.upserts, existing, versions, actor=principal.username, now=clock.now
         )
     return result

@@ -59,16 +59,21 @@ class SqlCaseReader:
         self._allows = allows
         self._got: dict[tuple[str, str], int | None] = {}
         self._listed: dict[tuple[str, str], frozenset[tuple[str, int]]] = {}
+        # The cases whose records were read: their writes are locked before the re-check.
+        self.crns: set[str] = set()
 
     def get(self, kind: RecordKind, record_id: UUID) -> StoredRecord | None:
         row = self._conn.execute(_GET, {"record": str(record_id), "wanted": kind}).first()
         found = None if row is None or not self._allows(row.crn) else _stored(row)
+        if found is not None:
+            self.crns.add(found.crn)
         self._got[(kind, str(record_id))] = None if found is None else found.version
         return found
 
     def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
         if not self._allows(crn):
             return []
+        self.crns.add(crn)
         query = (
             select(*_COLUMNS)
             .where(records.c.crn == crn, records.c.kind == kind, records.c.deleted.is_(False))

@@ -1,8 +1,11 @@
-"""The change feed never skips a late commit: writers serialise on the counter row.
+"""The change feed never skips a late commit, on both databases.
 
-Driven with real connections and explicit ordering: writer A holds its version
-uncommitted while a reader pulls; on PostgreSQL a second writer B is shown waiting
-for A (it cannot take a later version and commit first), then both arrive, in order.
+Driven with real connections and explicit ordering: writer A writes record a and stays
+open; writer B writes record b; a reader pulls; A commits; the reader pulls again. The
+union of the two pulls must hold a and b, each once. On PostgreSQL B commits while A is
+open, with the later version (writers run in parallel), so a scheme serving "everything
+committed up to the highest version" would pass a and never send it; the watermark
+holds the first pull back to A. On SQLite B waits for A (one writer at a time).
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ import threading
 import uuid
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from central.db import is_sqlite, transaction, utcnow
-from central.sync.feed import lock_feed, write_records
+from central.db import IMMEDIATE, is_sqlite, transaction, utcnow
+from central.sync.feed import write_records
 from domain.errors import RuleViolation
 from domain.semantics import Upsert
 from tests.central.sync.conftest import World
@@ -30,27 +33,10 @@ def _new_contact(world: World, crn: str) -> Upsert:
 
 
 def _write(conn: Connection, upsert: Upsert) -> int:
-    lock_feed(conn)
     return write_records(conn, [upsert], actor="writer", now=utcnow())[0]
 
 
-def _wait_until_blocked(world: World, done: threading.Event) -> None:
-    """Poll PostgreSQL until some backend waits on a lock (writer B behind writer A)."""
-    query = text(
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
-    )
-    tick = threading.Event()
-    for _ in range(WAIT_SECONDS * 100):
-        with world.engine.connect() as conn:
-            if conn.execute(query).scalar():
-                return
-        assert not done.is_set(), "writer B finished while writer A still held the feed"
-        tick.wait(0.01)
-    raise AssertionError("writer B never queued behind writer A")
-
-
-def test_a_late_commit_is_never_skipped(world: World) -> None:
+def test_a_late_commit_is_served_late_never_skipped(world: World) -> None:
     name = world.seed.officers[0]
     reader = world.officer(name)
     reader.sync()
@@ -59,38 +45,40 @@ def test_a_late_commit_is_never_skipped(world: World) -> None:
     postgres = not is_sqlite(world.engine)
 
     conn_a = world.engine.connect()
+    conn_a.execution_options(**{IMMEDIATE: True})  # as the service's writers begin
     tx_a = conn_a.begin()
-    version_a = _write(conn_a, late)  # A holds its version, uncommitted
+    version_a = _write(conn_a, late)  # A holds record a, uncommitted
 
-    b_done = threading.Event()
+    b_started, b_done = threading.Event(), threading.Event()
     b_version: list[int] = []
 
     def writer_b() -> None:
+        b_started.set()
         with transaction(world.engine) as conn_b:
             b_version.append(_write(conn_b, other))
         b_done.set()
 
-    thread = threading.Thread(target=writer_b) if postgres else None
-    if thread is not None:
-        thread.start()
-        _wait_until_blocked(world, b_done)
+    thread = threading.Thread(target=writer_b)
+    thread.start()
+    if postgres:  # B does not wait for A: it commits first, with the later version
+        assert b_done.wait(WAIT_SECONDS), "writer B waited for writer A"
+    else:  # B queues behind A's write lock
+        assert b_started.wait(WAIT_SECONDS)
+        assert not b_done.wait(0.3), "writer B wrote while writer A held SQLite's lock"
 
     before = reader.sync()  # a reader passes by while A is still open
     tx_a.commit()
     conn_a.close()
-    if thread is not None:
-        thread.join(WAIT_SECONDS)
-        assert b_done.is_set()
+    thread.join(WAIT_SECONDS)
+    assert b_done.is_set()
     after = reader.sync()
 
-    assert [c for p in before for c in p.changes] == []
-    arrived = [(c.id, c.version) for p in after for c in p.changes]
-    expected = [(late.id, version_a)]
+    served = [(c.id, c.version) for p in before + after for c in p.changes]
+    assert sorted(served) == sorted([(late.id, version_a), (other.id, b_version[0])])
+    assert version_a < b_version[0]  # "up to the highest committed version" would skip a
     if postgres:
-        expected.append((other.id, b_version[0]))
-        assert b_version[0] == version_a + 1
-    assert arrived == expected
-    assert str(late.id) in reader.held[crn]
+        assert [c.id for p in before for c in p.changes] == []  # held back by A's txid
+    assert {str(late.id), str(other.id)} <= set(reader.held[crn])
 
 
 def test_changed_fields_get_the_new_version(world: World) -> None:
@@ -120,3 +108,26 @@ def test_a_record_id_of_another_case_is_refused_before_any_write(world: World) -
 
     assert str(fresh.id) not in {r.id for r in world.records_of(mine, "contact")}
     assert world.records_of(theirs, "contact")[0].version == stolen.version
+
+
+def test_the_team_list_key_moves_when_a_lower_version_commits_last(world: World) -> None:
+    """The team caseload keeps each case's line until the case's key moves. On
+    PostgreSQL a write at a lower version can commit after one at a higher version of
+    the same case: the key must still move (the highest version alone would not)."""
+    if is_sqlite(world.engine):
+        pytest.skip("SQLite has one writer at a time: commit order is version order")
+    from sqlalchemy import select
+
+    from central.tables import cases
+    from central.team_memo import case_version
+
+    crn = world.plain_case(world.seed.officers[0])
+    key = select(case_version()).where(cases.c.crn == crn)
+    with transaction(world.engine) as conn_a:
+        _write(conn_a, _new_contact(world, crn))  # the lower version, committed last
+        with transaction(world.engine) as conn_b:
+            _write(conn_b, _new_contact(world, crn))
+        with world.engine.connect() as reader:
+            seen = reader.execute(key).scalar_one()
+    with world.engine.connect() as reader:
+        assert reader.execute(key).scalar_one() != seen
