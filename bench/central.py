@@ -360,3 +360,7 @@ def run(args: argparse.Namespace) -> Iterator[Figure]:
         yield from pull_caseload(_fresh_database(admin), "postgres", cases)
         yield from team_caseload(_fresh_database(admin), "postgres", *_TEAM)
         yield from concurrent_officers(_fresh_database(admin), officers, per_officer, 3)
+        if getattr(args, "national", False) and not quick:  # minutes, and ~6 GB of disk
+            from bench._national import national
+
+            yield from national(admin, _fresh_database)
