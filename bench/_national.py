@@ -126,6 +126,18 @@ def _searches(url: str, count: int) -> list[str]:
     return [forms[n % len(forms)](row) for n, row in enumerate(rows)]
 
 
+def _session(laptop: Laptop, query: str, timings: Timings) -> None:
+    """A morning: the evening's work pushed, the few changes pulled, someone looked up."""
+    for kind, call in (
+        ("push", lambda: laptop.push(3)),
+        ("pull", laptop.pull),
+        ("search", lambda: laptop.search(query)),
+    ):
+        started = time.perf_counter()
+        call()
+        timings.add(kind, time.perf_counter() - started)
+
+
 def _sessions(url: str, seeded: NationalResult, rounds: int) -> Timings:
     from bench.central import _register_all, _server_processes
 
@@ -145,15 +157,7 @@ def _sessions(url: str, seeded: NationalResult, rounds: int) -> Timings:
                 laptop.first_sync()
                 laptop.search(queries[0])  # warm: every statement prepared once
             for n in range(rounds):
-                laptop = laptops[n % len(laptops)]
-                for kind, call in (
-                    ("push", lambda: laptop.push(3)),
-                    ("pull", laptop.pull),
-                    ("search", lambda: laptop.search(queries[n % len(queries)])),
-                ):
-                    started = time.perf_counter()
-                    call()
-                    timings.add(kind, time.perf_counter() - started)
+                _session(laptops[n % len(laptops)], queries[n % len(queries)], timings)
         finally:
             for laptop in laptops:
                 laptop.client.close()
@@ -178,8 +182,8 @@ def national(
     needed = officers * PER_OFFICER * 280 * BYTES_PER_RECORD
     free = shutil.disk_usage(tempfile.gettempdir()).free
     if free < needed:
-        yield {"name": "national_skipped", "value": 0, "unit": "",
-               "note": f"needs {needed >> 30} GiB free in the temporary folder, has {free >> 30}"}  # fmt: skip
+        note = f"needs {needed >> 30} GiB free in the temporary folder, has {free >> 30}"
+        yield {"name": "national_skipped", "value": 0, "unit": "", "note": note}
         return
     small_url = fresh(admin_url)
     small = _sessions(small_url, _seed(small_url, SMALL_OFFICERS), rounds)
@@ -206,6 +210,8 @@ def _database_bytes(url: str) -> int:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+            return int(
+                conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+            )
     finally:
         engine.dispose()

@@ -106,6 +106,8 @@ def seed(args: argparse.Namespace) -> int:
         f"seeding {args.officers} officers x {args.cases_per_officer} cases (seed {args.seed})",
         flush=True,
     )
+    if getattr(args, "national", False):
+        return _seed_national(args)
     try:
         result = seed_database(
             args.database_url,
@@ -119,6 +121,29 @@ def seed(args: argparse.Namespace) -> int:
     except AlreadySeeded as exc:
         return _fail(str(exc))
     print(f"{result.cases} cases, {result.records} records in {result.seconds:.1f} s", flush=True)
+    print(json.dumps(result.summary()), flush=True)
+    return 0
+
+
+def _seed_national(args: argparse.Namespace) -> int:
+    from central.seed.national import seed_national
+    from central.seed.writer import AlreadySeeded
+
+    try:
+        result = seed_national(
+            args.database_url,
+            officers=args.officers,
+            cases_per_officer=args.cases_per_officer,
+            seed=args.seed,
+            password=args.password,
+        )
+    except (AlreadySeeded, ValueError) as exc:
+        return _fail(str(exc))
+    print(
+        f"{result.cases} cases, {result.records} records in {result.seconds:.1f} s "
+        f"({result.records_per_s:,.0f} records/s)",
+        flush=True,
+    )
     print(json.dumps(result.summary()), flush=True)
     return 0
 

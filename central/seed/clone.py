@@ -76,7 +76,7 @@ class CaseTemplate:
         """(records, cases, allocations) COPY text for one case at `first_version`."""
         values = who.values()
         versions = map(str, range(first_version, first_version + self.count))
-        values.update(zip(_VERSION_KEYS, versions))
+        values.update(zip(_VERSION_KEYS, versions, strict=False))
         return self.records % values, self.case_row % values, self.allocations % values
 
 
@@ -121,9 +121,8 @@ def templates(
     stamp = now.isoformat()
     by_crn: dict[str, list[str]] = {row["crn"]: [] for row in rows.cases}
     for record_id, kind, crn, data in rows.records:
-        if kind == "person":
-            data = _mark_person(data)
-        line = f"{record_id}\t{kind}\t{crn}\tf\t{copy_text(data)}\t{{}}\t{stamp}\tseed"
+        marked = _mark_person(data) if kind == "person" else data
+        line = f"{record_id}\t{kind}\t{crn}\tf\t{copy_text(marked)}\t{{}}\t{stamp}\tseed"
         by_crn[crn].append(line)
     result = []
     for row in rows.cases:
