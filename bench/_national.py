@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,30 +139,38 @@ def _session(laptop: Laptop, query: str, timings: Timings) -> None:
         timings.add(kind, time.perf_counter() - started)
 
 
-def _sessions(url: str, seeded: NationalResult, rounds: int) -> Timings:
+@dataclass
+class Morning:
+    """Laptops after their first sync on one database, taking turns at a session."""
+
+    laptops: list[Laptop]
+    queries: list[str]
+    timings: Timings = field(default_factory=Timings)
+
+    def session(self, n: int) -> None:
+        _session(self.laptops[n % len(self.laptops)], self.queries[n % len(self.queries)],
+                 self.timings)  # fmt: skip
+
+
+@contextmanager
+def _mornings(url: str, seeded: NationalResult, rounds: int) -> Iterator[Morning]:
+    """A server on `url` and its laptops, each after its first sync."""
     from bench.central import _register_all, _server_processes
 
     step = max(1, len(seeded.officers) // OFFICERS_TAKING_TURNS)
     names = seeded.officers[::step][:OFFICERS_TAKING_TURNS]
     devices = _register_all(url, names)
     queries = _searches(url, rounds)
-    timings = Timings()
-    with _server_processes(url, 1) as base:
+    with _server_processes(url, 1) as base, ExitStack() as stack:
         laptops = [
-            Laptop(httpx.Client(base_url=base, headers=bearer(n, devices[n]), timeout=120),
-                   devices[n], seeded.caseloads[n])
+            Laptop(stack.enter_context(httpx.Client(base_url=base, headers=bearer(n, devices[n]),
+                   timeout=120)), devices[n], seeded.caseloads[n])
             for n in names
         ]  # fmt: skip
-        try:
-            for laptop in laptops:
-                laptop.first_sync()
-                laptop.search(queries[0])  # warm: every statement prepared once
-            for n in range(rounds):
-                _session(laptops[n % len(laptops)], queries[n % len(queries)], timings)
-        finally:
-            for laptop in laptops:
-                laptop.client.close()
-    return timings
+        for laptop in laptops:
+            laptop.first_sync()
+            laptop.search(queries[0])  # warm: every statement prepared once
+        yield Morning(laptops, queries)
 
 
 def _seed(url: str, officers: int) -> NationalResult:
@@ -185,15 +194,14 @@ def national(
         note = f"needs {needed >> 30} GiB free in the temporary folder, has {free >> 30}"
         yield {"name": "national_skipped", "value": 0, "unit": "", "note": note}
         return
-    small_url = fresh(admin_url)
-    small = _sessions(small_url, _seed(small_url, SMALL_OFFICERS), rounds)
-    big_url = fresh(admin_url)
+    small_url, big_url = fresh(admin_url), fresh(admin_url)
+    small_seeded = _seed(small_url, SMALL_OFFICERS)
     seeded = _seed(big_url, officers)
     yield {"name": "national_seed_records_per_s", "value": round(seeded.records_per_s),
            "unit": "records/s", "records": seeded.records, "cases": seeded.cases,
            "seconds": round(seeded.seconds, 1), "index_seconds": round(seeded.index_seconds, 1),
            "database_bytes": _database_bytes(big_url)}  # fmt: skip
-    big = _sessions(big_url, seeded, rounds)
+    small, big = _compare(small_url, small_seeded, big_url, seeded, rounds)
     for kind in ("pull", "push", "search"):
         ratio = big.p99_ms(kind) / small.p99_ms(kind)
         yield {"name": f"{kind}_p99_ratio_national_vs_small", "value": round(ratio, 2),
@@ -202,6 +210,18 @@ def national(
                "national_p50_ms": round(big.p50_ms(kind), 1),
                "small_p50_ms": round(small.p50_ms(kind), 1), "requests": rounds,
                "national_cases": seeded.cases, "national_records": seeded.records}  # fmt: skip
+
+
+def _compare(
+    small_url: str, small: NationalResult, big_url: str, big: NationalResult, rounds: int
+) -> tuple[Timings, Timings]:
+    """Sessions on both databases, alternating, so a change in the host's load (other
+    work on a shared machine) falls on both alike."""
+    with _mornings(small_url, small, rounds) as on_small, _mornings(big_url, big, rounds) as on_big:
+        for n in range(rounds):
+            on_small.session(n)
+            on_big.session(n)
+        return on_small.timings, on_big.timings
 
 
 def _database_bytes(url: str) -> int:

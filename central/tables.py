@@ -217,6 +217,15 @@ cases = Table(
     Column("first_name", String(80), nullable=False),
     Column("date_of_birth", Date, nullable=False, index=True),
     Column("aliases", Text, nullable=False, default=""),
+    # National search by name prefix: trigrams on PostgreSQL (migration 0015).
+    Index(
+        "ix_cases_names",
+        "surname",
+        "first_name",
+        "aliases",
+        postgresql_using="gin",
+        postgresql_ops=dict.fromkeys(("surname", "first_name", "aliases"), "gin_trgm_ops"),
+    ),
 )
 
 allocations = Table(
