@@ -199,7 +199,9 @@ records = Table(
     Column("field_versions", JSON, nullable=False, default=dict),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", String(64), nullable=True),
-    Index("ix_records_crn_kind", "crn", "kind"),
+    # Leads with (crn, kind); the rest lets a pull's checksums read the index alone
+    # (migration 0015).
+    Index("ix_records_crn_lines", "crn", "kind", "id", "version", "deleted"),
     Index("ix_records_version", "version"),
     # Pull range-scans each held case from the cursor (central/sync/tables_wanted.md).
     Index("ix_records_crn_version", "crn", "version"),
