@@ -4,6 +4,7 @@ the change feed and the search columns are as any writer leaves them."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from typing import Any
@@ -163,3 +164,17 @@ def test_seeding_twice_is_refused(postgres_url: str) -> None:
 def test_sqlite_is_refused(tmp_path: Any) -> None:
     with pytest.raises(ValueError, match="PostgreSQL"):
         _seed(f"sqlite:///{tmp_path}/x.db", officers=1, per=1)
+
+
+def test_cli_seeds_national_and_reports_the_rate(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from central.cli import main
+
+    argv = ["seed", "--national", "--database-url", postgres_url, "--officers", "2",
+            "--cases-per-officer", "2", "--password", PASSWORD]  # fmt: skip
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "records/s" in lines[-2]
+    assert json.loads(lines[-1])["cases"] == 4
+    assert main(argv) != 0  # a second seed is refused, not added
