@@ -178,3 +178,29 @@ def test_cli_seeds_national_and_reports_the_rate(
     assert "records/s" in lines[-2]
     assert json.loads(lines[-1])["cases"] == 4
     assert main(argv) != 0  # a second seed is refused, not added
+
+
+@pytest.mark.slow
+def test_a_larger_seed_keeps_the_feed_and_the_search_columns(postgres_url: str) -> None:
+    """Thousands of cases, hundreds of thousands of records: checked by aggregates."""
+    result = seed_national(
+        postgres_url, officers=40, cases_per_officer=50, seed=9, password=PASSWORD, today=TODAY
+    )
+    engine = make_engine(postgres_url)
+    with engine.connect() as conn:
+        low, high, count, ids = conn.execute(
+            text("SELECT min(version), max(version), count(*), count(DISTINCT id) FROM records")
+        ).one()
+        counter = conn.execute(select(feed_counter.c.value)).scalar_one()
+        mismatched = conn.execute(
+            text(
+                "SELECT count(*) FROM cases c JOIN records r ON r.id = c.person_id "
+                "WHERE r.kind <> 'person' OR r.crn <> c.crn "
+                "OR lower(r.data->>'surname') <> c.surname "
+                "OR (r.data->>'date_of_birth')::date <> c.date_of_birth"
+            )
+        ).scalar_one()
+    engine.dispose()
+    assert result.records > 400_000
+    assert (low, high, count, ids) == (1, counter, result.records, result.records)
+    assert mismatched == 0
