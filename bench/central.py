@@ -6,7 +6,9 @@
   the wire), against reading the same rows raw from the database (the baseline);
 - the team caseload of a 300-case team (p95 ms, bench/_team.py);
 - 200 officers syncing at once against a multi-process server on PostgreSQL
-  (p50/p99 request latency, errors).
+  (p50/p99 request latency, errors);
+- with --national (not --quick): pull, push and search p99 on a 20,000-case, 5.5-million-
+  record database over the same on a 100-case one (bench/_national.py).
 
 The throwaway PostgreSQL cluster runs with fsync off (tests/support/postgres.py), so
 its figures measure the service, not the disk.
