@@ -22,7 +22,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from faker import Faker
 from sqlalchemy import Connection, Engine, text
@@ -312,7 +311,3 @@ def seed_national(
     )  # fmt: skip
     return result
 
-
-def describe(result: NationalResult) -> dict[str, Any]:
-    """What the CLI and the bench print about a national seed."""
-    return result.summary()
