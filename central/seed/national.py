@@ -310,4 +310,3 @@ def seed_national(
         result.cases, result.records, result.seconds, result.records_per_s,
     )  # fmt: skip
     return result
-
