@@ -29,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("areas", nargs="*", help=f"areas to run (default all): {areas()}")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for smoke tests")
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="central: also seed a national-shape database and compare per-request cost",
+    )
     args = parser.parse_args(argv)
     chosen = args.areas or areas()
     unknown = sorted(set(chosen) - set(areas()))

@@ -7,7 +7,9 @@
 - the team caseload of a 300-case team (p95 ms, bench/_team.py);
 - 200 officers syncing at once against a multi-process server on PostgreSQL
   (p50/p99 request latency, errors);
-- the push rate with 1, 2 and 4 API processes on PostgreSQL (bench/_writers.py).
+- the push rate with 1, 2 and 4 API processes on PostgreSQL (bench/_writers.py);
+- with --national (not --quick): pull, push and search p99 on a 20,000-case, 5.5-million-
+  record database over the same on a 100-case one (bench/_national.py).
 
 The throwaway PostgreSQL cluster runs with fsync off (tests/support/postgres.py), so
 its figures measure the service, not the disk.
@@ -364,3 +366,7 @@ def run(args: argparse.Namespace) -> Iterator[Figure]:
         from bench._writers import writers  # issue 22: push rate by API processes
 
         yield from writers(admin, quick)
+        if getattr(args, "national", False) and not quick:  # minutes, and ~6 GB of disk
+            from bench._national import national
+
+            yield from national(admin, _fresh_database)

@@ -98,6 +98,12 @@ def _data_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         help="also a running cover in each team and unread alerts (for the demo)",
     )
+    p.add_argument(
+        "--national",
+        action="store_true",
+        help="PostgreSQL only: bulk-load a national-shape database (one caseload, cloned; "
+        "about 280 records a case) in minutes, for load tests (central/seed/national.py)",
+    )
     p.set_defaults(handler=commands.seed)
 
     p = sub.add_parser("allocate", help="make an officer the offender manager of a case")

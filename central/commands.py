@@ -99,26 +99,39 @@ def migrate(args: argparse.Namespace) -> int:
 
 
 def seed(args: argparse.Namespace) -> int:
-    from central.seed import seed_database
+    from central.seed import SeedResult, seed_database
+    from central.seed.national import seed_national
     from central.seed.writer import AlreadySeeded
 
     print(
         f"seeding {args.officers} officers x {args.cases_per_officer} cases (seed {args.seed})",
         flush=True,
     )
+    common = {
+        "officers": args.officers,
+        "cases_per_officer": args.cases_per_officer,
+        "seed": args.seed,
+        "password": args.password,
+    }
     try:
-        result = seed_database(
-            args.database_url,
-            officers=args.officers,
-            cases_per_officer=args.cases_per_officer,
-            seed=args.seed,
-            password=args.password,
-            documents_per_officer=args.documents_per_officer,
-            team_work=args.team_work,
+        result: SeedResult = (
+            seed_national(args.database_url, **common)
+            if getattr(args, "national", False)
+            else seed_database(
+                args.database_url,
+                **common,
+                documents_per_officer=args.documents_per_officer,
+                team_work=args.team_work,
+            )
         )
-    except AlreadySeeded as exc:
+    except (AlreadySeeded, ValueError) as exc:
         return _fail(str(exc))
-    print(f"{result.cases} cases, {result.records} records in {result.seconds:.1f} s", flush=True)
+    rate = result.records / result.seconds if result.seconds else 0
+    print(
+        f"{result.cases} cases, {result.records} records in {result.seconds:.1f} s "
+        f"({rate:,.0f} records/s)",
+        flush=True,
+    )
     print(json.dumps(result.summary()), flush=True)
     return 0
 

@@ -54,6 +54,18 @@ def _conditions(terms: SearchTerms, username: str) -> list[ColumnElement[bool]]:
 
 
 def _query(terms: SearchTerms, principal: Principal, limit: int) -> Any:
+    """The first `limit + 1` matches in name order, found and sorted on `cases` alone;
+    only they are joined to their person records, team and officer. (Joining first read
+    the person record of every match before sorting: 50 ms for a common surname among
+    20,000 cases, growing with the database.)"""
+    order = (cases.c.surname, cases.c.first_name, cases.c.crn)
+    found = (
+        select(cases.c.crn)
+        .where(and_(*_conditions(terms, principal.username)))
+        .order_by(*order)
+        .limit(limit + 1)
+        .subquery()
+    )
     pinned = exists(
         select(pins.c.crn).where(pins.c.crn == cases.c.crn, pins.c.username == principal.username)
     )
@@ -68,13 +80,12 @@ def _query(terms: SearchTerms, principal: Principal, limit: int) -> Any:
             staff.c.surname.label("om_surname"),
             or_(mine, pinned).label("in_caseload"),
         )
-        .select_from(cases)
+        .select_from(found)
+        .join(cases, cases.c.crn == found.c.crn)
         .join(records, records.c.id == cases.c.person_id)
         .outerjoin(teams, teams.c.code == cases.c.team_code)
         .outerjoin(staff, staff.c.code == cases.c.staff_code)
-        .where(and_(*_conditions(terms, principal.username)))
-        .order_by(cases.c.surname, cases.c.first_name, cases.c.crn)
-        .limit(limit + 1)
+        .order_by(*order)
     )
 
 

@@ -209,7 +209,9 @@ records = Table(
     Column("updated_by", String(64), nullable=True),
     # The transaction that last wrote the row (PostgreSQL; 0 on SQLite): the feed's order.
     Column("txid", Xid8(), nullable=False, server_default=current_txid(), onupdate=current_txid()),
-    Index("ix_records_crn_kind", "crn", "kind"),
+    # Leads with (crn, kind); the rest lets a pull's checksums read the index alone
+    # (migration 0015).
+    Index("ix_records_crn_lines", "crn", "kind", "id", "version", "deleted"),
     Index("ix_records_version", "version"),
     # Pull range-scans each held case from the cursor (central/sync/tables_wanted.md).
     Index("ix_records_crn_version", "crn", "version"),
@@ -231,6 +233,15 @@ cases = Table(
     Column("first_name", String(80), nullable=False),
     Column("date_of_birth", Date, nullable=False, index=True),
     Column("aliases", Text, nullable=False, default=""),
+    # National search by name prefix: trigrams on PostgreSQL (migration 0015).
+    Index(
+        "ix_cases_names",
+        "surname",
+        "first_name",
+        "aliases",
+        postgresql_using="gin",
+        postgresql_ops=dict.fromkeys(("surname", "first_name", "aliases"), "gin_trgm_ops"),
+    ),
 )
 
 allocations = Table(
