@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from central.db import make_engine
 from central.seed.national import NationalResult, crn_for, seed_national
 from central.seed.writer import AlreadySeeded
-from central.tables import allocations, cases, feed_counter, records
+from central.tables import allocations, cases, records
 from sync.protocol import PROTOCOL_VERSION
 from tests.central.conftest import PASSWORD, make_settings, run_server
 from tests.central.seed.test_seed_database import ENTITIES
@@ -50,7 +50,9 @@ def test_feed_search_columns_and_records_are_as_any_writer_leaves_them(postgres_
         rows = conn.execute(
             select(records.c.id, records.c.kind, records.c.crn, records.c.version, records.c.data)
         ).all()
-        counter = conn.execute(select(feed_counter.c.value)).scalar_one()
+        # PostgreSQL takes versions from the sequence (central/versions.py): its last
+        # value is the highest version, as after any writer.
+        counter = conn.execute(text("SELECT last_value FROM record_versions")).scalar_one()
         case_rows = {r.crn: r for r in conn.execute(select(cases))}
         current = {
             r.crn: r.staff_code
@@ -62,7 +64,7 @@ def test_feed_search_columns_and_records_are_as_any_writer_leaves_them(postgres_
         )  # fmt: skip
     engine.dispose()
     assert result.cases == len(case_rows) == 12
-    assert len(rows) == result.records == counter  # the counter is the highest version
+    assert len(rows) == result.records == counter  # the sequence is at the highest version
     assert sorted(r.version for r in rows) == list(range(1, counter + 1))
     assert len({r.id for r in rows}) == len(rows)
     assert indexes == {"pk_records", *(ix.name for ix in records.indexes)}  # rebuilt
@@ -148,7 +150,9 @@ def test_officer_signs_in_pulls_pushes_once_and_searches(postgres_url: str) -> N
             assert [r["crn"] for r in by_crn] == [person.crn]
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(records)).scalar_one()
-        counter = conn.execute(select(feed_counter.c.value)).scalar_one()
+        # PostgreSQL takes versions from the sequence (central/versions.py): its last
+        # value is the highest version, as after any writer.
+        counter = conn.execute(text("SELECT last_value FROM record_versions")).scalar_one()
         highest = conn.execute(select(func.max(records.c.version))).scalar_one()
     engine.dispose()
     assert total == result.records + 1  # exactly once
@@ -191,7 +195,9 @@ def test_a_larger_seed_keeps_the_feed_and_the_search_columns(postgres_url: str) 
         low, high, count, ids = conn.execute(
             text("SELECT min(version), max(version), count(*), count(DISTINCT id) FROM records")
         ).one()
-        counter = conn.execute(select(feed_counter.c.value)).scalar_one()
+        # PostgreSQL takes versions from the sequence (central/versions.py): its last
+        # value is the highest version, as after any writer.
+        counter = conn.execute(text("SELECT last_value FROM record_versions")).scalar_one()
         mismatched = conn.execute(
             text(
                 "SELECT count(*) FROM cases c JOIN records r ON r.id = c.person_id "
