@@ -341,7 +341,12 @@ def _fresh_database(admin_url: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-_TEAM = (_seed, _principal, _raw_read)  # bench/_team.py's seeding and baseline
+_TEAM = (_seed, _principal, _raw_read)
+# K officers' laptops (the target: >= 150 sessions/s, p99 < 250 ms at K = 500).
+_MORNING: dict[bool, dict[str, Any]] = {
+    False: {"officers": 500, "cases": 10, "workers": 3, "rate": 170.0},
+    True: {"officers": 40, "cases": 3, "workers": 2, "rate": 40.0},
+}  # bench/_team.py's seeding and baseline
 
 
 def run(args: argparse.Namespace) -> Iterator[Figure]:
@@ -360,3 +365,6 @@ def run(args: argparse.Namespace) -> Iterator[Figure]:
         yield from pull_caseload(_fresh_database(admin), "postgres", cases)
         yield from team_caseload(_fresh_database(admin), "postgres", *_TEAM)
         yield from concurrent_officers(_fresh_database(admin), officers, per_officer, 3)
+        from bench._morning import morning_model  # the national morning (issue 22)
+
+        yield from morning_model(_fresh_database(admin), **_MORNING[quick])
