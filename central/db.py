@@ -10,6 +10,7 @@ the commits of requests. PostgreSQL goes through psycopg 3.
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from sqlalchemy.engine import make_url
 from central.checkpoint import FALLBACK_PAGES, Checkpointer
 
 BUSY_TIMEOUT_MS = 10_000
+POOL_SIZE_ENV = "FIELDCASE_CENTRAL_DB_POOL_SIZE"
+POOL_OVERFLOW_ENV = "FIELDCASE_CENTRAL_DB_MAX_OVERFLOW"
 IMMEDIATE = "fieldcase_immediate"
 _COMMITTED = "fieldcase_committed"
 _checkpointers: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
@@ -64,6 +67,12 @@ def make_engine(url: str, *, background_checkpoints: bool = True, **kwargs: Any)
         _configure_sqlite(engine, checkpointer)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # Connections kept open per process. SQLAlchemy's default of 5 closed the overflow
+    # connection after every request once more than 5 threads were busy, and each new
+    # PostgreSQL connection is a backend forked and authenticated: a busy morning paid that
+    # on most requests (docs/central.md, "Morning model").
+    kwargs.setdefault("pool_size", int(os.environ.get(POOL_SIZE_ENV, "12")))
+    kwargs.setdefault("max_overflow", int(os.environ.get(POOL_OVERFLOW_ENV, "8")))
     return create_engine(url, **kwargs)
 
 
