@@ -6,7 +6,8 @@
   the wire), against reading the same rows raw from the database (the baseline);
 - the team caseload of a 300-case team (p95 ms, bench/_team.py);
 - 200 officers syncing at once against a multi-process server on PostgreSQL
-  (p50/p99 request latency, errors).
+  (p50/p99 request latency, errors);
+- the national morning: 500 laptops' incremental sessions, open-loop (bench/_morning.py).
 
 The throwaway PostgreSQL cluster runs with fsync off (tests/support/postgres.py), so
 its figures measure the service, not the disk.

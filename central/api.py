@@ -64,9 +64,8 @@ def healthz(state: Annotated[AppState, Depends(app_state)]) -> Health:
 class Observe:
     """ASGI middleware: count and time each request by route template, log it, and add
     the protocol header. Plain ASGI rather than `@app.middleware("http")`, whose
-    BaseHTTPMiddleware runs every request through an extra task and memory stream:
-    about a third of the service's own per-request cost on a small answer (docs/central.md,
-    "Morning model")."""
+    BaseHTTPMiddleware runs every request through an extra task and memory stream
+    (measured with the other request-path changes: docs/central.md, "Morning model")."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
