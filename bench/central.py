@@ -8,6 +8,7 @@
 - 200 officers syncing at once against a multi-process server on PostgreSQL
   (p50/p99 request latency, errors);
 - the push rate with 1, 2 and 4 API processes on PostgreSQL (bench/_writers.py);
+- the national morning: 500 laptops' incremental sessions, open-loop (bench/_morning.py);
 - with --national (not --quick): pull, push and search p99 on a 20,000-case, 5.5-million-
   record database over the same on a 100-case one (bench/_national.py).
 
@@ -344,7 +345,12 @@ def _fresh_database(admin_url: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-_TEAM = (_seed, _principal, _raw_read)  # bench/_team.py's seeding and baseline
+_TEAM = (_seed, _principal, _raw_read)
+# K officers' laptops (the target: >= 150 sessions/s, p99 < 250 ms at K = 500).
+_MORNING: dict[bool, dict[str, Any]] = {
+    False: {"officers": 500, "cases": 10, "workers": 3, "rate": 170.0},
+    True: {"officers": 40, "cases": 3, "workers": 2, "rate": 40.0},
+}  # bench/_team.py's seeding and baseline
 
 
 def run(args: argparse.Namespace) -> Iterator[Figure]:
@@ -366,6 +372,9 @@ def run(args: argparse.Namespace) -> Iterator[Figure]:
         from bench._writers import writers  # issue 22: push rate by API processes
 
         yield from writers(admin, quick)
+        from bench._morning import morning_model  # the national morning (issue 22)
+
+        yield from morning_model(_fresh_database(admin), **_MORNING[quick])
         if getattr(args, "national", False) and not quick:  # minutes, and ~6 GB of disk
             from bench._national import national
 

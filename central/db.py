@@ -13,6 +13,7 @@ query) would hold every laptop's pull back to it (`central.sync.feed`).
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,8 @@ BUSY_TIMEOUT_MS = 10_000
 # of seconds); past these the server ends it and X moves on.
 IDLE_IN_TRANSACTION_MS = 60_000
 STATEMENT_TIMEOUT_MS = 300_000
+POOL_SIZE_ENV = "FIELDCASE_CENTRAL_DB_POOL_SIZE"
+POOL_OVERFLOW_ENV = "FIELDCASE_CENTRAL_DB_MAX_OVERFLOW"
 IMMEDIATE = "fieldcase_immediate"
 _COMMITTED = "fieldcase_committed"
 _checkpointers: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
@@ -78,6 +81,12 @@ def make_engine(url: str, *, background_checkpoints: bool = True, **kwargs: Any)
         f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
         f" -c statement_timeout={STATEMENT_TIMEOUT_MS}",
     )
+    # Connections kept open per process. SQLAlchemy's default of 5 closed the overflow
+    # connection after every request once more than 5 threads were busy, and each new
+    # PostgreSQL connection is a backend forked and authenticated: a busy morning paid that
+    # on most requests (docs/central.md, "Morning model").
+    kwargs.setdefault("pool_size", int(os.environ.get(POOL_SIZE_ENV, "12")))
+    kwargs.setdefault("max_overflow", int(os.environ.get(POOL_OVERFLOW_ENV, "8")))
     return create_engine(url, **kwargs)
 
 

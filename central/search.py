@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import ColumnElement, Connection, and_, exists, false, or_, select
 
 from central.audit import record_audits
@@ -130,7 +130,9 @@ def search(
     state: Annotated[AppState, Depends(app_state)],
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=MAX_RESULTS)] = 25,
-) -> SearchResponse:
+) -> Response:
     """National search across every case the officer may see."""
     with transaction(state.engine) as conn:
-        return search_cases(conn, principal, q, utcnow().date(), limit)
+        found = search_cases(conn, principal, q, utcnow().date(), limit)
+    # Serialised once: `response_model` would validate the model just built a second time.
+    return Response(found.model_dump_json(), media_type="application/json")

@@ -33,7 +33,10 @@ class AppState:
         return HashBudget(s.new_laptop_sign_in_burst, s.new_laptop_sign_ins_per_minute)
 
 
-def app_state(request: Request) -> AppState:
-    """FastAPI dependency: the service's shared state (set by `create_app`)."""
+async def app_state(request: Request) -> AppState:
+    """FastAPI dependency: the service's shared state (set by `create_app`).
+
+    `async` because it never blocks: FastAPI runs a plain `def` dependency on its thread
+    pool, a thread hop on every request for one attribute read."""
     state: AppState = request.app.state.fieldcase
     return state

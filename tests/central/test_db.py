@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from central.db import as_utc, make_engine, normalise_url, transaction
+from central.db import POOL_SIZE_ENV, as_utc, make_engine, normalise_url, transaction
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
@@ -56,3 +56,15 @@ def test_naive_datetimes_from_sqlite_are_read_as_utc() -> None:
 
     assert as_utc(datetime(2026, 1, 1, 12)) == datetime(2026, 1, 1, 12, tzinfo=UTC)
     assert as_utc(None) is None
+
+
+def test_a_postgres_process_keeps_a_dozen_connections_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above 5 busy threads SQLAlchemy's default pool closed a connection after each request
+    and PostgreSQL forked a new backend for the next; the pool size is also settable."""
+    url = "postgresql://fieldcase@127.0.0.1:1/never_connected"
+    engine = make_engine(url)
+    assert (engine.pool.size(), engine.pool._max_overflow) == (12, 8)  # type: ignore[attr-defined]
+    monkeypatch.setenv(POOL_SIZE_ENV, "30")
+    assert make_engine(url).pool.size() == 30  # type: ignore[attr-defined]
