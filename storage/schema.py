@@ -145,7 +145,8 @@ DEFERRABLE_INDEXES: Final = ("contact_i1", "contact_open")
 # sync (docs/sync.md "Client round 2"): writing thread's CPU about -15 %. People stay
 # indexed row by row (a hundred rows: nothing to gain, and names are what a search
 # during a first sync looks for); contact text is searched by reading the table while
-# its index is deferred (storage/queries/search.py), so answers are the same.
+# its index is deferred (storage/queries/search.py), so answers are the same. A
+# migration that changes these triggers must first build them (`build_deferred_indexes`).
 DEFERRABLE_SEARCH: Final = ("contact",)
 DEFERRED_INDEX_TABLE: Final = (
     "CREATE TABLE deferred_index (name TEXT PRIMARY KEY, sql TEXT NOT NULL) WITHOUT ROWID"

@@ -8,6 +8,7 @@ expression by storage.search; junk input simply finds nothing.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 from storage.db import CacheDb
@@ -51,8 +52,11 @@ WHERE c.search_text != '' ORDER BY c.seq DESC"""
 def _unindexed_matches(cdb: CacheDb, words: list[str], rows: int) -> list[dict[str, Any]]:
     """`_contact_matches` without the index: whole words first, then the last as a prefix."""
     found = cdb.query(_CONTACTS_ALL)
-    whole = [r for r in found if set(tokens(r["search_text"])) >= set(words)][:rows]
-    return whole or [r for r in found if matches(r["search_text"], words)][:rows]
+    wanted = set(words)
+    whole = (r for r in found if wanted <= set(tokens(r["search_text"])))
+    kept = list(itertools.islice(whole, rows))
+    prefixed = (r for r in found if matches(r["search_text"], words))
+    return kept or list(itertools.islice(prefixed, rows))
 
 
 def _contact_matches(cdb: CacheDb, text: str, rows: int) -> list[dict[str, Any]]:
