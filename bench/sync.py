@@ -4,6 +4,9 @@
   local server (HTTP, parsing, encrypted cache, search index), as a ratio to loading
   the same rows straight into plain SQLite from a JSON-lines file in the same run
   (also reported: the same rows loaded into the cache's own encrypted schema);
+- first_sync_replay: the same first sync's recorded pages replayed in process into a
+  fresh cache (no network, no server: the laptop's own work), as a ratio to the
+  cache's bulk load of the same rows, alternated in the same run (bench/_replay.py);
 - push_mutations_per_s: draining 5,000 queued mutations (the push phase only);
 - pull_1000_changes_s: pulling 1,000 changes made centrally by another laptop;
 - bytes_per_record_on_wire: answer bytes received per record in the first sync;
@@ -21,6 +24,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -250,6 +254,51 @@ def initial_sync(live: Any, folder: Path) -> Iterable[Figure]:
     cache.close()
 
 
+def first_sync_replay(live: Any, folder: Path, rounds: int = 3) -> Figure:
+    """The laptop's share of a first sync, far steadier than `initial_sync` on a shared
+    host; `cache_bulk_load_s` (the floor: the same rows into the same schema) alternates
+    with it so both see the same load."""
+    from bench import _replay
+
+    client, cache = _laptop(live, folder, "recorder")
+    progress = Progress()
+    engine = SyncEngine(
+        cache, client.api(progress), progress, pull_limit=client.settings.pull_limit
+    )
+    bodies = _replay.record(engine)
+    _dump_rows(cache, folder / "replay-rows.jsonl")
+    client.close()
+    cache.close()
+    officer = live.seed.officers[0]
+    replays: list[_replay.Replayed] = []
+    floors: list[float] = []
+    for n in range(rounds):
+        target = folder / f"replay-{n}"
+        replays.append(
+            _replay.replay(
+                bodies,
+                target,
+                lambda f: EncryptedCache.open(f, officer, PASSWORD, kdf=FAST_TEST_PARAMS),
+            )
+        )
+        target.mkdir(exist_ok=True)
+        floors.append(_cache_bulk_load(folder / "replay-rows.jsonl", target))
+    wall = statistics.median(r.wall_s for r in replays)
+    floor = statistics.median(floors)
+    return {
+        "name": "first_sync_replay",
+        "value": round(wall, 3),
+        "unit": "s",
+        "baseline": round(floor, 3),
+        "ratio": round(wall / floor, 2),
+        "pages": len(bodies),
+        "rounds": rounds,
+        "cpu_s": statistics.median(r.cpu_s for r in replays),
+        "writer_cpu_s": statistics.median(r.writer_cpu_s for r in replays),
+        "load": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def queue_contacts(live: Any, cache: EncryptedCache, count: int) -> None:
     """`count` new contacts recorded on this laptop, spread over its cases, not yet pushed."""
     officer = live.seed.officers[0]
@@ -323,6 +372,7 @@ def run(args: argparse.Namespace) -> Iterable[Figure]:
         folder = Path(tmp)
         with _central(folder, 10 if quick else 100) as live:
             yield from initial_sync(live, folder)
+            yield first_sync_replay(live, folder)
             yield push_rate(live, folder, 500 if quick else 5000)
             yield pull_time(live, folder, 1000)
             from bench import _documents

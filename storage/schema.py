@@ -137,6 +137,17 @@ def fts_sql(kind: str) -> list[str]:
 # same answers). A migration that changes these indexes must first build any deferred
 # ones (`pulled.build_deferred_indexes`).
 DEFERRABLE_INDEXES: Final = ("contact_i1", "contact_open")
+# Search indexes a pull from scratch stops maintaining row by row with its first page
+# and builds in one pass with its last (storage/pulled.py): their triggers are dropped,
+# `deferred_index` holds `<kind>_fts` meanwhile, and FTS5's `rebuild` reads the whole
+# table at the end. Per row, every statement's rows became a new FTS5 segment that
+# later merges rewrote; in one pass the terms are written once, in order. Replayed first
+# sync (docs/sync.md "Client round 2"): writing thread's CPU about -15 %. People stay
+# indexed row by row (a hundred rows: nothing to gain, and names are what a search
+# during a first sync looks for); contact text is searched by reading the table while
+# its index is deferred (storage/queries/search.py), so answers are the same. A
+# migration that changes these triggers must first build them (`build_deferred_indexes`).
+DEFERRABLE_SEARCH: Final = ("contact",)
 DEFERRED_INDEX_TABLE: Final = (
     "CREATE TABLE deferred_index (name TEXT PRIMARY KEY, sql TEXT NOT NULL) WITHOUT ROWID"
 )

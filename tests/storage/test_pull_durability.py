@@ -7,10 +7,12 @@ import pytest
 
 from storage.db import BULK_CHECKPOINT_PAGES, CHECKPOINT_PAGES, PULL_CACHE_KIB, CacheDb
 from storage.pulled import apply_pull_page, build_deferred_indexes
-from storage.schema import DEFERRABLE_INDEXES
+from storage.schema import DEFERRABLE_INDEXES, DEFERRABLE_SEARCH
 from tests.storage.builders import make_case
 
 NORMAL, FULL = 1, 2
+# What a pull from scratch defers: indexes, and search indexes (kept as `<kind>_fts`).
+DEFERRED = (*DEFERRABLE_INDEXES, *(f"{kind}_fts" for kind in DEFERRABLE_SEARCH))
 
 
 def _durability(cdb: CacheDb) -> tuple[int, int]:
@@ -81,7 +83,7 @@ def test_a_pull_from_scratch_defers_the_random_order_indexes_to_its_last_page(
     assert set(DEFERRABLE_INDEXES) <= set(fresh)
     _page(cdb, "X100001", "c1", more_to_come=True)
     assert not set(DEFERRABLE_INDEXES) & set(_indexes(cdb))
-    assert cdb.one("SELECT count(*) FROM deferred_index") == len(DEFERRABLE_INDEXES)
+    assert cdb.one("SELECT count(*) FROM deferred_index") == len(DEFERRED)
     _page(cdb, "X100002", "c2", more_to_come=True)
     apply_pull_page(
         cdb, snapshots=[make_case("X100003").snapshot()], cursor="c3", last_applied_seq=0
@@ -110,7 +112,7 @@ def test_a_pull_that_resumes_or_fits_one_page_defers_nothing(cdb: CacheDb) -> No
 def test_deferred_indexes_are_built_once_whoever_asks(cdb: CacheDb) -> None:
     fresh = _indexes(cdb)
     _page(cdb, "X100001", "c1", more_to_come=True)
-    assert build_deferred_indexes(cdb) == len(DEFERRABLE_INDEXES)
+    assert build_deferred_indexes(cdb) == len(DEFERRED)
     assert build_deferred_indexes(cdb) == 0
     assert _indexes(cdb) == fresh
 
