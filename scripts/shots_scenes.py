@@ -63,6 +63,17 @@ def _still_working(form: Any) -> bool:
     return any(t.startswith("Working out") for t in texts)
 
 
+def wait_settled(app: Any, view: Any, form: Any, timeout_s: float = 10) -> None:
+    """Until the form's reads have answered and no panel still says "Working out": the
+    dates preview is asked for by a timer after the defaults arrive, so an idle runner
+    alone is not enough (the arrange screen was once shot before its preview came)."""
+    wait_until(
+        app,
+        lambda: getattr(view.runner, "_running", 0) == 0 and not _still_working(form),
+        timeout_s,
+    )
+
+
 def form_scenes(app: Any, camera: Camera, window: MainWindow, *, outcome: bool = False) -> None:
     """Each case-work form open over the case (a dialog: photographed on its own)."""
     view = window.case_view
@@ -84,10 +95,8 @@ def form_scenes(app: Any, camera: Camera, window: MainWindow, *, outcome: bool =
             continue
         form = view.forms[-1]
         form.resize(max(form.width(), 720), max(form.height(), 640))
-        # the form's own reads (events, dates) have answered, its previews are worked out
-        wait_until(app, lambda r=view.runner: getattr(r, "_running", 0) == 0, 10)
         with contextlib.suppress(TimeoutError):
-            wait_until(app, lambda f=form: not _still_working(f), 5)
+            wait_settled(app, view, form)
         camera.shoot(form, name)
         form.reject()
         wait_until(app, lambda: not any(f.isVisible() for f in view.forms), 5)
@@ -111,7 +120,7 @@ def screen_scenes(app: Any, camera: Camera, window: MainWindow) -> None:
     assert view is not None
     cast(Any, view).case_actions["arrange"].trigger()
     wait_until(app, lambda: bool(view.forms) and view.forms[-1].isVisible(), 10)
-    wait_until(app, lambda: getattr(view.runner, "_running", 0) == 0, 10)
+    wait_settled(app, view, view.forms[-1])  # a preview still "Working out" fails the run
     camera.shoot_screen("14-screen-arrange")
     view.forms[-1].reject()
 

@@ -22,7 +22,7 @@ from app.usecases.appointment_types import (
 )
 from domain.contacts import Contact
 from domain.reference import reference
-from domain.rules.next_slot import LOOK_AHEAD_WEEKS, next_free_day, usual_pattern
+from domain.rules.next_slot import LOOK_AHEAD_WEEKS, next_free_slot, usual_pattern
 from domain.semantics import StoredRecord
 from domain.sentences import Event, Requirement
 
@@ -88,7 +88,8 @@ def _in_usual_pattern(
     ctx: AppContext, defaults: AppointmentRequest, appointments: list[Contact]
 ) -> AppointmentRequest:
     """The defaults moved to the next free slot in the person's usual weekday and time
-    (`domain.rules.next_slot`), clear of their bookings and the officer's diary."""
+    (`domain.rules.next_slot`): clear of their bookings, and at another time that day
+    when the officer is busy at the usual one."""
     pattern = usual_pattern(appointments)
     if pattern is None:
         return defaults
@@ -96,10 +97,9 @@ def _in_usual_pattern(
     minutes = _minutes(defaults)
     booked = [c for c in appointments if c.date > today]
     diary = ctx.cache().diary_contacts(today, today + dt.timedelta(weeks=LOOK_AHEAD_WEEKS + 4))
-    day = next_free_day(pattern, today=today, minutes=minutes, booked=booked, diary=diary)
-    start = dt.datetime.combine(day, pattern.start)
-    end = (start + dt.timedelta(minutes=minutes)).time()
-    return dataclasses.replace(defaults, date=day, start_time=pattern.start, end_time=end)
+    day, start = next_free_slot(pattern, today=today, minutes=minutes, booked=booked, diary=diary)
+    end = (dt.datetime.combine(day, start) + dt.timedelta(minutes=minutes)).time()
+    return dataclasses.replace(defaults, date=day, start_time=start, end_time=end)
 
 
 def _minutes(request: AppointmentRequest) -> int:

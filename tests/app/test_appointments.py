@@ -122,8 +122,9 @@ def test_preview_warns_of_a_weekend_and_of_a_clash_in_the_cached_diary(laptop):
         other, date=request.date, start_time=T(10, 15), end_time=T(10, 45), location_code="N07OFF1"
     )
     uc.arrange_appointment(laptop.ctx, clash)
-    # the default now steps past the officer's clash to the next free week
-    assert next_week(laptop).date == request.date + dt.timedelta(weeks=1)
+    # the default keeps the day and moves the time an hour clear of the officer's clash
+    moved = next_week(laptop)
+    assert (moved.date, moved.start_time) == (request.date, T(11, 45))
     near = uc.preview_appointment(laptop.ctx, request)
     # whose appointment it is, so the officer can judge the clash (the field day's finding)
     [warning] = near.occurrences[0].warnings

@@ -7,9 +7,13 @@ to Monday; the form offered a date 10 days after that instead of this Friday.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from PySide6.QtCore import Qt
 
+from domain.contacts import Contact
+from storage.pulled import apply_pull_page
+from tests.storage.builders import OFFICER, make_case
 from tests.ui.forms.test_appointment_form import booked, open_form, replace_text
 
 
@@ -43,3 +47,20 @@ def test_a_date_without_a_year_books_the_coming_one(qtbot, world):
     with qtbot.waitSignal(form.saved):
         qtbot.keyClick(form.slot.time, Qt.Key.Key_Return)
     assert [c["date"] for c in booked(world)] == ["2026-12-25"]
+
+
+def test_the_officer_busy_at_her_usual_time_moves_the_time_not_the_week(qtbot, world):
+    """Another person at 10:00 on her Friday: the form offers that Friday at a time the
+    officer is free, with no warning to tick past; a week later would leave her a
+    fortnight unseen (the demo offered 15 February for a 1 February clash)."""
+    other = make_case("X200002", surname="Baker", first="Dan", contacts=0)
+    other.contacts.append(
+        Contact(id=uuid.uuid4(), crn="X200002", type_code="COAP", date=dt.date(2026, 11, 27),
+                start_time=dt.time(10, 0), end_time=dt.time(10, 30),
+                staff_code=OFFICER.staff_code)
+    )  # fmt: skip
+    apply_pull_page(world.writer, snapshots=[other.snapshot()], cursor="c2", last_applied_seq=0)
+    form = open_form(qtbot, world.runner())
+    assert form.slot.date.text() == "27/11/2026"  # still her Friday
+    assert form.slot.time.text() == "11:30-12:00"  # an hour clear of Dan Baker's 10:00
+    assert form.preview.text() == "1 appointment to book:\nFri 27/11/2026 11:30–12:00"
