@@ -8,6 +8,7 @@ taken and records written. `Locked` runs each mutation of a batch in a savepoint
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -92,24 +93,41 @@ class Locked(BatchRun):
 
     The cases the arguments name are locked together up front, in CRN order, so two
     batches of the same cases queue rather than deadlock; a case found only while
-    deciding is locked then (a rare deadlock is retried by `push`). Each
-    mutation runs in a savepoint, so a Stale retry undoes only its own writes; the
-    retries are bounded, after which the batch stops there and the laptop resends.
+    deciding is locked then (a rare deadlock is retried by `push`). Whatever stops or
+    retries a mutation (Stale, Stop, Answered) is raised before it writes anything, so
+    no savepoint is needed: a retry or a rejection never undoes another mutation (a
+    SAVEPOINT and RELEASE per mutation cost as much as the BEGIN and COMMIT they
+    replace). The retries are bounded; then the batch stops there and the laptop resends.
     """
 
     def start(self, todo: list[MutationEnvelope]) -> None:
+        self.current = clients.lock_seq(self.conn, self.client_id)  # its pushes queue
+        self.taken = clients.taken_ids(self.conn, [str(env.id) for env in todo])
+        self.moved: tuple[int, dt.datetime] | None = None
         self.held = {str(e.args["crn"]) for e in todo if isinstance(e.args.get("crn"), str)}
         lock_cases(self.conn, self.held)
 
     def apply(self, env: MutationEnvelope) -> MutationResult:
+        admit(self.conn, self.client_id, env, self.current)
+        now = utcnow()
+        if str(env.id) in self.taken:
+            result = duplicate(env)
+            row = clients.result_row(self.client_id, env, result, now, clashing_id=True)
+            self.conn.execute(clients.STORE_RESULT, row)
+        else:
+            result = self._run(env, Clock(now))
+        self.current, self.moved = env.seq, (env.seq, now)
+        self.taken.add(str(env.id))
+        return result
+
+    def _run(self, env: MutationEnvelope, clock: Clock) -> MutationResult:
         locked: set[str] | None = None
         for _attempt in range(MAX_ATTEMPTS):
-            held = set(self.held)  # a savepoint rolled back may release its locks
+            held = set(self.held)
             try:
-                with self.conn.begin_nested():
-                    result = apply_in(
-                        self.conn, self.principal, self.client_id, env, locked=locked, held=held
-                    )
+                result = run(
+                    self.conn, self.principal, self.client_id, env, clock, locked=locked, held=held
+                )
             except Stale as stale:
                 locked = stale.crns | (locked or set())
                 log.info("seq=%d: a record it read changed; deciding again locked", env.seq)
@@ -119,35 +137,33 @@ class Locked(BatchRun):
         log.warning("seq=%d: records it read kept changing; the laptop resends", env.seq)
         raise Stop
 
+    def finish(self) -> None:
+        """The laptop's seq, moved once for the batch."""
+        if self.moved is not None:
+            clients.move_seq(self.conn, self.client_id, *self.moved)
 
-def apply_in(
-    conn: Connection,
-    principal: Principal,
-    client_id: str,
-    env: MutationEnvelope,
-    *,
-    locked: set[str] | None,
-    held: set[str],
-) -> MutationResult:
-    current, id_taken = clients.lock_client(conn, client_id, env.id)
-    if env.seq <= current:  # applied meanwhile by a concurrent push of this laptop
+
+def admit(conn: Connection, client_id: str, env: MutationEnvelope, current: int) -> None:
+    """Raise unless `env` is the laptop's next seq: Answered when a concurrent push of
+    this laptop applied it first, Stop at a gap or while its documents have not all
+    arrived (it and those behind it wait)."""
+    if env.seq <= current:
         stored = replay.stored_answers(conn, client_id, [env]).get(env.seq)
         raise Answered(
             stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
         )
     if env.seq > current + 1 or awaiting_documents(conn, env.args):
-        raise Stop  # a gap, or a change whose documents have not all arrived
-    now = utcnow()
-    if id_taken:
-        result = MutationResult(
-            seq=env.seq,
-            status="rejected",
-            code="duplicate_mutation_id",
-            message="This change has the id of another change already received.",
-        )
-        clients.store_result(conn, client_id, env, result, now, clashing_id=True)
-        return result
-    return run(conn, principal, client_id, env, Clock(now), locked=locked, held=held)
+        raise Stop
+
+
+def duplicate(env: MutationEnvelope) -> MutationResult:
+    """The answer to a mutation whose id another stored mutation already has."""
+    return MutationResult(
+        seq=env.seq,
+        status="rejected",
+        code="duplicate_mutation_id",
+        message="This change has the id of another change already received.",
+    )
 
 
 def decide(
@@ -184,34 +200,36 @@ def run(
     locked: set[str] | None,
     held: set[str],
 ) -> MutationResult:
-    """PostgreSQL: decide, write everything that needs no version, then lock the cases
-    read or written that the batch does not hold yet (`held`, which grows) and the rows.
+    """PostgreSQL: decide, lock the cases read or written that the batch does not hold
+    yet (`held`, which grows) and the rows rewritten, check, then write.
 
     `locked` (a retry) takes the case locks of what the last attempt read first. Under
     the locks the records read are checked unchanged (a writer outside them, such as an
-    admin's reallocation, may have changed one), or the attempt is Stale. A refusal
-    comes before any write.
+    admin's reallocation, may have changed one), or the attempt is Stale. A refusal and
+    a Stale attempt come before any write, so neither needs a savepoint to undo it.
     """
     if locked is not None:
         lock_cases(conn, locked - held)
         held |= locked
     decided = decide(conn, principal, env, clock)
     if isinstance(decided, MutationResult):
-        clients.store_result(conn, client_id, env, decided, clock.now)
+        conn.execute(clients.STORE_RESULT, clients.result_row(client_id, env, decided, clock.now))
         audit_refusal(conn, principal, env, decided)
         return decided
     effects, reads, existing = decided
-    result = with_authors(conn, result_of(env.seq, effects))
-    if write_effects(conn, principal, env, effects, clock.now):
-        result = awaiting_approval(result)
-    clients.store_result(conn, client_id, env, result, clock.now)
+    versions: list[int] = []
     if effects.upserts:
         crns = reads.crns | {u.crn for u in effects.upserts}
-        lock_cases(conn, crns - (locked or set()) - held)  # PostgreSQL only
+        lock_cases(conn, crns - (locked or set()) - held)
         held |= crns
         existing, versions = claim(conn, effects.upserts, existing)
         if not reads.unchanged():
             raise Stale(crns)
+    result = with_authors(conn, result_of(env.seq, effects))
+    if write_effects(conn, principal, env, effects, clock.now):
+        result = awaiting_approval(result)
+    conn.execute(clients.STORE_RESULT, clients.result_row(client_id, env, result, clock.now))
+    if effects.upserts:
         write_reserved(
             conn, effects.upserts, existing, versions, actor=principal.username, now=clock.now
         )

@@ -27,7 +27,6 @@ from sqlalchemy.exc import OperationalError
 
 from central.auth.deps import Principal
 from central.db import transaction, utcnow
-from central.documents.gate import awaiting_documents
 from central.metrics import MUTATIONS
 from central.sync import clients, replay
 from central.sync.apply import (
@@ -41,7 +40,7 @@ from central.sync.apply import (
 )
 from central.sync.batch import BatchReader, BatchWriter, candidate_ids
 from central.sync.conflict_authors import with_authors
-from central.sync.mutation import Answered, BatchRun, Locked, Stop, refused
+from central.sync.mutation import Answered, BatchRun, Locked, Stop, admit, duplicate, refused
 from central.sync.reader import SqlCaseReader
 from central.sync.scope import ScopeCache
 from domain.errors import FieldcaseError
@@ -220,21 +219,10 @@ class _Batch(BatchRun):
         return BatchReader(self.conn, allows, self.writer.records)
 
     def apply(self, env: MutationEnvelope) -> MutationResult:
-        if env.seq <= self.current:  # applied meanwhile by a concurrent push of this laptop
-            stored = replay.stored_answers(self.conn, self.client_id, [env]).get(env.seq)
-            raise Answered(
-                stored or MutationResult(seq=env.seq, status="applied", code="already_applied")
-            )
-        if env.seq > self.current + 1 or awaiting_documents(self.conn, env.args):
-            raise Stop
+        admit(self.conn, self.client_id, env, self.current)
         now = utcnow()
         if str(env.id) in self.writer.taken:
-            result = MutationResult(
-                seq=env.seq,
-                status="rejected",
-                code="duplicate_mutation_id",
-                message="This change has the id of another change already received.",
-            )
+            result = duplicate(env)
             self.writer.store_result(env, result, now, clashing_id=True)
             self.current = env.seq
             return result
