@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, uuid5
 
-from sqlalchemy import Connection, Engine, bindparam, exists, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central.db import transaction
@@ -47,28 +47,27 @@ def last_applied(conn: Connection, client_id: str) -> int | None:
     return None if value is None else int(value)
 
 
-_LOCK_CLIENT = (
-    select(
-        sync_clients.c.last_applied_seq,
-        exists(
-            select(applied_mutations.c.seq).where(
-                applied_mutations.c.mutation_id == bindparam("mutation")
-            )
-        ).label("taken"),
-    )
+_LOCK_SEQ = (
+    select(sync_clients.c.last_applied_seq)
     .where(sync_clients.c.client_id == bindparam("client"))
-    .with_for_update(of=sync_clients)
+    .with_for_update()
+)
+_TAKEN_IDS = select(applied_mutations.c.mutation_id).where(
+    applied_mutations.c.mutation_id.in_(bindparam("ids", expanding=True))
 )
 
 
-def lock_client(conn: Connection, client_id: str, mutation_id: UUID) -> tuple[int, bool]:
-    """Lock the client's row for this transaction (two pushes of one laptop serialise).
+def lock_seq(conn: Connection, client_id: str) -> int:
+    """Lock the client's row for this transaction (a batch's whole run: two pushes of
+    one laptop serialise); return its last applied seq."""
+    return int(conn.execute(_LOCK_SEQ, {"client": client_id}).scalar_one())
 
-    Returns its last applied seq, and whether `mutation_id` was already used by any
-    stored mutation (asked in the same round trip).
-    """
-    row = conn.execute(_LOCK_CLIENT, {"client": client_id, "mutation": str(mutation_id)}).one()
-    return int(row.last_applied_seq), bool(row.taken)
+
+def taken_ids(conn: Connection, mutation_ids: list[str]) -> set[str]:
+    """Which of these mutation ids a stored mutation already has (one query)."""
+    if not mutation_ids:
+        return set()
+    return set(conn.execute(_TAKEN_IDS, {"ids": mutation_ids}).scalars())
 
 
 # Built once: a push runs these for every mutation, and building a statement costs
@@ -123,17 +122,3 @@ def _stored_form(result: MutationResult) -> dict[str, Any]:
 
 def move_seq(conn: Connection, client_id: str, seq: int, now: dt.datetime) -> None:
     conn.execute(_MOVE_SEQ, {"client": client_id, "seq": seq, "now": now})
-
-
-def store_result(
-    conn: Connection,
-    client_id: str,
-    env: MutationEnvelope,
-    result: MutationResult,
-    now: dt.datetime,
-    *,
-    clashing_id: bool = False,
-) -> None:
-    """Keep the result and move `last_applied_seq`, in the mutation's own transaction."""
-    conn.execute(STORE_RESULT, result_row(client_id, env, result, now, clashing_id=clashing_id))
-    move_seq(conn, client_id, env.seq, now)

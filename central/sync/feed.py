@@ -15,12 +15,12 @@ and `txid < X`, in that order, and a round's cursor ends at X: a late commit is 
 late, never skipped, and each `(txid, record)` exactly once. A rewrite after a page
 gets a txid at or above that page's X, so it is served again in a later round.
 
-A mutation is decided without any lock (scope, rules, reads) and everything that needs
-no version is written (audit, pins, stored result). Then, on PostgreSQL, it takes a
-transaction lock per case it read or writes (`lock_cases`, in CRN order: writers of one
-case queue, writers of different cases do not) and locks the rows it rewrites (`claim`,
-FOR UPDATE in id order), checks that what it read is unchanged (else it runs again,
-`Stale`), takes its versions from the sequence and writes. The case locks keep the
+On PostgreSQL a push batch first takes a transaction lock per case its mutations name
+(`lock_cases`, in CRN order: writers of one case queue, writers of different cases do
+not). Each mutation is decided (scope, rules, reads), locks any other case it read or
+writes and the rows it rewrites (`claim`, FOR UPDATE in id order), checks that what it
+read is unchanged (else it runs again, `Stale`, before writing anything), takes its
+versions from the sequence and writes its audit, result and records. The case locks keep the
 rules' reads as safe as the old global lock did (no write skew within a case); the row
 locks make a record's versions rise in the order its writers commit. On SQLite the
 counter row plays both parts (`lock_feed`). Reads are never blocked.

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.postgres
 
 
 def _laptops(world: World, per_officer: int) -> list[Laptop]:
-    made = []
+    made: list[Laptop] = []
     with transaction(world.engine) as conn:
         for name in world.seed.officers:
             for n in range(per_officer):

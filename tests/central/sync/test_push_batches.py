@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, String, func, select
+from sqlalchemy import Connection, String, func, select, update
 
 from central.audit import case_audit
-from central.db import is_sqlite, json_text
+from central.db import is_sqlite, json_text, transaction
 from central.sync import feed
 from central.tables import applied_mutations, records
+from central.versions import take_versions
 from tests.central.sync.conftest import World, contact_args
 
 
@@ -46,34 +46,43 @@ def test_the_same_batch_pushed_twice_at_once_applies_once(world: World) -> None:
     assert _count(world, crn) == before + 5
 
 
-def test_a_write_between_deciding_and_locking_is_caught(
+def test_a_write_outside_the_case_locks_between_deciding_and_locking_is_caught(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rules run before the feed lock; a competing commit in between must not be
-    overwritten silently: the mutation is decided again under the lock (a conflict)."""
+    """The rules run before the records are locked; a commit in between by a writer
+    that takes no case lock (as an admin's command may) must not be overwritten
+    silently: the mutation is decided again under the locks (a conflict)."""
     if is_sqlite(world.engine):
         pytest.skip("SQLite holds its single write lock from BEGIN: no competing commit")
     owner_name, visitor_name = world.seed.officers[0], world.seed.officers[1]
     crn = world.plain_case(owner_name)
-    base = world.records_of(crn, "person")[0].version
-    owner, visitor = world.officer(owner_name), world.officer(visitor_name)
+    person = world.records_of(crn, "person")[0]
+    visitor = world.officer(visitor_name)
     visitor.push_one("pin_case", {"crn": crn})
-    real_lock = feed.lock_cases
+    real_claim = feed.claim
     competed: list[str] = []
 
-    def lock_after_a_competing_commit(conn: Connection, crns: Iterable[str]) -> None:
+    def claim_after_a_competing_commit(conn: Connection, *args: Any) -> Any:
         if not competed:
-            competed.append("owner")
-            args = {"crn": crn, "mobile": "07700900001", "base_version": base}
-            assert owner.push_one("update_contact_details", args).status == "applied"
-        real_lock(conn, crns)
+            competed.append("admin")
+            with transaction(world.engine) as other:
+                version = take_versions(other, 1)[0]
+                other.execute(
+                    update(records)
+                    .where(records.c.id == str(person.id))
+                    .values(
+                        version=version,
+                        data={**person.data, "mobile": "07700900001"},
+                        field_versions={**person.field_versions, "mobile": version},
+                    )
+                )
+        return real_claim(conn, *args)
 
-    monkeypatch.setattr("central.sync.push.lock_cases", lock_after_a_competing_commit)
-    result = visitor.push_one(
-        "update_contact_details", {"crn": crn, "mobile": "07700900002", "base_version": base}
-    )
+    monkeypatch.setattr("central.sync.mutation.claim", claim_after_a_competing_commit)
+    args = {"crn": crn, "mobile": "07700900002", "base_version": person.version}
+    result = visitor.push_one("update_contact_details", args)
 
-    assert competed == ["owner"]
+    assert competed == ["admin"]
     assert (result.status, [c.field for c in result.conflicts]) == ("conflict", ["mobile"])
     assert world.records_of(crn, "person")[0].data["mobile"] == "07700900001"
 
@@ -84,7 +93,7 @@ def test_a_failure_mid_batch_answers_nothing_unapplied_and_a_resend_applies_each
 ) -> None:
     """The database fails at the third mutation: the push raises (the laptop gets no
     answer and keeps everything), and nothing is left half-applied; the resend applies
-    each mutation once (SQLite commits the batch together, PostgreSQL each mutation).
+    each mutation once (both databases commit the batch together).
 
     `result_row` fails while the third mutation is decided; `move_seq` fails where the
     seq moves, which on SQLite is the batch's last write, after its records, audit and
@@ -114,9 +123,8 @@ def test_a_failure_mid_batch_answers_nothing_unapplied_and_a_resend_applies_each
             .select_from(applied_mutations)
             .where(applied_mutations.c.client_id == str(officer.client_id))
         ).scalar_one()
-    applied_first = 0 if is_sqlite(world.engine) else 2
-    assert _count(world, crn) == before + applied_first
-    assert stored == applied_first  # a stored result exactly for each applied mutation
+    assert _count(world, crn) == before
+    assert stored == 0  # a stored result exactly for each applied mutation
     monkeypatch.setattr(clients, failing, real)
 
     resent = officer.send(*batch)
