@@ -25,7 +25,8 @@ from app.tasks import TaskRunner
 from app.team_rows import AlertRow
 from app.usecases import alerts
 from ui import format as fmt
-from ui.caseload_view import DESCENDING, CaseTable
+from ui.case_table import CaseTable
+from ui.caseload_view import DESCENDING
 from ui.models import roles
 from ui.models.proxy import RowFilterProxy
 from ui.models.team import AlertsModel

@@ -5,21 +5,34 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import (
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.rows import CaseloadPage, CaseloadRow, CaseloadUpdate
+from ui.case_table import CaseTable
 from ui.models import roles
-from ui.models.caseload import COMPLIANCE, NAME, RISK, CaseloadModel
+from ui.models.caseload import (
+    COMPLIANCE,
+    CRN,
+    LAST,
+    NAME,
+    NEXT,
+    RISK,
+    SENTENCE,
+    TIER,
+    CaseloadModel,
+)
 from ui.models.proxy import RowFilterProxy
 from ui.widgets import named
 
@@ -125,64 +138,6 @@ class ReadOrder:
         return CaseloadUpdate(update.asked - newer, rows) if update.asked - newer else None
 
 
-class CaseTable(QTableView):
-    """A table whose Enter key opens the current row (as a double-click does)."""
-
-    row_activated = Signal(str)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.horizontalHeader().setHighlightSections(False)
-        self.activated.connect(self._on_activated)
-        self._weights: dict[int, int] = {}
-        self._fitting = False
-        self.horizontalHeader().sectionResized.connect(self._on_section_resized)
-        # A vertical scroll bar appearing narrows the viewport without resizing the table.
-        self.verticalScrollBar().rangeChanged.connect(self._on_rows_range_changed)
-
-    def _on_rows_range_changed(self, *_: object) -> None:
-        QTimer.singleShot(0, self, self._fit)  # never after the table is gone
-
-    def share_widths(self, weights: dict[int, int]) -> None:
-        """Columns share the table's width in these proportions, so every column (the
-        last is Compliance) stays in view at any text size, until the officer drags one."""
-        self._weights = dict(weights)
-        self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        room = self.viewport().width()
-        total = sum(self._weights.values())
-        if not self._weights or room <= 0:
-            return
-        self._fitting = True
-        try:
-            for column, weight in self._weights.items():
-                self.setColumnWidth(column, max(32, room * weight // total))
-        finally:
-            self._fitting = False
-
-    def _on_section_resized(self, column: int, *_: object) -> None:
-        stretched = column == self.horizontalHeader().count() - 1  # Qt fills the last one
-        if not self._fitting and not stretched:
-            self._weights = {}  # the officer's own widths from now on
-
-    def _on_activated(self, index: QModelIndex) -> None:
-        key = index.siblingAtColumn(0).data(roles.KEY)
-        if key:
-            self.row_activated.emit(str(key))
-
-
 class CaseloadView(QWidget):
     case_opened = Signal(str)
 
@@ -207,10 +162,14 @@ class CaseloadView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        # Shares of the width, so compliance (the last column) is in view at 150% and
-        # 200% text without scrolling sideways; long words elide, the full text on hover.
+        # The CRN (the key), the tier, the risk with its MAPPA level and the two dates
+        # are shown whole at any scale; the other columns share what is left,
+        # so compliance (the last) is in view at 150% and 200% text without scrolling
+        # sideways; they elide, the full text on hover.
         self.table.share_widths(
-            {NAME: 160, 1: 75, 2: 45, RISK: 150, 4: 160, 5: 135, 6: 115, COMPLIANCE: 220}
+            {NAME: 170, SENTENCE: 130, COMPLIANCE: 190},
+            whole={CRN: "W000000", TIER: "A0", RISK: "Risk to Staff"},
+            formats={NEXT: "Wed 30 Sep 00:00", LAST: "30 Sep 0000"},
         )
         layout = QVBoxLayout(self)
         title = QLabel("My caseload")

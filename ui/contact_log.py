@@ -25,7 +25,7 @@ from app.tasks import TaskRunner
 from app.usecases.case import PAGE_SIZE, contact_log
 from domain.reference import reference
 from ui import format as fmt
-from ui.caseload_view import CaseTable
+from ui.case_table import CaseTable
 from ui.letter_reprint import LetterReprintKey
 from ui.models.contacts import ContactModel
 from ui.widgets import named

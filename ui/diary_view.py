@@ -16,7 +16,7 @@ from app.rows import DiaryRow
 from app.tasks import TaskRunner
 from app.usecases.caseload import load_diary, load_needs_outcome, week_of
 from ui import format as fmt
-from ui.caseload_view import CaseTable
+from ui.case_table import CaseTable
 from ui.diary_calendar import DiaryCalendarKeys
 from ui.models.diary import DiaryModel
 from ui.widgets import named

@@ -21,7 +21,7 @@ from app.changes import ChangeSet
 from app.rows import SearchHit
 from app.tasks import TaskRunner
 from domain.errors import FieldcaseError
-from ui.caseload_view import CaseTable
+from ui.case_table import CaseTable
 from ui.models.diary import SearchModel
 from ui.widgets import ErrorBanner, named
 

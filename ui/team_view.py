@@ -30,12 +30,13 @@ from app.team_rows import CoverRow, TeamAnswer, TeamOfficerRow, TeamRow
 from app.usecases import team
 from domain.errors import FieldcaseError
 from ui import format as fmt
-from ui.caseload_view import ASCENDING, CaseTable
+from ui.case_table import CaseTable
+from ui.caseload_view import ASCENDING
 from ui.compliance_panel import compliance_box
 from ui.cover_dialog import CoverChoice, CoverDialog
 from ui.models import roles
 from ui.models.proxy import RowFilterProxy
-from ui.models.team import T_NEEDS, TeamModel
+from ui.models.team import T_CRN, T_NEEDS, T_RISK, TeamModel
 from ui.widgets import named
 
 EVERYONE = "Every officer"
@@ -83,6 +84,8 @@ class TeamView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((150, 70, 130, 40, 110, 125, 200, 80, 50)):
             self.table.setColumnWidth(column, width)
+        # The CRN and the risk are never elided (the same rule as My caseload).
+        self.table.share_widths({}, whole={T_CRN: "W000000", T_RISK: "Risk to Staff"})
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.detail = named(QScrollArea(), "Compliance of the picked case")
         self.detail.setWidgetResizable(True)

@@ -33,7 +33,7 @@ from app.today_rows import DayPlan, VisitRow
 from domain.errors import FieldcaseError
 from domain.parsing import parse_time
 from ui import format as fmt
-from ui.caseload_view import CaseTable
+from ui.case_table import CaseTable
 from ui.diary_view import OutcomeOpener, _ListView
 from ui.models.today import TodayModel
 from ui.today_detail import detail_html

@@ -17,6 +17,12 @@ def _risk_text(row: CaseloadRow) -> str:
     return row.risk.text if row.risk else "No RoSH recorded"
 
 
+def _risk_shown(row: CaseloadRow) -> str:
+    """ "Risk to Staff · MAPPA 3": short enough to show whole beside the free-text columns
+    at 1366x768 (the cell's tooltip says "MAPPA level 3")."""
+    return _risk_text(row).replace(" · MAPPA level ", " · MAPPA ")
+
+
 def _risk_key(row: CaseloadRow) -> tuple[int, str]:
     if row.risk is None:
         return (-1, "")
@@ -33,12 +39,13 @@ COLUMNS: tuple[Column[CaseloadRow], ...] = (
         "Name",
         lambda r: f"{r.name} · cover" if r.is_cover else r.name,
         lambda r: r.name.split()[-1].casefold() + r.name.casefold(),
+        tooltip=lambda r: r.name,
     ),
     Column("CRN", lambda r: r.crn),
     Column("Tier", lambda r: r.tier),
     Column(
         "Highest risk",
-        _risk_text,
+        _risk_shown,
         _risk_key,
         colours=lambda r: badge_colours(r.risk.colour) if r.risk else None,
         tooltip=lambda r: f"Highest risk: {_risk_text(r)}",
@@ -48,6 +55,7 @@ COLUMNS: tuple[Column[CaseloadRow], ...] = (
         "Next appointment",
         lambda r: fmt.when(r.next_appointment),
         lambda r: r.next_appointment.replace(tzinfo=None) if r.next_appointment else _FAR,
+        tooltip=lambda r: fmt.when(r.next_appointment),
     ),
     Column(
         "Last contact",

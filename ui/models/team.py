@@ -30,7 +30,7 @@ TEAM_COLUMNS: tuple[Column[TeamRow], ...] = (
     Column("CRN", lambda r: r.crn),
     Column("Offender manager", lambda r: r.offender_manager),
     Column("Tier", lambda r: r.tier),
-    Column("Highest risk", lambda r: r.risk),
+    Column("Highest risk", lambda r: r.risk, tooltip=lambda r: r.risk),
     Column(
         "Next appointment",
         lambda r: fmt.when(r.next_appointment),

@@ -75,16 +75,13 @@ def column_in_view(table: Any, column: int) -> bool:
     return not table.isColumnHidden(column) and right <= table.viewport().width()
 
 
-def probe(profile: Path) -> dict[str, Any]:
+def signed_in(profile: Path) -> tuple[Any, Any]:
+    """The real window through the real shell, unlocked, its caseload loaded."""
     from app.session import Session, SessionState
     from tests.app.fakes import FakeBackend
     from ui.main_window import MainWindow
-    from ui.models.caseload import COMPLIANCE
     from ui.shell import Shell
 
-    app = QApplication.instance()
-    assert app is not None
-    screen = app.primaryScreen().availableGeometry()
     session = Session(FakeBackend(cached=True, synced=True))
     window = MainWindow()
     shell = Shell(session, window, profile=profile)
@@ -94,6 +91,16 @@ def probe(profile: Path) -> dict[str, Any]:
     wait(lambda: session.state is SessionState.READY)
     wait(lambda: len(window.caseload.model.rows()) > 0)
     settle()
+    return shell, window
+
+
+def probe(profile: Path) -> dict[str, Any]:
+    from ui.models.caseload import COMPLIANCE
+
+    app = QApplication.instance()
+    assert app is not None
+    screen = app.primaryScreen().availableGeometry()
+    shell, window = signed_in(profile)
     report: dict[str, Any] = {"screen": list(screen.getRect()), "windows": {}, "overflow": {}}
     report["windows"]["caseload"] = frame(window)
     report["overflow"]["caseload"] = overflow(window)

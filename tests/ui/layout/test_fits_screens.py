@@ -19,6 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 LAPTOPS = [(1366, 768, "1"), (1920, 1080, "1.5"), (2560, 1440, "2")]
+LAPTOP_IDS = ["1366x768@100", "1920x1080@150", "2560x1440@200"]
 
 
 def _inside(frame: list[int], screen: list[int]) -> bool:
@@ -27,12 +28,9 @@ def _inside(frame: list[int], screen: list[int]) -> bool:
     return x >= sx and y >= sy and x + w <= sx + sw and y + h <= sy + sh
 
 
-@pytest.fixture(
-    scope="module", params=LAPTOPS, ids=["1366x768@100", "1920x1080@150", "2560x1440@200"]
-)
-def report(request, tmp_path_factory) -> dict:
-    width, height, scale = request.param
-    where = tmp_path_factory.mktemp(f"screen{width}")
+def run_probe(module: str, laptop: tuple[int, int, str], where: Path) -> dict:
+    """Run `module` (a probe) at this laptop's geometry and scaling; its JSON report."""
+    width, height, scale = laptop
     config = where / "screen.json"
     screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
     screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
@@ -45,7 +43,7 @@ def report(request, tmp_path_factory) -> dict:
         "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.layout.probe", str(profile)],
+        [sys.executable, "-m", module, str(profile)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -55,6 +53,12 @@ def report(request, tmp_path_factory) -> dict:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module", params=LAPTOPS, ids=LAPTOP_IDS)
+def report(request, tmp_path_factory) -> dict:
+    where = tmp_path_factory.mktemp(f"screen{request.param[0]}")
+    return run_probe("tests.ui.layout.probe", request.param, where)
 
 
 def test_the_window_fits_the_screen_with_a_case_open(report):
