@@ -3,7 +3,9 @@
 Decided without a case lock where the batch holds none, everything that needs no version
 written, then the cases read or written locked (`central.sync.feed`), the records read
 re-checked unchanged (else `Stale`: decided again with the locks taken first), versions
-taken and records written. `Locked` runs each mutation of a batch in a savepoint.
+taken and records written. `Locked` runs the mutations of a batch one after another in
+the batch's transaction, with no savepoint: everything that stops or re-decides a
+mutation happens before it writes anything (see `Locked`).
 """
 
 from __future__ import annotations

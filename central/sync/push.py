@@ -4,8 +4,9 @@ A mutation's effects, its stored result and the client's `last_applied_seq` alwa
 commit together, and a batch commits in one transaction (a group commit: one BEGIN and
 COMMIT, one WAL flush). On SQLite BEGIN IMMEDIATE holds the only write lock either way.
 On PostgreSQL writers of different cases run in parallel (`central.sync.feed`); the
-batch locks the cases its mutations name up front, in CRN order, runs each mutation in
-a savepoint (a Stale retry or a rejection touches no other mutation) and commits at most
+batch locks the cases its mutations name up front, in CRN order, decides and checks each
+mutation before it writes anything (so a Stale retry or a rejection touches no other
+mutation, with no savepoint needed) and commits at most
 MAX_BATCH_TRANSACTION mutations at a time, so its locks and the pulls' watermark are
 held back only briefly; a deadlock is run once more, then answered busy. So whatever is
 lost, retried, duplicated or crashed, a seq is applied once: a seq at or below
@@ -167,10 +168,10 @@ def _apply_together(
 
     Every answer is taken into `outcome` only once committed together with its effects
     and `last_applied_seq`; a failure rolls back all and answers none. Everything that
-    stops the batch is raised before that mutation writes anything (or, on PostgreSQL,
-    inside its savepoint). SQLite (`_Batch`) holds the only write lock from BEGIN
-    IMMEDIATE and reads and writes in bulk (`central.sync.batch`); PostgreSQL
-    (`Locked`) holds its case locks to the commit.
+    stops the batch is raised before that mutation writes anything (on both databases;
+    code added after a write would need a savepoint). SQLite (`_Batch`) holds the only
+    write lock from BEGIN IMMEDIATE and reads and writes in bulk (`central.sync.batch`);
+    PostgreSQL (`Locked`) holds its case locks to the commit.
     """
     decided: Counter[tuple[str, str]] = Counter()  # (name, status), counted once committed
     answers: list[MutationResult] = []
