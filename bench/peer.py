@@ -10,8 +10,9 @@ median seconds and the median of the per-round ratios (Fieldcase / peer, lower i
   index, checksums) vs kinto-http into one SQLCipher table (`peer_plain_s`: plain SQLite);
 - pull_1000_vs_peer: pulling 1,000 new contacts another laptop pushed (Kinto's are
   written with SQL, as its trigger stamps them: setup, not measured);
-- push_vs_peer: pushing 1,000 new contacts (two rounds: Kinto takes minutes for more),
-  in batches of the same size on both sides (`batch_max_requests` = MAX_PUSH_BATCH).
+- push_vs_peer: pushing 1,000 new contacts (four rounds, as the others: Kinto takes
+  4.5-6.5 s a round on a quiet host), in batches of the same size on both sides
+  (`batch_max_requests` = MAX_PUSH_BATCH).
 
 Needs the `[bench]` extra (kinto, kinto-http) and PostgreSQL's server binaries.
 """
@@ -188,9 +189,10 @@ def run(args: argparse.Namespace) -> Iterable[Figure]:
         return
     quick = bool(getattr(args, "quick", False))
     rounds = 2 if quick else 4
-    # Kinto takes 10-90 records/s to push (slower under load): two rounds of 1,000 keep
-    # the run within minutes; Fieldcase's own 5,000 is `bench sync` push_mutations_per_s.
-    push_count, push_rounds = (200, 2) if quick else (1000, 2)
+    # Kinto pushes 160-220 records/s on a quiet host (10-90 under load): four rounds of
+    # 1,000 keep the run within a few minutes, and one slow round no longer sets the
+    # median; Fieldcase's own 5,000 is `bench sync` push_mutations_per_s.
+    push_count, push_rounds = (200, 2) if quick else (1000, 4)
     keyring.set_keyring(MemoryKeyring())
     with tempfile.TemporaryDirectory(prefix="bench-peer-") as tmp:
         folder = Path(tmp)

@@ -16,6 +16,7 @@ from central.auth.passwords import hash_password
 from central.auth.policy import WeakPassword, check_password
 from central.auth.sessions import revoke_families
 from central.auth.throttle import clear_failures
+from central.sync.feed import lock_cases
 from central.tables import allocations, cases, records, staff, users
 from central.versions import reserve_versions
 
@@ -132,6 +133,11 @@ def allocate(
     reaches the new one's at their next pull; the person record gets a new version
     so laptops that keep the case see the new offender manager.
     """
+    # The case's lock first, as a push takes it (`lock_cases`, PostgreSQL): the case's
+    # versions then rise in the order its writers commit, which remembered checksums
+    # rely on (central.sync.checksum_memo), and both take the case before any row, so a
+    # reallocation and a push of the same case queue instead of deadlocking.
+    lock_cases(conn, [crn])
     today = now.date()
     team = conn.execute(select(staff.c.team_code).where(staff.c.code == staff_code)).scalar()
     if team is None:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
 )
 
+from central.sync.checksum_memo import remembered
 from central.tables import records
 from sync.protocol import CaseSnapshot
 
@@ -180,6 +181,12 @@ def snapshots(conn: Connection, crns: Collection[str]) -> list[CaseSnapshot]:
 
 
 def checksums(conn: Connection, crns: Collection[str]) -> dict[str, str]:
+    """The checksum of each case: remembered while the case is unchanged, else computed
+    (central.sync.checksum_memo)."""
+    return remembered(conn, crns, computed_checksums)
+
+
+def computed_checksums(conn: Connection, crns: Collection[str]) -> dict[str, str]:
     """The checksum of each case from (kind, id, version) only: no record data is read."""
     query = _CASE_LINES_SQLITE if conn.dialect.name == "sqlite" else _CASE_LINES_POSTGRES
     empty = checksum_of([])
