@@ -32,6 +32,7 @@ from central.sync.apply import (
 from central.sync.conflict_authors import with_authors
 from central.sync.feed import claim, existing_records, lock_cases, write_reserved
 from central.sync.reader import SqlCaseReader
+from central.sync.scope import ScopeCache
 from domain.errors import FieldcaseError
 from domain.semantics import Effects, UnsupportedMutationVersion
 from sync.protocol import MutationEnvelope, MutationResult
@@ -108,6 +109,10 @@ class Locked(BatchRun):
         self.moved: tuple[int, dt.datetime] | None = None
         self.held = {str(e.args["crn"]) for e in todo if isinstance(e.args.get("crn"), str)}
         lock_cases(self.conn, self.held)
+        # The officer's scope read once for the batch (one query, not one a mutation),
+        # after the case locks: a reallocation of a held case (which takes the case's
+        # lock, central.admin) cannot change it meanwhile. Pins and unpins forget it.
+        self.scope = ScopeCache(self.conn, self.principal, whole=True)
 
     def apply(self, env: MutationEnvelope) -> MutationResult:
         admit(self.conn, self.client_id, env, self.current)
@@ -128,7 +133,14 @@ class Locked(BatchRun):
             held = set(self.held)
             try:
                 result = run(
-                    self.conn, self.principal, self.client_id, env, clock, locked=locked, held=held
+                    self.conn,
+                    self.principal,
+                    self.client_id,
+                    env,
+                    clock,
+                    locked=locked,
+                    held=held,
+                    scope=self.scope,
                 )
             except Stale as stale:
                 locked = stale.crns | (locked or set())
@@ -169,11 +181,15 @@ def duplicate(env: MutationEnvelope) -> MutationResult:
 
 
 def decide(
-    conn: Connection, principal: Principal, env: MutationEnvelope, clock: Clock
+    conn: Connection,
+    principal: Principal,
+    env: MutationEnvelope,
+    clock: Clock,
+    scope: ScopeCache | None = None,
 ) -> tuple[Effects, SqlCaseReader, dict[str, Any]] | MutationResult:
     """The effects (with what was read and the rows they replace), or a rejection."""
     try:
-        effects, reads = compute(conn, principal, env, clock)
+        effects, reads = compute(conn, principal, env, clock, scope=scope)
         return effects, reads, existing_records(conn, effects.upserts)
     except FieldcaseError as exc:
         return refused(env, exc)
@@ -201,6 +217,7 @@ def run(
     *,
     locked: set[str] | None,
     held: set[str],
+    scope: ScopeCache | None = None,
 ) -> MutationResult:
     """PostgreSQL: decide, lock the cases read or written that the batch does not hold
     yet (`held`, which grows) and the rows rewritten, check, then write.
@@ -213,7 +230,7 @@ def run(
     if locked is not None:
         lock_cases(conn, locked - held)
         held |= locked
-    decided = decide(conn, principal, env, clock)
+    decided = decide(conn, principal, env, clock, scope)
     if isinstance(decided, MutationResult):
         conn.execute(clients.STORE_RESULT, clients.result_row(client_id, env, decided, clock.now))
         audit_refusal(conn, principal, env, decided)
@@ -230,6 +247,8 @@ def run(
     result = with_authors(conn, result_of(env.seq, effects))
     if write_effects(conn, principal, env, effects, clock.now):
         result = awaiting_approval(result)
+    if scope is not None and (effects.pins or effects.unpins):
+        scope.forget()  # the scope itself changed
     conn.execute(clients.STORE_RESULT, clients.result_row(client_id, env, result, clock.now))
     if effects.upserts:
         write_reserved(
