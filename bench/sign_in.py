@@ -33,6 +33,7 @@ import sqlalchemy
 from bench.central import _server_processes
 from central.seed import seed_database
 from sync.dpop import DeviceKey
+from sync.protocol import PROTOCOL_VERSION
 from tests.central.sync.http_server import SECRET
 
 PASSWORD = "Bench-Synthetic-Sign-In-2026"  # noqa: S105 - synthetic demo officers only
@@ -55,7 +56,7 @@ def _officer_round(http: httpx.Client, device: str, crn: str, seq: int) -> list[
         "seq": seq, "id": str(uuid.uuid4()), "name": "case_viewed", "version": 1,
         "args": {"crn": crn, "viewed_at": now}, "created_at": now,
     }  # fmt: skip
-    push = {"protocol_version": 1, "client_id": device, "mutations": [mutation]}
+    push = {"protocol_version": PROTOCOL_VERSION, "client_id": device, "mutations": [mutation]}
     times = []
     for method, path, body in (
         ("GET", "/v1/search?q=Smith", None),

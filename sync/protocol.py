@@ -22,7 +22,13 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic_core import to_json
 
-PROTOCOL_VERSION = 1
+# The wire protocol's version; a change an older client cannot read raises it (the server
+# then answers that client "upgrade_required", and it keeps its outbox). History:
+# 1: the first slice (persons to registrations, contacts).
+# 2: the record kinds "document", "rosh" and "photo" (cache migrations m013, m014): a
+#    client of protocol 1 that predates them refuses every page carrying one as malformed
+#    and never syncs again, where it should be told to update (docs/sync.md "Versions").
+PROTOCOL_VERSION = 2
 MAX_PUSH_BATCH = 500
 MAX_PULL_LIMIT = 5_000
 MAX_RESULTS_RANGE = 5_000

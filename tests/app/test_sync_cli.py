@@ -22,6 +22,7 @@ from central.cli import main as central_main
 from storage.crypto import FAST_TEST_PARAMS
 from storage.profile import Profile
 from sync.cache import profile_name
+from sync.protocol import PROTOCOL_VERSION
 from tests.support.postgres import free_port
 from tests.sync.live import PASSWORD, live_central
 
@@ -208,7 +209,7 @@ def test_the_documented_quick_start_works_through_the_console_scripts(tmp_path, 
     )
     try:
         health = wait_healthy(shlex.split(curl.replace("8765", port))[-1], server)
-        assert health == {"status": "ok", "protocol_version": 1}
+        assert health == {"status": "ok", "protocol_version": PROTOCOL_VERSION}
         password, sync_line = sync.split(" | ", 1)
         line = sync_line.replace("OFFICER", officers[0])
         first = json.loads(run(line, stdin=shlex.split(password)[1] + "\n").splitlines()[-1])

@@ -10,6 +10,7 @@ import pytest
 
 from central.api import create_app
 from central.config import CLIENT_ID
+from sync.protocol import PROTOCOL_VERSION
 from tests.central.conftest import LiveServer, make_settings
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
@@ -19,8 +20,8 @@ def test_healthz_reports_protocol_and_echoes_header(server: LiveServer) -> None:
     with server.client() as http:
         answer = http.get("/healthz")
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ok", "protocol_version": 1}
-    assert answer.headers["X-Fieldcase-Protocol"] == "1"
+    assert answer.json() == {"status": "ok", "protocol_version": PROTOCOL_VERSION}
+    assert answer.headers["X-Fieldcase-Protocol"] == str(PROTOCOL_VERSION)
 
 
 def test_metrics_count_requests_by_route_template_without_query_text(
@@ -66,7 +67,7 @@ def test_large_answers_are_gzipped_for_clients_that_ask(sqlite_server: LiveServe
     assert packed.headers["content-encoding"] == "gzip"
     assert packed.json() == plain.json()
     assert packed.num_bytes_downloaded * 4 < plain.num_bytes_downloaded
-    assert packed.headers["X-Fieldcase-Protocol"] == "1"
+    assert packed.headers["X-Fieldcase-Protocol"] == str(PROTOCOL_VERSION)
     assert "content-encoding" not in small.headers  # not worth it under 1 KiB
 
 

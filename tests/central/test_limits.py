@@ -18,6 +18,7 @@ import pytest
 
 from central.limits import DEFAULT_BODY_BYTES, PUSH_BODY_BYTES, TOKEN_BODY_BYTES
 from central.migrate import migrate
+from sync.protocol import PROTOCOL_VERSION
 from tests.central.conftest import SECRET, LiveServer
 from tests.support.postgres import free_port
 
@@ -120,7 +121,7 @@ def test_declared_lengths_over_a_routes_limit_are_refused_unread(
         )
     assert (token.status_code, token.json()["code"]) == (413, "payload_too_large")
     assert (pull.status_code, pull.json()["code"]) == (413, "payload_too_large")
-    assert token.headers["X-Fieldcase-Protocol"] == "1"
+    assert token.headers["X-Fieldcase-Protocol"] == str(PROTOCOL_VERSION)
 
 
 def test_a_chunked_token_request_over_its_limit_is_413_not_401(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from central.seed import SeedResult
+from sync.protocol import PROTOCOL_VERSION
 from tests.central.conftest import LiveServer, make_settings, run_server
 
 
@@ -26,7 +27,7 @@ def test_me_describes_the_officer_team_offices_and_policy(server: LiveServer) ->
         "max_document_bytes": 5_000_000,  # MPOP's: 5 MB, five at a time
         "max_documents_at_once": 5,
     }
-    assert body["protocol_version"] == 1
+    assert body["protocol_version"] == PROTOCOL_VERSION
     server_time = datetime.fromisoformat(body["server_time"])
     assert abs(server_time - datetime.now(UTC)) < timedelta(minutes=1)
 

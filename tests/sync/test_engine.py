@@ -16,6 +16,7 @@ from sync.errors import (
     UpgradeRequired,
 )
 from sync.progress import Progress
+from sync.protocol import PROTOCOL_VERSION
 from tests.sync.fake_central import Central
 from tests.sync.memory_store import MemoryStore
 
@@ -210,7 +211,7 @@ def test_revoked_device_wipes_cache_and_tokens(client, store: MemoryStore, centr
 def test_no_progress_is_refused_not_looped(client, store: MemoryStore, central):
     store.queue("add_record", {"crn": "X100000", "record_id": str(uuid.uuid4())})
     central.hook = lambda p, b: (
-        (200, {"protocol_version": 1, "last_applied_seq": 0, "results": []}, {})
+        (200, {"protocol_version": PROTOCOL_VERSION, "last_applied_seq": 0, "results": []}, {})
         if p.endswith("push")
         else None
     )

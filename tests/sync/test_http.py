@@ -53,17 +53,26 @@ HOSTILE = {
         b"<html><body>Please log in to the hotel wifi</body></html>",
         {"Content-Type": "text/html"},
     ),
-    "wrong_types": (200, {"protocol_version": 1, "last_applied_seq": "1", "results": []}, {}),
-    "missing_fields": (200, {"protocol_version": 1}, {}),
+    "wrong_types": (
+        200,
+        {"protocol_version": PROTOCOL_VERSION, "last_applied_seq": "1", "results": []},
+        {},
+    ),
+    "missing_fields": (200, {"protocol_version": PROTOCOL_VERSION}, {}),
     "extra_field": (
         200,
-        {"protocol_version": 1, "last_applied_seq": 0, "results": [], "drop_tables": True},
+        {
+            "protocol_version": PROTOCOL_VERSION,
+            "last_applied_seq": 0,
+            "results": [],
+            "drop_tables": True,
+        },
         {},
     ),
     "unknown_seq": (
         200,
         {
-            "protocol_version": 1,
+            "protocol_version": PROTOCOL_VERSION,
             "last_applied_seq": 9,
             "results": [{"seq": 9, "status": "applied"}],
         },
@@ -107,7 +116,11 @@ def test_redirect_to_another_host_is_refused(queued, central: Central):
 def test_enormous_answer_is_refused(central: Central):
     with serve(central) as url:
         http = HttpClient(url, HttpSettings(max_body_bytes=1000))
-        central.hook = lambda p, b: (200, {"protocol_version": 1, "pad": "x" * 5000}, {})
+        central.hook = lambda p, b: (
+            200,
+            {"protocol_version": PROTOCOL_VERSION, "pad": "x" * 5000},
+            {},
+        )
         with pytest.raises(BadAnswerError, match="too large"):
             http.post_form("/anything", {})
 
@@ -115,7 +128,7 @@ def test_enormous_answer_is_refused(central: Central):
 def test_truncated_answer_is_a_dropped_connection(queued, central: Central):
     store, client = queued
     body = {
-        "protocol_version": 1,
+        "protocol_version": PROTOCOL_VERSION,
         "last_applied_seq": 1,
         "results": [{"seq": 1, "status": "applied"}],
     }
@@ -180,7 +193,7 @@ json_values = st.recursive(
 )
 push_like = st.fixed_dictionaries(
     {
-        "protocol_version": st.sampled_from([1, 1, 2, "1"]),
+        "protocol_version": st.sampled_from([PROTOCOL_VERSION, PROTOCOL_VERSION, 1, 3, "2"]),
         "last_applied_seq": st.integers(-1, 3) | json_values,
         "results": st.lists(
             st.fixed_dictionaries(

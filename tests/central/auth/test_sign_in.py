@@ -26,6 +26,7 @@ from central.errors import ApiError
 from central.seed import SeedResult
 from central.state import AppState
 from sync.dpop import DeviceKey
+from sync.protocol import PROTOCOL_VERSION
 from tests.central.conftest import PASSWORD, LiveServer, make_settings, serve_app
 
 ATTACKER = "203.0.113.9"
@@ -156,7 +157,7 @@ def _push_view(http: httpx.Client, token: str, laptop: str, crn: str, seq: int) 
         "args": {"crn": crn, "viewed_at": utcnow().isoformat()},
         "created_at": utcnow().isoformat(),
     }
-    body = {"protocol_version": 1, "client_id": laptop, "mutations": [mutation]}
+    body = {"protocol_version": PROTOCOL_VERSION, "client_id": laptop, "mutations": [mutation]}
     return http.post("/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"})
 
 

@@ -303,3 +303,25 @@ def test_a_revoked_laptop_is_told_to_wipe(world: World, base_url: str) -> None:
     answer = laptop.pull()
 
     assert _problem(answer, 403)["action"]["kind"] == "wipe"
+
+
+def test_a_protocol_1_laptop_is_told_to_update_before_pages_it_cannot_read(
+    world: World, base_url: str
+) -> None:
+    """Protocol 1 predates the record kinds document, rosh and photo: a page carrying
+    one is malformed to such a client, which would refuse every pull for good. The
+    server tells it to update instead, on pull and push, and its outbox is kept."""
+    assert PROTOCOL_VERSION >= 2
+    me = world.officer(world.seed.officers[0])
+    laptop = Laptop(base_url, me)
+    body = {"protocol_version": 1, "client_id": laptop.client_id}
+
+    pull = _problem(laptop.post("/v1/sync/pull", body), 400)
+    push = _problem(laptop.post("/v1/sync/push", {**body, "mutations": []}), 400)
+
+    for problem in (pull, push):
+        assert problem["action"]["kind"] == "upgrade_required"
+        assert "install the update" in problem["action"]["message"]
+    with world.engine.connect() as conn:  # the kinds protocol 1 cannot read are served
+        kinds = set(conn.execute(select(records.c.kind).distinct()).scalars())
+    assert {"rosh", "photo"} <= kinds
