@@ -22,6 +22,13 @@ from domain.registrations import Registration
 from domain.rules import _lookup
 
 _GROUP_ORDER = {"staff": 0, "rosh": 1, "mappa": 2}
+_COLOUR_RANK = {"red": 3, "amber": 2, "green": 1, "white": 0}
+
+
+def most_severe_colour(colours: Iterable[str]) -> str:
+    """The colour of a cell that shows several flags: the most severe of theirs ("Low
+    RoSH · MAPPA level 3" is red, as MAPPA's own flag is, not green as Low RoSH is)."""
+    return max(colours, key=lambda colour: _COLOUR_RANK.get(colour, 0), default="white")
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from uuid import UUID
 from domain.contacts import Contact
 from domain.registrations import Registration
 from domain.rules.compliance import compliance_summary
-from domain.rules.risk import risk_badges
+from domain.rules.risk import most_severe_colour, risk_badges
 from domain.sentences import Event
 from storage.db import CacheDb
 from storage.queries import common
@@ -219,7 +219,8 @@ def _risks(cdb: CacheDb, crns: str, today: dt.date) -> dict[str, RiskFlag]:
             # MAPPA beside the highest risk: a MAPPA level 2 person showed only "High RoSH".
             mappa = next((b for b in badges[1:] if b.group == "mappa"), None)
             text = f"{first.text} · {mappa.text.split(',')[0]}" if mappa else first.text
-            risks[crn] = RiskFlag(text, first.colour, first.group)
+            shown = [first] if mappa is None else [first, mappa]
+            risks[crn] = RiskFlag(text, most_severe_colour(b.colour for b in shown), first.group)
     return risks
 
 

@@ -146,3 +146,22 @@ def test_a_mappa_person_shows_mappa_beside_their_rosh(cdb: CacheDb) -> None:
     assert adams.risk is not None
     assert adams.risk.text.endswith(" · MAPPA level 2")
     assert adams.risk.text.startswith("High RoSH")
+
+
+def test_low_rosh_with_mappa_level_3_is_red_as_the_mappa_flag_is(cdb: CacheDb) -> None:
+    """A cell that says "MAPPA level 3" must not be green because the RoSH beside it is
+    Low: the officer scans the colour first, and MAPPA's own flag is red."""
+    from domain.registrations import Registration
+
+    case = make_case("X320742", surname="Baker", first="Bea")
+    case.registrations[:] = [
+        Registration(
+            id=uuid.uuid4(), crn="X320742", type_code=code, level=level,
+            registered_on=dt.date(2026, 2, 1),
+        )
+        for code, level in (("RLRH", ""), ("MAPP", "M3"))
+    ]  # fmt: skip
+    apply_pull_page(cdb, snapshots=[case.snapshot()], cursor="c", last_applied_seq=0)
+    [baker] = caseload(cdb, CaseloadQuery(), today=TODAY, now=LOCAL_NOW).rows
+    assert baker.risk is not None
+    assert (baker.risk.text, baker.risk.colour) == ("Low RoSH · MAPPA level 3", "red")
