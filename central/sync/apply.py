@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete
 
 from central import keeps
-from central.audit import record_audit
 from central.auth.deps import Principal
 from central.documents.gate import check_count
 from central.sync.reader import SqlCaseReader
@@ -128,27 +127,10 @@ def compute(
     return effects, reader
 
 
-def write_effects(
-    conn: Connection,
-    principal: Principal,
-    env: MutationEnvelope,
-    effects: Effects,
-    now: dt.datetime,
-) -> bool:
-    """Pins and audit of one applied mutation (its records are written under the feed lock);
-    True when a keep waits for approval."""
-    waiting = write_pins(conn, principal, env, effects, now)
-    for action, crn, record_id, detail, claimed in audit_items(env, effects, now):
-        record_audit(
-            conn, principal, action, crn, record_id=record_id, detail=detail, claimed_at=claimed
-        )
-    return waiting
-
-
 def audit_items(
     env: MutationEnvelope, effects: Effects, now: dt.datetime
 ) -> list[tuple[str, str, str | None, dict[str, Any], dt.datetime | None]]:
-    """`write_effects`' audit entries as (action, crn, record_id, detail, claimed), to batch.
+    """A mutation's audit entries as (action, crn, record_id, detail, claimed), to batch.
 
     `claimed` is a time the laptop gave for the event (a case viewed offline), or None;
     the entry's own time is always the server's (`central.audit`)."""
@@ -170,7 +152,7 @@ def write_pins(
     effects: Effects,
     now: dt.datetime,
 ) -> bool:
-    """`write_effects`' pins (keeps, with their reason and lapse) and unpins alone; True
+    """A mutation's pins (keeps, with their reason and lapse) and unpins; True
     when a keep waits for approval (`central.keeps`)."""
     waiting = False
     for crn in effects.pins:
@@ -231,19 +213,11 @@ def error_code(exc: FieldcaseError) -> str:
     return code if isinstance(code, str) else "rejected"
 
 
-def audit_refusal(
-    conn: Connection, principal: Principal, env: MutationEnvelope, result: MutationResult
-) -> None:
-    """An attempt on a case out of reach (e.g. Limited Access) goes on that case's trail."""
-    refusal = refusal_audit(env, result)
-    if refusal is not None:
-        record_audit(conn, principal, "access_refused", refusal[0], detail=refusal[1])
-
-
 def refusal_audit(
     env: MutationEnvelope, result: MutationResult
 ) -> tuple[str, dict[str, Any]] | None:
-    """The (crn, detail) `audit_refusal` writes for this refusal, if any."""
+    """The (crn, detail) of the audit entry this refusal leaves, if any: an attempt on a
+    case out of reach (e.g. Limited Access) goes on that case's trail."""
     crn = _target_crn(env.args)
     if result.code != OutOfScope.code or crn is None or not _CRN.fullmatch(crn):
         return None

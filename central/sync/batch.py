@@ -32,18 +32,18 @@ from uuid import UUID
 from sqlalchemy import Connection, String, bindparam, func, select
 from sqlalchemy.sql.dml import Insert, Update
 
-from central.audit import audit_row, enrolment_time
 from central.auth.deps import Principal
 from central.bulk import BulkInsert
 from central.sync import clients
+from central.sync.batch_log import BatchLog
 from central.sync.feed import INSERT_RECORD, lock_feed, record_write, refresh_search_columns
 from central.sync.reader import SqlCaseReader
-from central.tables import applied_mutations, audit_log, records
+from central.tables import applied_mutations, records
 from central.versions import reserve_versions
 from domain.contacts import Contact
 from domain.errors import RuleViolation
 from domain.semantics import RecordKind, StoredRecord, Upsert
-from sync.protocol import MutationEnvelope, MutationResult
+from sync.protocol import MutationEnvelope
 
 # A batch's ids travel as one JSON array (`json_each`): no IN (...) list for SQLAlchemy to
 # expand on every call, and no limit on bound variables. Each id is still looked up in the
@@ -61,8 +61,6 @@ _ROWS = select(
 ).where(records.c.id.in_(_IDS))
 
 _INSERT_RECORDS = BulkInsert(records, skip={"txid"})  # SQLite: stays 0
-_INSERT_RESULTS = BulkInsert(applied_mutations)
-_INSERT_AUDIT = BulkInsert(audit_log, skip={"id"})
 
 _TAKEN = select(applied_mutations.c.mutation_id).where(applied_mutations.c.mutation_id.in_(_IDS))
 
@@ -209,68 +207,20 @@ class BatchReader(SqlCaseReader):
         return super().diary(staff_code, start, end)
 
 
-class BatchWriter:
+class BatchWriter(BatchLog):
     """The batch's writes other than records: results, seq, audit, versions."""
 
     def __init__(self, conn: Connection, principal: Principal, client_id: str) -> None:
-        self._conn = conn
-        self._principal = principal
-        self._client_id = client_id
+        super().__init__(conn, principal, client_id)
         self.records = BatchRecords(conn)
-        self._results: list[dict[str, Any]] = []
-        self._audit: list[dict[str, Any]] = []
-        self._last_seq: tuple[int, dt.datetime] | None = None
         self._first_version: int | None = None
         self._next_version = 0
-        self.taken: set[str] = set()
-        self._enrolled: tuple[dt.datetime | None] | None = None
 
     def read_taken(self, mutations: Sequence[MutationEnvelope]) -> None:
         """Which of these mutation ids a stored mutation already has (one query)."""
         if mutations:
             ids = json.dumps([str(env.id) for env in mutations])
             self.taken.update(self._conn.execute(_TAKEN, {"ids": ids}).scalars())
-
-    def store_result(
-        self,
-        env: MutationEnvelope,
-        result: MutationResult,
-        now: dt.datetime,
-        *,
-        clashing_id: bool = False,
-    ) -> None:
-        row = clients.result_row(self._client_id, env, result, now, clashing_id=clashing_id)
-        self.taken.add(row["mutation_id"])
-        self._results.append(row)
-        self._last_seq = (env.seq, now)
-
-    def audit(
-        self,
-        action: str,
-        crn: str | None,
-        record_id: str | None,
-        detail: dict[str, Any],
-        received: dt.datetime,
-        *,
-        claimed: dt.datetime | None = None,
-    ) -> None:
-        """One row as `central.audit.record_audit` writes it (the laptop's enrolment
-        time, for judging a claimed time, read once per batch)."""
-        if claimed is not None and self._enrolled is None:
-            self._enrolled = (enrolment_time(self._conn, self._principal.device_id),)
-        enrolled = self._enrolled[0] if self._enrolled else None
-        self._audit.append(
-            audit_row(
-                self._principal,
-                action,
-                crn,
-                record_id,
-                detail,
-                received=received,
-                claimed=claimed,
-                enrolled_at=enrolled,
-            )
-        )
 
     def versions(self, count: int) -> int:
         """`count` consecutive versions, the first returned; the counter moves at `finish`."""
@@ -291,8 +241,7 @@ class BatchWriter:
     def finish(self) -> None:
         """Everything queued, in the batch's transaction (the caller commits)."""
         self.records.flush()
-        _INSERT_AUDIT.execute(self._conn, self._audit)
-        _INSERT_RESULTS.execute(self._conn, self._results)
+        self.flush_log()
         if self._last_seq is not None:
             clients.move_seq(self._conn, self._client_id, *self._last_seq)
         if self._first_version is not None and self._next_version > self._first_version:

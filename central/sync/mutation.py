@@ -22,13 +22,13 @@ from central.documents.gate import awaiting_documents
 from central.sync import clients, replay
 from central.sync.apply import (
     Clock,
-    audit_refusal,
     awaiting_approval,
     compute,
     rejected,
     result_of,
-    write_effects,
+    write_pins,
 )
+from central.sync.batch_log import BatchLog
 from central.sync.conflict_authors import with_authors
 from central.sync.feed import claim, existing_records, lock_cases, write_reserved
 from central.sync.reader import SqlCaseReader
@@ -109,6 +109,7 @@ class Locked(BatchRun):
         self.moved: tuple[int, dt.datetime] | None = None
         self.held = {str(e.args["crn"]) for e in todo if isinstance(e.args.get("crn"), str)}
         lock_cases(self.conn, self.held)
+        self.kept = BatchLog(self.conn, self.principal, self.client_id)  # results, audit
         # The officer's scope read once for the batch (one query, not one a mutation),
         # after the case locks: a reallocation of a held case (which takes the case's
         # lock, central.admin) cannot change it meanwhile. Pins and unpins forget it.
@@ -119,8 +120,7 @@ class Locked(BatchRun):
         now = utcnow()
         if str(env.id) in self.taken:
             result = duplicate(env)
-            row = clients.result_row(self.client_id, env, result, now, clashing_id=True)
-            self.conn.execute(clients.STORE_RESULT, row)
+            self.kept.store_result(env, result, now, clashing_id=True)
         else:
             result = self._run(env, Clock(now))
         self.current, self.moved = env.seq, (env.seq, now)
@@ -135,12 +135,12 @@ class Locked(BatchRun):
                 result = run(
                     self.conn,
                     self.principal,
-                    self.client_id,
                     env,
                     clock,
                     locked=locked,
                     held=held,
                     scope=self.scope,
+                    kept=self.kept,
                 )
             except Stale as stale:
                 locked = stale.crns | (locked or set())
@@ -152,7 +152,8 @@ class Locked(BatchRun):
         raise Stop
 
     def finish(self) -> None:
-        """The laptop's seq, moved once for the batch."""
+        """The batch's results and audit (two INSERTs), and the laptop's seq, moved once."""
+        self.kept.flush_log()
         if self.moved is not None:
             clients.move_seq(self.conn, self.client_id, *self.moved)
 
@@ -211,13 +212,13 @@ def refused(env: MutationEnvelope, exc: FieldcaseError) -> MutationResult:
 def run(
     conn: Connection,
     principal: Principal,
-    client_id: str,
     env: MutationEnvelope,
     clock: Clock,
     *,
     locked: set[str] | None,
     held: set[str],
-    scope: ScopeCache | None = None,
+    scope: ScopeCache,
+    kept: BatchLog,
 ) -> MutationResult:
     """PostgreSQL: decide, lock the cases read or written that the batch does not hold
     yet (`held`, which grows) and the rows rewritten, check, then write.
@@ -226,14 +227,14 @@ def run(
     the locks the records read are checked unchanged (a writer outside them, such as an
     admin's reallocation, may have changed one), or the attempt is Stale. A refusal and
     a Stale attempt come before any write, so neither needs a savepoint to undo it.
+    Results and audit go to `kept`, written together at the batch's end.
     """
     if locked is not None:
         lock_cases(conn, locked - held)
         held |= locked
     decided = decide(conn, principal, env, clock, scope)
     if isinstance(decided, MutationResult):
-        conn.execute(clients.STORE_RESULT, clients.result_row(client_id, env, decided, clock.now))
-        audit_refusal(conn, principal, env, decided)
+        kept.refusal(env, decided, clock.now)
         return decided
     effects, reads, existing = decided
     versions: list[int] = []
@@ -245,11 +246,11 @@ def run(
         if not reads.unchanged():
             raise Stale(crns)
     result = with_authors(conn, result_of(env.seq, effects))
-    if write_effects(conn, principal, env, effects, clock.now):
-        result = awaiting_approval(result)
-    if scope is not None and (effects.pins or effects.unpins):
+    if effects.pins or effects.unpins:
+        if write_pins(conn, principal, env, effects, clock.now):
+            result = awaiting_approval(result)
         scope.forget()  # the scope itself changed
-    conn.execute(clients.STORE_RESULT, clients.result_row(client_id, env, result, clock.now))
+    kept.applied(env, effects, result, clock.now)
     if effects.upserts:
         write_reserved(
             conn, effects.upserts, existing, versions, actor=principal.username, now=clock.now

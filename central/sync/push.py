@@ -32,10 +32,8 @@ from central.metrics import MUTATIONS
 from central.sync import clients, replay
 from central.sync.apply import (
     Clock,
-    audit_items,
     awaiting_approval,
     compute,
-    refusal_audit,
     result_of,
     write_pins,
 )
@@ -229,10 +227,7 @@ class _Batch(BatchRun):
             return result
         decided = self._decide(env, Clock(now))
         if isinstance(decided, MutationResult):
-            self.writer.store_result(env, decided, now)
-            refusal = refusal_audit(env, decided)
-            if refusal is not None:
-                self.writer.audit("access_refused", refusal[0], None, refusal[1], now)
+            self.writer.refusal(env, decided, now)
             self.current = env.seq
             return decided
         result = with_authors(self.conn, result_of(env.seq, decided))
@@ -240,9 +235,7 @@ class _Batch(BatchRun):
             if write_pins(self.conn, self.principal, env, decided, now):
                 result = awaiting_approval(result)
             self.scope.forget()
-        for action, crn, record_id, detail, claimed in audit_items(env, decided, now):
-            self.writer.audit(action, crn, record_id, detail, now, claimed=claimed)
-        self.writer.store_result(env, result, now)
+        self.writer.applied(env, decided, result, now)
         if decided.upserts:
             self.writer.write_records(decided.upserts, now=now)
         self.current = env.seq
