@@ -229,6 +229,9 @@ def _whole_and_indexed(cache: EncryptedCache) -> int:
     db = cache.db()
     assert db.one("PRAGMA integrity_check") == "ok"
     db.execute("INSERT INTO contact_fts(contact_fts) VALUES ('integrity-check')")
+    # Its opening built what the killed first sync deferred, the `id` indexes too.
+    assert db.one("SELECT count(*) FROM deferred_index") == 0
+    assert db.one("SELECT count(*) - count(DISTINCT id) FROM contact") == 0
     held = {r["crn"] for r in db.query("SELECT crn FROM held_case")}
     assert {r["crn"] for r in db.query("SELECT DISTINCT crn FROM person")} == held
     return len(held)
