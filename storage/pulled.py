@@ -172,8 +172,9 @@ def _apply_changes(cdb: CacheDb, changes: Sequence[Change]) -> list[Change]:
     local change is pending. Returns the changes applied.
 
     Upserts are gathered into multi-row INSERTs (see ROWS_PER_INSERT); a tombstone first
-    writes what was gathered, so a record's versions still land in feed order. An upsert
-    needs its kind's `id` index: one a pull from scratch deferred is built first.
+    writes what was gathered, so a record's versions still land in feed order. Both find
+    rows by `id`: an index a pull from scratch deferred is built first (an upsert needs
+    it; a delete would read the whole table without it).
     """
     if not changes:
         return []
@@ -182,12 +183,15 @@ def _apply_changes(cdb: CacheDb, changes: Sequence[Change]) -> list[Change]:
     shadowed = {(r["kind"], r["id"]) for r in cdb.query("SELECT kind, id FROM shadow")}
     gathered: dict[str, list[Row]] = {}
 
+    def indexed(kind: str) -> str:
+        if kind in unindexed:
+            build_id_index(cdb, kind)
+            unindexed.discard(kind)
+        return kind
+
     def write_gathered() -> None:
         for kind, rows in gathered.items():
-            if kind in unindexed:
-                build_id_index(cdb, kind)
-                unindexed.discard(kind)
-            _put_rows(cdb, kind, rows)
+            _put_rows(cdb, indexed(kind), rows)
         gathered.clear()
 
     applied: list[Change] = []
@@ -204,7 +208,7 @@ def _apply_changes(cdb: CacheDb, changes: Sequence[Change]) -> list[Change]:
             )
         elif text is None:
             write_gathered()
-            records.delete(cdb, change.kind, change.id)
+            records.delete(cdb, indexed(change.kind), change.id)
         else:
             row = (key[1], change.crn, change.version, text)
             gathered.setdefault(change.kind, []).append((*row, _search_text(change)))

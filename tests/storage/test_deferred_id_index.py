@@ -95,6 +95,16 @@ def test_pulled_changes_in_a_later_page_update_in_place(cdb: CacheDb) -> None:
     assert json.loads(row["data"])["notes"] == "Quokka visit"
     assert cdb.one("SELECT seq FROM contact WHERE id = ?", (str(edited.id),)) == seq
     assert _repeated_ids(cdb) == 0
+    gone = first.registrations[0]  # a tombstone finds its row by the index, built first
+    apply_pull_page(
+        cdb,
+        changes=[change("registration", gone, 3, deleted=True)],
+        cursor="c2b",
+        last_applied_seq=0,
+        more_to_come=True,
+    )
+    assert records.get_row(cdb, "registration", gone.id) is None
+    assert "registration_id" not in _missing(cdb)
     _page(cdb, [make_case("X100003")], "c3", more_to_come=False)
     _built_and_unique(cdb)
     assert cdb.one("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'quokka'") == 1
