@@ -137,7 +137,7 @@ def fts_sql(kind: str) -> list[str]:
 
 
 # Indexes a pull from scratch (a first sync, a re-download after a server reset) drops
-# with its first page and builds with its last (storage/pulled.py). Their keys arrive
+# with its first page and builds with its last (storage/deferred.py). Their keys arrive
 # in random order (every case's contacts, by date), so each page's commit rewrote most
 # of their pages: with 400-record pages they took a third of the WAL frames a first
 # sync wrote (contact_i1 6,930 and contact_open 6,878 of 38,205 frames, for ~185 pages
@@ -145,10 +145,10 @@ def fts_sql(kind: str) -> list[str]:
 # indexes that follow the pull's order (crn first) stay: pulls and eviction use them.
 # Until built, queries that would use them read the contact table instead (slower,
 # same answers). A migration that changes these indexes must first build any deferred
-# ones (`pulled.build_deferred_indexes`).
+# ones (`deferred.build_deferred_indexes`).
 DEFERRABLE_INDEXES: Final = ("contact_i1", "contact_open")
 # Search indexes a pull from scratch stops maintaining row by row with its first page
-# and builds in one pass with its last (storage/pulled.py): their triggers are dropped,
+# and builds in one pass with its last (storage/deferred.py): their triggers are dropped,
 # `deferred_index` holds `<kind>_fts` meanwhile, and FTS5's `rebuild` reads the whole
 # table at the end. Per row, every statement's rows became a new FTS5 segment that
 # later merges rewrote; in one pass the terms are written once, in order. Replayed first
@@ -163,8 +163,9 @@ DEFERRED_INDEX_TABLE: Final = (
 )
 # The record tables' `id` unique indexes (`id_index_sql`), which a pull from scratch also
 # drops with its first page and builds with its last (storage/deferred.py). Their keys are
-# random UUIDs: every page's rows landed all over each index, which was a quarter of the
-# pages a first sync wrote (docs/sync.md "Client round 3"). Meanwhile a snapshot's rows
-# are plain INSERTs (each case's old rows are deleted first); any write that needs
-# `ON CONFLICT (id)` (pulled changes, local saves, rebase) builds its kind's index first.
+# random UUIDs: every chunk's rows land all over each index, so each commit rewrote most
+# of its pages (replayed first sync: 9 % fewer writes, writer CPU -8 %, docs/sync.md
+# "Client round 3"). Meanwhile a snapshot's rows are plain INSERTs (each case's old rows
+# are deleted first); any write that needs `ON CONFLICT (id)` (pulled changes, local
+# saves, rebase) builds its kind's index first.
 DEFERRABLE_ID_INDEXES: Final = tuple(f"{kind}_id" for kind in RECORD_KINDS)
