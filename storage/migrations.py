@@ -13,8 +13,10 @@ from sqlite_utils.migrations import Migrations
 from storage.schema import (
     DEFERRED_INDEX_TABLE,
     FIRST_KINDS,
+    RECORD_KINDS,
     SEARCHED,
     fts_sql,
+    id_index_sql,
     record_table_sql,
 )
 
@@ -233,6 +235,57 @@ def m016_team_and_cover(db: sqlite_utils.Database) -> None:
             " AND json_extract(data, '$.alert_cleared_at') IS NULL",
         ],
     )
+
+
+@migrations()
+def m017_record_id_index(db: sqlite_utils.Database) -> None:
+    """Each record table's `id` unique through a named index (`<kind>_id`) instead of a
+    `UNIQUE` column constraint, whose index SQLite cannot drop: a pull from scratch now
+    drops it with its first page and builds it with its last (storage/deferred.py).
+
+    Tables made since this step already have that shape (schema.record_table_sql) and
+    are left as they are; an older one is rebuilt (`_rebuild_without_unique_id`)."""
+    for kind in RECORD_KINDS:
+        _rebuild_without_unique_id(db, kind)
+
+
+_UNIQUE_ID = "\n  id TEXT NOT NULL UNIQUE,\n"
+
+
+def _rebuild_without_unique_id(db: sqlite_utils.Database, kind: str) -> None:
+    """SQLite's documented table rebuild (https://sqlite.org/lang_altertable.html,
+    "otheralter"), inside the migration's transaction: the table is renamed away,
+    made again from its own CREATE statement without `UNIQUE`, every row copied with
+    its `seq` (the search index is external content keyed by `seq`, so it stays valid as
+    it is, and is not rewritten), the old table dropped (its pages zeroed: `secure_delete`),
+    then its indexes and triggers made again from their own statements. No foreign key
+    refers to a record table. Indexes and triggers a pull from scratch has deferred stay
+    deferred (`deferred_index` still lists them). Measured in docs/storage.md."""
+    conn = db.conn
+    found = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (kind,)
+    ).fetchone()
+    if found is None or _UNIQUE_ID not in found[0]:
+        return  # made by record_table_sql since m017
+    remade = found[0].replace(_UNIQUE_ID, "\n  id TEXT NOT NULL,\n", 1)
+    dependants = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ?"
+        " AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
+        (kind,),
+    ).fetchall()
+    # Stored columns only: SQLite computes the generated ones (hidden 2 and 3) itself.
+    columns = ", ".join(r[1] for r in conn.execute(f"PRAGMA table_xinfo({kind})") if r[6] == 0)
+    old = f"m017_old_{kind}"
+    for kind_of, name, _ in dependants:
+        if kind_of == "trigger":  # dropped first: no trigger fires while rows move
+            conn.execute(f"DROP TRIGGER {name}")
+    conn.execute(f"ALTER TABLE {kind} RENAME TO {old}")
+    conn.execute(remade)
+    conn.execute(f"INSERT INTO {kind} ({columns}) SELECT {columns} FROM {old} ORDER BY seq")  # noqa: S608
+    conn.execute(f"DROP TABLE {old}")
+    conn.execute(id_index_sql(kind))
+    for _, _, sql in dependants:
+        conn.execute(sql)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -19,15 +19,15 @@ from typing import Any, Protocol
 
 from storage import documents, records, state
 from storage.db import CacheDb
+from storage.deferred import (
+    build_deferred_indexes,
+    build_id_index,
+    defer_indexes,
+    deferred_id_kinds,
+)
 from storage.rebase import rebase
 from storage.records import search_text
-from storage.schema import (
-    DEFERRABLE_INDEXES,
-    DEFERRABLE_SEARCH,
-    RECORD_KINDS,
-    SEARCHED,
-    fts_sql,
-)
+from storage.schema import RECORD_KINDS, SEARCHED
 
 log = logging.getLogger(__name__)
 
@@ -87,22 +87,26 @@ ROWS_PER_INSERT = 500
 Row = tuple[str, str, int, str, str]  # id, crn, version, data, search_text
 
 
-def _upsert_rows_sql(kind: str, count: int) -> str:
-    """records.put's upsert (same columns, same conflict rule) for `count` rows."""
+def _upsert_rows_sql(kind: str, count: int, *, new: bool = False) -> str:
+    """records.put's upsert (same columns, same conflict rule) for `count` rows; `new`:
+    rows known not to be there, a plain INSERT (needs no `id` index)."""
     if kind not in RECORD_KINDS:
         raise ValueError(f"unknown record kind {kind!r}")
     values = ", ".join(["(?, ?, ?, 0, ?, ?)"] * count)
-    return (
-        f"INSERT INTO {kind} (id, crn, version, pending, data, search_text) VALUES {values}"  # noqa: S608
+    insert = f"INSERT INTO {kind} (id, crn, version, pending, data, search_text) VALUES {values}"  # noqa: S608
+    if new:
+        return insert
+    return insert + (
         " ON CONFLICT (id) DO UPDATE SET crn = excluded.crn, version = excluded.version,"
         " pending = excluded.pending, data = excluded.data, search_text = excluded.search_text"
     )
 
 
-def _put_rows(cdb: CacheDb, kind: str, rows: list[Row]) -> None:
+def _put_rows(cdb: CacheDb, kind: str, rows: list[Row], *, new: bool = False) -> None:
     for start in range(0, len(rows), ROWS_PER_INSERT):
         part = rows[start : start + ROWS_PER_INSERT]
-        cdb.execute(_upsert_rows_sql(kind, len(part)), [v for row in part for v in row])
+        sql = _upsert_rows_sql(kind, len(part), new=new)
+        cdb.execute(sql, [v for row in part for v in row])
 
 
 def snapshot_rows(snapshots: Sequence[Snapshot]) -> dict[str, list[Row]]:
@@ -136,9 +140,12 @@ def _replace(
     """Whole cases in: each case's old rows go, then every kind's rows in bulk.
 
     `rows`: `snapshot_rows(snapshots)` when already derived. They keep snapshot order,
-    so each case's rows keep the server's order.
+    so each case's rows keep the server's order. Kinds whose `id` index a pull from
+    scratch deferred get plain INSERTs: their case was just emptied, and the server
+    sends each record once (storage/deferred.py builds the index whatever happens).
     """
     received = _now()
+    unindexed = deferred_id_kinds(cdb) if snapshots else set()
     for snapshot in snapshots:
         records.delete_case(cdb, snapshot.crn)
         cdb.execute(
@@ -147,7 +154,7 @@ def _replace(
             (snapshot.crn, received),
         )
     for kind, kind_rows in (snapshot_rows(snapshots) if rows is None else rows).items():
-        _put_rows(cdb, kind, kind_rows)
+        _put_rows(cdb, kind, kind_rows, new=kind in unindexed)
 
 
 def _evict(cdb: CacheDb, crn: str) -> None:
@@ -165,17 +172,26 @@ def _apply_changes(cdb: CacheDb, changes: Sequence[Change]) -> list[Change]:
     local change is pending. Returns the changes applied.
 
     Upserts are gathered into multi-row INSERTs (see ROWS_PER_INSERT); a tombstone first
-    writes what was gathered, so a record's versions still land in feed order.
+    writes what was gathered, so a record's versions still land in feed order. Both find
+    rows by `id`: an index a pull from scratch deferred is built first (an upsert needs
+    it; a delete would read the whole table without it).
     """
     if not changes:
         return []
+    unindexed = deferred_id_kinds(cdb)
     held = set(held_cases(cdb))
     shadowed = {(r["kind"], r["id"]) for r in cdb.query("SELECT kind, id FROM shadow")}
     gathered: dict[str, list[Row]] = {}
 
+    def indexed(kind: str) -> str:
+        if kind in unindexed:
+            build_id_index(cdb, kind)
+            unindexed.discard(kind)
+        return kind
+
     def write_gathered() -> None:
         for kind, rows in gathered.items():
-            _put_rows(cdb, kind, rows)
+            _put_rows(cdb, indexed(kind), rows)
         gathered.clear()
 
     applied: list[Change] = []
@@ -192,7 +208,7 @@ def _apply_changes(cdb: CacheDb, changes: Sequence[Change]) -> list[Change]:
             )
         elif text is None:
             write_gathered()
-            records.delete(cdb, change.kind, change.id)
+            records.delete(cdb, indexed(change.kind), change.id)
         else:
             row = (key[1], change.crn, change.version, text)
             gathered.setdefault(change.kind, []).append((*row, _search_text(change)))
@@ -255,7 +271,7 @@ def _apply_pull_page(
     with cdb.atomic():
         scratch = more_to_come and from_scratch(cdb)
         if scratch:
-            _defer_indexes(cdb)
+            defer_indexes(cdb)
         _replace(cdb, snapshots, rows)
         touched.update(s.crn for s in snapshots)
         for crn in evicted:
@@ -288,79 +304,6 @@ def from_scratch(cdb: CacheDb) -> bool:
     kept across a crash or a restart)."""
     current = state.read(cdb)
     return current.cursor is None or current.pull_from_scratch
-
-
-def _defer_indexes(cdb: CacheDb) -> None:
-    """A page of a pull from scratch with more to come (the first, or the first after a
-    restart, whose open built them: `build_deferred_indexes`): drop the indexes its rows
-    would update in random order (schema.DEFERRABLE_INDEXES), keeping their CREATE
-    statements, and the triggers that keep the deferrable search indexes in step
-    (schema.DEFERRABLE_SEARCH); the pull's last page builds them all
-    (`build_deferred_indexes`)."""
-    for name in DEFERRABLE_INDEXES:
-        sql = cdb.one("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,))
-        if sql is None:
-            continue  # already deferred by an earlier, interrupted pull
-        cdb.execute(
-            "INSERT INTO deferred_index (name, sql) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-            (name, sql),
-        )
-        cdb.execute(f"DROP INDEX {name}")
-    for kind in DEFERRABLE_SEARCH:
-        cdb.execute(
-            "INSERT INTO deferred_index (name, sql) VALUES (?, 'rebuild')"
-            " ON CONFLICT (name) DO NOTHING",
-            (f"{kind}_fts",),
-        )
-        for suffix in _FTS_TRIGGERS:
-            cdb.execute(f"DROP TRIGGER IF EXISTS {kind}{suffix}")
-
-
-# The triggers schema.fts_sql makes, in its order (after the CREATE VIRTUAL TABLE).
-_FTS_TRIGGERS = ("_fts_ai", "_fts_ad", "_fts_au")
-
-
-def _build_search(cdb: CacheDb, kind: str) -> None:
-    """A deferred search index: its triggers back, then FTS5's `rebuild` indexes every
-    row of the table (whatever was written, deleted or changed meanwhile), and
-    `optimize` merges what it wrote into one segment: without it the next pull's first
-    commit paid for merging them (`pull_1000`'s laptop CPU +25 %, docs/sync.md)."""
-    for suffix, sql in zip(_FTS_TRIGGERS, fts_sql(kind)[1:], strict=True):
-        exists = cdb.one(
-            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (kind + suffix,)
-        )
-        if exists is None:
-            cdb.execute(sql)
-    for command in ("rebuild", "optimize"):
-        cdb.execute(f"INSERT INTO {kind}_fts({kind}_fts) VALUES (?)", (command,))  # noqa: S608
-
-
-def build_deferred_indexes(cdb: CacheDb) -> int:
-    """Build the indexes a pull deferred (one transaction, or the caller's); how many.
-
-    Run with a pull's last page, and when the cache is opened (sync/cache.py), so an
-    interrupted first sync leaves them missing (slower queries, same answers) at most
-    until the next successful pull or the next start.
-    """
-    with cdb.atomic():
-        rows = cdb.query("SELECT name, sql FROM deferred_index ORDER BY name")
-        for row in rows:
-            name, sql = row["name"], row["sql"]
-            if name in {f"{kind}_fts" for kind in DEFERRABLE_SEARCH}:
-                _build_search(cdb, name.removesuffix("_fts"))
-                cdb.execute("DELETE FROM deferred_index WHERE name = ?", (name,))
-                continue
-            if name not in DEFERRABLE_INDEXES or not sql.startswith(f"CREATE INDEX {name} "):
-                raise ValueError(f"unexpected deferred index {name!r}")
-            exists = cdb.one(
-                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
-            )
-            if exists is None:
-                cdb.execute(sql)
-            cdb.execute("DELETE FROM deferred_index WHERE name = ?", (name,))
-    if rows:
-        log.info("built %d deferred index(es)", len(rows))
-    return len(rows)
 
 
 def replace_case(cdb: CacheDb, snapshot: Snapshot) -> Applied:

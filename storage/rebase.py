@@ -15,6 +15,7 @@ from domain.errors import FieldcaseError
 from domain.semantics import Actor, apply_mutation
 from storage import outbox, records
 from storage.db import CacheDb
+from storage.deferred import need_id_indexes
 from storage.effects import restore_server_copies, write_effects
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,10 @@ def rebase(cdb: CacheDb, crns: Iterable[str], *, after_seq: int) -> None:
         if crn in shadowed:
             restore_server_copies(cdb, crn)
     reader = records.CacheReader(cdb)
-    for row in outbox.for_cases(cdb, held, after_seq=after_seq):
+    pending = outbox.for_cases(cdb, held, after_seq=after_seq)
+    if pending:
+        need_id_indexes(cdb)  # during a pull from scratch: the semantics read by id
+    for row in pending:
         try:
             with cdb.atomic():  # a savepoint: one failed re-run undoes only itself
                 effects = apply_mutation(

@@ -17,6 +17,7 @@ from domain.contacts import Contact
 from domain.reference import reference
 from domain.semantics import RecordKind, StoredRecord
 from storage.db import CacheDb
+from storage.deferred import need_id_index
 from storage.schema import RECORD_KINDS
 
 
@@ -67,7 +68,10 @@ def put(
     data: Mapping[str, Any],
     pending: bool = False,
 ) -> None:
-    """Insert or replace one record (the caller holds the transaction)."""
+    """Insert or replace one record (the caller holds the transaction): a local save,
+    a rebase, a server copy restored. During a first sync its kind's `id` index may be
+    deferred: it is built first (`need_id_index`)."""
+    need_id_index(cdb, _check_kind(kind))
     cdb.execute(_upsert_sql(kind), _values(kind, record_id, crn, version, data, pending))
 
 
@@ -75,6 +79,7 @@ def put_many(
     cdb: CacheDb, kind: str, items: Iterable[tuple[UUID | str, str, int, Mapping[str, Any]]]
 ) -> None:
     """Insert or replace many server records of one kind: (id, crn, version, data)."""
+    need_id_index(cdb, _check_kind(kind))
     rows = (_values(kind, i, crn, version, data, False) for i, crn, version, data in items)
     cdb.conn.executemany(_upsert_sql(kind), rows)
 

@@ -86,7 +86,11 @@ PREFIX_INDEXED: Final = 5
 
 
 def record_table_sql(kind: str) -> list[str]:
-    """CREATE statements for one kind: table, generated columns, indexes, FTS."""
+    """CREATE statements for one kind: table, generated columns, indexes.
+
+    `id` is unique through a named index (`id_index_sql`), not a `UNIQUE` column
+    constraint, so a pull from scratch can drop it and build it once at the end
+    (DEFERRABLE_ID_INDEXES); caches made before m017 are rebuilt to this shape."""
     generated = "".join(
         f",\n  {col} {typ} GENERATED ALWAYS AS (json_extract(data, '{path}')) STORED"
         for col, path, typ in GENERATED[kind]
@@ -94,7 +98,7 @@ def record_table_sql(kind: str) -> list[str]:
     statements = [
         f"""CREATE TABLE {kind} (
   seq INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
+  id TEXT NOT NULL,
   crn TEXT NOT NULL,
   version INTEGER NOT NULL,
   pending INTEGER NOT NULL DEFAULT 0,
@@ -102,9 +106,15 @@ def record_table_sql(kind: str) -> list[str]:
   search_text TEXT NOT NULL DEFAULT ''{generated}
 )"""
     ]
+    statements.append(id_index_sql(kind))
     for number, columns in enumerate(INDEXES[kind]):
         statements.append(f"CREATE INDEX {kind}_i{number} ON {kind} ({columns})")
     return statements
+
+
+def id_index_sql(kind: str) -> str:
+    """The unique index of a record table's `id` (records.put's `ON CONFLICT (id)`)."""
+    return f"CREATE UNIQUE INDEX {kind}_id ON {kind} (id)"
 
 
 def fts_sql(kind: str) -> list[str]:
@@ -127,7 +137,7 @@ def fts_sql(kind: str) -> list[str]:
 
 
 # Indexes a pull from scratch (a first sync, a re-download after a server reset) drops
-# with its first page and builds with its last (storage/pulled.py). Their keys arrive
+# with its first page and builds with its last (storage/deferred.py). Their keys arrive
 # in random order (every case's contacts, by date), so each page's commit rewrote most
 # of their pages: with 400-record pages they took a third of the WAL frames a first
 # sync wrote (contact_i1 6,930 and contact_open 6,878 of 38,205 frames, for ~185 pages
@@ -135,10 +145,10 @@ def fts_sql(kind: str) -> list[str]:
 # indexes that follow the pull's order (crn first) stay: pulls and eviction use them.
 # Until built, queries that would use them read the contact table instead (slower,
 # same answers). A migration that changes these indexes must first build any deferred
-# ones (`pulled.build_deferred_indexes`).
+# ones (`deferred.build_deferred_indexes`).
 DEFERRABLE_INDEXES: Final = ("contact_i1", "contact_open")
 # Search indexes a pull from scratch stops maintaining row by row with its first page
-# and builds in one pass with its last (storage/pulled.py): their triggers are dropped,
+# and builds in one pass with its last (storage/deferred.py): their triggers are dropped,
 # `deferred_index` holds `<kind>_fts` meanwhile, and FTS5's `rebuild` reads the whole
 # table at the end. Per row, every statement's rows became a new FTS5 segment that
 # later merges rewrote; in one pass the terms are written once, in order. Replayed first
@@ -151,3 +161,11 @@ DEFERRABLE_SEARCH: Final = ("contact",)
 DEFERRED_INDEX_TABLE: Final = (
     "CREATE TABLE deferred_index (name TEXT PRIMARY KEY, sql TEXT NOT NULL) WITHOUT ROWID"
 )
+# The record tables' `id` unique indexes (`id_index_sql`), which a pull from scratch also
+# drops with its first page and builds with its last (storage/deferred.py). Their keys are
+# random UUIDs: every chunk's rows land all over each index, so each commit rewrote most
+# of its pages (replayed first sync: 9 % fewer writes, writer CPU -8 %, docs/sync.md
+# "Client round 3"). Meanwhile a snapshot's rows are plain INSERTs (each case's old rows
+# are deleted first); any write that needs `ON CONFLICT (id)` (pulled changes, local
+# saves, rebase) builds its kind's index first.
+DEFERRABLE_ID_INDEXES: Final = tuple(f"{kind}_id" for kind in RECORD_KINDS)

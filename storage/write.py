@@ -18,6 +18,7 @@ from domain.mutations import SUPPORTED
 from domain.semantics import Actor, Effects, apply_mutation
 from storage import outbox, records
 from storage.db import CacheDb
+from storage.deferred import need_id_indexes
 from storage.effects import write_effects
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def apply_local_mutation(
     version = SUPPORTED[name][0] if name in SUPPORTED else 1
     payload = _args_json(args)
     with cdb.atomic():
+        need_id_indexes(cdb)  # during a first sync: the semantics read records by id
         effects = apply_mutation(
             name,
             version,

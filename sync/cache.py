@@ -100,10 +100,10 @@ class EncryptedCache:
         cache._connections[threading.get_ident()] = cache._writer
         try:
             # A first sync interrupted before its last page left some indexes unbuilt
-            # (listed in `deferred_index`, storage/migrations.py m007). Mostly there are
+            # (listed in `deferred_index`, storage/deferred.py). Mostly there are
             # none: the pull writer is then not imported before the caseload shows.
             if cache._writer.one("SELECT 1 FROM deferred_index LIMIT 1") is not None:
-                from storage.pulled import build_deferred_indexes
+                from storage.deferred import build_deferred_indexes
 
                 build_deferred_indexes(cache._writer)
         except BaseException:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from storage import pulled, records
+from storage import deferred, records
 from storage.crypto import FAST_TEST_PARAMS
 from storage.db import CacheDb
+from storage.deferred import build_deferred_indexes
 from storage.profile import Profile
-from storage.pulled import apply_pull_page, build_deferred_indexes
+from storage.pulled import apply_pull_page
 from storage.queries.search import search
 from storage.schema import DEFERRABLE_SEARCH
 from tests.storage.builders import CaseData, make_case
@@ -82,7 +83,7 @@ def test_search_answers_the_same_during_and_after_a_first_sync(
     for n, case in enumerate(cases[:-1]):
         _page(cdb, case, f"c{n}", more_to_come=True)
     with monkeypatch.context() as old_way:
-        old_way.setattr(pulled, "DEFERRABLE_SEARCH", ())
+        old_way.setattr(deferred, "DEFERRABLE_SEARCH", ())
         for n, case in enumerate(cases[:-1]):
             _page(second, case, f"c{n}", more_to_come=True)
         assert not _deferred(second)
@@ -94,7 +95,7 @@ def test_search_answers_the_same_during_and_after_a_first_sync(
 
     _page(cdb, cases[-1], "end", more_to_come=False)
     with monkeypatch.context() as old_way:
-        old_way.setattr(pulled, "DEFERRABLE_SEARCH", ())
+        old_way.setattr(deferred, "DEFERRABLE_SEARCH", ())
         _page(second, cases[-1], "end", more_to_come=False)
     assert not _deferred(cdb)
     assert _answers(cdb) == _answers(second)

@@ -6,13 +6,18 @@ from __future__ import annotations
 import pytest
 
 from storage.db import BULK_CHECKPOINT_PAGES, CHECKPOINT_PAGES, PULL_CACHE_KIB, CacheDb
-from storage.pulled import apply_pull_page, build_deferred_indexes
-from storage.schema import DEFERRABLE_INDEXES, DEFERRABLE_SEARCH
+from storage.deferred import build_deferred_indexes
+from storage.pulled import apply_pull_page
+from storage.schema import DEFERRABLE_ID_INDEXES, DEFERRABLE_INDEXES, DEFERRABLE_SEARCH
 from tests.storage.builders import make_case
 
 NORMAL, FULL = 1, 2
-# What a pull from scratch defers: indexes, and search indexes (kept as `<kind>_fts`).
-DEFERRED = (*DEFERRABLE_INDEXES, *(f"{kind}_fts" for kind in DEFERRABLE_SEARCH))
+# What a pull from scratch defers: indexes (dates, ids), and search indexes (kept as `<kind>_fts`).
+DEFERRED = (
+    *DEFERRABLE_INDEXES,
+    *DEFERRABLE_ID_INDEXES,
+    *(f"{kind}_fts" for kind in DEFERRABLE_SEARCH),
+)
 
 
 def _durability(cdb: CacheDb) -> tuple[int, int]:

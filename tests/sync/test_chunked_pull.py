@@ -14,7 +14,7 @@ import pytest
 
 from storage.chunked import CHUNK_PAGES
 from storage.crypto import FAST_TEST_PARAMS
-from storage.schema import DEFERRABLE_INDEXES
+from storage.schema import DEFERRABLE_ID_INDEXES, DEFERRABLE_INDEXES
 from storage.stage import STAGE_FILE, pack
 from storage.wipe import cache_files
 from sync.cache import EncryptedCache, profile_name
@@ -115,7 +115,7 @@ def test_a_first_sync_resumed_after_a_restart_still_goes_a_chunk_at_a_time(
         assert _committed(folder) == resumed + 1
         db = reopened.db()
         names = {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert set(DEFERRABLE_INDEXES) <= names
+        assert {*DEFERRABLE_INDEXES, *DEFERRABLE_ID_INDEXES} <= names
         assert not db.one("SELECT pull_from_scratch FROM sync_state")
         reopened.apply_pull_page(_page(resumed + 2))  # a later, ordinary pull of two pages
         assert _committed(folder) == resumed + 2  # is a commit a page again
@@ -156,7 +156,7 @@ def test_the_last_page_makes_the_whole_pull_committed_durable_and_indexed(
     assert db.one("PRAGMA synchronous") == FULL
     assert not db.conn.in_transaction
     names = {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert set(DEFERRABLE_INDEXES) <= names
+    assert {*DEFERRABLE_INDEXES, *DEFERRABLE_ID_INDEXES} <= names
     assert db.one("SELECT cursor FROM sync_state") == "c4"
     # Checkpointed: the pulled pages are in the file itself, so the officer's first save
     # does not pay for copying them out of the WAL.

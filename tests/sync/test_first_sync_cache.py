@@ -16,7 +16,7 @@ import pytest
 
 from storage.crypto import FAST_TEST_PARAMS
 from storage.queries.search import search
-from storage.schema import DEFERRABLE_INDEXES, DEFERRABLE_SEARCH
+from storage.schema import DEFERRABLE_ID_INDEXES, DEFERRABLE_INDEXES, DEFERRABLE_SEARCH
 from sync.cache import EncryptedCache, profile_name
 from sync.client import SyncClient
 from sync.errors import ServerRefusedError
@@ -26,6 +26,7 @@ from tests.sync.fake_central import Central, serve
 CASES = 12
 RECORDS = 5
 PAGE = 3  # the fake central sends up to this many entering cases a page, then changes
+DEFERRED = {*DEFERRABLE_INDEXES, *DEFERRABLE_ID_INDEXES}  # dates and record ids
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def _unbuilt(cache: EncryptedCache) -> set[str]:
     present = {
         r["name"] for r in cache.db().query("SELECT name FROM sqlite_master WHERE type = 'index'")
     }
-    return set(DEFERRABLE_INDEXES) - present
+    return DEFERRED - present
 
 
 def _interrupt_at_third_request(central: Central) -> tuple[list[str], list[str | None], dict]:
@@ -148,7 +149,7 @@ def test_an_interrupted_first_sync_is_consistent_and_resumes(
     assert _found(cache, "synthetic") == set(saved.held_cases)
     assert _found(cache, "visi") == set(saved.held_cases)
     assert _found(cache, "visit1x3") == {saved.held_cases[1]}
-    assert _unbuilt(cache) == set(DEFERRABLE_INDEXES)  # until the pull's last page
+    assert _unbuilt(cache) == DEFERRED  # until the pull's last page
 
     interrupt["on"] = False
     cursors.clear()
@@ -169,7 +170,7 @@ def test_opening_the_cache_builds_indexes_an_interrupted_first_sync_left(
     _interrupt_at_third_request(central)
     with pytest.raises(ServerRefusedError):
         laptop.sync()
-    assert _unbuilt(cache) == set(DEFERRABLE_INDEXES)
+    assert _unbuilt(cache) == DEFERRED
     cache.close()
     folder = tmp_path / "profile"
     again = EncryptedCache.open(folder, profile_name(folder, USER), PASSWORD, kdf=FAST_TEST_PARAMS)
