@@ -1,22 +1,28 @@
-"""SQLite's group commit of one push: a whole batch decided and written in one transaction.
+"""A push batch's group commit, on both databases: decided and written in one transaction.
 
-`BEGIN IMMEDIATE` holds the database's only write lock from the first statement to the
-commit, so nothing this transaction read can change under it. That lets a batch:
+The batch's run (`central.sync.group`) makes sure nothing it reads can change under it:
+on SQLite `BEGIN IMMEDIATE` holds the database's only write lock from the first
+statement to the commit; on PostgreSQL the batch holds the lock of every case it reads
+or writes (`central.sync.feed.lock_cases`), which every writer of a case's records takes.
+That lets a batch:
 
 - read once what every mutation needs to be decided: the client's `last_applied_seq`,
   which of the batch's mutation ids are taken, the officer's scope, and the records the
   arguments name (`BatchRecords`; a record not read yet is read on demand);
 - keep those reads current with its own writes (a later mutation sees an earlier one's
   record exactly as the database would);
-- take versions from the counter read once, in mutation order, and move the counter
-  once at the end (checked: it must return the first version handed out);
+- take versions in mutation order: on SQLite from the counter read once and moved once
+  at the end (checked: it must return the first version handed out), on PostgreSQL from
+  the sequence in blocks taken under the case locks (`SequenceVersions`);
 - write records, results and audit with one executemany per run of one statement, the
   client's seq once.
 
 Queries the batch cannot answer from memory (a case's records, the diary) first flush
 the pending record writes, so they read what a mutation-by-mutation run would. Every
 write stays in the one transaction: a failure anywhere rolls back the whole batch and
-answers none of it.
+answers none of it. On PostgreSQL the batch checks, after its writes and before the
+commit, that every record of a locked case it relied on is as it left it
+(`BatchRecords.verify`): a writer that skipped the case lock is caught, never overwritten.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, String, bindparam, func, select
+from sqlalchemy import Connection, String, bindparam, func, select, tuple_
 from sqlalchemy.sql.dml import Insert, Update
 
 from central.auth.deps import Principal
@@ -39,7 +45,7 @@ from central.sync.batch_log import BatchLog
 from central.sync.feed import INSERT_RECORD, lock_feed, record_write, refresh_search_columns
 from central.sync.reader import SqlCaseReader
 from central.tables import applied_mutations, records
-from central.versions import reserve_versions
+from central.versions import parallel_writers, reserve_versions, take_versions
 from domain.contacts import Contact
 from domain.errors import RuleViolation
 from domain.semantics import RecordKind, StoredRecord, Upsert
@@ -50,7 +56,7 @@ from sync.protocol import MutationEnvelope
 # primary or unique index.
 _IDS = select(func.json_each(bindparam("ids", type_=String)).table_valued("value").c.value)
 
-_ROWS = select(
+_COLUMNS = (
     records.c.id,
     records.c.kind,
     records.c.crn,
@@ -58,7 +64,18 @@ _ROWS = select(
     records.c.deleted,
     records.c.data,
     records.c.field_versions,
-).where(records.c.id.in_(_IDS))
+)
+_ROWS = select(*_COLUMNS).where(records.c.id.in_(_IDS))
+# PostgreSQL: an expanding IN (psycopg sends the ids as parameters; the plan is cached
+# per list length by SQLAlchemy).
+_ROWS_PG = select(*_COLUMNS).where(records.c.id.in_(bindparam("ids", expanding=True)))
+_VERSIONS_PG = select(records.c.id, records.c.version, records.c.deleted).where(
+    records.c.id.in_(bindparam("ids", expanding=True))
+)
+_LISTED_PG = select(records.c.crn, records.c.kind, records.c.id, records.c.version).where(
+    tuple_(records.c.crn, records.c.kind).in_(bindparam("lists", expanding=True)),
+    records.c.deleted.is_(False),
+)
 
 _INSERT_RECORDS = BulkInsert(records, skip={"txid"})  # SQLite: stays 0
 
@@ -88,18 +105,34 @@ def candidate_ids(mutations: Iterable[MutationEnvelope]) -> list[str]:
     return found
 
 
+class ChangedUnderBatch(Exception):
+    """A record the batch relied on changed outside its case locks (PostgreSQL): the
+    batch is rolled back and run again (`central.sync.push`); nothing is overwritten."""
+
+
 class BatchRecords:
-    """Every record the batch read or wrote, by id, and its record writes not yet flushed."""
+    """Every record the batch read or wrote, by id, and its record writes not yet flushed.
+
+    Also what it listed by case (`case_records`), so that PostgreSQL's `verify` can
+    check, before the commit, that the database holds what the batch decided on.
+    """
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._postgres = parallel_writers(conn)
         self._rows: dict[str, Row | None] = {}
         self._pending: list[tuple[Insert | Update, dict[str, Any]]] = []
+        # (crn, kind) listed -> {id: version} as listed, updated by the batch's own writes.
+        self._listed: dict[tuple[str, str], dict[str, int]] = {}
 
     def load(self, ids: Iterable[str]) -> None:
         wanted = [i for i in dict.fromkeys(ids) if i not in self._rows]
         if not wanted:
             return
+        if self._postgres:
+            found_rows = self._conn.execute(_ROWS_PG, {"ids": wanted})
+        else:
+            found_rows = self._conn.execute(_ROWS, {"ids": json.dumps(wanted)})
         found = {
             row.id: Row(
                 row.id,
@@ -110,7 +143,7 @@ class BatchRecords:
                 row.data,
                 {k: int(v) for k, v in (row.field_versions or {}).items()},
             )
-            for row in self._conn.execute(_ROWS, {"ids": json.dumps(wanted)})
+            for row in found_rows
         }
         for record_id in wanted:
             self._rows[record_id] = found.get(record_id)
@@ -119,6 +152,22 @@ class BatchRecords:
         if record_id not in self._rows:
             self.load([record_id])
         return self._rows[record_id]
+
+    def crns(self) -> set[str]:
+        """The cases of the records read so far."""
+        return {row.crn for row in self._rows.values() if row is not None}
+
+    def forget(self, crns: set[str]) -> None:
+        """Drop what was read of these cases, and every miss, before relying on them:
+        the batch has just locked these cases, and what it read before may be old."""
+        self._rows = {
+            i: row for i, row in self._rows.items() if row is not None and row.crn not in crns
+        }
+        self._listed = {key: seen for key, seen in self._listed.items() if key[0] not in crns}
+
+    def listed(self, crn: str, kind: str, found: Iterable[StoredRecord]) -> None:
+        """A case's records of one kind as the batch read them (after a flush)."""
+        self._listed[(crn, kind)] = {str(r.id): r.version for r in found}
 
     def existing(self, upserts: Sequence[Upsert]) -> None:
         """`feed.existing_records`' check: refuse an id that belongs to another case."""
@@ -136,6 +185,9 @@ class BatchRecords:
         stored = None if row is None else dict(row.field_versions)
         statement, params = record_write(upsert, stored, version, actor=actor, now=now)
         self._pending.append((statement, params))
+        listing = self._listed.get((upsert.crn, upsert.kind if row is None else row.kind))
+        if listing is not None:
+            listing[record_id] = version
         if row is None:
             self._rows[record_id] = Row(
                 record_id,
@@ -174,6 +226,29 @@ class BatchRecords:
                 self._conn.execute(statement, rows)
             start = end
 
+    def verify(self, held: set[str]) -> None:
+        """PostgreSQL, after `flush`: raise ChangedUnderBatch unless every record of a
+        held case the batch read, listed or wrote (and every id it found missing) is in
+        the database as the batch left it. Under the case locks this always holds; it
+        catches a writer that skipped them (one query, two when the batch listed)."""
+        mine = {i: row for i, row in self._rows.items() if row is None or row.crn in held}
+        if mine:
+            stored = {
+                r.id: (int(r.version), bool(r.deleted))
+                for r in self._conn.execute(_VERSIONS_PG, {"ids": list(mine)})
+            }
+            for record_id, row in mine.items():
+                expected = None if row is None else (row.version, row.deleted)
+                if stored.get(record_id) != expected:
+                    raise ChangedUnderBatch(record_id)
+        lists = [key for key in self._listed if key[0] in held]
+        if lists:
+            now: dict[tuple[str, str], dict[str, int]] = {key: {} for key in lists}
+            for r in self._conn.execute(_LISTED_PG, {"lists": lists}):
+                now[(r.crn, r.kind)][r.id] = int(r.version)
+            if any(now[key] != self._listed[key] for key in lists):
+                raise ChangedUnderBatch("a listed case")
+
 
 class BatchReader(SqlCaseReader):
     """`SqlCaseReader` over `BatchRecords`: a record by id from memory, other reads
@@ -189,6 +264,7 @@ class BatchReader(SqlCaseReader):
         row = self._batch.row(str(record_id))
         if row is None or row.kind != kind or row.deleted or not self._allows(row.crn):
             return None
+        self.crns.add(row.crn)
         return StoredRecord(
             kind=kind,
             id=UUID(row.id),
@@ -200,11 +276,67 @@ class BatchReader(SqlCaseReader):
 
     def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
         self._batch.flush()
-        return super().case_records(crn, kind)
+        found = super().case_records(crn, kind)
+        if self._allows(crn):
+            self._batch.listed(crn, kind, found)
+        return found
 
     def diary(self, staff_code: str, start: dt.date, end: dt.date) -> list[Contact]:
         self._batch.flush()
         return super().diary(staff_code, start, end)
+
+
+class CounterVersions:
+    """SQLite: versions from the feed counter, read once under the write lock and moved
+    once at the end (`finish`)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._first: int | None = None
+        self._next = 0
+        self.ahead = 1
+
+    def take(self, count: int) -> list[int]:
+        if self._first is None:
+            self._first = self._next = lock_feed(self._conn) + 1
+        first = self._next
+        self._next += count
+        return list(range(first, first + count))
+
+    def forget(self) -> None:
+        """Nothing to drop: SQLite's write lock covers every case."""
+
+    def finish(self) -> None:
+        if self._first is not None and self._next > self._first:
+            first = reserve_versions(self._conn, self._next - self._first)
+            if first != self._first:  # impossible under SQLite's write lock
+                raise RuntimeError("the feed counter moved during a locked push batch")
+
+
+class SequenceVersions:
+    """PostgreSQL: versions from the sequence, a block at a time (`ahead`: how many the
+    rest of the batch will likely need, one a mutation). A block is taken after the
+    locks of the cases it will be written to, so a record's versions still rise in the
+    order its writers commit; `forget` drops the rest of a block when the batch locks
+    another case (those versions might be below a writer's that just committed there).
+    Unused versions are gaps, which the feed allows."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._free: list[int] = []
+        self.ahead = 1
+
+    def take(self, count: int) -> list[int]:
+        if len(self._free) < count:
+            self._free = take_versions(self._conn, max(count, self.ahead))
+        taken, self._free = self._free[:count], self._free[count:]
+        return taken
+
+    def forget(self) -> None:
+        self._free = []
+
+    def finish(self) -> None:
+        """Nothing to move: the sequence is the counter."""
 
 
 class BatchWriter(BatchLog):
@@ -213,27 +345,24 @@ class BatchWriter(BatchLog):
     def __init__(self, conn: Connection, principal: Principal, client_id: str) -> None:
         super().__init__(conn, principal, client_id)
         self.records = BatchRecords(conn)
-        self._first_version: int | None = None
-        self._next_version = 0
+        self.versions: CounterVersions | SequenceVersions = (
+            SequenceVersions(conn) if parallel_writers(conn) else CounterVersions(conn)
+        )
 
     def read_taken(self, mutations: Sequence[MutationEnvelope]) -> None:
         """Which of these mutation ids a stored mutation already has (one query)."""
-        if mutations:
-            ids = json.dumps([str(env.id) for env in mutations])
-            self.taken.update(self._conn.execute(_TAKEN, {"ids": ids}).scalars())
-
-    def versions(self, count: int) -> int:
-        """`count` consecutive versions, the first returned; the counter moves at `finish`."""
-        if self._first_version is None:
-            self._first_version = self._next_version = lock_feed(self._conn) + 1
-        first = self._next_version
-        self._next_version += count
-        return first
+        if not mutations:
+            return
+        if parallel_writers(self._conn):
+            self.taken.update(clients.taken_ids(self._conn, [str(env.id) for env in mutations]))
+            return
+        ids = json.dumps([str(env.id) for env in mutations])
+        self.taken.update(self._conn.execute(_TAKEN, {"ids": ids}).scalars())
 
     def write_records(self, upserts: Sequence[Upsert], *, now: dt.datetime) -> None:
-        first = self.versions(len(upserts))
-        for offset, upsert in enumerate(upserts):
-            self.records.write(upsert, first + offset, actor=self._principal.username, now=now)
+        versions = self.versions.take(len(upserts))
+        for upsert, version in zip(upserts, versions, strict=True):
+            self.records.write(upsert, version, actor=self._principal.username, now=now)
         people = [u for u in upserts if u.kind == "person"]
         if people:
             refresh_search_columns(self._conn, people)
@@ -244,7 +373,4 @@ class BatchWriter(BatchLog):
         self.flush_log()
         if self._last_seq is not None:
             clients.move_seq(self._conn, self._client_id, *self._last_seq)
-        if self._first_version is not None and self._next_version > self._first_version:
-            first = reserve_versions(self._conn, self._next_version - self._first_version)
-            if first != self._first_version:  # impossible under SQLite's write lock
-                raise RuntimeError("the feed counter moved during a locked push batch")
+        self.versions.finish()

@@ -1,8 +1,8 @@
 """A push batch's results and audit entries, kept in memory and written together.
 
-Both backends' batches use it (`central.sync.batch.BatchWriter` on SQLite, the
-`Locked` run on PostgreSQL): a batch of N mutations writes its results and its audit
-in two multi-row INSERTs before the commit instead of 2N single-row ones. Nothing in a
+Every push batch writes through it (`central.sync.batch.BatchWriter`): a batch of N
+mutations writes its results and its audit in two multi-row INSERTs before the commit
+instead of 2N single-row ones. Nothing in a
 batch reads them back: which mutation ids are taken is kept in `taken`, and the seq in
 the run. Written in the batch's transaction, so they commit or vanish with its records.
 """

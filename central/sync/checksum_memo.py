@@ -9,8 +9,9 @@ Why the key is sound: a case's live (kind, id, version) set changes only when on
 records is written, and every record write stamps the row with a version above every
 version the case already has. On SQLite versions come from the one feed counter under
 the one write lock; on PostgreSQL from a sequence, drawn after the case's lock
-(`central.sync.feed.lock_cases`) and the row's FOR UPDATE, so within a case versions
-rise in commit order and a snapshot that sees a version sees every lower one of the
+(`central.sync.feed.lock_cases`, which every writer of the case's records holds; a push
+batch drops the rest of a block of versions when it locks another case), so within a
+case versions rise in commit order and a snapshot that sees a version sees every lower one of the
 case. Rows never move between cases and are never removed (a delete is a tombstone
 write, with its own version). So (crn, highest version among all the case's rows,
 tombstones included) names exactly one set of live triples, in any transaction.

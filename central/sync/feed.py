@@ -15,15 +15,14 @@ and `txid < X`, in that order, and a round's cursor ends at X: a late commit is 
 late, never skipped, and each `(txid, record)` exactly once. A rewrite after a page
 gets a txid at or above that page's X, so it is served again in a later round.
 
-On PostgreSQL a push batch first takes a transaction lock per case its mutations name
-(`lock_cases`, in CRN order: writers of one case queue, writers of different cases do
-not). Each mutation is decided (scope, rules, reads), locks any other case it read or
-writes and the rows it rewrites (`claim`, FOR UPDATE in id order), checks that what it
-read is unchanged (else it runs again, `Stale`, before writing anything), takes its
-versions from the sequence and writes its audit, result and records. The case locks keep the
-rules' reads as safe as the old global lock did (no write skew within a case); the row
-locks make a record's versions rise in the order its writers commit. On SQLite the
-counter row plays both parts (`lock_feed`). Reads are never blocked.
+On PostgreSQL every writer of a case's records holds that case's lock (`lock_cases`,
+taken in CRN order: writers of one case queue, writers of different cases do not): a
+push batch locks the cases its mutations name before it reads anything, and any other
+case a mutation reads or writes before deciding it again (`central.sync.group`); a
+reallocation locks its case (`central.admin`). So the rules' reads are as safe as under the old global lock (no write skew
+within a case), and versions taken after the lock rise, for each record, in the order
+its writers commit. On SQLite the counter row plays both parts (`lock_feed`). Reads are
+never blocked.
 """
 
 from __future__ import annotations
@@ -119,7 +118,11 @@ def write_records(
 ) -> list[int]:
     """Write the upserts of one mutation, each with its own new version; return them.
 
-    Refuses (RuleViolation) before writing anything, so a refusal needs no rollback.
+    One write on its own (a push batch writes through `central.sync.batch`). On
+    PostgreSQL the caller holds the written cases' locks (`lock_cases`), as every writer
+    of a case's records must; the feed's tests call it without them, to play commit
+    orders the locks rule out in service. Refuses (RuleViolation) before writing
+    anything, so a refusal needs no rollback.
     """
     if not upserts:
         return []

@@ -4,11 +4,12 @@ A mutation's effects, its stored result and the client's `last_applied_seq` alwa
 commit together, and a batch commits in one transaction (a group commit: one BEGIN and
 COMMIT, one WAL flush). On SQLite BEGIN IMMEDIATE holds the only write lock either way.
 On PostgreSQL writers of different cases run in parallel (`central.sync.feed`); the
-batch locks the cases its mutations name up front, in CRN order, decides and checks each
-mutation before it writes anything (so a Stale retry or a rejection touches no other
-mutation, with no savepoint needed) and commits at most
-MAX_BATCH_TRANSACTION mutations at a time, so its locks and the pulls' watermark are
-held back only briefly; a deadlock is run once more, then answered busy. So whatever is
+batch locks the cases its mutations name up front, in CRN order, decides each mutation
+before it writes anything (so a rejection touches no other mutation, with no savepoint
+needed; `central.sync.group`) and commits at most MAX_BATCH_TRANSACTION mutations at a
+time, so its locks and the pulls' watermark are held back only briefly; a deadlock (or
+a record found changed by a writer that skipped the case lock) is run once more, then
+answered busy. So whatever is
 lost, retried, duplicated or crashed, a seq is applied once: a seq at or below
 `last_applied_seq` is answered from the stored result; a seq beyond
 `last_applied_seq + 1` is a gap and it and everything after it in the batch are
@@ -27,24 +28,14 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from central.auth.deps import Principal
-from central.db import transaction, utcnow
+from central.db import transaction
 from central.metrics import MUTATIONS
 from central.sync import clients, replay
-from central.sync.apply import (
-    Clock,
-    awaiting_approval,
-    compute,
-    result_of,
-    write_pins,
-)
-from central.sync.batch import BatchReader, BatchWriter, candidate_ids
-from central.sync.conflict_authors import with_authors
-from central.sync.mutation import Answered, BatchRun, Locked, Stop, admit, duplicate, refused
-from central.sync.reader import SqlCaseReader
-from central.sync.scope import ScopeCache
-from domain.errors import FieldcaseError
+from central.sync.batch import ChangedUnderBatch
+from central.sync.group import GroupBatch
+from central.sync.mutation import Answered, BatchRun, Stop
 from domain.mutations import MUTATIONS as KNOWN_MUTATIONS
-from domain.semantics import Effects, UnsupportedMutationVersion
+from domain.semantics import UnsupportedMutationVersion
 from sync.protocol import (
     PROTOCOL_VERSION,
     MutationEnvelope,
@@ -99,8 +90,8 @@ def push(engine: Engine, principal: Principal, request: PushRequest) -> PushResp
             todo.append(env)
     if engine.dialect.name == "sqlite":
 
-        def begin(conn: Connection) -> _Batch:
-            return _Batch(conn, principal, client_id, todo)
+        def begin(conn: Connection) -> BatchRun:
+            return GroupBatch(conn, principal, client_id, todo)
 
         _apply_together(engine, todo, outcome, begin)
     else:
@@ -136,8 +127,8 @@ def _apply_in_batches(
     for start in range(0, len(todo), MAX_BATCH_TRANSACTION):
         part = todo[start : start + MAX_BATCH_TRANSACTION]
 
-        def begin(conn: Connection, part: list[MutationEnvelope] = part) -> Locked:
-            return Locked(conn, principal, client_id, part)
+        def begin(conn: Connection, part: list[MutationEnvelope] = part) -> BatchRun:
+            return GroupBatch(conn, principal, client_id, part)
 
         for attempt in range(2):
             try:
@@ -147,6 +138,10 @@ def _apply_in_batches(
                 if attempt or not _transient(exc):
                     raise
                 log.info("push batch %s; running it again", type(exc.orig).__name__)
+            except ChangedUnderBatch:
+                if attempt:
+                    raise
+                log.warning("push batch: a record changed outside its case lock; running again")
         if not finished:
             return
 
@@ -167,9 +162,9 @@ def _apply_together(
     Every answer is taken into `outcome` only once committed together with its effects
     and `last_applied_seq`; a failure rolls back all and answers none. Everything that
     stops the batch is raised before that mutation writes anything (on both databases;
-    code added after a write would need a savepoint). SQLite (`_Batch`) holds the only
-    write lock from BEGIN IMMEDIATE and reads and writes in bulk (`central.sync.batch`);
-    PostgreSQL (`Locked`) holds its case locks to the commit.
+    code added after a write would need a savepoint). The run (`GroupBatch`) reads and
+    writes in bulk (`central.sync.batch`): on SQLite under the only write lock, from
+    BEGIN IMMEDIATE; on PostgreSQL under its case locks, held to the commit.
     """
     decided: Counter[tuple[str, str]] = Counter()  # (name, status), counted once committed
     answers: list[MutationResult] = []
@@ -198,64 +193,3 @@ def _apply_together(
     for (name, status), count in decided.items():
         MUTATIONS.labels(name, status).inc(count)
     return finished
-
-
-class _Batch(BatchRun):
-    """`mutation.apply_in` and `run` for a whole SQLite batch: the same decisions, in seq
-    order, with reads made once for the batch and writes queued on a `BatchWriter`."""
-
-    def start(self, todo: list[MutationEnvelope]) -> None:
-        current = clients.last_applied(self.conn, self.client_id)
-        if current is None:  # ensure_client registered it before this transaction
-            raise RuntimeError(f"sync client {self.client_id} is not registered")
-        self.current = current
-        self.writer = BatchWriter(self.conn, self.principal, self.client_id)
-        self.writer.read_taken(todo)
-        self.writer.records.load(candidate_ids(todo))
-        self.scope = ScopeCache(self.conn, self.principal, whole=True)
-
-    def _reader(self, allows: Callable[[str], bool]) -> SqlCaseReader:
-        return BatchReader(self.conn, allows, self.writer.records)
-
-    def apply(self, env: MutationEnvelope) -> MutationResult:
-        admit(self.conn, self.client_id, env, self.current)
-        now = utcnow()
-        if str(env.id) in self.writer.taken:
-            result = duplicate(env)
-            self.writer.store_result(env, result, now, clashing_id=True)
-            self.current = env.seq
-            return result
-        decided = self._decide(env, Clock(now))
-        if isinstance(decided, MutationResult):
-            self.writer.refusal(env, decided, now)
-            self.current = env.seq
-            return decided
-        result = with_authors(self.conn, result_of(env.seq, decided))
-        if decided.pins or decided.unpins:
-            if write_pins(self.conn, self.principal, env, decided, now):
-                result = awaiting_approval(result)
-            self.scope.forget()
-        self.writer.applied(env, decided, result, now)
-        if decided.upserts:
-            self.writer.write_records(decided.upserts, now=now)
-        self.current = env.seq
-        return result
-
-    def _decide(self, env: MutationEnvelope, clock: Clock) -> Effects | MutationResult:
-        """`mutation.decide` over the batch's scope and records."""
-        try:
-            effects, _reads = compute(
-                self.conn,
-                self.principal,
-                env,
-                clock,
-                scope=self.scope,
-                make_reader=self._reader,
-            )
-            self.writer.records.existing(effects.upserts)
-            return effects
-        except FieldcaseError as exc:
-            return refused(env, exc)
-
-    def finish(self) -> None:
-        self.writer.finish()

@@ -49,17 +49,15 @@ def _stored(row: Any) -> StoredRecord:
 class SqlCaseReader:
     """Reads live records inside the caller's transaction, limited by `allows(crn)`.
 
-    It remembers what it returned (ids and versions), so the writer can compute a
-    mutation before taking the feed lock and then check, under the lock, that
-    nothing it read has changed since (`unchanged`).
+    It remembers which cases it read (`crns`): a push batch decides a mutation again
+    under the locks of any case it read that the batch did not hold
+    (`central.sync.group`).
     """
 
     def __init__(self, conn: Connection, allows: Callable[[str], bool]) -> None:
         self._conn = conn
         self._allows = allows
-        self._got: dict[tuple[str, str], int | None] = {}
-        self._listed: dict[tuple[str, str], frozenset[tuple[str, int]]] = {}
-        # The cases whose records were read: their writes are locked before the re-check.
+        # The cases whose records were read: they must be locked before any write.
         self.crns: set[str] = set()
 
     def get(self, kind: RecordKind, record_id: UUID) -> StoredRecord | None:
@@ -67,7 +65,6 @@ class SqlCaseReader:
         found = None if row is None or not self._allows(row.crn) else _stored(row)
         if found is not None:
             self.crns.add(found.crn)
-        self._got[(kind, str(record_id))] = None if found is None else found.version
         return found
 
     def case_records(self, crn: str, kind: RecordKind) -> list[StoredRecord]:
@@ -79,33 +76,7 @@ class SqlCaseReader:
             .where(records.c.crn == crn, records.c.kind == kind, records.c.deleted.is_(False))
             .order_by(records.c.id)
         )
-        found = [_stored(row) for row in self._conn.execute(query)]
-        self._listed[(crn, kind)] = frozenset((str(r.id), r.version) for r in found)
-        return found
-
-    def unchanged(self) -> bool:
-        """True when every record read is still at the version read (call under the lock)."""
-        if self._got:
-            ids = [record_id for _kind, record_id in self._got]
-            query = select(records.c.kind, records.c.id, records.c.crn, records.c.version).where(
-                records.c.id.in_(ids), records.c.deleted.is_(False)
-            )
-            now: dict[tuple[str, str], int | None] = dict.fromkeys(self._got)
-            for row in self._conn.execute(query):
-                if (row.kind, row.id) in now and self._allows(row.crn):
-                    now[(row.kind, row.id)] = int(row.version)
-            if now != self._got:
-                return False
-        for (crn, kind), seen in self._listed.items():
-            query = select(records.c.id, records.c.version).where(
-                records.c.crn == crn, records.c.kind == kind, records.c.deleted.is_(False)
-            )
-            current = frozenset(
-                (str(row.id), int(row.version)) for row in self._conn.execute(query)
-            )
-            if current != seen:
-                return False
-        return True
+        return [_stored(row) for row in self._conn.execute(query)]
 
     def diary(self, staff_code: str, start: dt.date, end: dt.date) -> list[Contact]:
         """The officer's appointments in the window, from the cases allocated to them.

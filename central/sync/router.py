@@ -21,6 +21,7 @@ from central.auth.deps import CurrentPrincipal, Principal
 from central.db import transaction
 from central.errors import ApiError
 from central.state import AppState, app_state
+from central.sync.batch import ChangedUnderBatch
 from central.sync.cursor import BadCursor, decode
 from central.sync.pull import CursorAhead, serve_case, serve_pull
 from central.sync.push import push
@@ -75,8 +76,9 @@ def check_client(principal: Principal, client_id: object) -> str:
     return principal.device_id
 
 
-def _busy(exc: OperationalError) -> ApiError:
-    log.info("database busy (%s); asking the client to retry", type(exc.orig).__name__)
+def _busy(exc: OperationalError | ChangedUnderBatch) -> ApiError:
+    cause = exc.orig if isinstance(exc, OperationalError) else exc
+    log.info("database busy (%s); asking the client to retry", type(cause).__name__)
     message = "The server is busy; try again shortly."
     return ApiError(503, "busy", message, headers={"Retry-After": "2"})
 
@@ -106,7 +108,7 @@ def push_endpoint(body: PushRequest, principal: CurrentPrincipal, state: State) 
     check_client(principal, body.client_id)
     try:
         return _json(push(state.engine, principal, body))
-    except OperationalError as exc:
+    except (OperationalError, ChangedUnderBatch) as exc:  # run twice already: resend
         raise _busy(exc) from exc
     except SeqReused as exc:  # a protocol violation: nothing of the batch was applied
         log.info("push client=%s refused: %s at seq %d", principal.device_id, exc.code, exc.seq)

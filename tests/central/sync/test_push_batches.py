@@ -9,11 +9,11 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, String, func, select, update
+from sqlalchemy import String, func, select, update
 
 from central.audit import case_audit
 from central.db import is_sqlite, json_text, transaction
-from central.sync import feed
+from central.sync.batch import BatchRecords
 from central.tables import applied_mutations, records
 from central.versions import take_versions
 from tests.central.sync.conftest import World, contact_args
@@ -46,12 +46,14 @@ def test_the_same_batch_pushed_twice_at_once_applies_once(world: World) -> None:
     assert _count(world, crn) == before + 5
 
 
-def test_a_write_outside_the_case_locks_between_deciding_and_locking_is_caught(
+def test_a_write_that_skips_the_case_lock_is_caught_before_the_commit(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rules run before the records are locked; a commit in between by a writer
-    that takes no case lock (as an admin's command may) must not be overwritten
-    silently: the mutation is decided again under the locks (a conflict)."""
+    """Every writer of a case's records takes the case's lock, so nothing a batch decided
+    on changes before its commit. A writer that skipped it (a bug, or a tool run by hand)
+    commits between the batch's decision and its commit: the batch finds it before
+    committing, is rolled back and run again, and the officer's change meets the other
+    value as a conflict instead of overwriting it."""
     if is_sqlite(world.engine):
         pytest.skip("SQLite holds its single write lock from BEGIN: no competing commit")
     owner_name, visitor_name = world.seed.officers[0], world.seed.officers[1]
@@ -59,10 +61,10 @@ def test_a_write_outside_the_case_locks_between_deciding_and_locking_is_caught(
     person = world.records_of(crn, "person")[0]
     visitor = world.officer(visitor_name)
     visitor.push_one("pin_case", {"crn": crn})
-    real_claim = feed.claim
+    real_flush = BatchRecords.flush
     competed: list[str] = []
 
-    def claim_after_a_competing_commit(conn: Connection, *args: Any) -> Any:
+    def flush_after_a_competing_commit(self: BatchRecords) -> None:
         if not competed:
             competed.append("admin")
             with transaction(world.engine) as other:
@@ -76,9 +78,9 @@ def test_a_write_outside_the_case_locks_between_deciding_and_locking_is_caught(
                         field_versions={**person.field_versions, "mobile": version},
                     )
                 )
-        return real_claim(conn, *args)
+        real_flush(self)
 
-    monkeypatch.setattr("central.sync.mutation.claim", claim_after_a_competing_commit)
+    monkeypatch.setattr(BatchRecords, "flush", flush_after_a_competing_commit)
     args = {"crn": crn, "mobile": "07700900002", "base_version": person.version}
     result = visitor.push_one("update_contact_details", args)
 

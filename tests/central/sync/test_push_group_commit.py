@@ -1,6 +1,6 @@
 """A push batch commits together on PostgreSQL too: one transaction (in parts of at most
-`MAX_BATCH_TRANSACTION`), a savepoint per mutation, the batch's cases locked up front,
-and a deadlock run once more, then answered busy."""
+`MAX_BATCH_TRANSACTION`), the batch's cases locked up front, and a deadlock run once
+more, then answered busy."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
 from central.db import is_sqlite
-from central.sync import mutation, push
+from central.sync import group, push
+from central.sync.batch import BatchRecords
 from central.sync.feed import lock_cases
 from central.tables import records
 from tests.central.sync.conftest import World, contact_args
@@ -94,17 +95,17 @@ def test_a_deadlocked_batch_runs_once_more_then_is_answered_busy(
     crn = world.plain_case(officer.principal.username)
     before = len(world.records_of(crn, "contact"))
     batch = [officer.envelope("record_contact", contact_args(crn)) for _ in range(4)]
-    real = mutation.Locked.apply
+    real = group.GroupBatch.apply
     aborted: list[int] = []
 
-    def apply(self: mutation.Locked, env: Any) -> Any:
+    def apply(self: group.GroupBatch, env: Any) -> Any:
         result = real(self, env)
         if env.seq == 3 and len(aborted) < failures:
             aborted.append(env.seq)
             raise _deadlock()
         return result
 
-    monkeypatch.setattr(mutation.Locked, "apply", apply)
+    monkeypatch.setattr(group.GroupBatch, "apply", apply)
     if failures == 1:
         response = officer.send(*batch)
     else:
@@ -194,3 +195,58 @@ def test_two_batches_of_the_same_cases_in_opposite_orders_do_not_deadlock(
 
     assert answers == [["applied"] * 10] * 10
     assert aborted == []  # not even one run again
+
+
+@pytest.mark.parametrize("found", ["up front", "while deciding"])
+def test_changes_naming_a_record_by_id_alone_from_two_laptops_lose_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch, found: str
+) -> None:
+    """A note appended to a contact names only the contact, not its case: the batch
+    finds the case from the record (up front, from the records its arguments name; or
+    while deciding, from what the rules read), locks it, and reads the record again
+    under the lock. Two laptops appending to the same contact at once (the officer and
+    a colleague who keeps the case) then queue on the case: every note lands, none
+    overwrites another."""
+    _postgres_only(world)
+    if found == "while deciding":  # as for a record the rules reach from another
+        monkeypatch.setattr(BatchRecords, "crns", lambda _self: set())
+    owner, visitor = world.seed.officers[0], world.seed.officers[1]
+    crn = world.plain_case(owner)
+    laptops = [world.officer(owner), world.officer(visitor)]
+    assert laptops[1].push_one("pin_case", {"crn": crn}).status == "applied"
+    contact = laptops[0].envelope("record_contact", contact_args(crn))
+    assert laptops[0].send(contact).results[0].status == "applied"
+    contact_id = str(contact.args["contact_id"])
+    start = threading.Barrier(2)
+    answers: list[list[str]] = []
+
+    def append(index: int) -> None:
+        laptop = laptops[index]
+        for round_ in range(5):
+            batch = [
+                laptop.envelope(
+                    "append_contact_note",
+                    {"contact_id": contact_id, "text": f"laptop {index} note {round_}.{n}"},
+                )
+                for n in range(4)
+            ]
+            start.wait(30)
+            answers.append([r.status for r in laptop.send(*batch).results])
+
+    threads = [threading.Thread(target=append, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+    assert answers == [["applied"] * 4] * 10
+    (stored,) = [r for r in world.records_of(crn, "contact") if r.id == contact_id]
+    notes = str(stored.data["notes"])
+    missing = [
+        f"laptop {i} note {r}.{n}"
+        for i in range(2)
+        for r in range(5)
+        for n in range(4)
+        if f"laptop {i} note {r}.{n}" not in notes
+    ]
+    assert missing == []
