@@ -16,18 +16,22 @@ from typing import Any, NoReturn
 import sqlcipher3
 import sqlite_utils
 
+from storage import checkpointer
 from storage.errors import DiskFull
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
-# WAL pages between automatic checkpoints: SQLite's default, and while a pull writes the
-# pages before its last (`re_downloadable`). A checkpoint syncs the WAL and the database
-# file (two fsyncs) and copies every page the WAL holds: at 1,000 a first sync of 27,000
-# records checkpointed ~22 times; at 8,000 (32 MiB of WAL) ~3 times, and a page written by
-# several commits is copied once.
-CHECKPOINT_PAGES = 1_000
+# WAL pages between SQLite's automatic checkpoints while a pull writes the pages before
+# its last (`re_downloadable`). A checkpoint syncs the WAL and the database file (two
+# fsyncs) and copies every page the WAL holds: at SQLite's default of 1,000 a first sync
+# of 27,000 records checkpointed ~22 times; at 8,000 (32 MiB of WAL) ~3 times, and a page
+# written by several commits is copied once.
 BULK_CHECKPOINT_PAGES = 8_000
+# Durable commits leave checkpoints to a thread (storage/checkpointer.py); SQLite's own
+# stays as a safety net, above what one pull's last page adds to the log (~600 pages for
+# 1,000 contacts), so that it fires only if the thread falls behind.
+FALLBACK_PAGES = 4_000
 # After a checkpoint empties the WAL, its file is cut back to this size (a bulk pull may
 # have grown it to ~BULK_CHECKPOINT_PAGES pages).
 WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024
@@ -59,7 +63,7 @@ def _pragmas() -> tuple[str, ...]:
         # FULL: in WAL mode NORMAL may lose the last commits on power loss; FULL syncs
         # the WAL on every commit, so a change the officer saw saved stays saved.
         "PRAGMA synchronous = FULL",
-        f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}",
+        f"PRAGMA wal_autocheckpoint = {FALLBACK_PAGES}",
         f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}",
         "PRAGMA foreign_keys = ON",
         # Deleted case data is overwritten with zeros rather than left in free pages.
@@ -94,6 +98,8 @@ class CacheDb:
     def __init__(self, path: Path, key: bytes, *, plain: bool = False) -> None:
         self.path = path
         self.db = sqlite_utils.Database(connect(path, key, plain=plain))
+        self.checkpointer = checkpointer.acquire(path, lambda: connect(path, key, plain=plain))
+        self._durable = True  # commits poke the checkpointer; not a pull's bulk pages
 
     @property
     def conn(self) -> Any:
@@ -125,6 +131,7 @@ class CacheDb:
             self.conn.execute("COMMIT")
         except BaseException as exc:
             self._rolled_back(exc)
+        self._committed()
 
     def commit(self) -> None:
         """COMMIT a transaction begun by hand (storage/chunked.py); rolled back if it fails."""
@@ -132,6 +139,11 @@ class CacheDb:
             self.conn.execute("COMMIT")
         except BaseException as exc:
             self._rolled_back(exc)
+        self._committed()
+
+    def _committed(self) -> None:
+        if self._durable:
+            self.checkpointer.poke()
 
     def _rolled_back(self, exc: BaseException) -> NoReturn:
         if self.conn.in_transaction:
@@ -180,13 +192,19 @@ class CacheDb:
             raise RuntimeError("re_downloadable() must wrap whole transactions")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        self._durable = False
 
     def restore_durability(self) -> None:
         self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_PAGES}")
+        self._durable = True
 
     def close(self) -> None:
-        self.db.close()
+        """Close the connection; the file's last one also stops its checkpointer."""
+        try:
+            self.db.close()
+        finally:
+            checkpointer.release(self.path)
 
     def __enter__(self) -> CacheDb:
         return self

@@ -19,10 +19,10 @@ On PostgreSQL every writer of a case's records holds that case's lock (`lock_cas
 taken in CRN order: writers of one case queue, writers of different cases do not): a
 push batch locks the cases its mutations name before it reads anything, and any other
 case a mutation reads or writes before deciding it again (`central.sync.group`); a
-reallocation locks its case (`central.admin`). So the rules' reads are as safe as under the old global lock (no write skew
-within a case), and versions taken after the lock rise, for each record, in the order
-its writers commit. On SQLite the counter row plays both parts (`lock_feed`). Reads are
-never blocked.
+reallocation locks its case (`central.admin`). So the rules' reads are as safe as under
+the old global lock (no write skew within a case), and versions taken after the lock
+rise, for each record, in the order its writers commit. On SQLite the counter row plays
+both parts (`lock_feed`). Reads are never blocked.
 """
 
 from __future__ import annotations

@@ -34,6 +34,9 @@ def test_the_files_on_disk_hold_no_readable_case_data(
 
 
 def test_plain_sqlite_cannot_read_it(profile: Profile, cdb: CacheDb, case: CaseData) -> None:
+    # The file as a thief finds it, with no connection of ours open (two SQLite libraries
+    # in one process do not see each other's locks on the same file).
+    cdb.close()
     plain = sqlite3.connect(profile.db_path)
     with pytest.raises(sqlite3.DatabaseError):
         plain.execute("SELECT count(*) FROM sqlite_master").fetchone()
