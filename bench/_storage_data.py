@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import to_json
+
 from storage import records, state
 from storage.db import CacheDb
 from storage.migrations import migrate
@@ -99,6 +101,11 @@ class Rec:
     version: int
     data: dict[str, Any]
     deleted: bool = False
+
+    @property
+    def data_json(self) -> str | None:
+        """`data` as the cache stores it (`sync.protocol.RecordChange.data_json`)."""
+        return None if self.deleted else to_json(self.data).decode()
 
 
 def _crn(n: int) -> str:
