@@ -1,28 +1,28 @@
-"""The cache's WAL checkpoints on a thread of their own, not inside a commit.
+"""The WAL checkpoint after a pull's last page, on a thread of its own, not in its commit.
 
 In WAL mode a commit appends the pages it changed to the `-wal` file; a checkpoint
 copies them into the database file and syncs it, so the log can start over. SQLite
-runs one inside whichever COMMIT takes the log past `wal_autocheckpoint` pages: a pull
-of 1,000 changes paid 8-12 ms for it every other time (20-25% of the pull), and a save
-that happened to cross the line paid it too, on whatever thread saved. Here, after each
-durable commit, the connection pokes its file's `WalCheckpointer`, whose thread runs a
-PASSIVE checkpoint on a connection of its own:
+runs one inside whichever COMMIT takes the log past `wal_autocheckpoint` pages (1,000):
+a pull of 1,000 changes writes ~600, so every other pull paid 8-12 ms for it in its
+last commit (20-25% of the pull). A pull's last page now commits inside
+`CacheDb.checkpoint_behind()`, which raises that threshold for its transaction and then
+pokes the file's `WalCheckpointer`, whose thread runs a PASSIVE checkpoint on a
+connection of its own:
 
 - PASSIVE takes no lock and waits for nobody: a writer is never blocked or failed by it,
   and it copies every page no open reader still needs. The next writer then finds the
-  log copied and starts it over, so the log stays about one commit long; the file is cut
-  back to `journal_size_limit` (storage.db) when it starts over.
+  log copied and starts it over (the file cut back to `journal_size_limit`).
 - Nothing about durability changes: a commit is durable when its WAL frames are synced
   (`synchronous = FULL`), before and after this; a checkpoint only moves pages.
-- SQLite's own automatic checkpoint stays, at `FALLBACK_PAGES` (storage.db), a safety
-  net if the thread falls behind or fails.
-- A pull's bulk pages (`re_downloadable`) do not poke: a first sync keeps its few large
-  checkpoints (docs/storage.md), then its last, durable page pokes.
+- Small commits (saves) keep SQLite's automatic checkpoint, one per ~1,000 pages of
+  them: checkpointing after each save on the thread cost each save ~0.15 ms more (one
+  more fsync of the database file a save, competing with the next save's), measured.
+- A pull's bulk pages (`re_downloadable`) keep their few large checkpoints.
 
 One checkpointer per cache file, shared by every connection to it (`acquire`/`release`):
 the last connection's `close()` stops its thread and closes its connection, so a wipe
 after closing every connection finds no handle open. The thread also ends after
-`IDLE_SECONDS` without a commit, and at interpreter exit.
+`IDLE_SECONDS` without a poke, and at interpreter exit.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class WalCheckpointer:
         self._thread: threading.Thread | None = None
 
     def poke(self) -> None:
-        """A durable commit happened: checkpoint soon (pokes meanwhile coalesce)."""
+        """A large commit happened: checkpoint soon (pokes meanwhile coalesce)."""
         with self._state:
             self._asked += 1
             if self._thread is None and not self._stopping:

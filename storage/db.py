@@ -22,15 +22,17 @@ from storage.errors import DiskFull
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
-# WAL pages between SQLite's automatic checkpoints while a pull writes the pages before
-# its last (`re_downloadable`). A checkpoint syncs the WAL and the database file (two
-# fsyncs) and copies every page the WAL holds: at SQLite's default of 1,000 a first sync
-# of 27,000 records checkpointed ~22 times; at 8,000 (32 MiB of WAL) ~3 times, and a page
-# written by several commits is copied once.
+# WAL pages between automatic checkpoints: SQLite's default, so that small commits (saves)
+# share one checkpoint per ~1,000 pages, and while a pull writes the pages before its last
+# (`re_downloadable`). A checkpoint syncs the WAL and the database file (two fsyncs) and
+# copies every page the WAL holds: at 1,000 a first sync of 27,000 records checkpointed
+# ~22 times; at 8,000 (32 MiB of WAL) ~3 times, and a page written by several commits is
+# copied once.
+CHECKPOINT_PAGES = 1_000
 BULK_CHECKPOINT_PAGES = 8_000
-# Durable commits leave checkpoints to a thread (storage/checkpointer.py); SQLite's own
-# stays as a safety net, above what one pull's last page adds to the log (~600 pages for
-# 1,000 contacts), so that it fires only if the thread falls behind.
+# A large durable write (a pull's last page, `checkpoint_behind`) leaves its checkpoint to
+# a thread (storage/checkpointer.py); SQLite's own stays as a safety net at this many
+# pages, above what one such page adds to the log (~600 pages for 1,000 contacts).
 FALLBACK_PAGES = 4_000
 # After a checkpoint empties the WAL, its file is cut back to this size (a bulk pull may
 # have grown it to ~BULK_CHECKPOINT_PAGES pages).
@@ -63,7 +65,7 @@ def _pragmas() -> tuple[str, ...]:
         # FULL: in WAL mode NORMAL may lose the last commits on power loss; FULL syncs
         # the WAL on every commit, so a change the officer saw saved stays saved.
         "PRAGMA synchronous = FULL",
-        f"PRAGMA wal_autocheckpoint = {FALLBACK_PAGES}",
+        f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}",
         f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}",
         "PRAGMA foreign_keys = ON",
         # Deleted case data is overwritten with zeros rather than left in free pages.
@@ -99,7 +101,7 @@ class CacheDb:
         self.path = path
         self.db = sqlite_utils.Database(connect(path, key, plain=plain))
         self.checkpointer = checkpointer.acquire(path, lambda: connect(path, key, plain=plain))
-        self._durable = True  # commits poke the checkpointer; not a pull's bulk pages
+        self._poke_after = False  # inside `checkpoint_behind`
 
     @property
     def conn(self) -> Any:
@@ -142,8 +144,23 @@ class CacheDb:
         self._committed()
 
     def _committed(self) -> None:
-        if self._durable:
+        if self._poke_after:
             self.checkpointer.poke()
+
+    @contextlib.contextmanager
+    def checkpoint_behind(self) -> Iterator[CacheDb]:
+        """Transactions inside leave their WAL checkpoint to the file's checkpointer thread
+        instead of paying for it in their COMMIT (storage/checkpointer.py says why: for a
+        pull's last page, 8-12 ms every other pull). Wraps whole transactions."""
+        if self.conn.in_transaction:
+            raise RuntimeError("checkpoint_behind() must wrap whole transactions")
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_PAGES}")
+        self._poke_after = True
+        try:
+            yield self
+        finally:
+            self._poke_after = False
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
 
     def _rolled_back(self, exc: BaseException) -> NoReturn:
         if self.conn.in_transaction:
@@ -192,12 +209,10 @@ class CacheDb:
             raise RuntimeError("re_downloadable() must wrap whole transactions")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
-        self._durable = False
 
     def restore_durability(self) -> None:
         self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_PAGES}")
-        self._durable = True
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
 
     def close(self) -> None:
         """Close the connection; the file's last one also stops its checkpointer."""

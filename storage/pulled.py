@@ -234,15 +234,22 @@ def apply_pull_page(
     `more_to_come`: the server has further pages for this pull. Such a page commits
     without an fsync (`CacheDb.re_downloadable`: a power cut may make the next pull ask
     for it again, a crash loses nothing); the pull's last page commits with FULL and
-    makes the whole pull durable. The connection keeps a larger page cache from then on
+    makes the whole pull durable, and leaves its WAL checkpoint to a thread
+    (`CacheDb.checkpoint_behind`). The connection keeps a larger page cache from then on
     (`CacheDb.use_pull_cache`).
 
     `rows`: `snapshot_rows(snapshots)`, when the caller derived them ahead (off this
     thread); derived here otherwise.
     """
     cdb.use_pull_cache()
-    relaxed = more_to_come and not cdb.conn.in_transaction
-    with cdb.re_downloadable() if relaxed else contextlib.nullcontext(cdb):
+    alone = not cdb.conn.in_transaction  # else a chunk of pages (storage/chunked.py)
+    with (
+        cdb.re_downloadable()
+        if alone and more_to_come
+        else cdb.checkpoint_behind()
+        if alone
+        else contextlib.nullcontext(cdb)
+    ):
         return _apply_pull_page(
             cdb,
             snapshots=snapshots,

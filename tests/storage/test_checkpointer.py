@@ -1,5 +1,6 @@
-"""The cache's WAL checkpoints run on a thread of their own after durable commits, never
-inside a commit, and the thread goes away with the last connection to the file."""
+"""A pull's last page leaves its WAL checkpoint to a thread of its own instead of paying
+for it in its commit; saves keep SQLite's shared checkpoints; and the thread goes away
+with the last connection to the file."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from storage import checkpointer
-from storage.db import FALLBACK_PAGES, CacheDb
+from storage.db import CHECKPOINT_PAGES, FALLBACK_PAGES, CacheDb
 from storage.profile import Profile
+from storage.pulled import apply_pull_page
+from tests.storage.builders import make_case
 from tests.storage.conftest import PASSWORD
 
 # One row per page or so: SQLCipher's pages are 4 KiB.
@@ -34,9 +37,10 @@ def _checkpointer_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "cache-checkpointer"]
 
 
-def test_a_durable_commit_is_checkpointed_by_the_thread(cdb: CacheDb) -> None:
+def test_a_commit_behind_is_checkpointed_by_the_thread(cdb: CacheDb) -> None:
     runs = cdb.checkpointer.runs
-    _write(cdb, 300)
+    with cdb.checkpoint_behind():
+        _write(cdb, 300)
 
     assert cdb.checkpointer.wait_caught_up(10)
     assert cdb.checkpointer.runs > runs
@@ -46,15 +50,17 @@ def test_a_durable_commit_is_checkpointed_by_the_thread(cdb: CacheDb) -> None:
     assert copied == frames
 
 
-def test_a_commit_past_sqlites_default_does_not_checkpoint_inside_the_commit(
+def test_a_commit_behind_past_sqlites_default_does_not_checkpoint_inside_the_commit(
     cdb: CacheDb, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the thread held back, a commit of 1,500 pages leaves them all in the log:
     the committing thread paid no checkpoint (SQLite's default would at 1,000)."""
     monkeypatch.setattr(checkpointer.WalCheckpointer, "poke", lambda _self: None)
-    assert cdb.one("PRAGMA wal_autocheckpoint") == FALLBACK_PAGES > 1_500
-    _write(cdb, 1_500)
-    with cdb.atomic():
+    with cdb.checkpoint_behind():
+        assert cdb.one("PRAGMA wal_autocheckpoint") == FALLBACK_PAGES > 1_500
+        _write(cdb, 1_500)
+    assert cdb.one("PRAGMA wal_autocheckpoint") == CHECKPOINT_PAGES
+    with cdb.checkpoint_behind(), cdb.atomic():
         cdb.execute("INSERT INTO filler VALUES ('after')")
 
     # An inline checkpoint after the big commit would have let the next one start the
@@ -62,15 +68,19 @@ def test_a_commit_past_sqlites_default_does_not_checkpoint_inside_the_commit(
     assert _log_frames(cdb)[0] >= 1_500
 
 
-def test_a_pulls_bulk_pages_do_not_poke_and_its_last_page_does(
+def test_saves_and_bulk_pages_do_not_poke_and_a_pulls_last_page_does(
     cdb: CacheDb, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Small commits share SQLite's checkpoint every ~1,000 pages (a checkpoint after each
+    save cost each save an fsync more); a pull's last page hands its own to the thread."""
     pokes: list[int] = []
     monkeypatch.setattr(checkpointer.WalCheckpointer, "poke", lambda _self: pokes.append(1))
     with cdb.re_downloadable():
         _write(cdb, 10)
-    assert pokes == []
     _write(cdb, 10)
+    assert pokes == []
+    case = make_case()
+    apply_pull_page(cdb, snapshots=[case.snapshot()], cursor="c1", last_applied_seq=0)
     assert pokes == [1]
 
 
@@ -80,7 +90,8 @@ def test_the_last_connection_closed_stops_the_thread(profile: Profile) -> None:
     writer = profile.open_writer(key)
     reader = profile.connect(key)
     assert reader.checkpointer is writer.checkpointer  # one per file
-    _write(writer, 50)
+    with writer.checkpoint_behind():
+        _write(writer, 50)
     assert writer.checkpointer.wait_caught_up(10)
     assert writer.checkpointer.thread is not None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.db import BULK_CHECKPOINT_PAGES, FALLBACK_PAGES, PULL_CACHE_KIB, CacheDb
+from storage.db import BULK_CHECKPOINT_PAGES, CHECKPOINT_PAGES, PULL_CACHE_KIB, CacheDb
 from storage.deferred import build_deferred_indexes
 from storage.pulled import apply_pull_page
 from storage.schema import DEFERRABLE_ID_INDEXES, DEFERRABLE_INDEXES, DEFERRABLE_SEARCH
@@ -25,13 +25,13 @@ def _durability(cdb: CacheDb) -> tuple[int, int]:
 
 
 def test_re_downloadable_relaxes_only_inside_and_always_restores(cdb: CacheDb) -> None:
-    assert _durability(cdb) == (FULL, FALLBACK_PAGES)
+    assert _durability(cdb) == (FULL, CHECKPOINT_PAGES)
     with cdb.re_downloadable():
         assert _durability(cdb) == (NORMAL, BULK_CHECKPOINT_PAGES)
-    assert _durability(cdb) == (FULL, FALLBACK_PAGES)
+    assert _durability(cdb) == (FULL, CHECKPOINT_PAGES)
     with pytest.raises(ZeroDivisionError), cdb.re_downloadable():
         _ = 1 / 0
-    assert _durability(cdb) == (FULL, FALLBACK_PAGES)
+    assert _durability(cdb) == (FULL, CHECKPOINT_PAGES)
 
 
 def test_it_cannot_be_entered_inside_a_transaction(cdb: CacheDb) -> None:
@@ -44,7 +44,7 @@ def test_a_page_with_more_to_come_is_committed_and_full_comes_back(cdb: CacheDb)
     apply_pull_page(
         cdb, snapshots=[first.snapshot()], cursor="c1", last_applied_seq=0, more_to_come=True
     )
-    assert _durability(cdb) == (FULL, FALLBACK_PAGES)
+    assert _durability(cdb) == (FULL, CHECKPOINT_PAGES)
     assert cdb.one("SELECT cursor FROM sync_state") == "c1"
     assert cdb.one("SELECT count(*) FROM held_case") == 1
     apply_pull_page(cdb, snapshots=[last.snapshot()], cursor="c2", last_applied_seq=0)
